@@ -1,0 +1,68 @@
+"""REST routes for one conversation: read, human takeover, forget."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import Blueprint, Response, jsonify, request
+
+from api.errors import ApiError
+from core.keys import ID_PATTERN
+from core.settings import Settings
+from seller_bot.bot import SellerBot
+from services.conversation_view import conversation_detail
+
+
+def create_conversations_blueprint(bot: SellerBot, settings: Settings,
+                                   clock: Callable[[], datetime]) -> Blueprint:
+    bp = Blueprint("conversations", __name__)
+    store = bot.store
+
+    def locate(contact_id: str) -> str:
+        """The contact's location: ?location_id= when given, else the one that has it."""
+        if not ID_PATTERN.match(contact_id):
+            raise ApiError(422, "invalid_field", "contact_id: invalid id",
+                           fields=[{"field": "contact_id", "message": "invalid id"}])
+        location = request.args.get("location_id")
+        if location is not None and not ID_PATTERN.match(location):
+            raise ApiError(422, "invalid_field", "location_id: invalid id",
+                           fields=[{"field": "location_id", "message": "invalid id"}])
+        location = location or store.find_location(contact_id)
+        if location is None:
+            raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
+        return location
+
+    def detail(conv) -> Response:
+        return jsonify(conversation_detail(
+            conv, clock(), stalled_after_seconds=settings.stalled_after_seconds,
+            commission_rate=settings.commission_rate))
+
+    @bp.get("/api/conversations/<contact_id>")
+    def get_one(contact_id: str) -> Response:
+        conv = store.load(locate(contact_id), contact_id)
+        if conv is None:
+            raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
+        return detail(conv)
+
+    def set_paused(contact_id: str, paused: bool) -> Response:
+        conv = bot.set_paused(locate(contact_id), contact_id, paused)
+        if conv is None:
+            raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
+        return detail(conv)
+
+    @bp.post("/api/conversations/<contact_id>/pause")
+    def pause(contact_id: str) -> Response:
+        return set_paused(contact_id, True)
+
+    @bp.post("/api/conversations/<contact_id>/resume")
+    def resume(contact_id: str) -> Response:
+        return set_paused(contact_id, False)
+
+    @bp.delete("/api/conversations/<contact_id>")
+    def forget(contact_id: str) -> Response:
+        if not store.delete(locate(contact_id), contact_id):
+            raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
+        return jsonify({"status": "deleted", "contact_id": contact_id})
+
+    return bp

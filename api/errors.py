@@ -1,0 +1,44 @@
+"""JSON errors for every route: clear message, right status, nothing written."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, error: str, message: str, **extra: object) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+        self.extra = extra
+
+
+def error_response(status: int, error: str, message: str, **extra: object):
+    return jsonify({"error": error, "message": message, **extra}), status
+
+
+def validation_error(exc: ValidationError) -> ApiError:
+    """422 naming each bad field the way the client sent it."""
+    fields = []
+    for err in exc.errors(include_url=False, include_input=False):
+        name = ".".join(str(part) for part in err["loc"]) or "body"
+        fields.append({"field": name, "message": err["msg"]})
+    summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+    return ApiError(422, "invalid_field", summary, fields=fields)
+
+
+def register_error_handlers(server: Flask) -> None:
+    @server.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return error_response(exc.status, exc.error, exc.message, **exc.extra)
+
+    @server.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        is_api = request.path.startswith(("/api/", "/webhooks/", "/healthz"))
+        if not is_api:
+            return exc
+        return error_response(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"),
+                              exc.description or exc.name)

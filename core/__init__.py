@@ -1,0 +1,1 @@
+"""Shared foundations: settings, Redis connection, Redis key schema, clock."""

@@ -1,0 +1,53 @@
+"""The Redis key schema, in one place (documented in docs/redis-keys.md).
+
+Every key of one GoHighLevel location carries the hash tag ``{loc:<locationId>}`` so that a
+location's data lives in one Redis Cluster slot and one Lua script can write all of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+LOCATIONS = "sellerbot:locations"
+CACHE_PREFIX = "sellerbot:cache:"
+RATE_LIMIT_PREFIX = "sellerbot:ratelimit"
+
+
+class LocationKeys:
+    """Key names for one location; ids must match ``ID_PATTERN`` (validated at the edge)."""
+
+    __slots__ = ("location_id", "tag")
+
+    def __init__(self, location_id: str) -> None:
+        if not ID_PATTERN.match(location_id):
+            raise ValueError(f"invalid location id {location_id!r}")
+        self.location_id = location_id
+        self.tag = f"{{loc:{location_id}}}"
+
+    def conversation(self, contact_id: str) -> str:
+        return f"{self.tag}:conv:{contact_id}"
+
+    def seen(self, message_id: str) -> str:
+        return f"{self.tag}:seen:{message_id}"
+
+    def index(self, name: str) -> str:
+        return f"{self.tag}:idx:{name}"
+
+    @property
+    def search(self) -> str:
+        return f"{self.tag}:idx:search"
+
+    @property
+    def stats(self) -> str:
+        return f"{self.tag}:stats"
+
+    def hour(self, hour_epoch: int) -> str:
+        return f"{self.tag}:h:{hour_epoch}"
+
+    @property
+    def version(self) -> str:
+        return f"{self.tag}:version"
+
+    def minutes(self, hour_epoch: int) -> str:
+        return f"{self.tag}:m:{hour_epoch}"

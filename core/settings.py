@@ -1,0 +1,70 @@
+"""Every setting of the product, read from the environment once (see README and .env.example)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PRODUCTION_REQUIRED = ("SECRET_KEY", "WEBHOOK_SECRET", "REDIS_URL", "DASHBOARD_USERS")
+
+
+class Settings(BaseSettings):
+    """Typed settings; environment variables use the upper-case field name."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+
+    app_env: Literal["development", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = Field(8050, ge=1, le=65535)
+
+    redis_url: str | None = None
+    data_dir: Path = Path("data")
+
+    secret_key: str | None = None
+    webhook_secret: str | None = None
+    ghl_webhook_public_key: str | None = None
+    webhook_max_age_seconds: int = Field(300, ge=1)
+    dashboard_users: str | None = None
+
+    buyer_name: str = "Jorge"
+    offer_percent: float = Field(75, gt=0, le=100)
+    buy_box_min: int = Field(200_000, ge=0)
+    buy_box_max: int = Field(800_000, ge=0)
+    commission_rate: float = Field(0.06, ge=0, le=1)
+    timezone: str = "America/Los_Angeles"
+    business_hours_start: int = Field(9, ge=0, le=23)
+    business_hours_end: int = Field(17, ge=1, le=24)
+
+    conversation_ttl_seconds: int = Field(7 * 24 * 3600, ge=1)
+    bucket_retention_seconds: int = Field(8 * 24 * 3600, ge=3600)
+    stalled_after_seconds: int = Field(48 * 3600, ge=1)
+    max_body_bytes: int = Field(64 * 1024, ge=1024)
+    webhook_rate_limit: str = "600/minute"
+
+    cache_kpi_seconds: int = Field(30, ge=0)
+    cache_distribution_seconds: int = Field(300, ge=0)
+    cache_trend_seconds: int = Field(3600, ge=0)
+    refresh_interval_seconds: int = Field(30, ge=0)
+
+    @field_validator("redis_url", "secret_key", "webhook_secret", "ghl_webhook_public_key",
+                     "dashboard_users", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def production(self) -> bool:
+        return self.app_env == "production"
+
+    @cached_property
+    def sweep_margin_seconds(self) -> int:
+        """How long before its TTL an idle conversation is retired (its aggregates first)."""
+        return max(1, min(600, self.conversation_ttl_seconds // 10))
+
+    def missing_for_production(self) -> list[str]:
+        """Names of the settings production mode requires but that are unset."""
+        return [name for name in PRODUCTION_REQUIRED if not getattr(self, name.lower())]

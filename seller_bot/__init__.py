@@ -1,0 +1,1 @@
+"""The seller bot: SMS qualification rules, scoring, and the atomic Redis write."""

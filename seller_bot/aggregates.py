@@ -1,0 +1,234 @@
+"""What one conversation contributes to the dashboard's counters and indexes.
+
+The store writes the difference between a conversation's contribution before and after each
+message, in the same atomic script as the document. Because the whole contribution is a pure
+function of the document, the counters cannot drift: deleting a contact subtracts exactly its
+share, and ``services.rebuild`` recomputes everything by summing contributions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.keys import LocationKeys
+from collections.abc import Iterator
+
+from seller_bot.models import CLOSED_STAGES, FUNNEL_STAGES, STAGES, TEMPERATURES, Conversation
+
+HOUR = 3600
+MINUTE_RETENTION = 25 * HOUR
+SORT_KEYS = ("activity", "score", "price", "stage")
+STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
+FUNNEL_RANK = {stage: rank for rank, stage in enumerate(FUNNEL_STAGES)}
+# Events counted per hour (and per minute for the last 25 hours).
+EVENTS = ("in", "out", "new", "offers", "qualified", "booked", "declined", "opted_out",
+          "hot_net", "open_net")
+PRICE_BINS = (0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 800_000,
+              1_000_000, 1_500_000)
+TIMELINE_BUCKETS = (("0-30 days", 30), ("1-3 months", 90), ("3-6 months", 180),
+                    ("6+ months", None))
+SEARCH_SEPARATOR = "\x1f"
+# Response-time histogram: bin b holds times up to RT_BASE_MS * RT_GROWTH**b (5% resolution).
+RT_BASE_MS = 0.1
+RT_GROWTH = 1.05
+
+
+def rt_bin(ms: float) -> int:
+    if ms <= RT_BASE_MS:
+        return 0
+    return math.ceil(math.log(ms / RT_BASE_MS) / math.log(RT_GROWTH))
+
+
+def rt_bin_upper_ms(b: int) -> float:
+    return RT_BASE_MS * RT_GROWTH**b
+
+
+def price_bin(price: int | None) -> str:
+    if price is None:
+        return "unknown"
+    lower = max(b for b in PRICE_BINS if b <= price)
+    return str(lower)
+
+
+def timeline_bucket(days: int | None) -> str:
+    if days is None:
+        return "unknown"
+    for label, limit in TIMELINE_BUCKETS:
+        if limit is None or days <= limit:
+            return label
+    raise AssertionError("unreachable")
+
+
+def epoch(at: datetime) -> float:
+    return at.timestamp()
+
+
+def hour_of(ts: float) -> int:
+    return int(ts // HOUR) * HOUR
+
+
+def in_pipeline(conv: Conversation) -> bool:
+    """Hot, qualified or booked leads make up the pipeline (SPEC section 2)."""
+    return conv.temperature == "hot" or conv.qualified or conv.stage == "booked"
+
+
+@dataclass
+class Contribution:
+    """Counters (key, field) -> int and sorted-set entries (key, member) -> score."""
+
+    counters: Counter = field(default_factory=Counter)
+    entries: dict[tuple[str, str], float] = field(default_factory=dict)
+    bucket_expiry: dict[str, float] = field(default_factory=dict)
+
+
+def search_tokens(conv: Conversation) -> set[str]:
+    """Lower-case words of name and address, and phone digit runs a person would type."""
+    tokens: set[str] = set()
+    for text in (conv.name, conv.address):
+        if text:
+            tokens.update(word for word in _words(text) if word)
+    digits = "".join(ch for ch in conv.phone or "" if ch.isdigit())
+    if digits:
+        national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+        tokens.update({digits, national, national[-4:], national[-7:]})
+    return {t for t in tokens if t}
+
+
+def _words(text: str) -> list[str]:
+    cleaned = "".join(ch.lower() if ch.isalnum() else " " for ch in text)
+    return cleaned.split()
+
+
+def contribution(conv: Conversation, keys: LocationKeys, wall_now: float,
+                 retention: int) -> Contribution:
+    """Everything this conversation adds to the location's aggregates and indexes."""
+    out = Contribution()
+    _state_counters(conv, keys, out.counters)
+    _events(conv, keys, wall_now, retention, out)
+    _index_entries(conv, keys, out.entries)
+    return out
+
+
+def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:
+    stats = keys.stats
+    c[stats, "conversations"] += 1
+    c[stats, f"stage:{conv.stage}"] += 1
+    c[stats, f"temp:{conv.temperature}"] += 1
+    c[stats, f"condition:{conv.condition or 'unknown'}"] += 1
+    c[stats, f"motivation:{conv.motivation or 'unknown'}"] += 1
+    c[stats, f"timeline:{timeline_bucket(conv.timeline_days)}"] += 1
+    c[stats, f"price_bin:{price_bin(conv.price_expectation)}"] += 1
+    c[stats, f"urgency:{conv.urgency or 'unknown'}"] += 1
+    reached = max((FUNNEL_RANK.get(s.stage, -1) for s in conv.stage_history), default=0)
+    if conv.stage in ("declined",):
+        reached = max(reached, FUNNEL_RANK["offer"])
+    for stage, rank in FUNNEL_RANK.items():
+        if rank <= reached:
+            c[stats, f"funnel:{stage}"] += 1
+    if conv.stage not in CLOSED_STAGES:
+        c[stats, "open"] += 1
+    if conv.qualified:
+        c[stats, "qualified"] += 1
+    if conv.paused:
+        c[stats, "paused"] += 1
+    if conv.price_expectation is not None:
+        c[stats, "price_known"] += 1
+        c[stats, "price_sum"] += conv.price_expectation
+        if in_pipeline(conv):
+            c[stats, "pipeline_value"] += conv.price_expectation
+            c[stats, "pipeline_leads"] += 1
+
+
+def _event_times(conv: Conversation) -> list[tuple[str, float, int]]:
+    """(event, epoch seconds, amount) for every event in this conversation's history."""
+    events: list[tuple[str, float, int]] = [("new", epoch(conv.created_at), 1)]
+    for msg in conv.transcript:
+        events.append(("in" if msg.direction == "inbound" else "out", epoch(msg.at), 1))
+    first: dict[str, float] = {}
+    was_open = True
+    events.append(("open_net", epoch(conv.created_at), 1))
+    for change in conv.stage_history:
+        first.setdefault(change.stage, epoch(change.at))
+        is_open = change.stage not in CLOSED_STAGES
+        if is_open != was_open:
+            events.append(("open_net", epoch(change.at), 1 if is_open else -1))
+            was_open = is_open
+    for event, stage in (("offers", "offer"), ("qualified", "qualified"), ("booked", "booked"),
+                         ("declined", "declined"), ("opted_out", "opted_out")):
+        if stage in first:
+            events.append((event, first[stage], 1))
+    was_hot = False
+    for change in conv.temperature_history:
+        is_hot = change.temperature == "hot"
+        if is_hot != was_hot:
+            events.append(("hot_net", epoch(change.at), 1 if is_hot else -1))
+            was_hot = is_hot
+    return events
+
+
+def _events(conv: Conversation, keys: LocationKeys, wall_now: float, retention: int,
+            out: Contribution) -> None:
+    c = out.counters
+    for event, ts, amount in _event_times(conv):
+        hour = hour_of(ts)
+        if hour + retention > wall_now:
+            key = keys.hour(hour)
+            c[key, event] += amount
+            out.bucket_expiry[key] = hour + retention
+        if hour + MINUTE_RETENTION > wall_now:
+            key = keys.minutes(hour)
+            c[key, f"{event}:{int(ts % HOUR) // 60:02d}"] += amount
+            out.bucket_expiry[key] = hour + MINUTE_RETENTION
+    for msg in conv.transcript:
+        if msg.response_ms is None:
+            continue
+        hour = hour_of(epoch(msg.at))
+        if hour + retention > wall_now:
+            key = keys.hour(hour)
+            c[key, f"rt:{rt_bin(msg.response_ms)}"] += 1
+            out.bucket_expiry[key] = hour + retention
+
+
+def sort_score(conv: Conversation, sort: str) -> float:
+    """Index score; ties break by recency so pages are stable."""
+    activity = epoch(conv.last_activity_at)
+    if sort == "activity":
+        return activity
+    if sort == "score":
+        return conv.lead_score * 1e10 + activity
+    if sort == "stage":
+        return STAGE_RANK[conv.stage] * 1e10 + activity
+    if sort == "price":
+        return -1 if conv.price_expectation is None else conv.price_expectation
+    raise ValueError(sort)
+
+
+def _index_entries(conv: Conversation, keys: LocationKeys,
+                   e: dict[tuple[str, str], float]) -> None:
+    cid = conv.contact_id
+    for sort in SORT_KEYS:
+        score = sort_score(conv, sort)
+        e[keys.index(sort), cid] = score
+        e[keys.index(f"temp:{conv.temperature}:{sort}"), cid] = score
+        e[keys.index(f"stage:{conv.stage}:{sort}"), cid] = score
+    if conv.stage not in CLOSED_STAGES and conv.last_inbound_at is not None:
+        e[keys.index("open_inbound"), cid] = epoch(conv.last_inbound_at)
+    if conv.appointment_at is not None and conv.stage == "booked":
+        e[keys.index("appointments"), cid] = epoch(conv.appointment_at)
+    for token in search_tokens(conv):
+        e[keys.search, f"{token}{SEARCH_SEPARATOR}{cid}"] = 0
+
+
+def index_keys(keys: LocationKeys) -> Iterator[str]:
+    """Every sorted-set index a contact id can be a member of."""
+    for sort in SORT_KEYS:
+        yield keys.index(sort)
+        for temp in TEMPERATURES:
+            yield keys.index(f"temp:{temp}:{sort}")
+        for stage in STAGES:
+            yield keys.index(f"stage:{stage}:{sort}")
+    yield keys.index("open_inbound")
+    yield keys.index("appointments")

@@ -1,0 +1,101 @@
+"""The bot's entry point: one inbound message in, one reply out, one atomic write."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import redis
+
+from core.settings import Settings
+from seller_bot.flow import BotRules, handle_message, record_reply, start_conversation
+from seller_bot.models import Conversation
+from seller_bot.payload import InboundMessage
+from seller_bot.store import ConversationStore, DuplicateMessage
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    status: str  # processed | duplicate | ignored
+    reply: str | None = None
+    stage: str | None = None
+    temperature: str | None = None
+    lead_score: int | None = None
+    reason: str | None = None
+
+    def to_dict(self) -> dict:
+        if self.status != "processed":
+            return {"status": self.status, **({"reason": self.reason} if self.reason else {})}
+        return {"status": "processed", "reply": self.reply, "stage": self.stage,
+                "temperature": self.temperature, "lead_score": self.lead_score}
+
+
+class SellerBot:
+    """Applies the qualification rules to inbound messages and persists the result."""
+
+    def __init__(self, client: redis.Redis, settings: Settings,
+                 clock: Callable[[], datetime] = utc_now,
+                 wall_clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.rules = BotRules.from_settings(settings)
+        self.store = ConversationStore(client, settings, wall_clock=wall_clock)
+
+    def handle_inbound(self, message: InboundMessage,
+                       received: float | None = None) -> InboundResult:
+        """Process one webhook event; ``received`` is its perf_counter() arrival time."""
+        received = time.perf_counter() if received is None else received
+        ignore = message.ignore_reason
+        if ignore:
+            return InboundResult("ignored", reason=ignore)
+        location, contact = message.locationId, message.contactId
+        if self.store.is_duplicate(location, message.messageId):
+            return InboundResult("duplicate")
+        now = self.clock()
+        taken = [datetime.fromtimestamp(ts, UTC) for ts in self.store.taken_slots(location)]
+        outcome: dict[str, str | None] = {}
+
+        def apply(conv: Conversation) -> Conversation:
+            if message.seller_name and not conv.name:
+                conv.name = message.seller_name
+            if message.phone and not conv.phone:
+                conv.phone = message.phone
+            reply = handle_message(conv, message.body, now, self.rules,
+                                   message_id=message.messageId, taken_slots=taken)
+            if reply is not None:
+                elapsed_ms = (time.perf_counter() - received) * 1000
+                record_reply(conv, reply, now, elapsed_ms)
+            outcome["reply"] = reply
+            return conv
+
+        def create() -> Conversation:
+            return start_conversation(contact, location, now, name=message.seller_name,
+                                      phone=message.phone,
+                                      conversation_id=message.conversationId)
+
+        try:
+            conv = self.store.update(location, contact, apply, message_id=message.messageId,
+                                     create=create)
+        except DuplicateMessage:
+            return InboundResult("duplicate")
+        reply = outcome.get("reply")
+        if reply is None:
+            reason = "opted out" if conv.stage == "opted_out" else "paused"
+            return InboundResult("ignored", reason=reason)
+        return InboundResult("processed", reply=reply, stage=conv.stage,
+                             temperature=conv.temperature, lead_score=conv.lead_score)
+
+    def set_paused(self, location_id: str, contact_id: str, paused: bool) -> Conversation | None:
+        """Human takeover: while paused the bot records messages but does not reply."""
+
+        def apply(conv: Conversation) -> Conversation:
+            conv.paused = paused
+            return conv
+
+        return self.store.update(location_id, contact_id, apply)

@@ -1,0 +1,258 @@
+"""Helpers shared by every extractor: text normalisation, number words, negation, addresses."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+# -- normalisation ---------------------------------------------------------------------
+
+# Phones type curly quotes and fancy dashes; the patterns only know the ASCII ones.
+_CHAR_MAP = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+})
+# Emoji and pictographs carry no words; they become spaces so "ok👍" still reads "ok".
+_EMOJI_RE = re.compile(
+    "[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U00002B00-\U00002BFF"
+    "\U0000FE00-\U0000FE0F\U0000200D\U000020E3\U0001F3FB-\U0001F3FF]+"
+)
+_SPACES_RE = re.compile(r"\s+")
+# "w/" and "&" are how people text "with" and "and".
+_SHORTHAND_RE = re.compile(r"\bw/(?=\s|[a-z])|&")
+_PUNCT_RE = re.compile(r"[^\w\s'$]")
+
+
+def normalize(text: str) -> str:
+    """Lowercase, straighten quotes and dashes, drop emoji, collapse whitespace."""
+    text = _EMOJI_RE.sub(" ", text.translate(_CHAR_MAP).lower())
+    text = _SHORTHAND_RE.sub(lambda m: " and " if m.group() == "&" else "with ", text)
+    return _SPACES_RE.sub(" ", text).strip()
+
+
+def strip_punctuation(text: str) -> str:
+    """Normalised text with punctuation removed (apostrophes and $ kept)."""
+    return _SPACES_RE.sub(" ", _PUNCT_RE.sub(" ", normalize(text))).strip()
+
+
+def loose(word: str) -> str:
+    """Regex for a word whose letters may be doubled by a typo: 'roof' also finds 'rooof'."""
+    return "".join(re.escape(ch) + "+" for ch in word)
+
+
+# -- number words ----------------------------------------------------------------------
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9,
+}
+TEENS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 10**9}
+_SMALL = {**UNITS, **TEENS, **TENS}
+_WORD_ALT = "|".join(sorted([*_SMALL, *MULTIPLIERS, "hundreds", "thousands", "point"],
+                            key=len, reverse=True))
+# A run of number words, optionally led by digits ("5 hundred thousand", "1.2 million")
+# or by "a" ("a million two"). "and" only joins inside a number ("four hundred and fifty").
+_NUMBER_RUN_RE = re.compile(
+    rf"(?:\b\d+(?:\.\d+)?\s+(?=(?:hundred|thousand|million|billion)s?\b)"
+    rf"|\b[1-9]\s+(?=(?:{'|'.join([*TEENS, *TENS])})\b)"  # "4 fifty" = 450
+    rf"|\ban?\s+(?=(?:hundred|thousand|million|billion)\b))?"
+    rf"\b(?:{_WORD_ALT})\b(?:(?:[\s-]+|\s+and\s+)(?:{_WORD_ALT})\b)*"
+)
+_TOKEN_RE = re.compile(r"\d+(?:\.\d+)?|[a-z]+")
+
+
+def _finish(total: Decimal, current: Decimal, last_mult: int, plural: bool) -> str:
+    """Close one number: apply the 'a million two' shorthand and render it as digits."""
+    # "a million two" = 1,200,000 and "a million two fifty" = 1,250,000: after "million",
+    # a bare small remainder counts hundred-thousands (<10) or thousands (<1000).
+    if last_mult == 1_000_000 and current:
+        current *= 100_000 if current < 10 else 1_000 if current < 1_000 else 1
+    value = total + current
+    text = format(value.normalize(), "f") if value != value.to_integral() else str(int(value))
+    return text + ("s" if plural else "")
+
+
+def _parse_run(run: str) -> str:
+    """Digits for one run of number words; unrelated numbers stay separate."""
+    out: list[str] = []
+    total = current = Decimal(0)
+    last_mult = 0
+    started = plural = False
+    decimals: str | None = None  # digits after "point"
+    prev = ""  # kind of the previous token: unit, teen, tens, mult, digits
+
+    def flush() -> None:
+        nonlocal total, current, last_mult, started, plural, decimals, prev
+        if decimals is not None:
+            current += Decimal("0." + decimals) if decimals else 0
+        if started:
+            out.append(_finish(total, current, last_mult, plural))
+        total = current = Decimal(0)
+        last_mult, started, plural, decimals, prev = 0, False, False, None, ""
+
+    for token in _TOKEN_RE.findall(run):
+        if token in ("a", "an"):
+            current, started, prev = Decimal(1), True, "unit"
+        elif token == "and":
+            if prev != "mult":  # "three and four" are two numbers
+                flush()
+                out.append("and")
+        elif token == "point":
+            decimals = ""
+        elif decimals is not None and token in UNITS:
+            decimals += str(UNITS[token])
+        elif token[0].isdigit():
+            flush()
+            current, started = Decimal(token), True
+            prev = "unit" if len(token) == 1 else "digits"
+        elif token.rstrip("s") in MULTIPLIERS:
+            if decimals is not None:
+                current += Decimal("0." + decimals) if decimals else 0
+                decimals = None
+            mult = MULTIPLIERS[token.rstrip("s")]
+            plural = token.endswith("s")
+            if mult == 100:
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * mult
+                current = Decimal(0)
+                last_mult = mult
+            started, prev = True, "mult"
+        else:
+            value = _SMALL[token]
+            kind = "unit" if value < 10 else "teen" if value < 20 else "tens"
+            if not started or prev == "mult" and current % 100 == 0:
+                current += value
+            elif kind in ("teen", "tens") and prev in ("unit", "teen", "tens") and current % 100:
+                # Spoken shorthand: "four fifty" = 450, "nineteen eighty five" = 1985.
+                current = current * 100 + value
+            elif kind == "unit" and prev == "tens" and current % 10 == 0:
+                current += value  # "fifty five"
+            else:
+                flush()  # "two three" are two numbers
+                current = Decimal(value)
+            started, prev = True, kind
+    flush()
+    return " ".join(out)
+
+
+def _replace_run(match: re.Match[str]) -> str:
+    run = match.group()
+    # A lone "one" is usually a pronoun ("the first one", "either one"), not a number.
+    if run in ("one", "zero", "point"):
+        return run
+    return _parse_run(run)
+
+
+def words_to_digits(text: str) -> str:
+    """Rewrite spelled numbers as digits: 'four fifty' -> '450', 'a million two' -> '1200000'."""
+    return _NUMBER_RUN_RE.sub(_replace_run, text)
+
+
+# -- negation --------------------------------------------------------------------------
+
+NEGATION_WINDOW = 4  # words before a match that can negate it ("wouldn't say it's in ...")
+_NEGATORS = frozenset({
+    "not", "never", "nothing", "none", "without", "neither", "nor", "hardly", "barely",
+    "nope", "nah", "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "aint",
+    "cant", "cannot", "wont", "wouldnt", "shouldnt", "couldnt", "havent", "hasnt", "hadnt",
+})
+# Words after which "no" is an interjection, not a negation ("no it needs a new roof").
+_PRONOUNS = frozenset({"it", "its", "it's", "i", "i'm", "we", "we're", "he", "she", "they",
+                       "this", "that", "thats", "that's", "the", "there", "there's", "well"})
+# Idioms that contain "no" but negate nothing.
+_NOT_NEGATING_RE = re.compile(r"\bno (?:problem|problems|worries|doubt|matter|brainer)\b")
+_CLAUSE_BREAK_RE = re.compile(r"[.,;:!?()]|\b(?:but|though|although|however|except|so)\b")
+_WORD_RE = re.compile(r"[a-z']+")
+
+
+def _is_negator(word: str) -> bool:
+    return word in _NEGATORS or word.endswith("n't")
+
+
+def is_negated(text: str, match_start: int, window: int = NEGATION_WINDOW) -> bool:
+    """True when a negation word sits in the same clause, a few words before match_start."""
+    before = text[:match_start]
+    breaks = list(_CLAUSE_BREAK_RE.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end():]
+    before = _NOT_NEGATING_RE.sub(" ", before)
+    words = _WORD_RE.findall(before)[-window:]
+    if any(_is_negator(w) for w in words):
+        return True
+    # "no" negates what follows it closely ("no major issues", "no real problems"),
+    # but not across a pronoun ("no it needs a new roof").
+    tail = words[-2:]
+    if tail and tail[-1] == "no":
+        return True
+    return len(tail) == 2 and tail[0] == "no" and tail[1] not in _PRONOUNS
+
+
+# -- shared phrase patterns (timeline and urgency read the same words) -----------------
+
+# Selling words that make "quick", "fast" and "now" about the sale ("quick question" isn't).
+_SELL = r"(?:sell|sold|selling|close|closing|closed|sale|move|moving|gone|out|done|offer|cash)"
+ASAP_PATTERN = (
+    r"\b(?:asap|a\.s\.a\.p|as soon as (?:possible|i can|we can|you can)|soon as possible|"
+    r"right away|immediately|urgent(?:ly)?|in a (?:hurry|rush)|the sooner the better|"
+    r"sooner the better|need(?:s)? (?:it |this )?gone|as (?:quick|fast) as|"
+    rf"(?:quick|fast) (?:sale|close|closing|cash)|{_SELL}\w*(?:\s+[a-z']+){{0,2}}\s+"
+    r"(?:quick(?:ly)?|fast|right now|now))\b"
+)
+# "needed it sold yesterday", a bare "yesterday lol"; not "I talked to her yesterday".
+YESTERDAY_PATTERN = (
+    r"^(?:like |honestly |lol |omg )?yesterday\b"
+    r"|\b(?:needed|wanted|sold|gone|out|done|like|by)\b(?:\s+[a-z']+){0,4}\s+yesterday\b"
+)
+NO_RUSH_PATTERN = (
+    r"\b(?:no rush|no hurry|not (?:really )?(?:in )?(?:a |any )?(?:rush|hurry)|"
+    r"not in (?:a|any|much of a) (?:rush|hurry)|in no (?:rush|hurry)|not rushing|"
+    r"whenever|no (?:real )?(?:time ?frame|timeline|deadline)|not urgent|no urgency|"
+    r"flexible (?:on|with|about) (?:timing|time|the timeline|when|dates?|closing)|"
+    r"timing is flexible|(?:just|only) (?:exploring|curious|seeing|checking|looking|testing)|"
+    r"testing the waters|take (?:my|our) time|eventually|someday|some day|"
+    r"(?:sometime|maybe|eventually) down the (?:road|line)|at some point|no pressure|"
+    r"when the time is right)\b"
+)
+
+
+# -- addresses -------------------------------------------------------------------------
+
+STREET_SUFFIXES = {
+    "street": "St", "st": "St", "avenue": "Ave", "ave": "Ave", "av": "Ave",
+    "boulevard": "Blvd", "blvd": "Blvd", "road": "Rd", "rd": "Rd", "drive": "Dr", "dr": "Dr",
+    "lane": "Ln", "ln": "Ln", "way": "Way", "court": "Ct", "ct": "Ct", "place": "Pl",
+    "pl": "Pl", "circle": "Cir", "cir": "Cir", "terrace": "Ter", "ter": "Ter",
+    "parkway": "Pkwy", "pkwy": "Pkwy", "highway": "Hwy", "hwy": "Hwy", "trail": "Trl",
+    "trl": "Trl", "loop": "Loop", "square": "Sq", "sq": "Sq", "row": "Row", "path": "Path",
+    "alley": "Aly", "crossing": "Xing", "point": "Pt", "run": "Run", "pass": "Pass",
+}
+DIRECTIONS = {
+    "n": "N", "s": "S", "e": "E", "w": "W", "ne": "NE", "nw": "NW", "se": "SE", "sw": "SW",
+    "north": "N", "south": "S", "east": "E", "west": "W",
+}
+# Words that cannot be part of a street name: "3 beds on main st" is not an address.
+_NAME_STOPWORDS = (
+    "on|in|at|the|and|or|of|for|to|is|my|a|an|with|by|off|near|from|it|its|was|bed|beds|"
+    "bedroom|bedrooms|bath|baths|bathroom|bathrooms|br|ba|sq|sqft|ft|car|story|stories|"
+    "unit|units|day|days|week|weeks|month|months|year|years|k|grand|thousand|million"
+)
+_SUFFIX_ALT = "|".join(sorted(STREET_SUFFIXES, key=len, reverse=True))
+_DIRECTION_ALT = "|".join(sorted(DIRECTIONS, key=len, reverse=True))
+_NAME_WORD = rf"(?!(?:{_NAME_STOPWORDS}|{_SUFFIX_ALT})\b)[a-z][a-z']*|\d+(?:st|nd|rd|th)"
+STREET_ADDRESS_RE = re.compile(
+    rf"(?<![\d$.,])\b(?P<number>\d{{1,6}}(?:-?[a-z])?)\s+"
+    rf"(?:(?P<direction>{_DIRECTION_ALT})\.?\s+)?"
+    rf"(?P<name>(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD})){{0,2}})\s+"
+    rf"(?P<suffix>{_SUFFIX_ALT})\b\.?"
+)

@@ -1,0 +1,252 @@
+"""The seller's asking price, in whole dollars, from an SMS.
+
+Decisions (each one a rule below):
+- Money markers: "$", "k", "grand", "thousand", "m"/"mil"/"million"/"mm". "4 hundred" and
+  "four fifty" carry no marker: they count only when the bot just asked (expecting=True).
+- Bare numbers when expecting=True: 100-9,999 mean thousands ("450" -> 450,000); a bare
+  decimal under 10 means millions ("1.2" -> 1,200,000); bare integers under 100 are too vague.
+- "$" with 100-9,999 means thousands ("$450" -> 450,000): no house here costs $450.
+- When expecting=False, a number without a marker counts only if it has 6+ digits ("I think
+  350000"), a band ("low 400s"), or comes right after a price word ("asking 450", "can you
+  do 400"). "between 300 and 400" alone is then None (could be anything).
+- Bare five-digit numbers are zip codes ("91730"); 1900-2099 without a marker are years.
+- "low/mid/high 400s" -> 410,000 / 450,000 / 480,000 (band start + 10/50/80 % of the band);
+  a plain "the 400s" is the middle of the band.
+- Ranges ("between 300 and 400", "300-400k", "450 or 500k") -> midpoint, rounded to $1,000
+  when both ends are whole thousands. A unit on the upper end also applies to the lower end.
+- "450,00" is a typo for 450,000: when a comma group is not 3 digits, the leading group is
+  read as thousands. "450.000" (dot as thousands separator) is 450,000.
+- Amounts owed, paid, spent on repairs or quoted by others (mortgage, "paid 200k in 2010",
+  "50k in repairs") are not the asking price; another amount in the same message still is.
+- Several asking amounts: the first one after a price word wins ("I want 500k but I'd take
+  450k" -> 500,000), else the last one, a correction ("450k. well maybe 475k" -> 475,000).
+- Plausible asking prices are 10,000-50,000,000; anything else is None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from seller_bot.extract.common import STREET_ADDRESS_RE, normalize, words_to_digits
+
+MIN_PRICE = 10_000
+MAX_PRICE = 50_000_000
+THOUSANDS_IF_EXPECTING = (100, 10_000)  # bare 100..9,999 -> thousands when just asked
+BAND_POSITION = {"low": Decimal("0.1"), "mid": Decimal("0.5"), "high": Decimal("0.8"),
+                 "": Decimal("0.5")}
+BAND_ALIASES = {"middle": "mid", "upper": "high", "lower": "low"}
+
+UNIT_MULTIPLIER = {
+    "k": 1_000, "grand": 1_000, "thousand": 1_000, "thou": 1_000,
+    "m": 1_000_000, "mm": 1_000_000, "mil": 1_000_000, "mill": 1_000_000,
+    "million": 1_000_000, "millions": 1_000_000,
+}
+
+# Phrases rewritten before anything else, so the rest only sees digits.
+_PHRASES = [
+    (re.compile(r"\bhalf (?:a |of a )?(?:mil|mill|million)\b"), "500000"),
+    (re.compile(r"\b(?:a )?quarter (?:of a )?(?:mil|mill|million)\b"), "250000"),
+    (re.compile(r"\b(?:a|one) (?:mil|mill)\b"), "1000000"),
+    (re.compile(r"(?<=\d) (?=k\b)"), ""),  # "450 k" -> "450k"
+]
+
+# Spans that hold numbers but never a price; they are blanked before looking for amounts.
+_NOT_PRICE_RES = [
+    re.compile(r"\(?\b\d{3}\)?[-. ]?\d{3}[-. ]\d{4}\b|\b\d{10,11}\b|\b\d{3}-\d{4}\b"),  # phone
+    re.compile(r"\b(?:zip(?: ?code)?|ca|california)\s*:?\s*\d{5}(?:-\d{4})?\b"),  # zip
+    re.compile(r"\b(?:built|remodeled|renovated|bought|since|in|from|year|back in)\s+"
+               r"(?:in\s+)?(?:19|20)\d\d\b"),  # years
+    STREET_ADDRESS_RE,  # house numbers
+    re.compile(r"\d+(?:\.\d+)?(?:\s*(?:-|to|or)\s*\d+(?:\.\d+)?)?\s*(?:\+\s*)?"
+               r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?|hrs?|minutes?|mins?|"
+               r"beds?|bedrooms?|br|bd|baths?|bathrooms?|ba|sq\s*ft|sqft|square|sf|"
+               r"acres?|ac|%|percent|stories|story|car|units?|kids|people|miles?|mi|"
+               r"am|pm|a\.m|p\.m|times|x|o'clock|oclock|th|st|nd|rd)\b"),  # quantities
+    re.compile(r"\d{1,2}:\d{2}"),  # clock times
+    re.compile(r"#\s*\d+"),  # unit / option numbers
+]
+
+_NUMBER = (r"\d{1,3}(?:,\d{1,3})+"  # 450,000 (and the typo 450,00)
+           r"|\d{1,3}(?:\.\d{3})+(?!\d|\.\d|\s?(?:m|mm|mil|mill|million)\b)"  # 450.000
+           r"|\d*\.\d+|\d+")
+_UNIT = r"k|grand|thousand|thou|mm|mil|mill|millions|million|m"
+_AMOUNT_RE = re.compile(
+    r"(?:\b(?P<band>low|mid|middle|high|upper|lower)\s+(?:the\s+)?)?"
+    rf"(?P<dollar>\$\s?)?(?P<num>{_NUMBER})(?:\s?(?P<unit>{_UNIT})\b)?(?P<plural>'?s\b)?"
+)
+# Two amounts joined like this are one range: "300-400k", "450 or 500k", "300 to 400".
+_RANGE_JOIN_RE = re.compile(r"\s*(?:-|to|or|and)\s*")
+# "and" only makes a range after "between"/"from" ("between 300 and 400").
+_BETWEEN_RE = re.compile(r"\b(?:between|from|somewhere|anywhere|range)\b[^\d$]{0,12}$")
+
+# Words that make a bare number a price ("asking 450", "can you do 400", "i'd take 380").
+_PRICE_CUE_RE = re.compile(
+    r"\b(?:asking|ask|price|priced|want|wanting|looking for|hoping for|hope to get|get|"
+    r"take|sell (?:it )?for|sell (?:it )?at|list(?:ed)? (?:it )?(?:for|at)|at least|"
+    r"minimum|min|bottom line|lowest|firm at|can you do|could you do|would you do|"
+    r"how about|what about|make it|go up to|come up to|meet (?:me )?at|counter(?: at)?)"
+    r"\b(?:\s+[a-z']+){0,2}\s*$"
+)
+# Amounts that are not what the seller wants: debt, past purchase, repairs, others' offers.
+_NOT_ASKING_BEFORE_RE = re.compile(
+    r"\b(?:owe|owes|owed|owing|mortgage|loan|balance|payoff|pay off|lien|debt|paid|"
+    r"bought (?:it )?for|purchased (?:it )?for|spent|put in|invested|taxes|"
+    r"they offered|someone offered|got an offer|offered me|other offer)\b[^\d$.,;!?]{0,20}$"
+)
+_NOT_ASKING_AFTER_RE = re.compile(
+    r"^\s*(?:left )?(?:in|of|worth of|for)?\s*(?:repairs?|work|upgrades|improvements|"
+    r"renovations?|debt|back taxes|liens?|left|on (?:it|the (?:house|mortgage|loan)))\b"
+)
+_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+
+
+@dataclass(frozen=True)
+class _Token:
+    """One number as written: digits, unit, $, band word, plural 's'."""
+
+    start: int
+    end: int
+    num: str
+    unit: str | None
+    dollar: bool
+    band: str | None
+    plural: bool
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Spaces of the same length, so later offsets still line up."""
+    return " " * len(match.group())
+
+
+def _prepare(text: str) -> str:
+    """Normalised text with number words as digits and non-price numbers blanked out."""
+    text = words_to_digits(normalize(text))
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
+    for pattern in _NOT_PRICE_RES:
+        text = pattern.sub(_blank, text)
+    return text
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Every number in prepared text."""
+    return [
+        _Token(m.start(), m.end(), m.group("num"), m.group("unit"), bool(m.group("dollar")),
+               m.group("band"), bool(m.group("plural")))
+        for m in _AMOUNT_RE.finditer(text)
+    ]
+
+
+def _digits(num: str) -> tuple[Decimal, bool]:
+    """The number written, and whether it had thousands separators."""
+    if "," in num:
+        head, *groups = num.split(",")
+        if all(len(g) == 3 for g in groups):
+            return Decimal(num.replace(",", "")), True
+        return Decimal(head) * 1000, True  # "450,00": a zero went missing
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
+        return Decimal(num.replace(".", "")), True  # "450.000"
+    return Decimal(num), False
+
+
+def _dollars(tok: _Token, unit: str | None, cued: bool, expecting: bool) -> Decimal | None:
+    """Dollars meant by one number, or None when it is not money."""
+    value, grouped = _digits(tok.num)
+    if unit:
+        mult = UNIT_MULTIPLIER[unit]
+        # "350,000k" is a doubled unit, not 350 million.
+        return value if mult == 1_000 and value >= MIN_PRICE else value * mult
+    if value >= 10_000:
+        if len(tok.num) == 5 and not (tok.dollar or grouped or cued):
+            return None  # a bare five-digit number is a zip code
+        return value
+    if not (tok.dollar or cued or expecting or tok.plural):
+        return None
+    if _YEAR_RE.match(tok.num) and not tok.dollar:
+        return None
+    if THOUSANDS_IF_EXPECTING[0] <= value < THOUSANDS_IF_EXPECTING[1]:
+        return value * 1000
+    if value < 10 and value != value.to_integral():
+        return value * 1_000_000  # "1.2" -> 1.2 million
+    return None
+
+
+def _band(tok: _Token, value: Decimal) -> Decimal:
+    """'low 400s' -> 410,000: the start of the band plus a share of its width."""
+    digits, _ = _digits(tok.num)
+    written = str(int(digits))
+    width = 10 ** (len(written) - len(written.rstrip("0")))
+    position = BAND_POSITION[BAND_ALIASES.get(tok.band or "", tok.band or "")]
+    return value + value / digits * width * position
+
+
+def _single(tok: _Token, cued: bool, expecting: bool) -> Decimal | None:
+    """Dollars for one token, band words included."""
+    value = _dollars(tok, tok.unit, cued, expecting)
+    if value is not None and tok.plural and tok.unit is None:
+        value = _band(tok, value)
+    return value
+
+
+def _range(low: _Token, high: _Token, cued: bool, expecting: bool) -> Decimal | None:
+    """Midpoint of a range; the high end's unit also applies to a bare low end."""
+    unit = high.unit or low.unit
+    high_value = _dollars(high, unit, cued, expecting)
+    if high_value is None:
+        return None
+    if low.unit:
+        low_value = _dollars(low, low.unit, cued, expecting)
+    else:
+        # Same scale as the high end; "between 3 and 400" means 300-400.
+        low_value = _digits(low.num)[0] * high_value / _digits(high.num)[0]
+        while low_value and low_value * 10 <= high_value:
+            low_value *= 10
+    if low_value is None or low_value > high_value:
+        return None
+    mid = (low_value + high_value) / 2
+    if low_value % 1000 == 0 and high_value % 1000 == 0:
+        mid = (mid / 1000).to_integral_value() * 1000
+    return mid
+
+
+def _is_asking(text: str, start: int, end: int) -> bool:
+    """False for amounts owed, paid, spent on repairs or offered by someone else."""
+    return not (_NOT_ASKING_BEFORE_RE.search(text[max(0, start - 40):start])
+                or _NOT_ASKING_AFTER_RE.match(text[end:]))
+
+
+def _candidates(text: str, expecting: bool) -> list[tuple[int, bool]]:
+    """(dollars, cued) for every asking-price candidate, in order of appearance."""
+    tokens = _tokens(text)
+    found: list[tuple[int, bool]] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        cued = bool(_PRICE_CUE_RE.search(text[: tok.start]))
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        joiner = text[tok.end: nxt.start] if nxt else ""
+        if nxt and _RANGE_JOIN_RE.fullmatch(joiner) and (
+            "and" not in joiner or _BETWEEN_RE.search(text[: tok.start])
+        ):
+            value, end, i = _range(tok, nxt, cued, expecting), nxt.end, i + 2
+        else:
+            value, end, i = _single(tok, cued, expecting), tok.end, i + 1
+        if value is None:
+            continue
+        if not cued and not _is_asking(text, tok.start, end):
+            continue
+        dollars = int(value.to_integral_value())
+        if MIN_PRICE <= dollars <= MAX_PRICE:
+            found.append((dollars, cued))
+    return found
+
+
+def extract_price(text: str, expecting: bool = False) -> int | None:
+    """The asking price in whole dollars, or None when the message names none."""
+    found = _candidates(_prepare(text), expecting)
+    cued = [dollars for dollars, is_cued in found if is_cued]
+    if cued:
+        return cued[0]
+    return found[-1][0] if found else None

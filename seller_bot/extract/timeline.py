@@ -1,0 +1,266 @@
+"""How soon the seller wants to sell, in days from today.
+
+| the seller says                                   | days                                  |
+|---------------------------------------------------|---------------------------------------|
+| "needed it sold yesterday", "yesterday lol"       | YESTERDAY_DAYS = 0                    |
+| asap, right away, immediately, quick, the sooner..| ASAP_DAYS = 7                         |
+| soon, pretty soon                                 | SOON_DAYS = 45                        |
+| no rush, whenever, not in a hurry, flexible       | NO_RUSH_DAYS = 180                    |
+| N days / weeks / months / years                   | N x 1 / 7 / 30 / 365                  |
+| a couple / a few / several (weeks, months...)     | 2 / 3 / 4 of the unit                 |
+| "2-3 months", "a month or two"                    | the midpoint (75, 45)                 |
+| within / in / under / at least N ...              | N ... (a bound is read as the number) |
+| next week / next month / next year                | days to the start of that period      |
+| this week / this month / this year, end of ...    | days to the end of that period        |
+| by spring / summer / fall / winter                | days to Mar 20 / Jun 21 / Sep 22 /    |
+|                                                   | Dec 21, next year's when already past |
+| end of summer (etc.)                              | the start of the following season     |
+| christmas / thanksgiving / new year               | Dec 25 / 4th Thu of Nov / Jan 1       |
+| a month name ("by march", "in june 15")           | its 1st (or the day given); the       |
+|                                                   | current month counts to its last day  |
+| a year ("in 2027", "end of 2027")                 | Jan 1 (Dec 31) of that year           |
+
+- Negated windows ("not in the next 6 months", "not before summer") are read as twice as
+  far (NEGATED_FACTOR); a negated "asap"/"soon" means no rush. "not until summer" and
+  "can't wait 6 months" are bounds, read as the date or number itself.
+- Durations in the past ("2 years ago", "lived there 10 years", "3 months behind") are not
+  timelines. Numbers without a time unit ("450k") never are.
+- Several timelines in one message: the soonest explicit one wins; the vague words above are
+  used only when there is no explicit one.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from seller_bot.extract.common import (
+    ASAP_PATTERN,
+    NO_RUSH_PATTERN,
+    YESTERDAY_PATTERN,
+    is_negated,
+    normalize,
+    words_to_digits,
+)
+
+YESTERDAY_DAYS = 0
+ASAP_DAYS = 7
+SOON_DAYS = 45
+NO_RUSH_DAYS = 180
+NEGATED_FACTOR = 2
+UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+VAGUE_COUNTS = {"a": 1, "an": 1, "one": 1, "couple": 2, "few": 3, "several": 4, "half": 0.5}
+SEASON_STARTS = {"spring": (3, 20), "summer": (6, 21), "fall": (9, 22), "autumn": (9, 22),
+                 "winter": (12, 21)}
+NEXT_SEASON = {"spring": "summer", "summer": "fall", "fall": "winter", "autumn": "winter",
+               "winter": "spring"}
+HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new year": (1, 1), "new years": (1, 1),
+            "new year's": (1, 1)}
+MONTHS = {calendar.month_name[i].lower(): i for i in range(1, 13)} | {
+    calendar.month_abbr[i].lower(): i for i in range(1, 13)} | {"sept": 9}
+
+_UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
+_COUNT = r"\d+(?:\.\d+)?|an?|one|(?:a )?couple(?: of)?|(?:a )?few|several|half an?"
+_DURATION_RE = re.compile(
+    rf"\b(?P<a>{_COUNT})\s*(?:(?:-|to|or)\s*(?P<b>\d+(?:\.\d+)?)\s*)?{_UNIT}"
+    r"(?:\s+(?:or|to)\s+(?P<c>\d+)\b(?!\s*(?:days?|weeks?|months?|years?)))?"  # a month or 2
+)
+# A duration that is history, not a plan: "lived there 10 years", "3 months behind".
+_PAST_BEFORE_RE = re.compile(
+    r"\b(?:for the (?:past|last)|the (?:past|last)|been|lived|owned|had|since|listed|"
+    r"on the market|over the (?:past|last))\b(?:\s+[a-z']+){0,2}\s*$"
+)
+_PAST_AFTER_RE = re.compile(
+    r"^\s*(?:ago|old|behind|late|past due|overdue|in arrears|lease|mortgage|loan|fixed|"
+    r"warranty)\b"
+)
+
+_PERIOD_RE = re.compile(
+    r"\b(?P<end>(?:by )?(?:the )?end of (?:the |this )?)?(?P<which>next |this )?"
+    r"(?P<period>weekend|week|month|year)\b"
+)
+_EOY_RE = re.compile(r"\b(?:eoy|year end|year-end|before the new year)\b")
+_EOM_RE = re.compile(r"\beom\b")
+# "not in the next 6 months", "not until summer": the seller means later than that.
+_NOT_WITHIN_RE = re.compile(
+    r"(?:\bnot|n't|\bdont|\bwont|\bcant)\s+(?:[a-z']+\s+){0,3}?(?:in|within|for|before|during|"
+    r"by)\b(?:\s+[a-z']+){0,2}\s*$"
+)
+_HOLIDAY_RE = re.compile(
+    r"\b(?:by|before|for|until|till|til|around|after|at|over|on)\s+(?:the\s+)?"
+    r"(?P<name>christmas|xmas|new year's|new years|new year|thanksgiving)\b"
+)
+_SEASON_RE = re.compile(
+    r"\b(?P<prep>by|before|in|this|until|till|til|around|over|next|early|late|"
+    r"end of|middle of|mid|the|after|for)\s+(?:the\s+)?(?P<name>spring|summer|fall|autumn|winter)\b"
+)
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_RE = re.compile(
+    rf"\b(?P<prep>by|before|in|until|till|til|around|after|end of|beginning of|early|"
+    rf"late|mid|middle of|start of)\s+(?:the\s+)?(?:end of\s+)?(?P<name>{_MONTH_ALT})\b\.?"
+    r"(?:\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b)?(?!\s+(?:be|have|need|want)\b)"
+)
+_YEAR_RE = re.compile(
+    r"\b(?P<prep>in|by|before|until|till|sometime in|early|late|end of|the end of)\s+"
+    r"(?P<year>20\d\d)\b"
+)
+
+_YESTERDAY_RE = re.compile(YESTERDAY_PATTERN)
+_ASAP_RE = re.compile(ASAP_PATTERN)
+_NO_RUSH_RE = re.compile(NO_RUSH_PATTERN)
+_SOON_RE = re.compile(r"\b(?:soon|pretty soon|sooner rather than later|shortly)\b")
+# "talk soon" is a sign-off, not a timeline.
+_SIGN_OFF_RE = re.compile(
+    r"\b(?:talk|see|speak|hear|chat|text|call|get back|reply|respond)\b[^.!?]{0,14}$"
+)
+
+
+def _days_until(today: date, target: date) -> int:
+    return (target - today).days
+
+
+def _next_date(today: date, month: int, day: int) -> date:
+    """The next month/day on or after today (next year's when already past)."""
+    target = date(today.year, month, min(day, calendar.monthrange(today.year, month)[1]))
+    if target < today:
+        year = today.year + 1
+        target = date(year, month, min(day, calendar.monthrange(year, month)[1]))
+    return target
+
+
+def _thanksgiving(year: int) -> date:
+    """Fourth Thursday of November."""
+    first = date(year, 11, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+def _end_of_month(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _count(word: str) -> float:
+    """How many units a count word means: '3' -> 3, 'a couple' -> 2, 'half a' -> 0.5."""
+    word = word.removeprefix("a ").removesuffix(" of").split()[0]
+    return float(word) if word[0].isdigit() else VAGUE_COUNTS[word]
+
+
+def _unit_days(unit: str) -> int:
+    """Days in a unit as typed: 'wks' -> 7, 'mos' -> 30."""
+    return UNIT_DAYS[{"d": "day", "w": "week", "m": "month", "y": "year"}[unit[0]]]
+
+
+def _durations(text: str) -> list[tuple[int, int]]:
+    """(days, start) for each 'N units' that is a plan, not history."""
+    found = []
+    for m in _DURATION_RE.finditer(text):
+        if _PAST_BEFORE_RE.search(text[: m.start()]) or _PAST_AFTER_RE.match(text[m.end():]):
+            continue
+        unit = _unit_days(m.group("unit"))
+        low = _count(m.group("a"))
+        high = float(m.group("b") or m.group("c") or low)
+        found.append((int((low + high) / 2 * unit + 0.5), m.start()))
+    return found
+
+
+def _period_target(today: date, period: str, nxt: bool, end: bool) -> date:
+    """Start (or end) of this or next week, weekend, month or year."""
+    if period == "weekend":  # the coming Saturday
+        return today + timedelta(days=(5 - today.weekday()) % 7 + (7 if nxt else 0))
+    if period == "week":  # weeks run Monday to Sunday
+        monday = today - timedelta(days=today.weekday()) + timedelta(days=7 if nxt else 0)
+        return monday + timedelta(days=6) if end else monday
+    if period == "month":
+        year, month = today.year, today.month
+        if nxt:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return _end_of_month(year, month) if end else date(year, month, 1)
+    year = today.year + (1 if nxt else 0)
+    return date(year, 12, 31) if end else date(year, 1, 1)
+
+
+def _periods(text: str, today: date) -> list[tuple[int, int]]:
+    """(days, start) for next/this/end of week, weekend, month, year."""
+    found = []
+    for m in _PERIOD_RE.finditer(text):
+        which, period = (m.group("which") or "").strip(), m.group("period")
+        if not (which or m.group("end")):
+            continue  # "a month" is a duration, "the week" is nothing
+        # "next month" is its start; "this month", "end of (next) month" are ends.
+        end = bool(m.group("end")) or which == "this"
+        target = _period_target(today, period, which == "next", end)
+        found.append((_days_until(today, target), m.start()))
+    found += [(_days_until(today, date(today.year, 12, 31)), m.start())
+              for m in _EOY_RE.finditer(text)]
+    found += [(_days_until(today, _end_of_month(today.year, today.month)), m.start())
+              for m in _EOM_RE.finditer(text)]
+    return found
+
+
+def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
+    """(days, start) for holidays, seasons, month names and years."""
+    found = []
+    for m in _HOLIDAY_RE.finditer(text):
+        name = m.group("name")
+        if name == "thanksgiving":
+            target = _thanksgiving(today.year)
+            if target < today:
+                target = _thanksgiving(today.year + 1)
+        else:
+            target = _next_date(today, *HOLIDAYS[name])
+            if HOLIDAYS[name] == (1, 1) and target == today:
+                target = date(today.year + 1, 1, 1)
+        found.append((_days_until(today, target), m.start("name")))
+    for m in _SEASON_RE.finditer(text):
+        name = m.group("name")
+        if m.group("prep") == "end of":
+            name = NEXT_SEASON[name]
+        target = _next_date(today, *SEASON_STARTS[name])
+        found.append((_days_until(today, target), m.start("name")))
+    for m in _MONTH_RE.finditer(text):
+        month, day = MONTHS[m.group("name")], m.group("day")
+        if "end of" in m.group(0) or (month == today.month and not day):
+            target = _end_of_month(today.year, month)
+            if target < today:
+                target = _end_of_month(today.year + 1, month)
+        elif m.group("prep") in ("mid", "middle of"):
+            target = _next_date(today, month, 15)
+        else:
+            target = _next_date(today, month, int(day) if day and 1 <= int(day) <= 31 else 1)
+        found.append((_days_until(today, target), m.start("name")))
+    for m in _YEAR_RE.finditer(text):
+        year = int(m.group("year"))
+        if year < today.year:
+            continue
+        end_of = "end" in m.group("prep") or year == today.year
+        target = date(year, 12, 31) if end_of else date(year, 1, 1)
+        found.append((_days_until(today, target), m.start("year")))
+    return found
+
+
+def _vague(text: str) -> int | None:
+    """Days for vague words (asap, soon, no rush) when nothing explicit was said."""
+    values = []
+    if _YESTERDAY_RE.search(text):
+        values.append(YESTERDAY_DAYS)
+    values += [NO_RUSH_DAYS for _ in _NO_RUSH_RE.finditer(text)]
+    for pattern, days in ((_ASAP_RE, ASAP_DAYS), (_SOON_RE, SOON_DAYS)):
+        for m in pattern.finditer(text):
+            if pattern is _SOON_RE and _SIGN_OFF_RE.search(text[: m.start()]):
+                continue
+            # "not asap" / "doesn't have to be soon" mean there is no rush.
+            values.append(NO_RUSH_DAYS if is_negated(text, m.start()) else days)
+    return min(values) if values else None
+
+
+def extract_timeline_days(text: str, today: date) -> int | None:
+    """Days from today until the seller wants to have sold, or None when not said."""
+    clean = words_to_digits(normalize(text))
+    explicit = []
+    for days, start in (_durations(clean) + _periods(clean, today)
+                        + _calendar_dates(clean, today)):
+        later = _NOT_WITHIN_RE.search(clean[:start]) is not None
+        explicit.append(days * NEGATED_FACTOR if later else days)
+    if explicit:
+        return max(0, min(explicit))
+    return _vague(clean)

@@ -1,0 +1,62 @@
+"""How urgently the seller needs to sell: high / medium / low.
+
+Explicit words win over the timeline: the timeline's "asap" words, "urgent", "behind on
+payments", "auction", "foreclosure" are high; its "no rush" words ("whenever", "just
+curious", "not urgent", "not desperate") are low. Other negated high words ("not behind on
+payments") count for nothing. Otherwise the timeline decides: <= 30 days high, <= 90 days medium,
+longer low. None when neither says anything.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from seller_bot.extract.common import (
+    ASAP_PATTERN,
+    NO_RUSH_PATTERN,
+    YESTERDAY_PATTERN,
+    is_negated,
+    normalize,
+)
+
+Urgency = Literal["high", "medium", "low"]
+
+HIGH_MAX_DAYS = 30
+MEDIUM_MAX_DAYS = 90
+
+_LOW_RE = re.compile(
+    NO_RUSH_PATTERN
+    + r"|\b(?:not (?:desperate|pressed for time)|not (?:in )?a priority|no big deal)\b"
+)
+# Distress that forces a quick sale, whatever the seller says about dates.
+_HIGH_RE = re.compile(
+    ASAP_PATTERN + "|" + YESTERDAY_PATTERN
+    + r"|\b(?:emergency|desperate(?:ly)?|need out|need to get out|"
+    r"can'?t wait (?:any|much)? ?longer|"
+    r"behind (?:on|with) (?:my |the |our )?(?:house |mortgage )?(?:payments?|mortgage)|"
+    r"foreclos\w*|auction|notice of default|sheriff|evict(?:ed|ion) notice|"
+    r"losing (?:the|my|our) (?:house|home))\b"
+)
+
+
+def _explicit(text: str) -> Urgency | None:
+    """Urgency said in words, or None."""
+    if _LOW_RE.search(text):
+        return "low"
+    # "not urgent" is caught above; "not behind on payments" says nothing either way.
+    if any(not is_negated(text, m.start()) for m in _HIGH_RE.finditer(text)):
+        return "high"
+    return None
+
+
+def extract_urgency(text: str, timeline_days: int | None) -> Urgency | None:
+    """High / medium / low from explicit words, else from the timeline; None if unknown."""
+    explicit = _explicit(normalize(text))
+    if explicit is not None:
+        return explicit
+    if timeline_days is None:
+        return None
+    if timeline_days <= HIGH_MAX_DAYS:
+        return "high"
+    return "medium" if timeline_days <= MEDIUM_MAX_DAYS else "low"

@@ -1,0 +1,262 @@
+"""Conversation persistence: one JSON document per contact, written atomically with the
+indexes and counters it feeds (a compare-and-set Lua script over one location's hash tag)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import redis
+
+from core.keys import LOCATIONS, LocationKeys
+from core.settings import Settings
+from seller_bot.aggregates import Contribution, contribution, index_keys
+from seller_bot.models import Conversation
+
+log = logging.getLogger(__name__)
+
+MAX_CONFLICT_RETRIES = 200
+
+# KEYS[1] document, KEYS[2] messageId marker, KEYS[3] data version, KEYS[4..] the rest.
+# ARGV: expected document ('' = absent), new document ('' = delete), document expiry (ms),
+# marker value ('' = none), marker expiry (ms), then ops:
+#   H key field delta   (HINCRBY, field removed when it reaches 0)
+#   Z key score member  (ZADD)      R key member (ZREM)
+#   X key at_ms         (PEXPIREAT) D key        (DEL)
+COMMIT_SCRIPT = """
+local current = redis.call('GET', KEYS[1]) or ''
+if current ~= ARGV[1] then return 0 end
+if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
+end
+if ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[4], 'PXAT', ARGV[5]) end
+local i = 6
+local n = #ARGV
+while i <= n do
+  local op = ARGV[i]
+  local key = KEYS[tonumber(ARGV[i + 1])]
+  if op == 'H' then
+    if redis.call('HINCRBY', key, ARGV[i + 2], ARGV[i + 3]) == 0 then
+      redis.call('HDEL', key, ARGV[i + 2])
+    end
+    i = i + 4
+  elseif op == 'Z' then
+    redis.call('ZADD', key, ARGV[i + 2], ARGV[i + 3])
+    i = i + 4
+  elseif op == 'R' then
+    redis.call('ZREM', key, ARGV[i + 2])
+    i = i + 3
+  elseif op == 'X' then
+    redis.call('PEXPIREAT', key, ARGV[i + 2])
+    i = i + 3
+  elseif op == 'D' then
+    redis.call('DEL', key)
+    i = i + 2
+  else
+    return redis.error_reply('unknown op ' .. op)
+  end
+end
+return redis.call('INCR', KEYS[3])
+"""
+
+
+class ConflictError(RuntimeError):
+    """The same conversation kept changing under us; the caller may retry later."""
+
+
+class DuplicateMessage(Exception):
+    """This messageId was processed already."""
+
+
+class _Ops:
+    """Key list and flat argument list for one script call."""
+
+    def __init__(self, fixed_keys: list[str]) -> None:
+        self.keys: list[str] = []
+        self.args: list[str] = []
+        self._positions: dict[str, int] = {}
+        for key in fixed_keys:
+            self.keys.append(key)
+            self._positions.setdefault(key, len(self.keys))
+
+    def key(self, key: str) -> str:
+        """The script's 1-based KEYS index of ``key``, added on first use."""
+        if key not in self._positions:
+            self.keys.append(key)
+            self._positions[key] = len(self.keys)
+        return str(self._positions[key])
+
+    def add(self, op: str, key: str, *args: str) -> None:
+        self.args += [op, self.key(key), *args]
+
+
+def diff_ops(old: Contribution | None, new: Contribution | None, fixed_keys: list[str],
+             wall_now: float) -> _Ops:
+    """Turn the change between two contributions into script ops."""
+    ops = _Ops(fixed_keys)
+    counters = (new.counters if new else {}).copy()
+    for item, value in (old.counters if old else {}).items():
+        counters[item] = counters.get(item, 0) - value
+    for (key, fld), delta in counters.items():
+        if delta:
+            ops.add("H", key, fld, str(delta))
+    touched = {key for (key, _), delta in counters.items() if delta}
+    expiry = {**(old.bucket_expiry if old else {}), **(new.bucket_expiry if new else {})}
+    for key in sorted(touched & expiry.keys()):
+        if expiry[key] > wall_now:
+            ops.add("X", key, str(int(expiry[key] * 1000)))
+    old_entries = old.entries if old else {}
+    new_entries = new.entries if new else {}
+    for (key, member) in old_entries.keys() - new_entries.keys():
+        ops.add("R", key, member)
+    for (key, member), score in new_entries.items():
+        if old_entries.get((key, member)) != score:
+            ops.add("Z", key, repr(float(score)), member)
+    return ops
+
+
+class ConversationStore:
+    """Reads and atomically writes conversations of any location."""
+
+    def __init__(self, client: redis.Redis, settings: Settings,
+                 wall_clock: Callable[[], float] = time.time) -> None:
+        self.redis = client
+        self.settings = settings
+        self.wall_clock = wall_clock
+        self._commit = client.register_script(COMMIT_SCRIPT)
+
+    # -- reads -----------------------------------------------------------------------
+    def load(self, location_id: str, contact_id: str) -> Conversation | None:
+        raw = self.redis.get(LocationKeys(location_id).conversation(contact_id))
+        return Conversation.from_json(raw) if raw else None
+
+    def load_raw(self, location_id: str, contact_id: str) -> str | None:
+        return self.redis.get(LocationKeys(location_id).conversation(contact_id))
+
+    def is_duplicate(self, location_id: str, message_id: str) -> bool:
+        return bool(self.redis.exists(LocationKeys(location_id).seen(message_id)))
+
+    def locations(self) -> list[str]:
+        return sorted(self.redis.smembers(LOCATIONS))
+
+    def find_location(self, contact_id: str) -> str | None:
+        """The location holding this contact (contact ids are unique across GoHighLevel)."""
+        locations = self.locations()
+        with self.redis.pipeline(transaction=False) as pipe:
+            for location in locations:
+                pipe.exists(LocationKeys(location).conversation(contact_id))
+            found = pipe.execute()
+        return next((loc for loc, hit in zip(locations, found, strict=True) if hit), None)
+
+    def taken_slots(self, location_id: str) -> list[float]:
+        """Start times (epoch seconds) of appointments already booked in this location."""
+        key = LocationKeys(location_id).index("appointments")
+        return [score for _, score in self.redis.zrange(key, 0, -1, withscores=True)]
+
+    # -- writes ----------------------------------------------------------------------
+    def _contribution(self, conv: Conversation | None, wall_now: float) -> Contribution | None:
+        if conv is None:
+            return None
+        keys = LocationKeys(conv.location_id)
+        return contribution(conv, keys, wall_now, self.settings.bucket_retention_seconds)
+
+    def expires_at(self, conv: Conversation) -> float:
+        return conv.last_activity_at.timestamp() + self.settings.conversation_ttl_seconds
+
+    def commit(self, old_raw: str | None, old: Conversation | None, new: Conversation | None,
+               *, location_id: str, contact_id: str, message_id: str | None = None) -> int:
+        """Write ``new`` if the stored document is still ``old_raw``; return the data version.
+
+        Returns 0 when the document changed meanwhile (the caller re-reads and retries);
+        raises DuplicateMessage when ``message_id`` was already processed.
+        """
+        wall_now = self.wall_clock()
+        keys = LocationKeys(location_id)
+        if new is not None and self.expires_at(new) <= wall_now:
+            new = None  # history older than the TTL: nothing of it is kept
+        fixed = [keys.conversation(contact_id),
+                 keys.seen(message_id) if message_id else keys.conversation(contact_id),
+                 keys.version]
+        ops = diff_ops(self._contribution(old, wall_now), self._contribution(new, wall_now),
+                       fixed, wall_now)
+        if new is None and old is not None:
+            for msg in old.transcript:
+                if msg.message_id:
+                    ops.add("D", keys.seen(msg.message_id))
+        new_raw = new.to_json() if new is not None else ""
+        expire_ms = int(self.expires_at(new) * 1000) if new is not None else 0
+        marker_expire_ms = int((wall_now + self.settings.conversation_ttl_seconds) * 1000)
+        result = self._commit(
+            keys=ops.keys,
+            args=[old_raw or "", new_raw, expire_ms, contact_id if message_id else "",
+                  marker_expire_ms, *ops.args],
+        )
+        if result == -1:
+            raise DuplicateMessage(message_id)
+        if result and old is None and new is not None:
+            self.redis.sadd(LOCATIONS, location_id)
+        return int(result)
+
+    def update(self, location_id: str, contact_id: str,
+               change: Callable[[Conversation], Conversation | None],
+               *, message_id: str | None = None,
+               create: Callable[[], Conversation] | None = None) -> Conversation | None:
+        """Read-modify-write with retries; ``change`` returns the new state (None deletes)."""
+        for _ in range(MAX_CONFLICT_RETRIES):
+            raw = self.load_raw(location_id, contact_id)
+            if raw is None and create is None:
+                return None
+            old = Conversation.from_json(raw) if raw else None
+            working = Conversation.from_json(raw) if raw else create()
+            new = change(working)
+            if self.commit(raw, old, new, location_id=location_id, contact_id=contact_id,
+                           message_id=message_id):
+                return new
+        raise ConflictError(f"conversation {contact_id} kept changing; giving up")
+
+    def delete(self, location_id: str, contact_id: str) -> bool:
+        """Forget a contact: document, markers, index entries and its share of every counter."""
+        for _ in range(MAX_CONFLICT_RETRIES):
+            raw = self.load_raw(location_id, contact_id)
+            if raw is None:
+                return False
+            if self.commit(raw, Conversation.from_json(raw), None,
+                           location_id=location_id, contact_id=contact_id):
+                return True
+        raise ConflictError(f"conversation {contact_id} kept changing; giving up")
+
+    def retire_expired(self, location_id: str, limit: int = 200) -> int:
+        """Remove conversations about to hit their TTL, subtracting them from the aggregates.
+
+        Runs a margin before the TTL so the document is still there to subtract; an entry whose
+        document vanished anyway (process down for longer than the margin) is dropped from the
+        indexes it can be found in, and ``python -m services.rebuild`` repairs the counters.
+        """
+        keys = LocationKeys(location_id)
+        cutoff = (self.wall_clock() - self.settings.conversation_ttl_seconds
+                  + self.settings.sweep_margin_seconds)
+        due = self.redis.zrangebyscore(keys.index("activity"), "-inf", cutoff, start=0, num=limit)
+        retired = 0
+        for contact_id in due:
+            raw = self.load_raw(location_id, contact_id)
+            if raw is None:
+                self._drop_orphan(keys, contact_id)
+                continue
+            conv = Conversation.from_json(raw)
+            if conv.last_activity_at.timestamp() > cutoff:
+                continue
+            if self.commit(raw, conv, None, location_id=location_id, contact_id=contact_id):
+                retired += 1
+        return retired
+
+    def _drop_orphan(self, keys: LocationKeys, contact_id: str) -> None:
+        log.warning("conversation expired before it was retired; run services.rebuild",
+                    extra={"location_id": keys.location_id, "contact_id": contact_id})
+        with self.redis.pipeline(transaction=True) as pipe:
+            for key in index_keys(keys):
+                pipe.zrem(key, contact_id)
+            pipe.execute()

@@ -1,0 +1,38 @@
+"""One conversation as the API and the drill-down show it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from seller_bot.models import CLOSED_STAGES, Conversation
+
+INTERNAL_FIELDS = {"asking", "failed_attempts", "stage_history", "temperature_history",
+                   "slots_offered"}
+
+
+def is_stalled(conv: Conversation, now: datetime, stalled_after_seconds: int) -> bool:
+    """No inbound message for the stall period while the conversation is still open."""
+    if conv.stage in CLOSED_STAGES or conv.last_inbound_at is None:
+        return False
+    return now - conv.last_inbound_at >= timedelta(seconds=stalled_after_seconds)
+
+
+def conversation_detail(conv: Conversation, now: datetime, *, stalled_after_seconds: int,
+                        commission_rate: float) -> dict:
+    """Every field the spec lists for GET /api/conversations/<id>, JSON-ready."""
+    data = conv.model_dump(mode="json", exclude=INTERNAL_FIELDS)
+    data["transcript"] = [
+        {"direction": m.direction, "body": m.body, "at": m.at.isoformat(),
+         **({"response_ms": m.response_ms} if m.response_ms is not None else {})}
+        for m in conv.transcript
+    ]
+    data["slots_offered"] = [slot.isoformat() for slot in conv.slots_offered]
+    data["stage_history"] = [{"stage": s.stage, "at": s.at.isoformat()}
+                             for s in conv.stage_history]
+    data["stalled"] = is_stalled(conv, now, stalled_after_seconds)
+    data["qualified"] = conv.qualified
+    data["commission_potential"] = (
+        round(conv.price_expectation * commission_rate)
+        if conv.price_expectation is not None else None
+    )
+    return data

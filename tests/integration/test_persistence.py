@@ -1,0 +1,123 @@
+"""Redis rules of SPEC section 3: TTL, index, atomicity under concurrency, idempotency, delete."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from app import create_app
+from core.keys import LocationKeys
+from core.settings import Settings
+from seller_bot.aggregates import index_keys
+from seller_bot.models import Conversation
+from tests.conftest import LiveServer, Seller, inbound
+
+WEEK = 7 * 24 * 3600
+KEYS = LocationKeys("loc-1")
+
+
+def test_store001_ttl_is_seven_days_and_refreshed(live_server, redis_client):
+    seller = Seller(live_server.url)
+    seller.says("hi")
+    key = KEYS.conversation("contact-1")
+    first_ttl = redis_client.pttl(key)
+    assert WEEK * 1000 - 5000 < first_ttl <= WEEK * 1000
+    time.sleep(1.2)
+    assert redis_client.pttl(key) <= first_ttl - 1000
+    seller.says("move in ready")
+    assert redis_client.pttl(key) > first_ttl - 500
+
+
+def test_store002_expired_conversation_leaves_index_and_aggregates(redis_server, redis_client):
+    settings = Settings(redis_url=redis_server.url, conversation_ttl_seconds=3)
+    app = create_app(settings, redis_client)
+    with LiveServer(app.server) as server:
+        Seller(server.url, contact="short-lived").says("hi")
+        Seller(server.url, contact="keeper").says("hello")
+        assert redis_client.zscore(KEYS.index("activity"), "short-lived") is not None
+        time.sleep(1.5)
+        Seller(server.url, contact="keeper").says("move in ready")
+        time.sleep(1.0)
+        bot = app.server.extensions["sellerbot"]["bot"]
+        assert bot.store.retire_expired("loc-1") == 1
+        for key in index_keys(KEYS):
+            assert redis_client.zscore(key, "short-lived") is None
+        assert redis_client.hget(KEYS.stats, "conversations") == "1"
+        assert redis_client.exists(KEYS.conversation("short-lived")) == 0
+        assert requests.get(f"{server.url}/api/conversations/short-lived",
+                            timeout=5).status_code == 404
+
+
+def test_store003_twenty_concurrent_messages_lose_nothing(live_server, redis_client):
+    texts = [f"message number {i}" for i in range(20)]
+    payloads = [inbound(text, contact="busy") for text in texts]
+
+    def send(payload):
+        return requests.post(f"{live_server.url}/webhooks/ghl/inbound", json=payload, timeout=30)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        responses = list(pool.map(send, payloads))
+    assert [r.status_code for r in responses] == [200] * 20
+    conv = Conversation.from_json(redis_client.get(KEYS.conversation("busy")))
+    inbound_bodies = [m.body for m in conv.transcript if m.direction == "inbound"]
+    assert sorted(inbound_bodies) == sorted(texts)
+    # None of these answers the condition question: after the greeting and two failed tries
+    # the flow moved to price, then to motivation, always in order.
+    assert conv.stage == [s.stage for s in conv.stage_history][-1]
+    assert redis_client.hget(KEYS.stats, "conversations") == "1"
+    assert int(redis_client.hget(KEYS.hour((int(time.time()) // 3600) * 3600), "in")) == 20
+
+
+def test_store004_same_message_id_is_processed_once(live_server, redis_client):
+    payload = inbound("hi there", contact="twice")
+    first = requests.post(f"{live_server.url}/webhooks/ghl/inbound", json=payload, timeout=5)
+    second = requests.post(f"{live_server.url}/webhooks/ghl/inbound", json=payload, timeout=5)
+    assert first.json()["status"] == "processed"
+    assert second.json() == {"status": "duplicate"}
+    conv = Conversation.from_json(redis_client.get(KEYS.conversation("twice")))
+    assert len(conv.transcript) == 2
+
+
+def _everything(client) -> dict:
+    """A full dump of the store, for comparing before and after."""
+    dump = {}
+    for key in client.scan_iter("*"):
+        kind = client.type(key)
+        if kind == "string":
+            dump[key] = client.get(key)
+        elif kind == "hash":
+            dump[key] = client.hgetall(key)
+        elif kind == "zset":
+            dump[key] = client.zrange(key, 0, -1, withscores=True)
+        elif kind == "set":
+            dump[key] = sorted(client.smembers(key))
+    return dump
+
+
+def test_store005_delete_removes_every_trace(live_server, redis_client):
+    Seller(live_server.url, contact="stays").says("hi")
+    before = _everything(redis_client)
+    gone = Seller(live_server.url, contact="forget-me", phone="+19095550199",
+                  contactName="Olivia Forgetme")
+    for text in ("hi", "needs paint, 8421 Haven Ave Rancho Cucamonga", "500k"):
+        gone.says(text)
+    response = requests.delete(f"{live_server.url}/api/conversations/forget-me", timeout=5)
+    assert response.status_code == 200
+    after = _everything(redis_client)
+    for key, value in after.items():
+        assert "forget-me" not in key and "forget-me" not in str(value)
+        assert "Olivia" not in str(value) and "0199" not in str(value)
+    # Same counters and indexes as if the contact never wrote (only the data version moved).
+    version_key = KEYS.version
+    after.pop(version_key), before.pop(version_key)
+    assert after == before
+    again = requests.delete(f"{live_server.url}/api/conversations/forget-me", timeout=5)
+    assert again.status_code == 404
+
+
+def test_store006_every_key_carries_the_location_hash_tag(live_server, redis_client):
+    Seller(live_server.url, location="abcLOC9").says("hi, 450k, needs a roof")
+    keys = [k for k in redis_client.scan_iter("*") if k != "sellerbot:locations"]
+    assert keys and all(k.startswith("{loc:abcLOC9}:") for k in keys)
