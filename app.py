@@ -19,12 +19,16 @@ from dash import html
 from flask import Flask
 
 from api.conversations import create_conversations_blueprint
+from api.dashboard import create_dashboard_blueprint
 from api.errors import register_error_handlers
 from api.health import create_health_blueprint
+from api.table import create_table_blueprint
 from api.webhook import create_webhook_blueprint
 from core.redis_client import connect
 from core.settings import Settings
 from seller_bot.bot import SellerBot, utc_now
+from services.conversation_index import ConversationIndex
+from services.dashboard_data_service import DashboardDataService
 
 log = logging.getLogger("app")
 
@@ -42,6 +46,10 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     server.register_blueprint(create_webhook_blueprint(bot, settings))
     server.register_blueprint(create_conversations_blueprint(bot, settings, clock))
     server.register_blueprint(create_health_blueprint(client))
+    table = ConversationIndex(client, settings, wall_clock=lambda: clock().timestamp())
+    server.register_blueprint(create_table_blueprint(table))
+    data = DashboardDataService(client, settings, store=bot.store, clock=clock)
+    server.register_blueprint(create_dashboard_blueprint(data))
 
     app = dash.Dash(__name__, server=server, title="Seller Bot Analytics",
                     update_title=None)
@@ -49,7 +57,8 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
         html.H1("Seller Bot Analytics"),
         html.P("The dashboard is on its way. The webhook and API are live."),
     ])
-    server.extensions["sellerbot"] = {"settings": settings, "redis": client, "bot": bot}
+    server.extensions["sellerbot"] = {"settings": settings, "redis": client, "bot": bot,
+                                      "data": data}
     return app
 
 
@@ -57,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, help="port to listen on (default: PORT or 8050)")
     parser.add_argument("--host", help="interface to bind (default: HOST or 127.0.0.1)")
-    parser.add_argument("--demo", action="store_true", help="fill a demo store with simulated sellers")
+    parser.add_argument("--demo", action="store_true",
+                        help="fill a demo store with simulated sellers")
     parser.add_argument("--reset", action="store_true", help="with --demo: start the demo over")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -9,21 +9,23 @@ share, and ``services.rebuild`` recomputes everything by summing contributions.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.keys import LocationKeys
-from collections.abc import Iterator
-
 from seller_bot.models import CLOSED_STAGES, FUNNEL_STAGES, STAGES, TEMPERATURES, Conversation
 
 HOUR = 3600
-MINUTE_RETENTION = 25 * HOUR
+# Minute buckets cover two rolling 24 h windows (now and the day before) plus the partial hour
+# at each edge, so both windows can be summed to the minute.
+MINUTE_RETENTION = 49 * HOUR
 SORT_KEYS = ("activity", "score", "price", "stage")
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 FUNNEL_RANK = {stage: rank for rank, stage in enumerate(FUNNEL_STAGES)}
-# Events counted per hour (and per minute for the last 25 hours).
+# Events counted per hour (and per minute for the last 49 hours).
 EVENTS = ("in", "out", "new", "offers", "qualified", "booked", "declined", "opted_out",
           "hot_net", "open_net")
 PRICE_BINS = (0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 800_000,
@@ -89,7 +91,7 @@ def search_tokens(conv: Conversation) -> set[str]:
     tokens: set[str] = set()
     for text in (conv.name, conv.address):
         if text:
-            tokens.update(word for word in _words(text) if word)
+            tokens.update(search_words(text))
     digits = "".join(ch for ch in conv.phone or "" if ch.isdigit())
     if digits:
         national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
@@ -97,9 +99,11 @@ def search_tokens(conv: Conversation) -> set[str]:
     return {t for t in tokens if t}
 
 
-def _words(text: str) -> list[str]:
-    cleaned = "".join(ch.lower() if ch.isalnum() else " " for ch in text)
-    return cleaned.split()
+def search_words(text: str) -> list[str]:
+    """Lower-case words without accents ("José Núñez": jose, nunez), as the search matches them."""
+    letters = unicodedata.normalize("NFKD", text)
+    return "".join(ch.lower() if ch.isalnum() else " " for ch in letters
+                   if not unicodedata.combining(ch)).split()
 
 
 def contribution(conv: Conversation, keys: LocationKeys, wall_now: float,

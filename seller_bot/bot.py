@@ -15,6 +15,8 @@ from seller_bot.models import Conversation
 from seller_bot.payload import InboundMessage
 from seller_bot.store import ConversationStore, DuplicateMessage
 
+RETIRE_EVERY_SECONDS = 60
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -46,6 +48,7 @@ class SellerBot:
         self.clock = clock
         self.rules = BotRules.from_settings(settings)
         self.store = ConversationStore(client, settings, wall_clock=wall_clock)
+        self._last_retired: dict[str, float] = {}
 
     def handle_inbound(self, message: InboundMessage,
                        received: float | None = None) -> InboundResult:
@@ -58,7 +61,6 @@ class SellerBot:
         if self.store.is_duplicate(location, message.messageId):
             return InboundResult("duplicate")
         now = self.clock()
-        taken = [datetime.fromtimestamp(ts, UTC) for ts in self.store.taken_slots(location)]
         outcome: dict[str, str | None] = {}
 
         def apply(conv: Conversation) -> Conversation:
@@ -67,7 +69,8 @@ class SellerBot:
             if message.phone and not conv.phone:
                 conv.phone = message.phone
             reply = handle_message(conv, message.body, now, self.rules,
-                                   message_id=message.messageId, taken_slots=taken)
+                                   message_id=message.messageId,
+                                   taken_slots=lambda: self._taken_slots(location))
             if reply is not None:
                 elapsed_ms = (time.perf_counter() - received) * 1000
                 record_reply(conv, reply, now, elapsed_ms)
@@ -84,12 +87,24 @@ class SellerBot:
                                      create=create)
         except DuplicateMessage:
             return InboundResult("duplicate")
+        self._retire_expired_now_and_then(location)
         reply = outcome.get("reply")
         if reply is None:
             reason = "opted out" if conv.stage == "opted_out" else "paused"
             return InboundResult("ignored", reason=reason)
         return InboundResult("processed", reply=reply, stage=conv.stage,
                              temperature=conv.temperature, lead_score=conv.lead_score)
+
+    def _taken_slots(self, location_id: str) -> list[datetime]:
+        return [datetime.fromtimestamp(ts, UTC) for ts in self.store.taken_slots(location_id)]
+
+    def _retire_expired_now_and_then(self, location_id: str) -> None:
+        """Retire conversations reaching their TTL, at most once a minute per location."""
+        wall_now = time.monotonic()
+        if wall_now - self._last_retired.get(location_id, float("-inf")) < RETIRE_EVERY_SECONDS:
+            return
+        self._last_retired[location_id] = wall_now
+        self.store.retire_expired(location_id)
 
     def set_paused(self, location_id: str, contact_id: str, paused: bool) -> Conversation | None:
         """Human takeover: while paused the bot records messages but does not reply."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -80,12 +80,12 @@ class _Turn:
     """One inbound message being handled; mutates the conversation it was given."""
 
     def __init__(self, conv: Conversation, text: str, now: datetime, rules: BotRules,
-                 taken_slots: Iterable[datetime]) -> None:
+                 taken_slots: Callable[[], Iterable[datetime]]) -> None:
         self.conv = conv
         self.text = text
         self.now = now
         self.rules = rules
-        self.taken_slots = list(taken_slots)
+        self.taken_slots = taken_slots
         self.turn = sum(1 for m in conv.transcript if m.direction == "outbound")
         self.timeline_changed = False
 
@@ -216,7 +216,8 @@ class _Turn:
             conv.offer_response = "undecided"
             conv.failed_attempts = 0
             return replies.offer_undecided(conv.offer_amount, self.rules.buyer_name, self.turn)
-        return self.failed("offer_response", lambda: replies.offer_reask(conv.offer_amount, self.turn))
+        return self.failed("offer_response",
+                           lambda: replies.offer_reask(conv.offer_amount, self.turn))
 
     def accept(self) -> str:
         conv = self.conv
@@ -227,7 +228,7 @@ class _Turn:
     def offer_slots(self, first_time: bool) -> str:
         conv = self.conv
         start, end = self.rules.business_hours
-        taken = self.taken_slots + ([] if first_time else list(conv.slots_offered))
+        taken = [*self.taken_slots(), *([] if first_time else conv.slots_offered)]
         conv.slots_offered = pick_slots(self.now, self.rules.timezone, start, end, taken)
         if not conv.slots_offered:
             conv.asking = None
@@ -256,9 +257,9 @@ class _Turn:
         buyer = self.rules.buyer_name
         if conv.stage == "booked":
             return replies.after_booking(conv.appointment_at, buyer)
-        if conv.stage in ("declined", "offer") and conv.offer_amount:
-            if extract_offer_response(self.text) == "accepted":
-                return self.accept()
+        if (conv.stage in ("declined", "offer") and conv.offer_amount
+                and extract_offer_response(self.text) == "accepted"):
+            return self.accept()
         if conv.stage == "qualified" and conv.appointment_at is None:
             return self.offer_slots(first_time=False)
         return replies.holding(buyer)
@@ -289,9 +290,12 @@ def handle_message(
     rules: BotRules,
     *,
     message_id: str | None = None,
-    taken_slots: Iterable[datetime] = (),
+    taken_slots: Callable[[], Iterable[datetime]] = tuple,
 ) -> str | None:
-    """Record the inbound text, advance the flow, rescore; return the reply (None: stay quiet)."""
+    """Record the inbound text, advance the flow, rescore; return the reply (None: stay quiet).
+
+    ``taken_slots`` is called only when slots are offered: appointment times already booked.
+    """
     conv.transcript.append(Message(direction="inbound", body=text, at=now, message_id=message_id))
     conv.last_activity_at = now
     conv.last_inbound_at = now

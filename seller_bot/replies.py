@@ -76,7 +76,8 @@ def first_name(name: str | None) -> str:
 
 
 def greeting(name: str | None, buyer: str, question: str) -> str:
-    return f"Hi {first_name(name)}, this is {buyer}. Thanks for reaching out about your home! {question}"
+    return (f"Hi {first_name(name)}, this is {buyer}. Thanks for reaching out about your home! "
+            f"{question}")
 
 
 def money(amount: int) -> str:

@@ -93,12 +93,12 @@ def live_server(app) -> Iterator[LiveServer]:
 _message_ids = itertools.count(1)
 
 
-def inbound(body: str, contact: str = "contact-1", location: str = "loc-1", **extra) -> dict:
+def inbound(text: str, contact: str = "contact-1", location: str = "loc-1", **extra) -> dict:
     """A GoHighLevel InboundMessage webhook body."""
     n = next(_message_ids)
     payload = {
         "type": "InboundMessage", "locationId": location, "contactId": contact,
-        "conversationId": f"conv-{contact}", "messageId": f"msg-{n}", "body": body,
+        "conversationId": f"conv-{contact}", "messageId": f"msg-{n}", "body": text,
         "messageType": "SMS", "direction": "inbound",
         "dateAdded": datetime.now(UTC).isoformat(), "contactName": "Maria Lopez",
         "phone": "+19095550101",

@@ -24,7 +24,7 @@ def test_slot001_two_future_business_hour_slots(now):
     assert len(slots) == 2
     for slot in slots:
         local = slot.astimezone(LA)
-        assert 9 <= local.hour and local.hour + 1 <= 17
+        assert local.hour >= 9 and local.hour + 1 <= 17
         assert local.minute == 0
         assert local.weekday() < 5
         assert now + timedelta(hours=2) <= slot <= now + timedelta(days=7)

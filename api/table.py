@@ -1,0 +1,129 @@
+"""GET /api/conversations (one table page as JSON) and GET /api/export.csv (every matching row)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Iterator
+from dataclasses import fields
+from datetime import UTC, datetime
+
+import redis
+from flask import Blueprint, Response, jsonify, request, stream_with_context
+
+from api.errors import ApiError
+from services.conversation_index import ConversationIndex, InvalidQuery
+from services.dashboard_models import ConversationQuery, ConversationRow
+
+log = logging.getLogger(__name__)
+
+TRUE = frozenset({"1", "true", "yes", "on"})
+FALSE = frozenset({"", "0", "false", "no", "off"})
+CSV_COLUMNS = [f.name for f in fields(ConversationRow)]
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_CHUNK_ROWS = 200
+
+
+def invalid(parameter: str, message: str) -> ApiError:
+    return ApiError(422, "invalid_field", f"{parameter}: {message}",
+                    fields=[{"field": parameter, "message": message}])
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise invalid(name, "must be an integer") from None
+
+
+def _bool_arg(name: str) -> bool:
+    raw = request.args.get(name, "").strip().lower()
+    if raw in TRUE:
+        return True
+    if raw in FALSE:
+        return False
+    raise invalid(name, "must be true or false")
+
+
+def query_from_request() -> ConversationQuery:
+    """The table query from the URL; blank filters mean "all"."""
+    defaults = ConversationQuery()
+    return ConversationQuery(
+        page=_int_arg("page", defaults.page),
+        page_size=_int_arg("page_size", defaults.page_size),
+        temperature=request.args.get("temperature") or None,
+        stage=request.args.get("stage") or None,
+        stalled=_bool_arg("stalled"),
+        q=request.args.get("q") or None,
+        sort=request.args.get("sort") or defaults.sort,
+        order=(request.args.get("order") or defaults.order).lower(),
+        reveal_phone=_bool_arg("reveal_phone"),
+    )
+
+
+def csv_cell(value: object) -> object:
+    """The value as a spreadsheet cell that can never run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_lines(rows: Iterator[ConversationRow]) -> Iterator[str]:
+    """A header line, then the rows, a few hundred per chunk; UTF-8 BOM so Excel reads accents."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([csv_cell(getattr(row, name)) for name in CSV_COLUMNS])
+        if count % CSV_CHUNK_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
+def create_table_blueprint(index: ConversationIndex) -> Blueprint:
+    bp = Blueprint("table", __name__)
+
+    @bp.get("/api/conversations")
+    def conversations() -> Response:
+        query = query_from_request()
+        try:
+            page = index.page(query)
+        except InvalidQuery as exc:
+            raise invalid(exc.parameter, exc.message) from exc
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            raise ApiError(503, "unavailable", "storage unavailable, retry later") from exc
+        return jsonify(page.to_dict())
+
+    @bp.get("/api/export.csv")
+    def export() -> Response:
+        query = query_from_request()
+        try:
+            rows = index.iter_rows(query)  # validates now, so a bad parameter is a 422
+        except InvalidQuery as exc:
+            raise invalid(exc.parameter, exc.message) from exc
+
+        def generate() -> Iterator[str]:
+            try:
+                yield from csv_lines(rows)
+            except redis.RedisError:
+                # Headers are sent already: end the file early and say why in the log.
+                log.exception("export interrupted: redis unavailable")
+
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+        return Response(
+            stream_with_context(generate()), mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="conversations-{stamp}.csv"',
+                     "Cache-Control": "no-store"})
+
+    return bp
