@@ -23,10 +23,11 @@ FUNNEL_STAGES: tuple[str, ...] = (
 Temperature = Literal["hot", "warm", "cold"]
 TEMPERATURES: tuple[str, ...] = ("hot", "warm", "cold")
 Condition = Literal["move_in_ready", "minor_repairs", "major_repairs"]
-MOTIVATIONS: tuple[str, ...] = (
+Motivation = Literal[
     "job_relocation", "divorce", "foreclosure", "financial_distress", "inheritance",
     "downsizing", "upsizing", "retirement", "medical", "landlord_exit", "other",
-)
+]
+MOTIVATIONS: tuple[str, ...] = Motivation.__args__
 Urgency = Literal["high", "medium", "low"]
 OfferResponse = Literal["accepted", "declined", "undecided"]
 # The questions in the order the bot asks them; each fills the field of the same name.
@@ -76,7 +77,7 @@ class Conversation(BaseModel):
 
     condition: Condition | None = None
     price_expectation: int | None = None
-    motivation: str | None = None
+    motivation: Motivation | None = None
     timeline_days: int | None = None
     urgency: Urgency | None = None
     offer_amount: int | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from decimal import Decimal
 
@@ -19,7 +20,6 @@ _EMOJI_RE = re.compile(
     "[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U00002B00-\U00002BFF"
     "\U0000FE00-\U0000FE0F\U0000200D\U000020E3\U0001F3FB-\U0001F3FF]+"
 )
-_SPACES_RE = re.compile(r"\s+")
 # "w/" and "&" are how people text "with" and "and".
 _SHORTHAND_RE = re.compile(r"\bw/(?=\s|[a-z])|&")
 _PUNCT_RE = re.compile(r"[^\w\s'$]")
@@ -28,18 +28,36 @@ _PUNCT_RE = re.compile(r"[^\w\s'$]")
 def normalize(text: str) -> str:
     """Lowercase, straighten quotes and dashes, drop emoji, collapse whitespace."""
     text = _EMOJI_RE.sub(" ", text.translate(_CHAR_MAP).lower())
-    text = _SHORTHAND_RE.sub(lambda m: " and " if m.group() == "&" else "with ", text)
-    return _SPACES_RE.sub(" ", text).strip()
+    if "&" in text or "w/" in text:
+        text = _SHORTHAND_RE.sub(lambda m: " and " if m.group() == "&" else "with ", text)
+    return " ".join(text.split())
 
 
 def strip_punctuation(text: str) -> str:
     """Normalised text with punctuation removed (apostrophes and $ kept)."""
-    return _SPACES_RE.sub(" ", _PUNCT_RE.sub(" ", normalize(text))).strip()
+    return " ".join(_PUNCT_RE.sub(" ", normalize(text)).split())
+
+
+def blank(match: re.Match[str]) -> str:
+    """Spaces as long as the match: used text is wiped so offsets still line up."""
+    return " " * (match.end() - match.start())
+
+
+def any_of(*patterns: str) -> re.Pattern[str]:
+    """One compiled regex matching any of the patterns as whole words."""
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
 
 
 def loose(word: str) -> str:
     """Regex for a word whose letters may be doubled by a typo: 'roof' also finds 'rooof'."""
     return "".join(re.escape(ch) + "+" for ch in word)
+
+
+# -- calendar words --------------------------------------------------------------------
+
+MONTHS = {calendar.month_name[i].lower(): i for i in range(1, 13)} | {
+    calendar.month_abbr[i].lower(): i for i in range(1, 13)} | {"sept": 9}
+MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 
 # -- number words ----------------------------------------------------------------------
@@ -92,6 +110,7 @@ def _parse_run(run: str) -> str:
     prev = ""  # kind of the previous token: unit, teen, tens, mult, digits
 
     def flush() -> None:
+        """Emit the number read so far and start a new one."""
         nonlocal total, current, last_mult, started, plural, decimals, prev
         if decimals is not None:
             current += Decimal("0." + decimals) if decimals else 0
@@ -131,7 +150,7 @@ def _parse_run(run: str) -> str:
         else:
             value = _SMALL[token]
             kind = "unit" if value < 10 else "teen" if value < 20 else "tens"
-            if not started or prev == "mult" and current % 100 == 0:
+            if not started or (prev == "mult" and current % 100 == 0):
                 current += value
             elif kind in ("teen", "tens") and prev in ("unit", "teen", "tens") and current % 100:
                 # Spoken shorthand: "four fifty" = 450, "nineteen eighty five" = 1985.
@@ -147,6 +166,7 @@ def _parse_run(run: str) -> str:
 
 
 def _replace_run(match: re.Match[str]) -> str:
+    """Digits for one matched run of number words."""
     run = match.group()
     # A lone "one" is usually a pronoun ("the first one", "either one"), not a number.
     if run in ("one", "zero", "point"):
@@ -162,6 +182,7 @@ def words_to_digits(text: str) -> str:
 # -- negation --------------------------------------------------------------------------
 
 NEGATION_WINDOW = 4  # words before a match that can negate it ("wouldn't say it's in ...")
+CONTEXT_CHARS = 60  # how far back the extractors look for context words
 _NEGATORS = frozenset({
     "not", "never", "nothing", "none", "without", "neither", "nor", "hardly", "barely",
     "nope", "nah", "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "aint",
@@ -177,12 +198,18 @@ _WORD_RE = re.compile(r"[a-z']+")
 
 
 def _is_negator(word: str) -> bool:
+    """'not', 'never', "wouldn't", 'dont' ... (apostrophes are often left out)."""
     return word in _NEGATORS or word.endswith("n't")
+
+
+def preceding(text: str, start: int, chars: int = CONTEXT_CHARS) -> str:
+    """The few dozen characters before start: enough context, and cheap on long messages."""
+    return text[max(0, start - chars):start]
 
 
 def is_negated(text: str, match_start: int, window: int = NEGATION_WINDOW) -> bool:
     """True when a negation word sits in the same clause, a few words before match_start."""
-    before = text[:match_start]
+    before = preceding(text, match_start)
     breaks = list(_CLAUSE_BREAK_RE.finditer(before))
     if breaks:
         before = before[breaks[-1].end():]
@@ -206,6 +233,7 @@ ASAP_PATTERN = (
     r"\b(?:asap|a\.s\.a\.p|as soon as (?:possible|i can|we can|you can)|soon as possible|"
     r"right away|immediately|urgent(?:ly)?|in a (?:hurry|rush)|the sooner the better|"
     r"sooner the better|need(?:s)? (?:it |this )?gone|as (?:quick|fast) as|"
+    r"how (?:quick(?:ly)?|fast|soon) (?:can|could|do|would) (?:you|u|ya|y'all)|"
     rf"(?:quick|fast) (?:sale|close|closing|cash)|{_SELL}\w*(?:\s+[a-z']+){{0,2}}\s+"
     r"(?:quick(?:ly)?|fast|right now|now))\b"
 )

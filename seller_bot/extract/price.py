@@ -3,17 +3,19 @@
 Decisions (each one a rule below):
 - Money markers: "$", "k", "grand", "thousand", "m"/"mil"/"million"/"mm". "4 hundred" and
   "four fifty" carry no marker: they count only when the bot just asked (expecting=True).
-- Bare numbers when expecting=True: 100-9,999 mean thousands ("450" -> 450,000); a bare
-  decimal under 10 means millions ("1.2" -> 1,200,000); bare integers under 100 are too vague.
-- "$" with 100-9,999 means thousands ("$450" -> 450,000): no house here costs $450.
+- Bare numbers when expecting=True: 100-9,999 mean thousands ("450" -> 450,000). Bare
+  numbers under 100 are too vague: "4.5" could be 450,000 or 4.5 million, so None.
+- "$" with 100-9,999 means thousands ("$450" -> 450,000): no house here costs $450. With a
+  thousands separator it is literal ("$1,500" is $1,500, too little to be a price).
+- Amounts per month/year ("rent is 1800 a month", "$2,500/mo") are never prices.
 - When expecting=False, a number without a marker counts only if it has 6+ digits ("I think
   350000"), a band ("low 400s"), or comes right after a price word ("asking 450", "can you
   do 400"). "between 300 and 400" alone is then None (could be anything).
 - Bare five-digit numbers are zip codes ("91730"); 1900-2099 without a marker are years.
 - "low/mid/high 400s" -> 410,000 / 450,000 / 480,000 (band start + 10/50/80 % of the band);
   a plain "the 400s" is the middle of the band.
-- Ranges ("between 300 and 400", "300-400k", "450 or 500k") -> midpoint, rounded to $1,000
-  when both ends are whole thousands. A unit on the upper end also applies to the lower end.
+- Ranges ("between 300 and 400", "300-400k", "450 or 500k") -> the midpoint. A unit on the
+  upper end also applies to the lower end; "between 3 and 400" means 300-400.
 - "450,00" is a typo for 450,000: when a comma group is not 3 digits, the leading group is
   read as thousands. "450.000" (dot as thousands separator) is 450,000.
 - Amounts owed, paid, spent on repairs or quoted by others (mortgage, "paid 200k in 2010",
@@ -29,7 +31,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from seller_bot.extract.common import STREET_ADDRESS_RE, normalize, words_to_digits
+from seller_bot.extract.common import (
+    STREET_ADDRESS_RE,
+    blank,
+    normalize,
+    preceding,
+    words_to_digits,
+)
 
 MIN_PRICE = 10_000
 MAX_PRICE = 50_000_000
@@ -59,11 +67,13 @@ _NOT_PRICE_RES = [
     re.compile(r"\b(?:built|remodeled|renovated|bought|since|in|from|year|back in)\s+"
                r"(?:in\s+)?(?:19|20)\d\d\b"),  # years
     STREET_ADDRESS_RE,  # house numbers
-    re.compile(r"\d+(?:\.\d+)?(?:\s*(?:-|to|or)\s*\d+(?:\.\d+)?)?\s*(?:\+\s*)?"
+    re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:\s*(?:-|to|or)\s*\d+(?:\.\d+)?)?\s*(?:\+\s*)?"
                r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?|hrs?|minutes?|mins?|"
                r"beds?|bedrooms?|br|bd|baths?|bathrooms?|ba|sq\s*ft|sqft|square|sf|"
                r"acres?|ac|%|percent|stories|story|car|units?|kids|people|miles?|mi|"
                r"am|pm|a\.m|p\.m|times|x|o'clock|oclock|th|st|nd|rd)\b"),  # quantities
+    re.compile(r"(?<![\d,.])\$?\d[\d,]*(?:\.\d+)?\s*k?\s*(?:(?:/|a|per|each|every)\s*"
+               r"(?:mo|month|yr|year|wk|week)\b|monthly|yearly)"),  # rent, payments
     re.compile(r"\d{1,2}:\d{2}"),  # clock times
     re.compile(r"#\s*\d+"),  # unit / option numbers
 ]
@@ -96,10 +106,11 @@ _NOT_ASKING_BEFORE_RE = re.compile(
     r"they offered|someone offered|got an offer|offered me|other offer)\b[^\d$.,;!?]{0,20}$"
 )
 _NOT_ASKING_AFTER_RE = re.compile(
-    r"^\s*(?:left )?(?:in|of|worth of|for)?\s*(?:repairs?|work|upgrades|improvements|"
+    r"\s*(?:left )?(?:in|of|worth of|for)?\s*(?:repairs?|work|upgrades|improvements|"
     r"renovations?|debt|back taxes|liens?|left|on (?:it|the (?:house|mortgage|loan)))\b"
 )
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+_DIGIT_RE = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -115,18 +126,15 @@ class _Token:
     plural: bool
 
 
-def _blank(match: re.Match[str]) -> str:
-    """Spaces of the same length, so later offsets still line up."""
-    return " " * len(match.group())
-
-
 def _prepare(text: str) -> str:
     """Normalised text with number words as digits and non-price numbers blanked out."""
     text = words_to_digits(normalize(text))
+    if not _DIGIT_RE.search(text) and "mil" not in text:
+        return ""  # no number at all: skip the masking work
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
     for pattern in _NOT_PRICE_RES:
-        text = pattern.sub(_blank, text)
+        text = pattern.sub(blank, text)
     return text
 
 
@@ -166,10 +174,8 @@ def _dollars(tok: _Token, unit: str | None, cued: bool, expecting: bool) -> Deci
         return None
     if _YEAR_RE.match(tok.num) and not tok.dollar:
         return None
-    if THOUSANDS_IF_EXPECTING[0] <= value < THOUSANDS_IF_EXPECTING[1]:
-        return value * 1000
-    if value < 10 and value != value.to_integral():
-        return value * 1_000_000  # "1.2" -> 1.2 million
+    if THOUSANDS_IF_EXPECTING[0] <= value < THOUSANDS_IF_EXPECTING[1] and not grouped:
+        return value * 1000  # "$1,500" was typed as dollars, "$450" was not
     return None
 
 
@@ -194,8 +200,8 @@ def _range(low: _Token, high: _Token, cued: bool, expecting: bool) -> Decimal | 
     """Midpoint of a range; the high end's unit also applies to a bare low end."""
     unit = high.unit or low.unit
     high_value = _dollars(high, unit, cued, expecting)
-    if high_value is None:
-        return None
+    if not high_value:
+        return None  # not money, or zero
     if low.unit:
         low_value = _dollars(low, low.unit, cued, expecting)
     else:
@@ -205,16 +211,13 @@ def _range(low: _Token, high: _Token, cued: bool, expecting: bool) -> Decimal | 
             low_value *= 10
     if low_value is None or low_value > high_value:
         return None
-    mid = (low_value + high_value) / 2
-    if low_value % 1000 == 0 and high_value % 1000 == 0:
-        mid = (mid / 1000).to_integral_value() * 1000
-    return mid
+    return (low_value + high_value) / 2
 
 
 def _is_asking(text: str, start: int, end: int) -> bool:
     """False for amounts owed, paid, spent on repairs or offered by someone else."""
-    return not (_NOT_ASKING_BEFORE_RE.search(text[max(0, start - 40):start])
-                or _NOT_ASKING_AFTER_RE.match(text[end:]))
+    return not (_NOT_ASKING_BEFORE_RE.search(preceding(text, start, 40))
+                or _NOT_ASKING_AFTER_RE.match(text, end))
 
 
 def _candidates(text: str, expecting: bool) -> list[tuple[int, bool]]:
@@ -224,11 +227,12 @@ def _candidates(text: str, expecting: bool) -> list[tuple[int, bool]]:
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        cued = bool(_PRICE_CUE_RE.search(text[: tok.start]))
+        before = preceding(text, tok.start)
+        cued = bool(_PRICE_CUE_RE.search(before))
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         joiner = text[tok.end: nxt.start] if nxt else ""
         if nxt and _RANGE_JOIN_RE.fullmatch(joiner) and (
-            "and" not in joiner or _BETWEEN_RE.search(text[: tok.start])
+            "and" not in joiner or _BETWEEN_RE.search(before)
         ):
             value, end, i = _range(tok, nxt, cued, expecting), nxt.end, i + 2
         else:

@@ -16,6 +16,7 @@
 |                                                   | Dec 21, next year's when already past |
 | end of summer (etc.)                              | the start of the following season     |
 | christmas / thanksgiving / new year               | Dec 25 / 4th Thu of Nov / Jan 1       |
+| after the holidays, first of the year             | the coming Jan 1                      |
 | a month name ("by march", "in june 15")           | its 1st (or the day given); the       |
 |                                                   | current month counts to its last day  |
 | a year ("in 2027", "end of 2027")                 | Jan 1 (Dec 31) of that year           |
@@ -37,10 +38,13 @@ from datetime import date, timedelta
 
 from seller_bot.extract.common import (
     ASAP_PATTERN,
+    MONTH_PATTERN,
+    MONTHS,
     NO_RUSH_PATTERN,
     YESTERDAY_PATTERN,
     is_negated,
     normalize,
+    preceding,
     words_to_digits,
 )
 
@@ -57,8 +61,6 @@ NEXT_SEASON = {"spring": "summer", "summer": "fall", "fall": "winter", "autumn":
                "winter": "spring"}
 HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new year": (1, 1), "new years": (1, 1),
             "new year's": (1, 1)}
-MONTHS = {calendar.month_name[i].lower(): i for i in range(1, 13)} | {
-    calendar.month_abbr[i].lower(): i for i in range(1, 13)} | {"sept": 9}
 
 _UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
 _COUNT = r"\d+(?:\.\d+)?|an?|one|(?:a )?couple(?: of)?|(?:a )?few|several|half an?"
@@ -72,7 +74,7 @@ _PAST_BEFORE_RE = re.compile(
     r"on the market|over the (?:past|last))\b(?:\s+[a-z']+){0,2}\s*$"
 )
 _PAST_AFTER_RE = re.compile(
-    r"^\s*(?:ago|old|behind|late|past due|overdue|in arrears|lease|mortgage|loan|fixed|"
+    r"\s*(?:ago|old|behind|late|past due|overdue|in arrears|lease|mortgage|loan|fixed|"
     r"warranty)\b"
 )
 
@@ -81,8 +83,13 @@ _PERIOD_RE = re.compile(
     r"(?P<period>weekend|week|month|year)\b"
 )
 _EOY_RE = re.compile(r"\b(?:eoy|year end|year-end|before the new year)\b")
+# "after the holidays", "first of the year": the coming January 1st.
+_NEW_YEAR_RE = re.compile(
+    r"\b(?:after the holidays|(?:first|beginning|start) of (?:the |next )?year)\b"
+)
 _EOM_RE = re.compile(r"\beom\b")
-# "not in the next 6 months", "not until summer": the seller means later than that.
+# "not in the next 6 months", "not before summer": the seller means later than that.
+# ("not until summer" means summer itself, so "until" is not in the list.)
 _NOT_WITHIN_RE = re.compile(
     r"(?:\bnot|n't|\bdont|\bwont|\bcant)\s+(?:[a-z']+\s+){0,3}?(?:in|within|for|before|during|"
     r"by)\b(?:\s+[a-z']+){0,2}\s*$"
@@ -95,10 +102,9 @@ _SEASON_RE = re.compile(
     r"\b(?P<prep>by|before|in|this|until|till|til|around|over|next|early|late|"
     r"end of|middle of|mid|the|after|for)\s+(?:the\s+)?(?P<name>spring|summer|fall|autumn|winter)\b"
 )
-_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _MONTH_RE = re.compile(
     rf"\b(?P<prep>by|before|in|until|till|til|around|after|end of|beginning of|early|"
-    rf"late|mid|middle of|start of)\s+(?:the\s+)?(?:end of\s+)?(?P<name>{_MONTH_ALT})\b\.?"
+    rf"late|mid|middle of|start of)\s+(?:the\s+)?(?:end of\s+)?(?P<name>{MONTH_PATTERN})\b\.?"
     r"(?:\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b)?(?!\s+(?:be|have|need|want)\b)"
 )
 _YEAR_RE = re.compile(
@@ -117,6 +123,7 @@ _SIGN_OFF_RE = re.compile(
 
 
 def _days_until(today: date, target: date) -> int:
+    """Whole days from today to target."""
     return (target - today).days
 
 
@@ -136,6 +143,7 @@ def _thanksgiving(year: int) -> date:
 
 
 def _end_of_month(year: int, month: int) -> date:
+    """Last day of the month."""
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -154,7 +162,9 @@ def _durations(text: str) -> list[tuple[int, int]]:
     """(days, start) for each 'N units' that is a plan, not history."""
     found = []
     for m in _DURATION_RE.finditer(text):
-        if _PAST_BEFORE_RE.search(text[: m.start()]) or _PAST_AFTER_RE.match(text[m.end():]):
+        if _PAST_BEFORE_RE.search(preceding(text, m.start())) or _PAST_AFTER_RE.match(
+            text, m.end()
+        ):
             continue
         unit = _unit_days(m.group("unit"))
         low = _count(m.group("a"))
@@ -194,6 +204,8 @@ def _periods(text: str, today: date) -> list[tuple[int, int]]:
               for m in _EOY_RE.finditer(text)]
     found += [(_days_until(today, _end_of_month(today.year, today.month)), m.start())
               for m in _EOM_RE.finditer(text)]
+    found += [(_days_until(today, date(today.year + 1, 1, 1)), m.start())
+              for m in _NEW_YEAR_RE.finditer(text)]
     return found
 
 
@@ -246,7 +258,7 @@ def _vague(text: str) -> int | None:
     values += [NO_RUSH_DAYS for _ in _NO_RUSH_RE.finditer(text)]
     for pattern, days in ((_ASAP_RE, ASAP_DAYS), (_SOON_RE, SOON_DAYS)):
         for m in pattern.finditer(text):
-            if pattern is _SOON_RE and _SIGN_OFF_RE.search(text[: m.start()]):
+            if pattern is _SOON_RE and _SIGN_OFF_RE.search(preceding(text, m.start())):
                 continue
             # "not asap" / "doesn't have to be soon" mean there is no rush.
             values.append(NO_RUSH_DAYS if is_negated(text, m.start()) else days)
@@ -259,7 +271,7 @@ def extract_timeline_days(text: str, today: date) -> int | None:
     explicit = []
     for days, start in (_durations(clean) + _periods(clean, today)
                         + _calendar_dates(clean, today)):
-        later = _NOT_WITHIN_RE.search(clean[:start]) is not None
+        later = _NOT_WITHIN_RE.search(preceding(clean, start)) is not None
         explicit.append(days * NEGATED_FACTOR if later else days)
     if explicit:
         return max(0, min(explicit))

@@ -10,7 +10,6 @@ longer low. None when neither says anything.
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from seller_bot.extract.common import (
     ASAP_PATTERN,
@@ -19,8 +18,7 @@ from seller_bot.extract.common import (
     is_negated,
     normalize,
 )
-
-Urgency = Literal["high", "medium", "low"]
+from seller_bot.models import Urgency
 
 HIGH_MAX_DAYS = 30
 MEDIUM_MAX_DAYS = 90

@@ -1,0 +1,117 @@
+"""Property condition: move_in_ready / minor_repairs / major_repairs.
+
+Rules:
+- The most severe condition mentioned wins: "great shape but needs a new roof" is
+  major_repairs, "move in ready, just needs paint" is minor_repairs.
+- A negated match does not count ("no major issues" is not major_repairs, "not move in
+  ready" is not move_in_ready). When only negated matches exist, the message still says
+  something: a denied problem ("I wouldn't say it's in bad shape", "no major issues") means
+  minor_repairs, a seller who plays it down without claiming it is perfect; a denied good
+  state ("not move in ready", "not in great shape") also means minor_repairs.
+- Phrases that deny every problem ("nothing wrong with it", "doesn't need anything",
+  "no repairs needed") are move_in_ready outright.
+- Doubled letters are forgiven for key words ("rooof", "tlcc"); "move-in", "movein",
+  "move in" are the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+from seller_bot.extract.common import any_of, is_negated, loose, normalize
+from seller_bot.models import Condition
+
+SEVERITY: tuple[Condition, ...] = ("major_repairs", "minor_repairs", "move_in_ready")
+# What a message means when its only matches were negated (see the module docstring).
+NEGATED_MEANS: dict[Condition, Condition] = {
+    "major_repairs": "minor_repairs",
+    "minor_repairs": "move_in_ready",
+    "move_in_ready": "minor_repairs",
+}
+
+# Read before negation: these phrases contain "no"/"n't" themselves.
+_NOTHING_WRONG_RE = re.compile(
+    r"\b(?:nothing (?:is )?wrong|(?:doesn'?t|does not|don'?t) need (?:anything|a thing|any "
+    r"(?:work|repairs))|needs nothing|no (?:repairs?|work) (?:needed|required|necessary)|"
+    r"no (?:issues|problems) (?:at all|whatsoever)|not a (?:single )?thing wrong|"
+    r"zero (?:issues|problems))\b"
+)
+_MORE_THAN_COSMETIC_RE = re.compile(r"\b(?:not just|more than(?: just)?) cosmetic")
+
+_ROOF, _MOLD, _TLC = loose("roof"), loose("mold"), loose("tlc")
+# Replacing any of these is a major job.
+_BIG_SYSTEMS = (rf"(?:{_ROOF}|foundation|plumbing|electrical|wiring|hvac|ac|a/c|furnace|"
+                r"sewer line|kitchen|everything)")
+
+
+_PATTERNS: dict[Condition, re.Pattern[str]] = {
+    "major_repairs": any_of(
+        rf"needs? (?:a |an )?(?:whole |complete |brand )?(?:new )?{_BIG_SYSTEMS}",
+        rf"(?:bad|leaky|leaking|damaged|caved|collapsed|old) {_ROOF}",
+        rf"{_ROOF}(?:s| is| needs| has)? ?(?:leaks?|leaking|replaced|replacing|caved|shot|"
+        r"damage|is bad)",
+        r"fou?nda?t?ion(?:al)? (?:issues?|problems?|cracks?|damage|work|repairs?)",
+        r"(?:cracked|sinking|shifting|bad) foundation", r"structural",
+        r"fire damage|(?:had|was|been) (?:a |in a )?(?:house )?fire|burn(?:ed|t) down",
+        r"water damage|flood(?:ed|ing)?(?! zone)", rf"{_MOLD}|mildew|termites?",
+        r"gutted|tear ?-?down|knock ?-?down|teardown",
+        r"needs? (?:to be )?(?:gutted|remodeled|renovated|rehabbed|redone)",
+        r"needs? (?:a )?(?:complete |full |total |major )?(?:remodel|rehab|renovation|reno)",
+        r"everything (?:redone|replaced|needs)|needs? it all",
+        r"(?:complete|full|total|major|gut) (?:rehab|remodel|renovation|reno|overhaul)",
+        r"fixer[- ]?upper|fixer",
+        r"(?:bad|rough|terrible|horrible|poor|awful) (?:shape|condition)",
+        r"(?:pretty|really|very|super) rough|trashed|destroyed",
+        r"major (?:repairs?|work|issues?|damage|problems?|fixes|stuff)",
+        r"(?:a lot|alot|lots|a ton|tons) of (?:work|repairs|damage|problems|issues)",
+        r"needs? (?:a lot|alot|lots|a ton|tons)",
+        r"(?:sewer|septic|slab) (?:leak|issues?|problems?|backup)",
+        r"(?:plumbing|electrical|wiring|hvac) (?:issues?|problems?|is shot|is bad)",
+        r"no (?:heat|water|power|electricity)",
+        r"asbestos|hoarder|uninhabitable|unlivable|condemned|red[- ]?tagged|falling apart",
+        r"squatters?|vandali[sz]ed",
+    ),
+    "minor_repairs": any_of(
+        r"needs? (?:some |a little |a bit of |new |fresh )?(?:paint|painting|carpets?|"
+        r"flooring|floors|cleaning|landscaping|touch ?ups?|updating|updates|love)",
+        r"needs? (?:to be )?updated",
+        rf"(?:some |a little |little )?{_TLC}",
+        r"a few (?:small |little |minor )?(?:things|repairs|fixes|issues)",
+        r"(?:small|little|minor) (?:things|stuff|repairs?|fixes|issues|work|problems)",
+        r"cosmetic(?:s|ally)?",
+        r"(?:a little|some|a bit of|a bit|minor) work|needs? work",
+        r"fixing up|fix(?:ed)? up a (?:bit|little)",
+        r"dated|outdated|original (?:kitchen|condition|everything)",
+        r"wear and tear|lived[- ]in|deep clean|good bones|handyman special",
+        r"(?:fair|ok|okay|decent|average|alright|so so) (?:shape|condition)",
+        r"(?:a little|a bit|kinda|kind of|little) rough|livable",
+        r"could use (?:some |a little |a bit of )?(?:work|paint|love|tlc|updat\w*|upgrades)",
+    ),
+    "move_in_ready": any_of(
+        r"move[- ]?in[- ]?r(?:ea|e|a)?dy|ready to move in|turn[- ]?key",
+        r"(?:great|good|excellent|perfect|awesome|amazing|nice|fantastic|mint|pristine|"
+        r"immaculate|tip top|top) (?:shape|condition)",
+        r"(?:recently|newly|fully|completely|just|totally|all) (?:remodeled|renovated|"
+        r"updated|upgraded|rehabbed|redone)",
+        r"remodeled|renovated|upgraded",
+        r"(?:well|nicely) (?:maintained|kept|taken care of)",
+        r"like new|brand new|mint|pristine|immaculate|ready to go",
+        r"no (?:issues|problems|repairs)|nothing wrong",
+    ),
+}
+
+
+def extract_condition(text: str) -> Condition | None:
+    """The condition the seller describes, or None when the message says nothing about it."""
+    clean = normalize(text)
+    if _MORE_THAN_COSMETIC_RE.search(clean):
+        return "major_repairs"
+    said: set[Condition] = {"move_in_ready"} if _NOTHING_WRONG_RE.search(clean) else set()
+    denied: set[Condition] = set()
+    for condition, pattern in _PATTERNS.items():
+        for m in pattern.finditer(clean):
+            (denied if is_negated(clean, m.start()) else said).add(condition)
+    if said:
+        return next(c for c in SEVERITY if c in said)
+    fallback = {NEGATED_MEANS[c] for c in denied}
+    return next((c for c in SEVERITY if c in fallback), None)

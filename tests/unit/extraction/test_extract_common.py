@@ -1,0 +1,53 @@
+"""The shared helpers: normalisation, number words, negation."""
+
+from __future__ import annotations
+
+import pytest
+
+from seller_bot.extract.common import is_negated, normalize, words_to_digits
+
+
+@pytest.mark.parametrize(
+    ("words", "digits"),
+    [
+        ("four fifty", "450"),
+        ("three hundred fifty thousand", "350000"),
+        ("four hundred and fifty thousand", "450000"),
+        ("a million two", "1200000"),
+        ("a million two fifty", "1250000"),
+        ("5 hundred thousand", "500000"),
+        ("1.2 million", "1200000"),
+        ("one point two million", "1200000"),
+        ("nineteen eighty five", "1985"),
+        ("twenty-five", "25"),
+        ("low four hundreds", "low 400s"),
+        ("between three and four", "between 3 and 4"),
+        ("the first one", "the first one"),  # a lone "one" is a pronoun
+    ],
+)
+def test_words_to_digits(words: str, digits: str) -> None:
+    assert words_to_digits(words) == digits
+
+
+def test_normalize() -> None:
+    assert normalize("It\u2019s  \u201cGREAT\u201d 👍ok w/ pool & spa") == (
+        "it's \"great\" ok with pool and spa"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "negated"),
+    [
+        ("i wouldn't say it's in bad shape", "bad", True),
+        ("not going through a divorce", "divorce", True),
+        ("no major issues", "major", True),
+        ("there are no real issues", "issues", True),
+        ("no it needs a new roof", "needs", False),
+        ("no, it needs a new roof", "needs", False),
+        ("not bad but needs a new roof", "needs", False),
+        ("no problem let's do it", "let's", False),
+        ("it needs a new roof", "needs", False),
+    ],
+)
+def test_is_negated(text: str, word: str, negated: bool) -> None:
+    assert is_negated(text, text.index(word)) is negated

@@ -1,0 +1,116 @@
+"""extract_timeline_days: how soon the seller wants to sell, in days from a fixed today."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from seller_bot.extract import extract_timeline_days
+
+TODAY = date(2026, 11, 25)  # a Wednesday
+
+CASES = [
+    # vague words (constants documented in timeline.py)
+    ("ASAP", 7),
+    ("asap!!", 7),
+    ("as soon as possible", 7),
+    ("need it gone right away", 7),
+    ("immediately", 7),
+    ("the sooner the better honestly", 7),
+    ("gotta sell fast", 7),
+    ("yesterday lol", 0),
+    ("we needed it sold yesterday", 0),
+    ("pretty soon", 45),
+    ("no rush", 180),
+    ("whenever tbh", 180),
+    ("not in a hurry", 180),
+    ("im not in any rush", 180),
+    # durations
+    ("30 days", 30),
+    ("thirty days", 30),
+    ("a month", 30),
+    ("2 weeks", 14),
+    ("two wks", 14),
+    ("couple months", 60),
+    ("a few weeks", 21),
+    ("in 2-3 months", 75),
+    ("1-2 months", 45),
+    ("in a month or two", 45),
+    ("6 months", 180),
+    ("within 6 mo", 180),
+    ("within 90 days", 90),
+    ("90 day close", 90),
+    ("lived there 10 years but want out in 2 months", 60),
+    ("like 2 or 3 months", 75),
+    ("within the next 30 days", 30),
+    ("asap like within 2 weeks", 14),
+    # calendar
+    ("next month", 6),  # Dec 1
+    ("end of this month", 5),  # Nov 30
+    ("next week", 5),  # Monday Nov 30
+    ("this weekend", 3),  # Saturday Nov 28
+    ("by thanksgiving", 1),  # Nov 26, 2026
+    ("by christmas", 30),
+    ("end of the year", 36),
+    ("end of year", 36),
+    ("by EOY", 36),
+    ("before the new year", 36),
+    ("by the end of next month", 36),  # Dec 31
+    ("mid december", 20),
+    ("after the holidays", 37),
+    ("next year", 37),  # Jan 1, 2027
+    ("sometime in 2027", 37),
+    ("by march", 96),  # Mar 1, 2027
+    ("by june 15", 202),
+    ("in the spring", 115),  # Mar 20, 2027
+    ("by summer", 208),  # Jun 21, 2027
+    ("this fall", 301),  # Sep 22, 2027
+    # mixed and negated
+    ("needs a new roof and we want around 450 k, moving to texas for work next month", 6),
+    ("not asap, maybe in the spring", 115),
+    ("not in the next 6 months", 360),
+    ("we can't close in 30 days", 60),
+    ("not until summer", 208),
+]
+
+NONE_CASES = [
+    "450k",
+    "$450,000",
+    "3 bed 2 bath",
+    "built in 1985",
+    "i talked to my wife yesterday",
+    "talk soon",
+    "quick question do you buy condos",
+    "im 3 months behind on payments",
+    "we bought it 12 years ago",
+    "my roof is 30 years old",
+    "it has a 30 year mortgage",
+    "im flexible on price",
+    "not sure",
+    "hello?",
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), CASES)
+def test_timeline_days(message: str, expected: int) -> None:
+    assert extract_timeline_days(message, TODAY) == expected
+
+
+@pytest.mark.parametrize("message", NONE_CASES)
+def test_no_timeline(message: str) -> None:
+    assert extract_timeline_days(message, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "today", "expected"),
+    [
+        ("next month", date(2026, 12, 10), 22),  # Jan 1 of the next year
+        ("by summer", date(2026, 7, 1), 355),  # summer started: next year's
+        ("by summer", date(2026, 3, 1), 112),
+        ("end of the year", date(2026, 12, 31), 0),
+        ("by christmas", date(2026, 12, 26), 364),
+    ],
+)
+def test_timeline_depends_on_today(message: str, today: date, expected: int) -> None:
+    assert extract_timeline_days(message, today) == expected
