@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import secrets
 import signal
 import sys
 from collections.abc import Callable
@@ -15,35 +16,57 @@ from datetime import datetime
 
 import dash
 import redis
-from dash import html
 from flask import Flask
 
+from api.auth import ConfigurationError, init_login, parse_users
 from api.conversations import create_conversations_blueprint
 from api.dashboard import create_dashboard_blueprint
 from api.errors import register_error_handlers
 from api.health import create_health_blueprint
+from api.security import create_limiter, init_security
 from api.table import create_table_blueprint
 from api.webhook import create_webhook_blueprint
+from components import build_layout, register_callbacks
+from core.logging import configure_logging
 from core.redis_client import connect
 from core.settings import Settings
 from seller_bot.bot import SellerBot, utc_now
+from services.container import Services
 from services.conversation_index import ConversationIndex
 from services.dashboard_data_service import DashboardDataService
 
 log = logging.getLogger("app")
+MAX_REQUEST_BYTES = 1024 * 1024  # Dash callbacks; the webhook has its own, smaller limit
+
+
+def check_settings(settings: Settings) -> dict[str, str]:
+    """Refuse to start production without what it needs; return the dashboard users."""
+    if settings.production:
+        missing = settings.missing_for_production()
+        if missing:
+            raise ConfigurationError(
+                f"APP_ENV=production needs {', '.join(missing)} to be set "
+                "(see README, Configuration, and .env.example)")
+        if len(settings.secret_key) < 32 or len(settings.webhook_secret) < 16:
+            raise ConfigurationError("SECRET_KEY needs at least 32 characters and "
+                                     "WEBHOOK_SECRET at least 16")
+    return parse_users(settings.dashboard_users)
 
 
 def create_app(settings: Settings | None = None, redis_client: redis.Redis | None = None,
-               clock: Callable[[], datetime] = utc_now) -> dash.Dash:
+               clock: Callable[[], datetime] = utc_now, demo: bool = False) -> dash.Dash:
     """Build the whole app from its parts; tests pass their own settings, Redis and clock."""
     settings = settings or Settings()
+    users = check_settings(settings)
     client = redis_client if redis_client is not None else connect(settings)
     server = Flask(__name__)
-    server.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes * 4,
-                         SECRET_KEY=settings.secret_key or "dev-only-not-secret")
+    # Development without SECRET_KEY: a random key per process (sessions end at restart).
+    server.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+                         SECRET_KEY=settings.secret_key or secrets.token_hex(32))
+    limiter = create_limiter(server, client)
     bot = SellerBot(client, settings, clock=clock)
     register_error_handlers(server)
-    server.register_blueprint(create_webhook_blueprint(bot, settings))
+    server.register_blueprint(create_webhook_blueprint(bot, settings, limiter))
     server.register_blueprint(create_conversations_blueprint(bot, settings, clock))
     server.register_blueprint(create_health_blueprint(client))
     table = ConversationIndex(client, settings, wall_clock=lambda: clock().timestamp())
@@ -53,12 +76,17 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
 
     app = dash.Dash(__name__, server=server, title="Seller Bot Analytics",
                     update_title=None)
-    app.layout = html.Main([
-        html.H1("Seller Bot Analytics"),
-        html.P("The dashboard is on its way. The webhook and API are live."),
-    ])
+    init_security(server, app, settings)
+    if settings.production or users:
+        init_login(server, users, limiter)
+    services = Services(data=data, bot=bot, settings=settings)
+    # A function, so every page view gets current data (and --demo, which sets its flag after
+    # the app is built, shows its badge).
+    app.layout = lambda: build_layout(
+        services, demo=bool(server.extensions.get("sellerbot", {}).get("demo")))
+    register_callbacks(app, services)
     server.extensions["sellerbot"] = {"settings": settings, "redis": client, "bot": bot,
-                                      "data": data}
+                                      "data": data, "demo": demo}
     return app
 
 
@@ -70,13 +98,38 @@ def main(argv: list[str] | None = None) -> int:
                         help="fill a demo store with simulated sellers")
     parser.add_argument("--reset", action="store_true", help="with --demo: start the demo over")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     settings = Settings()
     # SIGTERM (a PaaS stop, Ctrl-C in a supervisor) exits normally so the embedded Redis is
     # shut down cleanly and flushes its data file.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    application = create_app(settings)
-    application.run(host=args.host or settings.host, port=args.port or settings.port, debug=False)
+    if args.reset and not args.demo:
+        parser.error("--reset only goes with --demo")
+    client, demo = None, None
+    if args.demo:
+        from seller_bot.demo import DemoTraffic  # lazily: production never loads the simulator
+
+        if settings.redis_url:
+            log.warning("--demo ignores REDIS_URL: the demo keeps its own store in %s",
+                        settings.data_dir / "demo")
+        settings = settings.model_copy(update={"redis_url": None})
+        client = connect(settings, data_subdir="demo")
+        demo = DemoTraffic(client, settings)
+        if demo.seed(reset=args.reset) is None:
+            print("demo data already there (python app.py --demo --reset starts over)")
+    try:
+        application = create_app(settings, client, demo=args.demo)
+    except ConfigurationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if demo is not None:
+        demo.start(application.server)
+    try:
+        application.run(host=args.host or settings.host, port=args.port or settings.port,
+                        debug=False)
+    finally:
+        if demo is not None:
+            demo.stop()
     return 0
 
 

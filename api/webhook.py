@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
+from datetime import UTC, datetime
 
 import orjson
 import redis
 from flask import Blueprint, Response, jsonify, request
+from flask_limiter import Limiter
 from pydantic import ValidationError
 
 from api.errors import ApiError, validation_error
@@ -18,30 +21,62 @@ from seller_bot.payload import InboundMessage
 from seller_bot.store import ConflictError
 
 log = logging.getLogger(__name__)
+LOCATION_FIELD = re.compile(rb'"locationId"\s*:\s*"([A-Za-z0-9_.-]{1,64})"')
 
 
 def read_limited_body(max_bytes: int) -> bytes:
-    """The raw body, refusing (413) anything over the limit without reading it all."""
+    """The raw body, refusing (413) anything over the limit."""
     if request.content_length is not None and request.content_length > max_bytes:
         raise ApiError(413, "payload_too_large", f"body over {max_bytes} bytes")
-    body = request.stream.read(max_bytes + 1)
+    body = request.get_data(cache=True)
     if len(body) > max_bytes:
         raise ApiError(413, "payload_too_large", f"body over {max_bytes} bytes")
     return body
 
 
-def create_webhook_blueprint(bot: SellerBot, settings: Settings) -> Blueprint:
+def location_of_request() -> str:
+    """Rate-limit key: the location's hash tag, so each location has its own budget."""
+    match = LOCATION_FIELD.search(request.get_data(cache=True)[:4096])
+    return "{loc:" + (match.group(1).decode() if match else "unknown") + "}"
+
+
+def stale_message(data: dict, max_age_seconds: int, now: float) -> bool:
+    """A signed message whose dateAdded is older than the replay window."""
+    added = data.get("dateAdded")
+    if not isinstance(added, str):
+        return False
+    try:
+        at = datetime.fromisoformat(added.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return now - at.timestamp() > max_age_seconds
+
+
+def create_webhook_blueprint(bot: SellerBot, settings: Settings, limiter: Limiter) -> Blueprint:
     bp = Blueprint("webhook", __name__)
     ghl = GhlVerifier(settings.ghl_webhook_public_key) if settings.ghl_webhook_public_key else None
+    signed = bool(settings.webhook_secret or ghl)
 
     def authenticate(body: bytes) -> None:
-        if settings.webhook_secret and not hmac_valid(
+        """One valid signature is enough: ours (HMAC) or GoHighLevel's own (RSA)."""
+        if not signed:
+            if settings.production:
+                raise ApiError(401, "bad_signature", "unsigned webhooks are refused in production")
+            return
+        if settings.webhook_secret and hmac_valid(
                 settings.webhook_secret, body, request.headers.get(HMAC_HEADER)):
-            raise ApiError(401, "bad_signature", f"missing or invalid {HMAC_HEADER}")
-        if ghl and not ghl.valid(body, request.headers.get(GHL_HEADER)):
-            raise ApiError(401, "bad_signature", f"missing or invalid {GHL_HEADER}")
+            return
+        if ghl and ghl.valid(body, request.headers.get(GHL_HEADER)):
+            return
+        expected = " or ".join(
+            name for name, on in ((HMAC_HEADER, settings.webhook_secret), (GHL_HEADER, ghl)) if on)
+        raise ApiError(401, "bad_signature", f"missing or invalid {expected}")
 
     @bp.post("/webhooks/ghl/inbound")
+    @limiter.limit(settings.webhook_rate_limit, key_func=location_of_request,
+                   deduct_when=lambda response: response.status_code < 400)
     def inbound() -> Response:
         received = time.perf_counter()
         body = read_limited_body(settings.max_body_bytes)
@@ -53,13 +88,16 @@ def create_webhook_blueprint(bot: SellerBot, settings: Settings) -> Blueprint:
         if not isinstance(data, dict):
             raise ApiError(422, "invalid_field", "body: expected a JSON object",
                            fields=[{"field": "body", "message": "expected a JSON object"}])
+        if signed and stale_message(data, settings.webhook_max_age_seconds, time.time()):
+            raise ApiError(401, "stale_signature",
+                           f"dateAdded is older than {settings.webhook_max_age_seconds} s")
         try:
             message = InboundMessage.model_validate(data)
         except ValidationError as exc:
             raise validation_error(exc) from exc
         try:
             result = bot.handle_inbound(message, received=received)
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
+        except redis.RedisError as exc:
             log.warning("redis unavailable; webhook refused so GoHighLevel retries",
                         extra={"contact_id": message.contactId})
             raise ApiError(503, "unavailable", "storage unavailable, retry later") from exc

@@ -11,7 +11,7 @@ import re
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 LOCATIONS = "sellerbot:locations"
 CACHE_PREFIX = "sellerbot:cache:"
-RATE_LIMIT_PREFIX = "sellerbot:ratelimit"
+RATE_LIMIT_PREFIX = "sellerbot:ratelimit"  # Flask-Limiter adds ":LIMITER/<key>/..."
 
 
 class LocationKeys:

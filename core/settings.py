@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     webhook_secret: str | None = None
     ghl_webhook_public_key: str | None = None
-    webhook_max_age_seconds: int = Field(300, ge=1)
+    webhook_max_age_seconds: int = Field(24 * 3600, ge=1)
     dashboard_users: str | None = None
 
     buyer_name: str = "Jorge"

@@ -18,6 +18,7 @@ from seller_bot.extract import (
     extract_timeline_days,
     extract_urgency,
     is_opt_out,
+    rejects_slots,
 )
 from seller_bot.models import (
     Conversation,
@@ -104,8 +105,7 @@ class _Turn:
         if conv.address is None:
             conv.address = extract_address(self.text)
         if asking is None and conv.stage == "new":
-            reply = self.next_question()
-            return replies.greeting(conv.name, self.rules.buyer_name, reply)
+            return self.first_reply()
         handler = {
             "offer_response": self.answer_offer,
             "appointment_at": self.answer_slot,
@@ -143,6 +143,12 @@ class _Turn:
                 self.set_field(field, value)
 
     # -- questions ---------------------------------------------------------------------
+    def first_reply(self) -> str:
+        """Introduce the buyer, then ask what is missing (or make the offer right away)."""
+        reply = self.next_question()
+        return replies.greeting(self.conv.name, self.rules.buyer_name, reply,
+                                with_thanks=self.conv.stage != "offer")
+
     def next_question(self) -> str:
         conv = self.conv
         conv.failed_attempts = 0
@@ -195,12 +201,13 @@ class _Turn:
         conv.asking = "offer_response"
         conv.failed_attempts = 0
         self.set_stage("offer")
-        return replies.offer(conv.offer_amount, self.rules.buyer_name, conv.name, self.turn)
+        return replies.offer(conv.offer_amount, self.rules.buyer_name, self.turn)
 
     def answer_offer(self, _field: str | None) -> str:
         conv = self.conv
         response = extract_offer_response(self.text)
-        counter = extract_price(self.text, expecting=False)
+        # Right after an offer a bare number is a counter in thousands ("can you do 450?").
+        counter = extract_price(self.text, expecting=True)
         if response == "accepted":
             return self.accept()
         if response == "declined":
@@ -249,6 +256,8 @@ class _Turn:
             return replies.booked(slots[choice], self.rules.buyer_name)
         if conv.failed_attempts == 0 and not any(s > self.now for s in slots):
             return self.offer_slots(first_time=False)
+        if rejects_slots(self.text):
+            return self.failed("appointment_at", lambda: self.offer_slots(first_time=False))
         return self.failed("appointment_at", lambda: replies.slots_reask(slots))
 
     def answer_after_flow(self) -> str:

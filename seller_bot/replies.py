@@ -75,18 +75,18 @@ def first_name(name: str | None) -> str:
     return name.split()[0] if name and name.split() else "there"
 
 
-def greeting(name: str | None, buyer: str, question: str) -> str:
-    return (f"Hi {first_name(name)}, this is {buyer}. Thanks for reaching out about your home! "
-            f"{question}")
+def greeting(name: str | None, buyer: str, question: str, with_thanks: bool = True) -> str:
+    thanks = "Thanks for reaching out about your home! " if with_thanks else ""
+    return f"Hi {first_name(name)}, this is {buyer}. {thanks}{question}"
 
 
 def money(amount: int) -> str:
     return f"${amount:,}"
 
 
-def offer(amount: int, buyer: str, name: str | None, turn: int) -> str:
+def offer(amount: int, buyer: str, turn: int) -> str:
     return pick((
-        f"Thanks {first_name(name)}! Based on what you shared, {buyer} can offer {money(amount)} "
+        f"Thanks for the details! Based on what you shared, {buyer} can offer {money(amount)} "
         "cash, as-is: no repairs, no fees, you pick the closing date. Does that work for you?",
         f"Here's where we land: a {money(amount)} cash offer, as-is, no commissions or "
         "repairs. Would that work for you?",

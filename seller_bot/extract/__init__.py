@@ -11,7 +11,7 @@ from seller_bot.extract.motivation import extract_motivation
 from seller_bot.extract.offer_response import extract_offer_response
 from seller_bot.extract.opt_out import is_opt_out
 from seller_bot.extract.price import extract_price
-from seller_bot.extract.slot_choice import extract_slot_choice
+from seller_bot.extract.slot_choice import extract_slot_choice, rejects_slots
 from seller_bot.extract.timeline import extract_timeline_days
 from seller_bot.extract.urgency import extract_urgency
 
@@ -25,4 +25,5 @@ __all__ = [
     "extract_timeline_days",
     "extract_urgency",
     "is_opt_out",
+    "rejects_slots",
 ]

@@ -205,6 +205,11 @@ def _read_words(clues: _Clues, text: str) -> None:
         clues.add_index("option", m, -1 if later else 0)
 
 
+def rejects_slots(text: str) -> bool:
+    """The seller says none of the offered times work ("neither", "can't do those")."""
+    return bool(_NONE_RE.search(words_to_digits(normalize(text)).strip(" .!?")))
+
+
 def extract_slot_choice(text: str, slots: list[datetime]) -> int | None:
     """Index of the slot the seller picked, or None when no single slot is picked."""
     if not slots:

@@ -1,0 +1,66 @@
+"""Security headers, proxy awareness, cookies and rate limiting for the one Flask server."""
+
+from __future__ import annotations
+
+import dash
+import redis
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from core.keys import RATE_LIMIT_PREFIX
+from core.settings import Settings
+
+
+def create_limiter(server: Flask, client: redis.Redis) -> Limiter:
+    """Flask-Limiter on the app's own Redis (shared by all workers), no global limits."""
+    return Limiter(
+        key_func=lambda: request.remote_addr or "unknown",
+        app=server,
+        storage_uri="redis://",
+        storage_options={"connection_pool": client.connection_pool,
+                         "key_prefix": RATE_LIMIT_PREFIX},
+        strategy="moving-window",
+        headers_enabled=True,
+    )
+
+
+def content_security_policy(dash_app: dash.Dash) -> dict[str, list[str] | str]:
+    """Only our own scripts (and Dash's inline bootstrap script, by hash); no framing."""
+    return {
+        "default-src": "'self'",
+        "script-src": ["'self'", *dash_app.csp_hashes()],
+        "style-src": ["'self'", "'unsafe-inline'"],  # Dash and Plotly set inline styles
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": "'self'",
+        "frame-ancestors": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "object-src": "'none'",
+    }
+
+
+def init_security(server: Flask, dash_app: dash.Dash, settings: Settings) -> None:
+    production = settings.production
+    if production:
+        # The PaaS router terminates TLS and forwards X-Forwarded-For/-Proto/-Host.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+    )
+    Talisman(
+        server,
+        force_https=False,  # the router redirects; health checks arrive over plain HTTP
+        strict_transport_security=production,
+        strict_transport_security_max_age=31536000,
+        session_cookie_secure=production,
+        content_security_policy=content_security_policy(dash_app),
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
