@@ -1,0 +1,51 @@
+"""The dashboard's panels. app.py uses two functions from here:
+
+- ``build_layout(services, demo=...)``: the page, filled with the data of the moment;
+- ``register_callbacks(app, services)``: every callback, registered on that app object
+  (never module-level ``@dash.callback``, which would bind to the first app of the process).
+"""
+
+from __future__ import annotations
+
+import flask
+from dash import Dash, html
+
+from components import (
+    conversation_detail,
+    conversations_table,
+    header,
+    layout,
+    refresh,
+)
+from services.container import UNAVAILABLE, Services
+from services.dashboard_models import ConversationQuery
+
+
+def read_page_state(services: Services, *, demo: bool = False) -> layout.PageState:
+    """What a freshly served page shows; parts that cannot be read are None."""
+    try:
+        data = services.data.dashboard("24h")
+    except UNAVAILABLE:
+        data = None
+    page = conversations_table.load_page(
+        services, ConversationQuery(page_size=conversations_table.PAGE_SIZE))
+    return layout.PageState(dashboard=data, conversations=page, now=services.bot.clock(),
+                            demo=demo)
+
+
+def build_layout(services: Services, *, demo: bool = False) -> html.Div:
+    """The whole page. Only a request for the layout itself reads data: Dash also builds the
+    layout once to validate it, inside whatever request comes first (often a webhook), and
+    that must neither read nor write anything."""
+    if flask.has_request_context() and flask.request.path.endswith("/_dash-layout"):
+        state = read_page_state(services, demo=demo)
+    else:
+        state = layout.PageState(dashboard=None, conversations=None, now=services.bot.clock(),
+                                 demo=demo)
+    return layout.build_page(state, timezone=services.settings.timezone,
+                             refresh_seconds=services.settings.refresh_interval_seconds)
+
+
+def register_callbacks(app: Dash, services: Services) -> None:
+    for panel in (header, refresh, conversations_table, conversation_detail):
+        panel.register_callbacks(app, services)
