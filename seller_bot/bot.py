@@ -43,17 +43,19 @@ class SellerBot:
 
     def __init__(self, client: redis.Redis, settings: Settings,
                  clock: Callable[[], datetime] = utc_now,
-                 wall_clock: Callable[[], float] = time.time) -> None:
+                 wall_clock: Callable[[], float] = time.time,
+                 timer: Callable[[], float] = time.perf_counter) -> None:
         self.settings = settings
         self.clock = clock
+        self.timer = timer  # measures response time; the simulator injects a fake for replays
         self.rules = BotRules.from_settings(settings)
         self.store = ConversationStore(client, settings, wall_clock=wall_clock)
         self._last_retired: dict[str, float] = {}
 
     def handle_inbound(self, message: InboundMessage,
                        received: float | None = None) -> InboundResult:
-        """Process one webhook event; ``received`` is its perf_counter() arrival time."""
-        received = time.perf_counter() if received is None else received
+        """Process one webhook event; ``received`` is its ``timer()`` arrival time."""
+        received = self.timer() if received is None else received
         ignore = message.ignore_reason
         if ignore:
             return InboundResult("ignored", reason=ignore)
@@ -72,7 +74,7 @@ class SellerBot:
                                    message_id=message.messageId,
                                    taken_slots=lambda: self._taken_slots(location))
             if reply is not None:
-                elapsed_ms = (time.perf_counter() - received) * 1000
+                elapsed_ms = (self.timer() - received) * 1000
                 record_reply(conv, reply, now, elapsed_ms)
             outcome["reply"] = reply
             return conv

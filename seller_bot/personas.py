@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 # -- places ----------------------------------------------------------------------------
 
@@ -173,12 +172,12 @@ def weighted(rng: random.Random, weights: dict[str, float]) -> str:
 def ghl_id(rng: random.Random) -> str:
     """A 20-character id shaped like GoHighLevel's contact and conversation ids."""
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-    return "".join(rng.choice(alphabet) for _ in range(20))
+    return "".join(rng.choices(alphabet, k=20))
 
 
-def fictional_phone(area_code: str, index: int) -> str:
+def fictional_phone(rng: random.Random, area_code: str) -> str:
     """+1 <area> 555-01XX: the numbers reserved for fiction, never a real subscriber."""
-    return f"+1{area_code}55501{index % 100:02d}"
+    return f"+1{area_code}55501{rng.randrange(100):02d}"
 
 
 def pick_name(rng: random.Random) -> str | None:
@@ -204,7 +203,7 @@ def pick_home(rng: random.Random) -> Home:
     street = rng.choice(city.arterials if rng.random() < 0.3 else SIDE_STREETS)
     return Home(number=rng.randint(1000, 15999), street=street, city=city,
                 zip_code=rng.choice(city.zips), condition=condition,
-                price=int(round(price / 5000)) * 5000)
+                price=round(price / 5000) * 5000)
 
 
 def make_persona(rng: random.Random, index: int) -> Persona:
@@ -218,7 +217,7 @@ def make_persona(rng: random.Random, index: int) -> Persona:
     style = weighted(rng, STYLES)
     return Persona(
         index=index, contact_id=contact_id, conversation_id=conversation_id, name=name,
-        phone=fictional_phone(home.city.area_code, index), home=home,
+        phone=fictional_phone(rng, home.city.area_code), home=home,
         motivation=weighted(rng, MOTIVATION_WEIGHTS), timeline=rng.randrange(len(TIMELINES)),
         ending=ending, quits_at=quits_at, style=style,
         numbers_in_words=rng.random() < 0.18, volunteers=rng.random() < 0.25,
@@ -262,7 +261,8 @@ MOTIVATION_TEXTS = {
     "divorce": (("divorce", "going through a divorce"),
                 ("splitting up", "me and my ex are splitting up"),
                 ("divorce", "divorce, we both want out of it")),
-    "foreclosure": (("behind on payments", "behind on payments and the bank sent a notice of default"),
+    "foreclosure": (("behind on payments",
+                     "behind on payments and the bank sent a notice of default"),
                     ("foreclosure", "trying to avoid foreclosure"),
                     ("missed payments", "I missed a few mortgage payments")),
     "financial_distress": (("need the cash", "lost my job and can't afford the mortgage"),
@@ -279,7 +279,7 @@ MOTIVATION_TEXTS = {
     "retirement": (("retiring", "retiring and moving to Arizona"),
                    ("retired", "we're retired and want to travel")),
     "medical": (("health reasons", "health issues, moving into assisted living"),
-                ("health", "my husband had a stroke and can't do the stairs")),
+                ("health issues", "my husband had a stroke and can't do the stairs")),
     "landlord_exit": (("tired of tenants", "it's a rental and I'm tired of dealing with tenants"),
                       ("rental", "tenants just moved out, done being a landlord"),),
     "other": (("moving closer to family", "want to move closer to family in Idaho"),
@@ -346,7 +346,8 @@ OPENINGS = (
     "you guys buy houses? saw your ad",
 )
 EMOJI = ("🙂", "👍", "🏠", "😅", "🙏", "😊", "🤔", "😬")
-CHATTY_OPENERS = ("So ", "Well ", "Honestly ", "Hi again! ", "Hey, ")
+# Fillers that change no meaning (no "ok", "yeah" or "hmm": those answer an offer).
+CHATTY_OPENERS = ("So ", "Well ", "Honestly ", "Oh ", "Hey, ")
 CHATTY_CLOSERS = (" Thanks!", " if that helps", " lol", " haha", ".")
 WORD_UNITS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 WORD_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -449,7 +450,6 @@ class SimulatedSeller:
         self.persona = persona
         self.rng = rng
         self.buyer_name = buyer_name
-        self.sent = 0
         self.last_topic: str | None = None
         self.ending = persona.ending
         self.done = False
@@ -459,16 +459,19 @@ class SimulatedSeller:
         """The first text: a hello, sometimes with several facts at once."""
         p, rng = self.persona, self.rng
         if p.volunteers:
-            facts = [self.address(full=True)]
-            facts += rng.sample([self.condition_text(), self.price_phrase(asked=False),
-                                 self.motivation_text()], k=rng.choice((2, 2, 3)))
+            facts = rng.sample([self.condition_text(), self.price_statement(),
+                                self.motivation_text()], k=rng.choice((2, 2, 3)))
             if rng.random() < 0.35:
                 facts.append(TIMELINES[p.timeline][1])
-            return self.styled("Hi, want to sell my house at " + ", ".join(facts))
+            facts = [fact if fact.startswith(("I ", "I'")) else fact[0].lower() + fact[1:]
+                     for fact in facts]
+            text = "Hi, want to sell my house at " + ", ".join([self.address(True), *facts])
+            return self.styled(text, opener=False)
         template = rng.choice(OPENINGS)
         return self.styled(template.format(
             city=p.home.city.name, arterial=rng.choice(p.home.city.arterials),
-            buyer=self.buyer_name, street=p.home.street_address, address=self.address(True)))
+            buyer=self.buyer_name, street=p.home.street_address, address=self.address(True)),
+            opener=False)
 
     def respond(self, reply: str | None, stage: str | None) -> str | None:
         """The next text after the bot said ``reply``; None when the seller writes no more."""
@@ -479,8 +482,7 @@ class SimulatedSeller:
         if text is None:
             self.done = True
             return None
-        self.sent += 1
-        return text if text.isupper() else self.styled(text)
+        return text if text in STOP else self.styled(text)
 
     def _answer(self, topic: str, reply: str, repeated: bool) -> str | None:
         p, rng = self.persona, self.rng
@@ -518,7 +520,7 @@ class SimulatedSeller:
         if ending == "haggle":
             self.ending = rng.choices(("book", "decline", "think"), weights=(45, 35, 20))[0]
             counter = self.persona.home.price * rng.uniform(0.8, 1.0)
-            return rng.choice(COUNTER).format(k=int(round(counter / 5000)) * 5)
+            return rng.choice(COUNTER).format(k=round(counter / 5000) * 5)
         if ending == "think":
             self.ending = rng.choices(("book", "decline", "ghost_now"), weights=(40, 25, 35))[0]
             return rng.choice(THINK)
@@ -578,6 +580,13 @@ class SimulatedSeller:
         p = self.persona
         return price_text(self.rng, p.home.price, p.numbers_in_words, asked)
 
+    def price_statement(self) -> str:
+        """The price said in passing, with a money marker the bot can read unasked."""
+        price = self.persona.home.price
+        return self.rng.choice(("we'd want around {k}k", "looking for {k}k",
+                                "hoping to get ${p:,}", "asking {k}k")).format(
+            k=price // 1000, p=price)
+
     def motivation_text(self) -> str:
         terse, full = self.rng.choice(MOTIVATION_TEXTS[self.persona.motivation])
         return terse if self.terse() else full
@@ -592,14 +601,15 @@ class SimulatedSeller:
         if not (p.volunteers or p.style == "chatty") or self.rng.random() > 0.35:
             return ""
         if field == "price":
-            return ". we'd want " + self.price_phrase(asked=False)
+            return ". " + self.price_statement()
         return ". " + self.motivation_text()
 
-    def styled(self, text: str) -> str:
+    def styled(self, text: str, *, opener: bool = True) -> str:
         """The persona's habits applied: short and lowercase, chatty, emoji, typos."""
         rng, style = self.rng, self.persona.style
         if style == "chatty" and rng.random() < 0.6:
-            text = rng.choice(CHATTY_OPENERS) + text[0].lower() + text[1:]
+            if opener:
+                text = rng.choice(CHATTY_OPENERS) + text[0].lower() + text[1:]
             text += rng.choice(CHATTY_CLOSERS)
         elif style in ("terse", "typos"):
             text = text.lower().rstrip(".!")
@@ -610,15 +620,7 @@ class SimulatedSeller:
         return text
 
 
-def persona_rng(seed: int | str, stream: str, index: int) -> random.Random:
-    """The generator of seller ``index``: independent of how many others exist or run first."""
-    return random.Random(f"{seed}:{stream}:{index}")
-
-
 def new_seller(seed: int | str, stream: str, index: int, buyer_name: str) -> SimulatedSeller:
-    rng = persona_rng(seed, stream, index)
+    """Seller ``index`` of a stream; its own generator makes it independent of the others."""
+    rng = random.Random(f"{seed}:{stream}:{index}")
     return SimulatedSeller(make_persona(rng, index), rng, buyer_name)
-
-
-def is_night(local: datetime) -> bool:
-    return local.hour >= 23 or local.hour < 6

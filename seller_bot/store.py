@@ -174,6 +174,29 @@ class ConversationStore:
         Returns 0 when the document changed meanwhile (the caller re-reads and retries);
         raises DuplicateMessage when ``message_id`` was already processed.
         """
+        keys, args = self.commit_call(old_raw, old, new, location_id=location_id,
+                                      contact_id=contact_id, message_id=message_id)
+        result = self._commit(keys=keys, args=args)
+        if result == -1:
+            raise DuplicateMessage(message_id)
+        if result and old is None and new is not None:
+            self.redis.sadd(LOCATIONS, location_id)
+        return int(result)
+
+    def queue_commit(self, pipe: redis.client.Pipeline, new: Conversation) -> None:
+        """Queue on ``pipe`` the creation of a conversation not stored yet (bulk seeding).
+
+        The same script and contribution as ``commit``; the pipeline's result for it is the
+        data version, or 0 when the contact existed already. The caller adds the location.
+        """
+        keys, args = self.commit_call(None, None, new, location_id=new.location_id,
+                                      contact_id=new.contact_id)
+        self._commit(keys=keys, args=args, client=pipe)
+
+    def commit_call(self, old_raw: str | None, old: Conversation | None,
+                    new: Conversation | None, *, location_id: str, contact_id: str,
+                    message_id: str | None = None) -> tuple[list[str], list]:
+        """The commit script's keys and arguments for the change from ``old`` to ``new``."""
         wall_now = self.wall_clock()
         keys = LocationKeys(location_id)
         if new is not None and self.expires_at(new) <= wall_now:
@@ -190,16 +213,8 @@ class ConversationStore:
         new_raw = new.to_json() if new is not None else ""
         expire_ms = int(self.expires_at(new) * 1000) if new is not None else 0
         marker_expire_ms = int((wall_now + self.settings.conversation_ttl_seconds) * 1000)
-        result = self._commit(
-            keys=ops.keys,
-            args=[old_raw or "", new_raw, expire_ms, contact_id if message_id else "",
-                  marker_expire_ms, *ops.args],
-        )
-        if result == -1:
-            raise DuplicateMessage(message_id)
-        if result and old is None and new is not None:
-            self.redis.sadd(LOCATIONS, location_id)
-        return int(result)
+        return ops.keys, [old_raw or "", new_raw, expire_ms, contact_id if message_id else "",
+                          marker_expire_ms, *ops.args]
 
     def update(self, location_id: str, contact_id: str,
                change: Callable[[Conversation], Conversation | None],

@@ -20,6 +20,7 @@ class Kpi:
     value: float | int | None
     delta: float | int | None = None
     previous: float | int | None = None
+    note: str | None = None  # why delta/previous are None when that is by design
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class DashboardData:
     messages: TimeSeries
     response_times: TimeSeries
     freshness: dict[str, str] = field(default_factory=dict)
+    stalled_conversations: int = 0  # open, no inbound message for STALLED_AFTER_SECONDS
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -93,6 +95,7 @@ class ConversationQuery:
     q: str | None = None
     sort: SortKey = "last_activity"
     order: Literal["asc", "desc"] = "desc"
+    reveal_phone: bool = False  # rows carry the full phone number instead of (•••) •••-0123
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,10 @@ class ConversationRow:
     stalled: bool
     paused: bool
     next_action: str
+    condition: str | None = None
+    motivation: str | None = None
+    offer_amount: int | None = None
+    appointment_at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,178 @@
+"""Conversation drill-down: clicking a table row opens an offcanvas with the transcript as chat
+bubbles, the extracted fields, the score parts, and a pause / resume button (human takeover)
+that really pauses the bot (``SellerBot.set_paused``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, ctx, html, no_update
+
+from components import formatting as fmt
+from components import ids
+from components.conversations_table import split_row_id
+from services.container import UNAVAILABLE, Services
+from services.conversation_view import conversation_detail
+
+PAUSE_LABEL = "Pause bot (take over)"
+RESUME_LABEL = "Resume bot"
+NOT_FOUND = "This conversation no longer exists (expired or deleted)."
+UNAVAILABLE_TEXT = "This conversation cannot be read right now (Redis unreachable)."
+
+
+# -- pure builders ---------------------------------------------------------------------------
+def temperature_badge(temperature: str | None) -> html.Span:
+    """Temperature as colour and text."""
+    name = temperature or fmt.UNKNOWN
+    return html.Span(name, className=f"temp-badge temp-{name}")
+
+
+def _fields(detail: dict, timezone: str) -> list[tuple[str, str]]:
+    offer = fmt.money(detail.get("offer_amount"), "not made yet")
+    response = detail.get("offer_response")
+    return [
+        ("Property", detail.get("address") or fmt.UNKNOWN),
+        ("Condition", fmt.label(detail.get("condition"))),
+        ("Asking price", fmt.money(detail.get("price_expectation"))),
+        ("Motivation", fmt.label(detail.get("motivation"))),
+        ("Timeline", fmt.timeline(detail.get("timeline_days"))),
+        ("Urgency", fmt.label(detail.get("urgency"))),
+        ("Cash offer", offer + (f" ({fmt.label(response)})" if response else "")),
+        ("Appointment", fmt.date_time(detail.get("appointment_at"), timezone, "not booked")),
+        ("Commission potential", fmt.money(detail.get("commission_potential"))),
+    ]
+
+
+def _score_parts(detail: dict) -> html.Table:
+    parts = detail.get("score_parts") or []
+    rows = [html.Tr([html.Td(fmt.label(p["part"])),
+                     html.Td(fmt.signed(p["points"], str(abs(p["points"]))),
+                             className="text-end")]) for p in parts]
+    if not rows:
+        rows = [html.Tr(html.Td("Nothing scored yet", colSpan=2,
+                                className="text-body-secondary"))]
+    total = html.Tr([html.Th("Lead score"), html.Th(f"{detail.get('lead_score', 0)} / 100",
+                                                    className="text-end")])
+    return html.Table([html.Tbody(rows), html.Tfoot(total)],
+                      className="table table-sm score-parts mb-0")
+
+
+def _bubble(message: dict, timezone: str) -> html.Div:
+    inbound = message.get("direction") == "inbound"
+    meta = fmt.date_time(message.get("at"), timezone)
+    if not inbound and message.get("response_ms") is not None:
+        meta += f" · replied in {fmt.milliseconds(message['response_ms'])}"
+    return html.Div([
+        html.Div(message.get("body", ""), className="bubble-text"),
+        html.Div(meta, className="bubble-meta"),
+    ], className="bubble bubble-in" if inbound else "bubble bubble-out")
+
+
+def build_detail(detail: dict, timezone: str) -> list:
+    """The offcanvas body for one conversation (the API's detail dict)."""
+    status = [
+        html.Span(fmt.label(detail.get("stage")), className="badge text-bg-secondary"),
+        temperature_badge(detail.get("temperature")),
+        html.Span(f"score {detail.get('lead_score', 0)}", className="badge text-bg-light border"),
+    ]
+    if detail.get("stalled"):
+        status.append(html.Span("stalled", className="badge text-bg-warning"))
+    if detail.get("paused"):
+        status.append(html.Span("paused", className="badge text-bg-dark"))
+    phone = detail.get("phone")
+    transcript = detail.get("transcript") or []
+    return [
+        html.Div(status, className="detail-badges"),
+        html.Div(html.A(phone, href=f"tel:{phone}") if phone else "phone unknown",
+                 className="detail-phone"),
+        html.H3("Extracted", className="detail-heading"),
+        html.Dl([item for name, value in _fields(detail, timezone)
+                 for item in (html.Dt(name), html.Dd(value))], className="detail-fields"),
+        html.H3("Score", className="detail-heading"),
+        _score_parts(detail),
+        html.H3("Transcript", className="detail-heading"),
+        html.Div([_bubble(m, timezone) for m in transcript] or
+                 [html.P("No messages yet.", className="text-body-secondary")],
+                 className="transcript"),
+    ]
+
+
+def pause_button_view(paused: bool) -> tuple[str, str, str]:
+    """(label, colour, status text) of the takeover button."""
+    if paused:
+        return (RESUME_LABEL, "success",
+                "Paused: the bot records this seller's messages but does not reply.")
+    return PAUSE_LABEL, "warning", "The bot is answering this seller."
+
+
+def build_panel() -> dbc.Offcanvas:
+    """The (closed) drill-down; its content is filled when a row is clicked."""
+    return dbc.Offcanvas([
+        html.Div([
+            dbc.Button(PAUSE_LABEL, id=ids.DETAIL_PAUSE, color="warning", size="sm"),
+            html.Div(id=ids.DETAIL_STATUS, className="small text-body-secondary"),
+        ], className="detail-takeover"),
+        html.Div(id=ids.DETAIL_BODY),
+    ], id=ids.DETAIL, title="Conversation", placement="end", is_open=False, scrollable=True,
+        className="detail-offcanvas")
+
+
+# -- callbacks -------------------------------------------------------------------------------
+def load_detail(services: Services, location_id: str, contact_id: str,
+                now: datetime) -> dict | None:
+    conv = services.bot.store.load(location_id, contact_id)
+    if conv is None:
+        return None
+    return conversation_detail(conv, now,
+                               stalled_after_seconds=services.settings.stalled_after_seconds,
+                               commission_rate=services.settings.commission_rate)
+
+
+NOTHING = (no_update,) * 10
+
+
+def detail_outputs(services: Services, trigger: str | None, active_cell: dict | None,
+                   contact: dict | None) -> tuple:
+    """Open the drill-down for the clicked row, or flip pause / resume for the open one."""
+    if trigger == ids.TABLE:
+        if not active_cell or not active_cell.get("row_id"):
+            return NOTHING
+        location_id, contact_id = split_row_id(active_cell["row_id"])
+    elif trigger == ids.DETAIL_PAUSE and contact:
+        location_id, contact_id = contact["location_id"], contact["contact_id"]
+    else:
+        return NOTHING
+    try:
+        if trigger == ids.DETAIL_PAUSE:
+            # The button acts on what it showed, so a double click cannot undo itself.
+            services.bot.set_paused(location_id, contact_id, not contact["paused"])
+        detail = load_detail(services, location_id, contact_id, services.data.clock())
+    except UNAVAILABLE:
+        return (True, no_update, [html.P(UNAVAILABLE_TEXT)], None, PAUSE_LABEL, "secondary",
+                True, "", None, [])
+    if detail is None:
+        return (True, "Conversation", [html.P(NOT_FOUND)], None, PAUSE_LABEL, "secondary",
+                True, "", None, [])
+    paused = bool(detail.get("paused"))
+    label, color, status = pause_button_view(paused)
+    stored = {"location_id": location_id, "contact_id": contact_id, "paused": paused}
+    # Clearing the active cell lets the same row be clicked again later.
+    return (True, detail.get("name") or "Unknown seller",
+            build_detail(detail, services.settings.timezone), stored, label, color, False,
+            status, None, [])
+
+
+def register_callbacks(app: Dash, services: Services) -> None:
+    @app.callback(
+        Output(ids.DETAIL, "is_open"), Output(ids.DETAIL, "title"),
+        Output(ids.DETAIL_BODY, "children"), Output(ids.DETAIL_CONTACT, "data"),
+        Output(ids.DETAIL_PAUSE, "children"), Output(ids.DETAIL_PAUSE, "color"),
+        Output(ids.DETAIL_PAUSE, "disabled"), Output(ids.DETAIL_STATUS, "children"),
+        Output(ids.TABLE, "active_cell"), Output(ids.TABLE, "selected_cells"),
+        Input(ids.TABLE, "active_cell"), Input(ids.DETAIL_PAUSE, "n_clicks"),
+        State(ids.DETAIL_CONTACT, "data"),
+        prevent_initial_call=True,
+    )
+    def show(active_cell, _clicks, contact):
+        return detail_outputs(services, ctx.triggered_id, active_cell, contact)

@@ -1,0 +1,301 @@
+"""Active conversations table: server-side paging, sorting and filtering, and CSV export.
+
+The only module that uses ``dash_table.DataTable``. The browser never holds more than one page:
+``page_action='custom'`` and ``sort_action='custom'`` hand paging and sorting to the server, and
+the filters are explicit controls (temperature, stage, stalled only, search) read by the same
+callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, ctx, dash_table, dcc, html, no_update
+
+from api.table import csv_lines
+from components import formatting as fmt
+from components import ids
+from seller_bot.models import STAGES, TEMPERATURES
+from services.container import UNAVAILABLE, Services
+from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
+
+PAGE_SIZE = 10
+ALL = "all"  # the filters' "no filter" choice
+MAX_SEARCH = 200
+NO_MATCH = "No conversations match these filters."
+UNAVAILABLE_TEXT = "Conversations cannot be read right now (Redis unreachable); retrying."
+# (column id, header); column ids of sortable columns map to the service's sort keys.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "Seller"), ("phone", "Phone"), ("address", "Property"), ("stage", "Stage"),
+    ("temperature", "Temperature"), ("lead_score", "Score"), ("price", "Price"),
+    ("timeline", "Timeline"), ("last_activity", "Last activity"),
+    ("next_action", "Next action"),
+)
+SORT_KEY_OF_COLUMN = {"last_activity": "last_activity", "lead_score": "lead_score",
+                      "price": "price_expectation", "stage": "stage"}
+DEFAULT_SORT = [{"column_id": "last_activity", "direction": "desc"}]
+TEMPERATURE_STYLE = {
+    "hot": ("#dc3545", "rgba(220, 53, 69, 0.12)"),
+    "warm": ("#e8590c", "rgba(253, 126, 20, 0.14)"),
+    "cold": ("#0d6efd", "rgba(13, 110, 253, 0.10)"),
+}
+
+
+# -- pure builders ---------------------------------------------------------------------------
+def row_id(row: ConversationRow) -> str:
+    """Table row id: location and contact (ids cannot contain '/')."""
+    return f"{row.location_id}/{row.contact_id}"
+
+
+def split_row_id(value: str) -> tuple[str, str]:
+    location_id, _, contact_id = value.partition("/")
+    return location_id, contact_id
+
+
+def record(row: ConversationRow, now: datetime) -> dict:
+    """One table row as displayed: formatted, masked, unknowns spelled out."""
+    stage = fmt.label(row.stage)
+    flags = [flag for flag, on in (("stalled", row.stalled), ("paused", row.paused)) if on]
+    return {
+        "id": row_id(row),
+        "name": row.name or fmt.UNKNOWN,
+        "phone": fmt.mask_phone(row.phone),
+        "address": row.address or fmt.UNKNOWN,
+        "stage": " · ".join([stage, *flags]),
+        "temperature": row.temperature,
+        "lead_score": row.lead_score,
+        "price": fmt.money(row.price_expectation),
+        "timeline": fmt.timeline(row.timeline_days),
+        "last_activity": fmt.ago(row.last_activity_at, now),
+        "next_action": row.next_action,
+    }
+
+
+def records(rows: Iterable[ConversationRow], now: datetime) -> list[dict]:
+    return [record(row, now) for row in rows]
+
+
+def query_from(page_current: int | None, sort_by: list[dict] | None, temperature: str | None,
+               stage: str | None, stalled: bool | None, search: str | None,
+               page_size: int = PAGE_SIZE) -> ConversationQuery:
+    """The service query for the table's current controls (page_current is 0-based)."""
+    sort, order = "last_activity", "desc"
+    for item in sort_by or []:
+        key = SORT_KEY_OF_COLUMN.get(item.get("column_id"))
+        if key:
+            sort, order = key, "asc" if item.get("direction") == "asc" else "desc"
+            break
+    return ConversationQuery(
+        page=max(0, page_current or 0) + 1, page_size=page_size,
+        temperature=temperature if temperature in TEMPERATURES else None,
+        stage=stage if stage in STAGES else None,
+        stalled=bool(stalled), q=(search or "").strip()[:MAX_SEARCH] or None, sort=sort,
+        order=order)
+
+
+def has_filters(query: ConversationQuery) -> bool:
+    return bool(query.temperature or query.stage or query.stalled or query.q)
+
+
+def summary(page: ConversationsPage | None, query: ConversationQuery) -> str:
+    if page is None or page.total == 0:
+        return ""
+    noun = "conversation" if page.total == 1 else "conversations"
+    matching = " match" if has_filters(query) else ""
+    first = (page.page - 1) * page.page_size + 1
+    last = first + len(page.rows) - 1
+    return (f"{page.total:,} {noun}{matching} · showing {first:,}–{last:,} · "
+            f"page {page.page:,} of {max(1, page.pages):,}")
+
+
+def empty_message(page: ConversationsPage | None, query: ConversationQuery) -> str:
+    """What to say when there is nothing to show (and what to do about it)."""
+    if page is None:
+        return UNAVAILABLE_TEXT
+    if page.total:
+        return ""
+    return NO_MATCH if has_filters(query) else fmt.EMPTY_STORE
+
+
+def _select(component_id: str, everything: str, values: Iterable[str]) -> list:
+    return [html.Label(everything, htmlFor=component_id, className="visually-hidden"),
+            dbc.Select(id=component_id, value=ALL, size="sm", className="filter-select",
+                       options=[{"label": everything, "value": ALL},
+                                *({"label": fmt.label(v), "value": v} for v in values)])]
+
+
+def build_filters() -> dbc.Row:
+    return dbc.Row([
+        dbc.Col([html.Label("Search conversations", htmlFor=ids.FILTER_SEARCH,
+                            className="visually-hidden"),
+                 dbc.Input(id=ids.FILTER_SEARCH, type="search", size="sm", debounce=300,
+                           placeholder="Search name, phone or address", autocomplete="off")],
+                xs=12, md=4),
+        dbc.Col(_select(ids.FILTER_TEMPERATURE, "All temperatures", TEMPERATURES),
+                xs=6, md=2),
+        dbc.Col(_select(ids.FILTER_STAGE, "All stages", STAGES), xs=6, md=2),
+        dbc.Col(dbc.Switch(id=ids.FILTER_STALLED, label="Stalled only", value=False,
+                           className="mb-0"), xs="auto", className="d-flex align-items-center"),
+        dbc.Col([
+            dbc.Button("Clear", id=ids.FILTER_CLEAR, size="sm", color="link",
+                       className="me-1"),
+            dbc.Button("Export CSV", id=ids.EXPORT_BUTTON, size="sm", color="secondary",
+                       outline=True, title="Download every row that matches the filters"),
+            dcc.Download(id=ids.EXPORT_DOWNLOAD),
+        ], xs="auto", className="ms-auto d-flex align-items-center"),
+    ], className="g-2 align-items-center table-filters")
+
+
+def _style_data_conditional() -> list[dict]:
+    styles: list[dict] = [
+        {"if": {"state": "active"}, "backgroundColor": "var(--bs-primary-bg-subtle)",
+         "border": "1px solid transparent"},
+        {"if": {"state": "selected"}, "backgroundColor": "var(--bs-primary-bg-subtle)",
+         "border": "1px solid transparent"},
+    ]
+    for temperature, (color, background) in TEMPERATURE_STYLE.items():
+        styles.append({"if": {"column_id": "temperature",
+                              "filter_query": f'{{temperature}} = "{temperature}"'},
+                       "color": color, "backgroundColor": background, "fontWeight": 600})
+    return styles
+
+
+def build_table(data: list[dict], page_count: int) -> dash_table.DataTable:
+    # Sorting arrows only on the columns the server can sort by.
+    unsortable = [c for c, _ in COLUMNS if c not in SORT_KEY_OF_COLUMN]
+    css = [{"selector": f'th[data-dash-column="{c}"] .column-header--sort',
+            "rule": "display: none"} for c in unsortable]
+    css.append({"selector": "td.dash-cell", "rule": "cursor: pointer"})
+    return dash_table.DataTable(
+        id=ids.TABLE,
+        columns=[{"id": c, "name": name} for c, name in COLUMNS],
+        data=data,
+        page_action="custom", page_current=0, page_size=PAGE_SIZE, page_count=page_count,
+        sort_action="custom", sort_mode="single", sort_by=DEFAULT_SORT,
+        cell_selectable=True, row_selectable=False, editable=False,
+        style_as_list_view=True,
+        style_table={"overflowX": "auto", "minWidth": "100%"},
+        style_cell={"fontFamily": "var(--bs-body-font-family)", "fontSize": "0.875rem",
+                    "textAlign": "left", "padding": "0.5rem 0.75rem", "whiteSpace": "nowrap",
+                    "backgroundColor": "var(--bs-body-bg)", "color": "var(--bs-body-color)",
+                    "borderBottom": "1px solid var(--bs-border-color)"},
+        style_header={"fontWeight": 600, "backgroundColor": "var(--bs-tertiary-bg)",
+                      "color": "var(--bs-body-color)",
+                      "borderTop": "1px solid var(--bs-border-color)",
+                      "borderBottom": "2px solid var(--bs-border-color)"},
+        style_cell_conditional=[
+            {"if": {"column_id": "lead_score"}, "textAlign": "right"},
+            {"if": {"column_id": "price"}, "textAlign": "right"},
+            {"if": {"column_id": "address"}, "whiteSpace": "normal", "minWidth": "9rem",
+             "maxWidth": "15rem"},
+            {"if": {"column_id": "next_action"}, "whiteSpace": "normal", "minWidth": "11rem",
+             "maxWidth": "16rem"},
+        ],
+        style_data_conditional=_style_data_conditional(),
+        css=css,
+    )
+
+
+def build_panel(page: ConversationsPage | None, now: datetime) -> html.Section:
+    """The table section with its filters, as first rendered (page 1, default sort)."""
+    query = ConversationQuery()
+    data = records(page.rows, now) if page else []
+    pages = max(1, page.pages) if page else 1
+    return html.Section([
+        html.Div([html.H2("Conversations", className="section-title"),
+                  html.Span(summary(page, query), id=ids.TABLE_SUMMARY,
+                            className="text-body-secondary small")],
+                 className="section-heading"),
+        dbc.Card(dbc.CardBody([
+            build_filters(),
+            html.Div(build_table(data, pages), className="table-wrap mt-2"),
+            html.Div(empty_message(page, query), id=ids.TABLE_EMPTY,
+                     className="empty-state text-body-secondary"),
+        ])),
+    ], className="conversations", **{"aria-label": "Conversations"})
+
+
+def to_csv(rows: Iterable[ConversationRow]) -> str:
+    """The rows as CSV text, in exactly the format of GET /api/export.csv."""
+    return "".join(csv_lines(iter(rows)))
+
+
+# -- callbacks -------------------------------------------------------------------------------
+KEEP_PAGE = frozenset({f"{ids.TABLE}.page_current", f"{ids.STORE_VERSION}.data"})
+
+
+def table_outputs(services: Services, triggered: set[str], page_current: int | None,
+                  sort_by: list[dict] | None, temperature: str | None, stage: str | None,
+                  stalled: bool | None, search: str | None) -> tuple:
+    """(rows, page count, page index, summary, empty message) for the table's controls;
+    ``triggered`` holds the prop ids that fired (``ctx.triggered_prop_ids``)."""
+    # A new filter or sort starts again from page 1; paging and refresh keep the page.
+    if triggered - KEEP_PAGE:
+        page_current = 0
+    query = query_from(page_current, sort_by, temperature, stage, stalled, search)
+    page = load_page(services, query)
+    if page is None:  # keep the rows on screen and say why they are not current
+        return no_update, no_update, no_update, no_update, UNAVAILABLE_TEXT
+    return (records(page.rows, services.data.clock()), max(1, page.pages), page.page - 1,
+            summary(page, query), empty_message(page, query))
+
+
+def register_callbacks(app: Dash, services: Services) -> None:
+    @app.callback(
+        Output(ids.TABLE, "data"), Output(ids.TABLE, "page_count"),
+        Output(ids.TABLE, "page_current"), Output(ids.TABLE_SUMMARY, "children"),
+        Output(ids.TABLE_EMPTY, "children"),
+        Input(ids.TABLE, "page_current"), Input(ids.TABLE, "sort_by"),
+        Input(ids.FILTER_TEMPERATURE, "value"), Input(ids.FILTER_STAGE, "value"),
+        Input(ids.FILTER_STALLED, "value"), Input(ids.FILTER_SEARCH, "value"),
+        Input(ids.STORE_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def update_table(page_current, sort_by, temperature, stage, stalled, search, _version):
+        return table_outputs(services, set(ctx.triggered_prop_ids), page_current, sort_by,
+                             temperature, stage, stalled, search)
+
+    @app.callback(
+        Output(ids.FILTER_TEMPERATURE, "value"), Output(ids.FILTER_STAGE, "value"),
+        Output(ids.FILTER_STALLED, "value"), Output(ids.FILTER_SEARCH, "value"),
+        Input(ids.FILTER_CLEAR, "n_clicks"), prevent_initial_call=True,
+    )
+    def clear_filters(_clicks):
+        return ALL, ALL, False, ""
+
+    @app.callback(
+        Output(ids.EXPORT_DOWNLOAD, "data"),
+        Input(ids.EXPORT_BUTTON, "n_clicks"),
+        State(ids.TABLE, "sort_by"), State(ids.FILTER_TEMPERATURE, "value"),
+        State(ids.FILTER_STAGE, "value"), State(ids.FILTER_STALLED, "value"),
+        State(ids.FILTER_SEARCH, "value"),
+        prevent_initial_call=True,
+    )
+    def export(_clicks, sort_by, temperature, stage, stalled, search):
+        return export_download(services, query_from(0, sort_by, temperature, stage, stalled,
+                                                    search))
+
+
+def export_download(services: Services, query: ConversationQuery) -> dict:
+    """The ``dcc.Download`` payload: every row matching ``query`` as CSV."""
+    try:
+        text = to_csv(services.data.export_rows(query))
+    except UNAVAILABLE:
+        return no_update
+    stamp = services.data.clock().strftime("%Y%m%d-%H%M")
+    return dcc.send_string(text, filename=f"conversations-{stamp}.csv", type="text/csv")
+
+
+def load_page(services: Services, query: ConversationQuery) -> ConversationsPage | None:
+    """The requested page, or the last one when the data shrank under the user; None when the
+    store cannot be read at all."""
+    try:
+        page = services.data.conversations(query)
+    except UNAVAILABLE:
+        return None
+    if page.total and page.page > page.pages:
+        page = services.data.conversations(replace(query, page=page.pages))
+    return page

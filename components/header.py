@@ -1,0 +1,123 @@
+"""Header: title, "Demo data" badge, "updated N s ago", refresh interval selector, "Refresh now",
+light/dark toggle, and the stale-data banner below it.
+
+The interval, freshness and theme behaviour runs in the browser (``assets/dashboard.js``):
+these clientside callbacks never reach the server.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import ClientsideFunction, Dash, Input, Output, State, html
+
+from components import formatting as fmt
+from components import ids
+from services.container import Services
+from services.dashboard_models import DashboardData
+
+TITLE = "Seller Bot Analytics"
+REFRESH_CHOICES: tuple[tuple[int, str], ...] = (
+    (10, "10 s"), (30, "30 s"), (60, "1 min"), (300, "5 min"), (0, "off"),
+)
+NO_DATA_BANNER = "No data yet: Redis is unreachable. Retrying on every refresh."
+
+
+def refresh_options(default_seconds: int) -> list[dict]:
+    """The selector's choices; a configured default that is not one of them is added."""
+    choices = list(REFRESH_CHOICES)
+    if default_seconds not in {s for s, _ in choices}:
+        choices.insert(0, (default_seconds, f"{default_seconds} s"))
+    return [{"label": text if seconds == 0 else f"every {text}", "value": str(seconds)}
+            for seconds, text in choices]
+
+
+def unavailable_banner(shown_as_of: str | None, timezone: str) -> str:
+    """Nothing could be read; ``shown_as_of`` is the time of the data still on screen."""
+    if shown_as_of is None:
+        return NO_DATA_BANNER
+    shown = fmt.clock_time(shown_as_of, timezone)
+    return f"Showing data from {shown} — Redis unreachable. Retrying on every refresh."
+
+
+def stale_banner(data: DashboardData | None, timezone: str) -> tuple[bool, str]:
+    """(is_open, text) of the banner: open while the data shown is not current."""
+    if data is None:
+        return True, NO_DATA_BANNER
+    if not data.stale:
+        return False, ""
+    shown = fmt.clock_time(data.as_of, timezone)
+    since = fmt.clock_time(data.stale_since, timezone, "a moment ago")
+    return True, f"Showing data from {shown} — Redis unreachable since {since}"
+
+
+def build_header(default_refresh_seconds: int, *, demo: bool = False) -> html.Header:
+    brand = [
+        html.Img(src="/assets/favicon.ico", alt="", className="brand-icon", width=28,
+                 height=28),
+        html.H1(TITLE, id=ids.TITLE, className="brand-title"),
+    ]
+    if demo:
+        brand.append(dbc.Badge("Demo data", id=ids.DEMO_BADGE, color="info",
+                               className="demo-badge",
+                               title="Simulated sellers: started with --demo"))
+    controls = [
+        html.Span(id=ids.FRESHNESS, className="freshness text-body-secondary",
+                  **{"aria-live": "polite"}),
+        html.Label("Auto-refresh", htmlFor=ids.REFRESH_SELECT,
+                   className="refresh-label small text-body-secondary mb-0"),
+        dbc.Select(id=ids.REFRESH_SELECT, size="sm", className="refresh-select",
+                   value=str(default_refresh_seconds),
+                   options=refresh_options(default_refresh_seconds)),
+        dbc.Button("Refresh now", id=ids.REFRESH_NOW, size="sm", color="primary"),
+        dbc.Button("☾ Dark", id=ids.THEME_TOGGLE, size="sm", color="secondary", outline=True,
+                   title="Switch between light and dark theme"),
+    ]
+    return html.Header(
+        html.Div([html.Div(brand, className="brand"),
+                  html.Div(controls, className="header-controls")],
+                 className="container-xxl header-inner"),
+        id=ids.HEADER, className="app-header border-bottom")
+
+
+def is_empty(data: DashboardData | None) -> bool:
+    """The store holds no conversation at all (first run): say what to do instead of zeros."""
+    return data is not None and not data.total_conversations
+
+
+def build_banners(data: DashboardData | None, timezone: str) -> html.Div:
+    """Stale-data banner and the first-run empty state, open when the data says so."""
+    stale_open, stale_text = stale_banner(data, timezone)
+    return html.Div([
+        dbc.Alert(stale_text, id=ids.STALE_BANNER, color="warning", is_open=stale_open,
+                  className="mb-3"),
+        dbc.Alert(fmt.EMPTY_STORE, id=ids.EMPTY_STATE, color="info", is_open=is_empty(data),
+                  className="mb-3"),
+    ])
+
+
+def register_callbacks(app: Dash, services: Services) -> None:
+    """Clientside only: interval period and pause while hidden, freshness text, theme."""
+    del services  # the header's behaviour never needs the server
+    app.clientside_callback(
+        ClientsideFunction("sellerbot", "intervalSettings"),
+        Output(ids.REFRESH_INTERVAL, "disabled"), Output(ids.REFRESH_INTERVAL, "interval"),
+        Output(ids.CLOCK_INTERVAL, "disabled"),
+        Input(ids.REFRESH_SELECT, "value"), Input(ids.STORE_VISIBLE, "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction("sellerbot", "freshness"),
+        Output(ids.FRESHNESS, "children"), Output(ids.FRESHNESS, "title"),
+        Input(ids.CLOCK_INTERVAL, "n_intervals"), Input(ids.STORE_AS_OF, "data"),
+        Input(ids.REFRESH_SELECT, "value"),
+    )
+    app.clientside_callback(
+        ClientsideFunction("sellerbot", "toggleTheme"),
+        Output(ids.STORE_THEME, "data"),
+        Input(ids.THEME_TOGGLE, "n_clicks"), State(ids.STORE_THEME, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("sellerbot", "applyTheme"),
+        Output(ids.THEME_TOGGLE, "children"),
+        Input(ids.STORE_THEME, "data"),
+    )

@@ -1,0 +1,75 @@
+"""Every component id of the dashboard, in one place (tests and callbacks import these)."""
+
+from __future__ import annotations
+
+# -- page-level state --------------------------------------------------------------------
+PAGE = "page"
+REFRESH_INTERVAL = "refresh-interval"      # dcc.Interval driving auto-refresh
+CLOCK_INTERVAL = "clock-interval"          # 1 s clientside tick for "updated N s ago"
+STORE_VERSION = "store-version"            # data version the page currently shows
+STORE_AS_OF = "store-as-of"                # ISO time of the data the page shows
+STORE_VISIBLE = "store-visible"            # False while the browser tab is hidden
+STORE_THEME = "theme"                      # "light" | "dark", kept in localStorage
+
+# -- header ------------------------------------------------------------------------------
+HEADER = "header"
+TITLE = "title"
+DEMO_BADGE = "demo-badge"
+FRESHNESS = "freshness"
+REFRESH_SELECT = "refresh-select"
+REFRESH_NOW = "refresh-now"
+THEME_TOGGLE = "theme-toggle"
+STALE_BANNER = "stale-banner"
+EMPTY_STATE = "empty-state"
+
+# -- hero metrics ------------------------------------------------------------------------
+HERO = "hero"
+HERO_FRESHNESS = "hero-freshness"
+
+
+def kpi(name: str) -> str:
+    """The card of one KPI (``name`` as in ``services.dashboard_models.Hero``)."""
+    return f"kpi-{name}"
+
+
+def kpi_value(name: str) -> str:
+    return f"kpi-{name}-value"
+
+
+def kpi_delta(name: str) -> str:
+    return f"kpi-{name}-delta"
+
+
+# -- conversations table -----------------------------------------------------------------
+TABLE = "conversations-table"
+TABLE_SUMMARY = "conversations-summary"
+TABLE_EMPTY = "conversations-empty"
+FILTER_TEMPERATURE = "filter-temperature"
+FILTER_STAGE = "filter-stage"
+FILTER_STALLED = "filter-stalled"
+FILTER_SEARCH = "filter-search"
+FILTER_CLEAR = "filter-clear"
+EXPORT_BUTTON = "export-button"
+EXPORT_DOWNLOAD = "export-download"
+
+# -- performance chart -------------------------------------------------------------------
+RANGE_SELECT = "range-select"
+CHARTS_FRESHNESS = "charts-freshness"
+GRAPH_MESSAGES = "graph-messages"
+GRAPH_RESPONSE_TIME = "graph-response-time"
+GRAPH_FUNNEL = "graph-funnel"
+GRAPH_TEMPERATURE = "graph-temperature"
+GRAPH_PRICE = "graph-price"
+GRAPH_TIMELINE = "graph-timeline"
+GRAPH_MOTIVATION = "graph-motivation"
+GRAPHS: tuple[str, ...] = (
+    GRAPH_MESSAGES, GRAPH_RESPONSE_TIME, GRAPH_FUNNEL, GRAPH_TEMPERATURE, GRAPH_PRICE,
+    GRAPH_TIMELINE, GRAPH_MOTIVATION,
+)
+
+# -- conversation detail -----------------------------------------------------------------
+DETAIL = "detail"
+DETAIL_BODY = "detail-body"
+DETAIL_CONTACT = "detail-contact"          # store: {"location_id", "contact_id"}
+DETAIL_PAUSE = "detail-pause"
+DETAIL_STATUS = "detail-status"

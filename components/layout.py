@@ -1,0 +1,56 @@
+"""The page, assembled from the panels' pure builders (data in, components out, no I/O).
+
+The page arrives already filled with the data of the moment it was requested, so the first
+paint needs no callback round trip; afterwards the refresh loop keeps it current.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from dash import dcc, html
+
+from components import (
+    conversation_detail,
+    conversations_table,
+    header,
+    hero_metrics,
+    ids,
+    performance_chart,
+)
+from services.dashboard_models import ConversationsPage, DashboardData
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What the page shows when it is first served (None: could not be read)."""
+
+    dashboard: DashboardData | None
+    conversations: ConversationsPage | None
+    now: datetime
+    demo: bool = False
+
+
+def build_page(state: PageState, *, timezone: str, refresh_seconds: int) -> html.Div:
+    data = state.dashboard
+    period = max(0, refresh_seconds)
+    return html.Div([
+        dcc.Store(id=ids.STORE_VERSION, data=data.version if data else None),
+        dcc.Store(id=ids.STORE_AS_OF, data=data.as_of if data else None),
+        dcc.Store(id=ids.STORE_VISIBLE, data=True),
+        dcc.Store(id=ids.STORE_THEME, storage_type="local"),
+        dcc.Store(id=ids.DETAIL_CONTACT),
+        dcc.Interval(id=ids.REFRESH_INTERVAL, interval=(period or 60) * 1000,
+                     disabled=period == 0),
+        dcc.Interval(id=ids.CLOCK_INTERVAL, interval=1000),
+        header.build_header(refresh_seconds, demo=state.demo),
+        html.Main([
+            header.build_banners(data, timezone),
+            hero_metrics.build_panel(data.hero if data else None,
+                                     data.total_conversations if data else None),
+            conversations_table.build_panel(state.conversations, state.now),
+            performance_chart.build_panel(data, timezone),
+        ], className="container-xxl app-main"),
+        conversation_detail.build_panel(),
+    ], id=ids.PAGE)

@@ -1,0 +1,86 @@
+"""Performance chart: messages and new conversations per hour, bot response time p50/p95 per
+hour, the qualification funnel, temperature split, price, timeline and motivation
+distributions, with a 24 h / 7 d range selector.
+
+The refresh loop (``components.refresh``) reads the data and calls ``build_figures``; the range
+selector is one of its inputs, so this module has builders only.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components import figures, ids
+from services.dashboard_models import DashboardData
+
+RANGES = (("24h", "24 h"), ("7d", "7 days"))
+DEFAULT_RANGE = "24h"
+UNAVAILABLE = "No data could be read yet"
+# Zooming helps on the time series; the distributions need no toolbar.
+ZOOMABLE = frozenset({ids.GRAPH_MESSAGES, ids.GRAPH_RESPONSE_TIME})
+# (graph id, card title, column width on large screens)
+GRAPHS: tuple[tuple[str, str, int], ...] = (
+    (ids.GRAPH_MESSAGES, "Messages and new conversations per hour", 8),
+    (ids.GRAPH_TEMPERATURE, "Lead temperature", 4),
+    (ids.GRAPH_RESPONSE_TIME, "Bot response time per hour (p50 / p95)", 8),
+    (ids.GRAPH_FUNNEL, "Qualification funnel", 4),
+    (ids.GRAPH_PRICE, "Asking price", 4),
+    (ids.GRAPH_TIMELINE, "Timeline to sell", 4),
+    (ids.GRAPH_MOTIVATION, "Motivation", 4),
+)
+
+
+def build_figures(data: DashboardData | None, timezone: str,
+                  range_: str = DEFAULT_RANGE) -> dict[str, figures.Figure]:
+    """Every graph's figure, keyed by graph id. Time series are over ``range_``; their
+    ``uirevision`` includes the range, so zoom survives refreshes but not a range change."""
+    if data is None:
+        return {gid: figures.empty_figure(UNAVAILABLE, gid) for gid, _, _ in GRAPHS}
+    over_range = f"{range_}"
+    return {
+        ids.GRAPH_MESSAGES: figures.messages_figure(
+            data.messages, timezone, f"messages-{over_range}"),
+        ids.GRAPH_RESPONSE_TIME: figures.response_time_figure(
+            data.response_times, timezone, f"response-{over_range}"),
+        ids.GRAPH_FUNNEL: figures.funnel_figure(data.funnel, "funnel"),
+        ids.GRAPH_TEMPERATURE: figures.temperature_figure(data.by_temperature, "temperature"),
+        ids.GRAPH_PRICE: figures.price_figure(data.price_distribution, "price"),
+        ids.GRAPH_TIMELINE: figures.timeline_figure(data.timeline_distribution, "timeline"),
+        ids.GRAPH_MOTIVATION: figures.motivation_figure(data.motivation_distribution,
+                                                        "motivation"),
+    }
+
+
+def _graph_card(graph_id: str, title: str, width: int, figure: figures.Figure) -> dbc.Col:
+    graph = dcc.Graph(
+        id=graph_id, figure=figure, className="chart",
+        style={"height": f"{figures.HEIGHT}px"},
+        config={"displaylogo": False, "responsive": True,
+                "displayModeBar": "hover" if graph_id in ZOOMABLE else False,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]},
+    )
+    return dbc.Col(
+        dbc.Card([dbc.CardHeader(title, className="chart-title"), dbc.CardBody(graph)],
+                 className="chart-card h-100"),
+        xs=12, lg=width)
+
+
+def build_panel(data: DashboardData | None, timezone: str,
+                range_: str = DEFAULT_RANGE) -> html.Section:
+    """The charts section: heading with the range selector, then the graph grid."""
+    figs = build_figures(data, timezone, range_)
+    heading = html.Div([
+        html.H2("Performance", className="section-title"),
+        html.Span(className="panel-freshness text-body-secondary", id=ids.CHARTS_FRESHNESS),
+        dbc.RadioItems(
+            id=ids.RANGE_SELECT, value=range_, inline=True,
+            options=[{"label": text, "value": value} for value, text in RANGES],
+            className="btn-group range-select", inputClassName="btn-check",
+            labelClassName="btn btn-outline-primary btn-sm",
+            labelCheckedClassName="active"),
+    ], className="section-heading")
+    grid = dbc.Row([_graph_card(gid, title, width, figs[gid]) for gid, title, width in GRAPHS],
+                   className="g-3")
+    return html.Section([heading, grid], className="charts",
+                        **{"aria-label": "Performance charts"})

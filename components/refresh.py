@@ -1,0 +1,125 @@
+"""The refresh loop: one data-version read per tick, one dashboard read per change.
+
+Triggers: the auto-refresh interval, "Refresh now", the tab becoming visible again, and the
+charts' range selector. A tick whose data version equals the one on screen returns
+``no_update`` for every output, so the server does one cheap read and answers 204 with no body.
+"Refresh now" and a range change always read. Data older than ``MAX_AGE_SECONDS`` is read again
+even when the version did not move, because rolling 24 h figures and "12 min ago" slide with
+time alone.
+
+When Redis is down the data service hands back its last good data marked stale (or raises
+``DataUnavailable`` if it never read any); the page keeps those numbers and shows the banner.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dash import Dash, Input, Output, State, ctx, no_update
+
+from components import formatting as fmt
+from components import header, hero_metrics, ids, performance_chart
+from services.container import UNAVAILABLE, Services
+from services.dashboard_models import DashboardData
+
+MAX_AGE_SECONDS = 300
+UNAVAILABLE_KEY = "unavailable"
+OUTPUTS = (
+    Output(ids.STORE_VERSION, "data"), Output(ids.STORE_AS_OF, "data"),
+    Output(ids.STALE_BANNER, "is_open"), Output(ids.STALE_BANNER, "children"),
+    Output(ids.EMPTY_STATE, "is_open"), Output(ids.HERO, "children"),
+    Output(ids.CHARTS_FRESHNESS, "children"),
+    *(Output(graph_id, "figure") for graph_id, _, _ in performance_chart.GRAPHS),
+)
+NO_CHANGE = (no_update,) * len(OUTPUTS)
+
+
+def shown_key(data: DashboardData | None) -> str:
+    """What the page shows, as stored in ``STORE_VERSION``: the data version, marked when the
+    data is stale, so that going stale and recovering both count as changes."""
+    if data is None:
+        return UNAVAILABLE_KEY
+    if data.stale:
+        return f"stale:{data.stale_since}:{data.version}"
+    return data.version
+
+
+def too_old(as_of: str | None, now: datetime) -> bool:
+    moment = fmt.parse_time(as_of)
+    return moment is None or (now - moment).total_seconds() >= MAX_AGE_SECONDS
+
+
+def charts_freshness(data: DashboardData | None, timezone: str) -> str:
+    if data is None:
+        return ""
+    times = [fmt.clock_time(data.freshness[k], timezone)
+             for k in ("distributions", "trends") if data.freshness.get(k)]
+    return f"as of {min(times)}" if times else ""
+
+
+def render(data: DashboardData, range_: str, timezone: str) -> tuple:
+    """Every output of the loop for ``data``."""
+    stale_open, stale_text = header.stale_banner(data, timezone)
+    figs = performance_chart.build_figures(data, timezone, range_)
+    return (
+        shown_key(data), data.as_of, stale_open, stale_text, header.is_empty(data),
+        hero_metrics.build_hero(data.hero, data.total_conversations),
+        charts_freshness(data, timezone),
+        *(figs[graph_id] for graph_id, _, _ in performance_chart.GRAPHS),
+    )
+
+
+def render_unavailable(shown: str | None, as_of: str | None, range_: str,
+                       timezone: str) -> tuple:
+    """Nothing could be read: keep whatever the page shows and say so; a page that never had
+    data gets the "no data yet" cards and empty charts."""
+    banner = header.unavailable_banner(as_of if shown not in (None, UNAVAILABLE_KEY) else None,
+                                       timezone)
+    if shown not in (None, UNAVAILABLE_KEY):
+        return (UNAVAILABLE_KEY, no_update, True, banner, *(no_update,) * (len(OUTPUTS) - 4))
+    figs = performance_chart.build_figures(None, timezone, range_)
+    return (
+        UNAVAILABLE_KEY, no_update, True, banner, False, hero_metrics.build_hero(None, None), "",
+        *(figs[graph_id] for graph_id, _, _ in performance_chart.GRAPHS),
+    )
+
+
+def read_dashboard(services: Services, range_: str) -> DashboardData | None:
+    try:
+        return services.data.dashboard(range_)
+    except UNAVAILABLE:
+        return None
+
+
+def refresh_outputs(services: Services, trigger: str | None, visible: bool | None,
+                    range_: str | None, shown: str | None, as_of: str | None) -> tuple:
+    """The loop's outputs for one trigger (``ctx.triggered_id``); ``shown``/``as_of`` describe
+    the data on screen."""
+    if trigger == ids.STORE_VISIBLE and visible is False:
+        return NO_CHANGE
+    forced = trigger in (ids.REFRESH_NOW, ids.RANGE_SELECT)
+    if not forced and not too_old(as_of, services.data.clock()):
+        try:
+            if services.data.version() == shown:
+                return NO_CHANGE
+        except UNAVAILABLE:
+            pass  # the dashboard read below says whether there is stale data to keep
+    range_ = range_ if range_ in dict(performance_chart.RANGES) else performance_chart.DEFAULT_RANGE
+    data = read_dashboard(services, range_)
+    if not forced and shown_key(data) == shown and (data is None or data.stale):
+        return NO_CHANGE  # still down, and the page already says so
+    if data is None:
+        return render_unavailable(shown, as_of, range_, services.settings.timezone)
+    return render(data, range_, services.settings.timezone)
+
+
+def register_callbacks(app: Dash, services: Services) -> None:
+    @app.callback(
+        *OUTPUTS,
+        Input(ids.REFRESH_INTERVAL, "n_intervals"), Input(ids.REFRESH_NOW, "n_clicks"),
+        Input(ids.STORE_VISIBLE, "data"), Input(ids.RANGE_SELECT, "value"),
+        State(ids.STORE_VERSION, "data"), State(ids.STORE_AS_OF, "data"),
+        prevent_initial_call=True,
+    )
+    def refresh(_ticks, _clicks, visible, range_, shown, as_of):
+        return refresh_outputs(services, ctx.triggered_id, visible, range_, shown, as_of)

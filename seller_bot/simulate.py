@@ -1,0 +1,336 @@
+"""Simulated sellers texting the bot: a backfilled week of history, then live traffic.
+
+    python -m seller_bot.simulate [--sellers 300] [--days 7] [--seed 7] [--rate 0]
+                                  [--redis-url URL | --target http://host:port] [--bulk]
+
+Every message goes through the real bot: in-process through ``SellerBot`` (the webhook's own
+entry point) with its clock set to the message's historical time, or over HTTP to a running
+app (``--target``, signed with WEBHOOK_SECRET when set; the app then stamps messages with its
+own clock, so history arrives compressed to the time of sending). Nothing writes aggregates
+directly: they are the store's own per-message contributions. Messages are processed in time
+order across all sellers, and each seller answers the bot's last reply.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import heapq
+import itertools
+import logging
+import random
+import secrets
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+import redis
+from tqdm import tqdm
+
+from core.keys import LocationKeys
+from core.redis_client import connect
+from core.settings import Settings
+from seller_bot.bot import utc_now
+from seller_bot.delivery import InProcess, Webhook
+from seller_bot.models import Conversation
+from seller_bot.personas import SimulatedSeller, make_persona, new_seller
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LOCATION = "demo-location"
+DEFAULT_SEED = 7
+# Relative traffic by local hour: quiet nights, a lunch bump, a busy evening.
+HOURLY_WEIGHTS = (0.15, 0.08, 0.05, 0.04, 0.05, 0.12, 0.3, 0.55, 0.75, 0.85, 0.9, 1.0,
+                  1.25, 1.15, 0.85, 0.8, 0.85, 1.0, 1.3, 1.45, 1.4, 1.1, 0.7, 0.35)
+WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 0.95, 0.85, 0.8)  # Monday first
+# How long a seller takes to answer: (share, shortest, longest) in minutes.
+REPLY_DELAYS = ((0.45, 1, 12), (0.3, 12, 90), (0.18, 90, 480), (0.07, 600, 1800))
+REPLY_DELAY_CUMULATIVE = list(itertools.accumulate(share for share, _, _ in REPLY_DELAYS))
+# After "let me think about it" the answer comes hours later.
+THINKING_DELAY_MINUTES = (180, 1800)
+MAX_DELAY_DRAWS = 20
+NEW_SELLER_SHARE = 0.25  # live mode: how often a new seller writes instead of a waiting one
+# History starts this long inside the TTL, so nothing seeded expires while it is written.
+TTL_SAFETY = timedelta(hours=1)
+
+
+# -- time ------------------------------------------------------------------------------
+
+
+def first_contact_time(rng: random.Random, start: datetime, end: datetime,
+                       tz: ZoneInfo) -> datetime:
+    """A moment in [start, end) with the shape of real traffic (rejection sampling)."""
+    span = int((end - start).total_seconds())
+    top = max(HOURLY_WEIGHTS) * max(WEEKDAY_WEIGHTS)
+    while True:
+        at = start + timedelta(seconds=rng.randrange(span))
+        local = at.astimezone(tz)
+        if rng.random() * top < HOURLY_WEIGHTS[local.hour] * WEEKDAY_WEIGHTS[local.weekday()]:
+            return at
+
+
+def reply_time(rng: random.Random, after: datetime, topic: str | None,
+               tz: ZoneInfo) -> datetime:
+    """When the seller answers a bot message sent at ``after``: minutes to hours later, and
+    mostly not at night (a delay landing in a quiet hour is usually drawn again)."""
+    top = max(HOURLY_WEIGHTS)
+    for _ in range(MAX_DELAY_DRAWS):
+        if topic == "offer_waiting":
+            minutes = rng.uniform(*THINKING_DELAY_MINUTES)
+        else:
+            _, shortest, longest = rng.choices(REPLY_DELAYS, cum_weights=REPLY_DELAY_CUMULATIVE)[0]
+            minutes = rng.uniform(shortest, longest)
+        at = after + timedelta(seconds=int(minutes * 60))
+        if rng.random() * top < HOURLY_WEIGHTS[at.astimezone(tz).hour]:
+            break
+    return at
+
+
+def ghl_time(at: datetime) -> str:
+    """GoHighLevel's dateAdded format: ISO UTC with milliseconds and a Z."""
+    return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# -- the simulation --------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    sellers: int = 0
+    messages: int = 0
+    waiting: int = 0  # sellers whose next text is due after "now" (live mode sends it)
+    statuses: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        rate = self.messages / self.seconds if self.seconds else 0
+        return (f"{self.sellers} sellers, {self.messages} messages in {self.seconds:.1f} s "
+                f"({rate:.0f} msg/s); {self.waiting} conversations waiting for the seller; "
+                f"results {dict(self.statuses)}")
+
+
+class Due(NamedTuple):
+    """A seller's next text and when they send it; a tuple, so heaps order it by time fast
+    (``order`` is unique, so the seller is never compared)."""
+
+    at: datetime
+    order: int
+    seller: SimulatedSeller
+    text: str
+
+
+class Simulator:
+    """Drives simulated sellers through a transport, in time order."""
+
+    def __init__(self, transport, *, seed: int | str = DEFAULT_SEED,
+                 location_id: str = DEFAULT_LOCATION, buyer_name: str = "Jorge",
+                 timezone: str = "America/Los_Angeles",
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self.transport = transport
+        self.seed = seed
+        self.location_id = location_id
+        self.buyer_name = buyer_name
+        self.tz = ZoneInfo(timezone)
+        self.clock = clock
+        self.waiting: list[Due] = []  # heap: sellers who will answer later
+        self.sent_by: Counter = Counter()  # messages sent per contact, for message ids
+        self._order = itertools.count()
+        self._live_index = itertools.count()
+        self.live_stream = "live"
+        self.live_rng = random.Random(f"{seed}:live")
+        self.live_statuses: Counter = Counter()  # live messages by webhook status
+
+    def payload(self, seller: SimulatedSeller, text: str, at: datetime) -> dict:
+        """The GoHighLevel InboundMessage webhook body for one text."""
+        p = seller.persona
+        number = self.sent_by[p.contact_id]
+        self.sent_by[p.contact_id] += 1
+        body = {
+            "type": "InboundMessage", "locationId": self.location_id,
+            "contactId": p.contact_id, "conversationId": p.conversation_id,
+            "messageId": f"{p.contact_id}-{number}", "body": text, "messageType": "SMS",
+            "direction": "inbound", "dateAdded": ghl_time(at), "phone": p.phone,
+        }
+        if p.name:
+            body["contactName"] = p.name
+        return body
+
+    def exchange(self, seller: SimulatedSeller, text: str,
+                 at: datetime | None) -> tuple[dict, Due | None]:
+        """Send one text at ``at`` (None: now); the seller reads the answer and decides what
+        to say next, and when. Returns the bot's result and that next text, if any."""
+        sent_at = at or self.clock()
+        result = self.transport.send(self.payload(seller, text, sent_at), at)
+        answer = seller.respond(result.get("reply"), result.get("stage"))
+        return result, self.follow_up(seller, answer, sent_at)
+
+    def follow_up(self, seller: SimulatedSeller, text: str | None, after: datetime) -> Due | None:
+        if text is None:
+            return None
+        at = reply_time(seller.rng, after, seller.last_topic, self.tz)
+        return Due(at, next(self._order), seller, text)
+
+    # -- history ---------------------------------------------------------------------
+    def backfill(self, sellers: int, *, now: datetime | None = None, days: float = 7,
+                 ttl_seconds: int | None = None, progress: bool = False,
+                 stream: str = "seed") -> Report:
+        """Simulate ``sellers`` conversations over the ``days`` before ``now``, in time order."""
+        started = time.perf_counter()
+        now = (now or self.clock()).astimezone(UTC)
+        start = now - timedelta(days=days)
+        if ttl_seconds:
+            start = max(start, now - timedelta(seconds=ttl_seconds) + TTL_SAFETY)
+        heap: list[Due] = []
+        for index in range(sellers):
+            seller = new_seller(self.seed, stream, index, self.buyer_name)
+            at = first_contact_time(seller.rng, start, now, self.tz)
+            heap.append(Due(at, next(self._order), seller, seller.opening()))
+        heapq.heapify(heap)
+        report = Report(sellers=sellers)
+        bar = tqdm(total=sellers, unit="seller", desc="seeding", disable=not progress)
+        with bar:
+            while heap:
+                due = heapq.heappop(heap)
+                result, follow_up = self.exchange(due.seller, due.text, due.at)
+                report.messages += 1
+                report.statuses[result["status"]] += 1
+                if follow_up is not None and follow_up.at <= now:
+                    heapq.heappush(heap, follow_up)
+                    continue
+                if follow_up is not None:
+                    heapq.heappush(self.waiting, follow_up)  # live mode sends it
+                    report.waiting += 1
+                self.transport.finish(self.location_id, due.seller.persona.contact_id)
+                bar.update(1)
+        self.transport.end_backfill()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # -- live ------------------------------------------------------------------------
+    def live_step(self) -> dict:
+        """Send one message now: a waiting seller's answer, or a new seller's first text."""
+        now = self.clock()
+        due_now = bool(self.waiting) and self.waiting[0].at <= now
+        if due_now or (self.waiting and self.live_rng.random() > NEW_SELLER_SHARE):
+            due = heapq.heappop(self.waiting)
+            seller, text = due.seller, due.text
+        else:
+            seller = new_seller(self.seed, self.live_stream, next(self._live_index),
+                                self.buyer_name)
+            text = seller.opening()
+        result, follow_up = self.exchange(seller, text, None)
+        if follow_up is not None:
+            heapq.heappush(self.waiting, follow_up)
+        return result
+
+    def run_live(self, pause: tuple[float, float], stop: threading.Event | None = None) -> None:
+        """Send a message, wait ``pause`` (shortest, longest seconds), again, until ``stop``."""
+        stop = stop or threading.Event()
+        while not stop.wait(self.live_rng.uniform(*pause)):
+            try:
+                self.live_statuses[self.live_step()["status"]] += 1
+            except Exception:  # one failed message (Redis restarting, a bug) stops nothing
+                log.warning("live message failed; continuing", exc_info=True)
+
+    def use_fresh_live_stream(self, client: redis.Redis | None) -> None:
+        """Give this run's new live sellers ids no earlier run used: the location's data
+        version changes with every write (without the store at hand, a random nonce)."""
+        if client is not None:
+            version = client.get(LocationKeys(self.location_id).version) or 0
+            self.live_stream = f"live{version}"
+        else:
+            self.live_stream = f"live-{secrets.token_hex(4)}"
+
+    def adopt_open_conversations(self, client: redis.Redis, limit: int = 200) -> int:
+        """Let sellers of open conversations already stored answer again (after a restart)."""
+        keys = LocationKeys(self.location_id)
+        contact_ids = client.zrevrange(keys.index("open_inbound"), 0, limit - 1)
+        raws = client.mget([keys.conversation(cid) for cid in contact_ids]) if contact_ids else []
+        adopted = 0
+        for raw in raws:
+            if not raw:
+                continue
+            conv = Conversation.from_json(raw)
+            replies = [m for m in conv.transcript if m.direction == "outbound"]
+            if not replies or conv.paused:
+                continue
+            rng = random.Random(f"{self.seed}:adopted:{conv.contact_id}")
+            persona = dataclasses.replace(
+                make_persona(rng, 0), contact_id=conv.contact_id,
+                conversation_id=conv.conversation_id or conv.contact_id,
+                name=conv.name, phone=conv.phone or "")
+            seller = SimulatedSeller(persona, rng, self.buyer_name)
+            self.sent_by[conv.contact_id] = len(conv.transcript)  # fresh message ids
+            answer = seller.respond(replies[-1].body, conv.stage)
+            follow_up = self.follow_up(seller, answer, conv.last_activity_at)
+            if follow_up is not None:
+                heapq.heappush(self.waiting, follow_up)
+                adopted += 1
+        return adopted
+
+
+# -- command line ----------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m seller_bot.simulate",
+        description="Simulated sellers texting the bot: backfilled history, then live traffic.")
+    parser.add_argument("--sellers", type=int, default=300, help="conversations to backfill")
+    parser.add_argument("--days", type=float, default=7, help="history spread over these days")
+    parser.add_argument("--seed", default=DEFAULT_SEED, help="same seed, same sellers")
+    parser.add_argument("--rate", type=float, default=0,
+                        help="after backfilling, send this many messages/s until Ctrl-C")
+    parser.add_argument("--redis-url", help="in-process: this Redis (default REDIS_URL, or "
+                        "the embedded one in DATA_DIR)")
+    parser.add_argument("--target", help="send over HTTP to a running app, e.g. "
+                        "http://127.0.0.1:8050 (signed with WEBHOOK_SECRET when set)")
+    parser.add_argument("--location", default=DEFAULT_LOCATION, help="GoHighLevel location id")
+    parser.add_argument("--bulk", action="store_true",
+                        help="in-process: buffer each conversation and write it once, "
+                        "pipelined (for large benchmarks)")
+    args = parser.parse_args(argv)
+    if args.target and (args.redis_url or args.bulk):
+        parser.error("--target sends over HTTP; --redis-url and --bulk are for in-process runs")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    settings = Settings()
+    if args.redis_url:
+        settings = settings.model_copy(update={"redis_url": args.redis_url})
+    client = None if args.target else connect(settings)
+    if client is None:
+        transport = Webhook(args.target, settings.webhook_secret)
+    else:
+        transport = InProcess(client, settings, buffered=args.bulk)
+    simulator = Simulator(transport, seed=args.seed, location_id=args.location,
+                          buyer_name=settings.buyer_name, timezone=settings.timezone)
+    if args.sellers:
+        ttl = None if args.target else settings.conversation_ttl_seconds
+        report = simulator.backfill(args.sellers, days=args.days, ttl_seconds=ttl,
+                                    progress=True)
+        print(report)
+        if report.statuses["duplicate"]:
+            print("some messages were duplicates: this seed was simulated into this store "
+                  "before; pass another --seed")
+    if args.rate > 0:
+        print(f"live: about {args.rate:g} messages/s, Ctrl-C to stop")
+        simulator.use_fresh_live_stream(client)
+        with contextlib.suppress(KeyboardInterrupt):
+            simulator.run_live((0.5 / args.rate, 1.5 / args.rate))
+        print(f"live messages: {dict(simulator.live_statuses)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

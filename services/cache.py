@@ -1,0 +1,76 @@
+"""The dashboard's multi-tier cache: Flask-Caching's RedisCache, shared by all gunicorn workers.
+
+Entries live under ``core.keys.CACHE_PREFIX`` in the same Redis as the data, as JSON (never
+pickle: a cache entry is data, not code). Each tier has its own time to live, from settings:
+KPIs and table pages 30 s, distributions 5 min, 7-day trends 1 h.
+
+We call the backend's get/set with explicit keys instead of ``@cache.memoize``: memoize on a
+method keys on ``repr(self)``, which differs per instance and per worker and would defeat a
+cache that is meant to be shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+import redis
+from flask_caching.backends import RedisCache
+
+from core.keys import CACHE_PREFIX
+from core.settings import Settings
+
+TIER_KPIS = "kpis"
+TIER_DISTRIBUTIONS = "distributions"
+TIER_TRENDS = "trends"
+
+
+class JsonSerializer:
+    """Cache values as JSON text, so any client (decoding or not) can read them."""
+
+    def dumps(self, value: Any) -> bytes:
+        return orjson.dumps(value)
+
+    def loads(self, raw: str | bytes | None) -> Any:
+        return None if raw is None else orjson.loads(raw)
+
+
+class JsonRedisCache(RedisCache):
+    """Flask-Caching's RedisCache storing JSON instead of pickles."""
+
+    serializer = JsonSerializer()
+
+
+class TieredCache:
+    """get-or-compute over a shared RedisCache with one TTL per tier (0 turns a tier off)."""
+
+    def __init__(self, client: redis.Redis, settings: Settings,
+                 key_prefix: str = CACHE_PREFIX) -> None:
+        self.backend = JsonRedisCache(host=client, key_prefix=key_prefix)
+        self.ttl = {
+            TIER_KPIS: settings.cache_kpi_seconds,
+            TIER_DISTRIBUTIONS: settings.cache_distribution_seconds,
+            TIER_TRENDS: settings.cache_trend_seconds,
+        }
+
+    def get_or_compute(self, tier: str, key: str, compute: Callable[[], Any]) -> Any:
+        """The cached value of ``tier:key``, or ``compute()`` stored for the tier's TTL.
+
+        ``compute`` must return something JSON can carry (dicts, lists, numbers, strings).
+        Redis errors propagate: the caller decides what a failure means.
+        """
+        ttl = self.ttl[tier]
+        if ttl <= 0:
+            return compute()
+        name = f"{tier}:{key}"
+        cached = self.backend.get(name)
+        if cached is not None:
+            return cached
+        value = compute()
+        self.backend.set(name, value, timeout=ttl)
+        return value
+
+    def clear(self) -> None:
+        """Drop every entry under this cache's prefix (tests and the rebuild command)."""
+        self.backend.clear()

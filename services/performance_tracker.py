@@ -1,0 +1,94 @@
+"""The bot's own response time: percentiles from the hourly response-time histograms.
+
+What is measured: for every reply, the time from the webhook request's arrival (the first line
+of ``api/webhook.py``) to the reply being ready, stored as ``response_ms`` on the outbound
+message and counted at write time into the ``rt:<bin>`` fields of the hour bucket
+(``seller_bot/aggregates.py``). Bin b holds times up to 0.1 ms x 1.05^b, so a percentile read
+here is the upper edge of its bin: at most 5% above the true value, never below it.
+
+Windows are whole hour buckets: "the last 24 h" is the current hour (so far) and the 23 hours
+before it; "the 24 h before" is the 24 hour buckets before those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from seller_bot.aggregates import rt_bin_upper_ms
+from services.dashboard_models import ResponseTimeKpi
+
+RT_PREFIX = "rt:"
+# Bin edges are exact to 5%; three decimals of a millisecond is more than enough.
+MS_DECIMALS = 3
+
+Histogram = Mapping[int, int]  # rt bin -> replies
+
+
+class ResponseHistogram:
+    """Counts of response times per bin; percentiles by nearest rank."""
+
+    def __init__(self, counts: Histogram | None = None) -> None:
+        self.counts: dict[int, int] = dict(counts or {})
+
+    @classmethod
+    def merge(cls, histograms: Iterable[Histogram]) -> ResponseHistogram:
+        """The sum of several histograms (hours, locations)."""
+        total: dict[int, int] = {}
+        for histogram in histograms:
+            for rt_bin, count in histogram.items():
+                total[rt_bin] = total.get(rt_bin, 0) + count
+        return cls(total)
+
+    @property
+    def samples(self) -> int:
+        return sum(self.counts.values())
+
+    def percentiles(self, *percents: int) -> list[float | None]:
+        """For each p, the upper edge (ms) of the bin holding the ceil(p% x n)-th fastest
+        reply (nearest rank, exact integer arithmetic); None for every p when empty."""
+        samples = self.samples
+        if samples == 0:
+            return [None] * len(percents)
+        ranks = [max(1, -(-p * samples // 100)) for p in percents]
+        found: dict[int, float] = {}
+        seen = 0
+        for rt_bin in sorted(self.counts):
+            seen += self.counts[rt_bin]
+            for rank in ranks:
+                if rank not in found and seen >= rank:
+                    found[rank] = round(rt_bin_upper_ms(rt_bin), MS_DECIMALS)
+        return [found[rank] for rank in ranks]
+
+    def percentile(self, percent: int) -> float | None:
+        return self.percentiles(percent)[0]
+
+
+class PerformanceTracker:
+    """Rolling response-time windows from hour histograms the caller fetched in its one read."""
+
+    def __init__(self, window_hours: int = 24) -> None:
+        self.window_hours = window_hours
+
+    def kpi(self, newest_first: Sequence[Histogram]) -> ResponseTimeKpi:
+        """p50/p95/p99 of the last 24 hour buckets (``newest_first[0]`` is the current hour);
+        delta = p50 minus the p50 of the 24 hour buckets before them (lower is better)."""
+        window = self.window_hours
+        now = ResponseHistogram.merge(newest_first[:window])
+        before = ResponseHistogram.merge(newest_first[window:2 * window])
+        p50, p95, p99 = now.percentiles(50, 95, 99)
+        previous_p50 = before.percentile(50)
+        delta = None if p50 is None or previous_p50 is None else round(
+            p50 - previous_p50, MS_DECIMALS)
+        return ResponseTimeKpi(p50=p50, p95=p95, p99=p99, samples=now.samples, delta=delta,
+                               previous_p50=previous_p50)
+
+    def hourly(self, hours: Sequence[Histogram]) -> dict[str, list]:
+        """p50 and p95 (None: no reply that hour) and the number of replies, hour by hour."""
+        series: dict[str, list] = {"p50": [], "p95": [], "samples": []}
+        for counts in hours:
+            histogram = ResponseHistogram(counts)
+            p50, p95 = histogram.percentiles(50, 95)
+            series["p50"].append(p50)
+            series["p95"].append(p95)
+            series["samples"].append(histogram.samples)
+        return series

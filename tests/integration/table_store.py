@@ -1,0 +1,197 @@
+"""A store of ~120 conversations written by the real bot, and the table computed by brute force.
+
+The brute force reads every ``{loc:*}:conv:*`` document and filters and sorts in Python, with
+its own reading of the rules, so the indexes are checked against the documents themselves.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import redis
+
+from core.settings import Settings
+from seller_bot.bot import SellerBot
+from seller_bot.flow import start_conversation
+from seller_bot.models import CLOSED_STAGES, STAGES, Conversation
+from seller_bot.payload import InboundMessage
+from services.dashboard_models import ConversationQuery
+
+DAY = 86400
+NAMES = ["José Núñez", "María López", "Maria Lopez", "Maria Lopez", "MARIA LOPEZ",
+         "Zoë O'Brien", "Nguyễn Văn An", "Anne-Marie Dubois", "Bob Smith", "Bob Smith",
+         "Chen Wei", "Darnell Jackson", "Priya Patel", "Émile Zola", None,
+         '=HYPERLINK("http://evil.example")', "@mention Hacker", "Fatima Al-Sayed"]
+PHONE_FORMATS = ["+1909555{n:04d}", "(909) 555-{n:04d}", "909.555.{n:04d}", "909555{n:04d}",
+                 "+1 951 555 {n:04d}", "1-626-555-{n:04d}"]
+CONDITIONS = ["move in ready", "needs a new roof", "just needs a few small repairs"]
+ADDRESSES = ["4521 Maple Ave", "12 Oak Street in Fontana", "88 W Foothill Blvd, Rialto",
+             "1234 Elm St", "77 Núñez Ct"]
+PRICES = ["450k", "$300,000", "around 500 grand", "1.2M", "350000", "250k", "650k", "450k"]
+MOTIVATIONS = ["divorce, need to sell in 30 days",
+               "relocating for work, need to close in 30 days",
+               "retiring, no rush", "inherited it from my mom, in 2-3 months",
+               "downsizing, maybe by summer", "behind on payments, asap"]
+# Target stage -> weight; each script drives the real bot to that stage.
+TARGETS = {"condition": 10, "price": 10, "price_unknown": 6, "motivation": 10, "offer": 18,
+           "qualified": 8, "booked": 8, "declined": 10, "opted_out": 8, "paused": 6}
+
+
+class StepClock:
+    """The bot's clock: the time of the message being handled."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def script(target: str, rng: random.Random) -> list[str]:
+    """The seller's messages that take a conversation to ``target``."""
+    condition = rng.choice(CONDITIONS)
+    if rng.random() < 0.5:
+        condition = f"it's at {rng.choice(ADDRESSES)}, {condition}"
+    price, motivation = rng.choice(PRICES), rng.choice(MOTIVATIONS)
+    opening = ["Hi, I got your flyer. Thinking about selling my house"]
+    if target == "condition":
+        return opening
+    if target == "opted_out":
+        return [*[*opening, condition][:rng.randint(1, 2)], "STOP"]
+    if target == "price":
+        return [*opening, condition]
+    if target == "price_unknown":
+        return [*opening, condition, "no idea honestly", "whatever you think"]
+    if target == "motivation":
+        return [*opening, condition, price]
+    offer = [*opening, condition, price, motivation]
+    if target in ("offer", "paused"):
+        return offer
+    if target == "declined":
+        return [*offer, "no deal, that's way too low"]
+    if target == "qualified":
+        return [*offer, "yes that works"]
+    if target == "booked":
+        return [*offer, "yes that works", "1"]
+    raise ValueError(target)
+
+
+def build_store(client: redis.Redis, settings: Settings, now: datetime, *, count: int = 120,
+                location: str = "loc-1", prefix: str = "s", seed: int = 7,
+                spread_days: float = 6.4) -> None:
+    """Write ``count`` conversations through the real bot, last activity spread over days."""
+    rng = random.Random(seed)
+    clock = StepClock(now)
+    bot = SellerBot(client, settings, clock=clock)
+    shared_ends = [now - timedelta(hours=5), now - timedelta(days=2, hours=1)]
+    targets = rng.choices(list(TARGETS), weights=list(TARGETS.values()), k=count)
+    for number, target in enumerate(targets):
+        contact = f"{prefix}{number:03d}"
+        texts = script(target, rng)
+        # A few conversations end at the very same second: ties must order stably.
+        end = (rng.choice(shared_ends) if rng.random() < 0.1
+               else now - timedelta(seconds=rng.randint(60, int(spread_days * DAY))))
+        gaps = [timedelta(minutes=rng.randint(1, 40)) for _ in texts]
+        at = end - sum(gaps[1:], timedelta())
+        name = rng.choice(NAMES)
+        phone = rng.choice([*PHONE_FORMATS, None]) if rng.random() < 0.95 else None
+        extra = {"contactName": name} if name else {}
+        if phone:
+            extra["phone"] = phone.format(n=rng.randint(0, 9999))
+        for step, text in enumerate(texts):
+            if step:
+                at += gaps[step]
+            clock.at = at
+            bot.handle_inbound(InboundMessage(
+                type="InboundMessage", locationId=location, contactId=contact,
+                messageId=f"{contact}-m{step}", body=text, messageType="SMS",
+                direction="inbound", conversationId=f"conv-{contact}", **extra))
+        if target == "paused":
+            bot.set_paused(location, contact, True)
+    # A contact created but not yet answered: the only way a document sits in stage "new".
+    clock.at = now - timedelta(days=3)  # old enough to be stalled, were it answered
+    bot.store.update(location, f"{prefix}new", lambda conv: conv,
+                     create=lambda: start_conversation(f"{prefix}new", location, clock.at,
+                                                       name="Nadia New", phone="+19095550000"))
+
+
+def all_documents(client: redis.Redis) -> list[Conversation]:
+    keys = list(client.scan_iter(match="{loc:*}:conv:*", count=1000))
+    return [Conversation.from_json(raw) for raw in client.mget(keys) if raw] if keys else []
+
+
+# -- the table by brute force -------------------------------------------------------------
+def _plain_words(text: str | None) -> list[str]:
+    if not text:
+        return []
+    stripped = "".join(ch for ch in unicodedata.normalize("NFKD", text)
+                       if not unicodedata.combining(ch)).lower()
+    return "".join(ch if ch.isalnum() else " " for ch in stripped).split()
+
+
+def _phone_forms(phone: str | None) -> list[str]:
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    if not digits:
+        return []
+    national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+    return [digits, national, national[-7:], national[-4:]]
+
+
+def _query_terms(q: str) -> list[str]:
+    """Phone-formatted digit groups join into one term; everything else is words."""
+    terms, run = [], ""
+    for piece in [*q.split(), ""]:
+        if piece.strip("()+-.") and all(ch.isdigit() or ch in "()+-." for ch in piece):
+            run += piece
+            continue
+        digits = "".join(ch for ch in run if ch.isdigit())
+        if digits.startswith("1") and (run.startswith("+1") or len(digits) == 11):
+            digits = digits[1:]  # the country code is optional
+        terms += [digits] if digits else []
+        run = ""
+        terms += _plain_words(piece)
+    return terms
+
+
+def matches_search(conv: Conversation, q: str) -> bool:
+    words = _plain_words(conv.name) + _plain_words(conv.address) + _phone_forms(conv.phone)
+    return all(any(word.startswith(term) for word in words) for term in _query_terms(q))
+
+
+def is_expired(conv: Conversation, now: float, settings: Settings) -> bool:
+    return conv.last_activity_at.timestamp() + settings.conversation_ttl_seconds <= now
+
+
+def is_stalled_now(conv: Conversation, now: float, settings: Settings) -> bool:
+    return (conv.stage not in CLOSED_STAGES and conv.last_inbound_at is not None
+            and now - conv.last_inbound_at.timestamp() >= settings.stalled_after_seconds)
+
+
+def brute_force(docs: list[Conversation], query: ConversationQuery, now: float,
+                settings: Settings) -> list[Conversation]:
+    """Every matching conversation in table order: sort value, then contact id (location)."""
+    picked = [c for c in docs if not is_expired(c, now, settings)
+              and (query.temperature is None or c.temperature == query.temperature)
+              and (query.stage is None or c.stage == query.stage)
+              and (not query.stalled or is_stalled_now(c, now, settings))
+              and (not query.q or matches_search(c, query.q))]
+    value: Callable[[Conversation], tuple] = {
+        "last_activity": lambda c: (c.last_activity_at.timestamp(),),
+        "lead_score": lambda c: (c.lead_score, c.last_activity_at.timestamp()),
+        "stage": lambda c: (STAGES.index(c.stage), c.last_activity_at.timestamp()),
+        "price_expectation": lambda c: (c.price_expectation or 0,),
+    }[query.sort]
+    known = [c for c in picked if query.sort != "price_expectation"
+             or c.price_expectation is not None]
+    unknown = [c for c in picked if c not in known]
+    descending = query.order == "desc"
+    order = lambda c: (*value(c), c.contact_id, c.location_id)  # noqa: E731
+    return (sorted(known, key=order, reverse=descending)
+            + sorted(unknown, key=order, reverse=descending))
+
+
+def epoch(at: datetime) -> float:
+    return at.astimezone(UTC).timestamp()

@@ -1,0 +1,148 @@
+"""The dashboard cache (shared, tiered, counted in Redis commands) and honest failure."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+
+import pytest
+import redis
+
+from app import create_app
+from core.keys import CACHE_PREFIX
+from core.redis_client import connect
+from core.settings import Settings
+from seller_bot.bot import SellerBot
+from seller_bot.payload import InboundMessage
+from services.dashboard_data_service import DashboardDataService, DataUnavailable
+from tests.conftest import inbound
+from tests.redis_server import RedisServer
+
+# Bookkeeping commands of the client library or of this test, not reads of the dashboard.
+NOT_DATA = ("info", "config", "client", "hello", "ping", "select")
+
+
+def data_commands(client: redis.Redis) -> Counter:
+    """Calls per command since the last CONFIG RESETSTAT, bookkeeping left out."""
+    stats = client.info("commandstats")
+    calls = Counter()
+    for name, value in stats.items():
+        command = name.removeprefix("cmdstat_").split("|")[0]
+        if command not in NOT_DATA:
+            calls[command] += value["calls"]
+    return calls
+
+
+def say(bot: SellerBot, text: str, contact: str, location: str = "loc-1") -> None:
+    payload = inbound(text, contact=contact, location=location)
+    assert bot.handle_inbound(InboundMessage.model_validate(payload)).status == "processed"
+
+
+@pytest.fixture
+def bot(redis_client, settings) -> SellerBot:
+    bot = SellerBot(redis_client, settings)
+    for contact, texts in {"ana": ["hi", "move in ready", "450k"], "ben": ["hello"]}.items():
+        for text in texts:
+            say(bot, text, contact)
+    say(bot, "hi", "cleo", location="loc-2")
+    return bot
+
+
+def test_metrics301_second_call_within_ttl_is_served_from_cache(bot, redis_client, settings):
+    service = DashboardDataService(redis_client, settings, store=bot.store)
+    first = service.dashboard("7d")
+    assert first.total_conversations == 3
+    redis_client.config_resetstat()
+    second = service.dashboard("7d")
+    # One GET per tier (KPIs, distributions, 7-day trends), no aggregate read at all.
+    assert data_commands(redis_client) == {"get": 3}
+    assert second == first
+    entries = sorted(redis_client.scan_iter(match=f"{CACHE_PREFIX}*"))
+    assert entries == [f"{CACHE_PREFIX}distributions:dashboard", f"{CACHE_PREFIX}kpis:dashboard",
+                       f"{CACHE_PREFIX}trends:7d"]
+    ttls = {key.split(":")[2]: redis_client.ttl(key) for key in entries}
+    assert 0 < ttls["kpis"] <= 30 and 30 < ttls["distributions"] <= 300
+    assert 300 < ttls["trends"] <= 3600
+    assert json.loads(redis_client.get(f"{CACHE_PREFIX}kpis:dashboard"))["total_conversations"] == 3
+
+
+def test_metrics302_after_the_ttl_it_recomputes(bot, redis_client, redis_server):
+    settings = Settings(redis_url=redis_server.url, cache_kpi_seconds=1,
+                        cache_distribution_seconds=1, cache_trend_seconds=1)
+    service = DashboardDataService(redis_client, settings, store=bot.store)
+    first = service.dashboard()
+    say(bot, "hi", "dora")
+    cached = service.dashboard()
+    assert (cached.total_conversations, cached.as_of) == (3, first.as_of)
+    time.sleep(1.1)
+    redis_client.config_resetstat()
+    fresh = service.dashboard()
+    assert fresh.total_conversations == 4
+    assert fresh.as_of > first.as_of
+    assert data_commands(redis_client)["hgetall"] > 0
+
+
+def test_metrics303_two_app_instances_share_the_cache(bot, redis_client, redis_server,
+                                                      settings):
+    worker_1 = create_app(settings, redis_client)
+    other_client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    worker_2 = create_app(settings, other_client)
+    one = worker_1.server.test_client().get("/api/dashboard").get_json()
+    redis_client.config_resetstat()
+    two = worker_2.server.test_client().get("/api/dashboard").get_json()
+    assert two == one
+    calls = data_commands(redis_client)
+    assert calls["get"] >= 2 and calls["hgetall"] == 0
+    other_client.close()
+
+
+def test_metrics304_redis_down_gives_stale_data_then_recovers():
+    server = RedisServer(appendonly=True).start()
+    try:
+        settings = Settings(redis_url=server.url)
+        client = connect(settings)
+        bot = SellerBot(client, settings)
+        say(bot, "hi", "ana")
+        say(bot, "move in ready", "ana")
+        app = create_app(settings, client)
+        service = app.server.extensions["sellerbot"]["data"]
+        http = app.server.test_client()
+        fresh = service.dashboard()
+        assert (fresh.stale, fresh.stale_since, fresh.total_conversations) == (False, None, 1)
+
+        server.stop()
+        stale = service.dashboard()
+        assert stale.stale is True and stale.stale_since is not None
+        assert (stale.hero, stale.by_stage, stale.as_of) == (fresh.hero, fresh.by_stage,
+                                                             fresh.as_of)
+        later = http.get("/api/dashboard").get_json()
+        assert later["stale"] is True and later["stale_since"] == stale.stale_since
+        # Nothing earlier to show for 7 days: a clear error, over HTTP a 503.
+        with pytest.raises(DataUnavailable):
+            service.dashboard("7d")
+        response = http.get("/api/dashboard?range=7d")
+        assert response.status_code == 503
+        assert response.get_json()["error"] == "unavailable"
+        with pytest.raises(DataUnavailable):
+            service.version()
+
+        server.start()
+        back = service.dashboard()
+        assert (back.stale, back.stale_since, back.total_conversations) == (False, None, 1)
+        assert service.dashboard("7d").stale is False
+        client.close()
+    finally:
+        server.cleanup()
+
+
+def test_metrics305_version_changes_only_with_data(bot, redis_client, settings):
+    service = DashboardDataService(redis_client, settings, store=bot.store)
+    before = service.version()
+    assert service.version() == before
+    redis_client.config_resetstat()
+    service.version()
+    assert sum(data_commands(redis_client).values()) == 2  # SMEMBERS + MGET, one round trip
+    say(bot, "hi", "eve", location="loc-2")
+    assert service.version() != before
+    assert service.dashboard().version == service.version()

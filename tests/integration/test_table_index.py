@@ -1,0 +1,506 @@
+"""The conversation table (services/conversation_index.py) against brute force over documents."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from itertools import product
+
+import pytest
+import redis
+
+from core.keys import LocationKeys
+from core.settings import Settings
+from seller_bot.aggregates import sort_score
+from seller_bot.bot import SellerBot
+from seller_bot.models import STAGES, TEMPERATURES, Conversation
+from seller_bot.payload import InboundMessage
+from services.conversation_index import (
+    BAND,
+    ConversationIndex,
+    InvalidQuery,
+    mask_phone,
+    next_action,
+)
+from services.dashboard_models import SORT_KEYS, ConversationQuery
+from tests.integration.table_store import (
+    DAY,
+    StepClock,
+    all_documents,
+    brute_force,
+    build_store,
+    is_stalled_now,
+)
+from tests.redis_server import RedisServer
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+SEARCHES = ["maria", "MARÍA lóp", "lopez maria", "jose", "josé núñez", "nguyen", "o'brien",
+            "anne-marie", "maple", "4521 maple", "nunez", "fontana", "bob smith", "(909) 555",
+            "+1 909", "909.555", "wei chen", "zzzz", "maria 7", "1"]
+
+
+@pytest.fixture(scope="module")
+def table_redis() -> Iterator[redis.Redis]:
+    """A Redis of this module's own: the shared one is flushed by every other test."""
+    server = RedisServer().start()
+    client = redis.Redis.from_url(server.url, decode_responses=True)
+    yield client
+    client.close()
+    server.cleanup()
+
+
+@pytest.fixture(scope="module")
+def table_settings(table_redis: redis.Redis) -> Settings:
+    port = table_redis.connection_pool.connection_kwargs["port"]
+    return Settings(redis_url=f"redis://127.0.0.1:{port}/0")
+
+
+@pytest.fixture(scope="module")
+def docs(table_redis: redis.Redis, table_settings: Settings) -> list[Conversation]:
+    build_store(table_redis, table_settings, NOW)
+    return all_documents(table_redis)
+
+
+def index_at(client: redis.Redis, settings: Settings, at: datetime) -> ConversationIndex:
+    return ConversationIndex(client, settings, wall_clock=at.timestamp)
+
+
+def every_page(index: ConversationIndex, query: ConversationQuery) -> list[str]:
+    """Contact ids of all pages in order, checking each page's bookkeeping on the way."""
+    ids, page = [], 1
+    while True:
+        result = index.page(replace(query, page=page))
+        assert len(result.rows) <= query.page_size
+        ids += [row.contact_id for row in result.rows]
+        if page >= max(result.pages, 1):
+            assert result.total == len(ids)
+            assert index.page(replace(query, page=page + 1)).rows == []
+            return ids
+        assert len(result.rows) == query.page_size
+        page += 1
+
+
+def test_table001_store_covers_every_stage_temperature_and_edge(docs):
+    assert 100 <= len(docs) <= 150
+    assert set(Counter(c.stage for c in docs)) == set(STAGES)
+    assert set(Counter(c.temperature for c in docs)) == set(TEMPERATURES)
+    assert sum(c.price_expectation is None for c in docs) >= 10
+    assert any(c.paused for c in docs)
+    assert any(c.address for c in docs)
+    ends = Counter(c.last_activity_at for c in docs)
+    assert max(ends.values()) >= 3  # ties on the sort value
+    span = max(ends) - min(ends)
+    assert span > timedelta(days=5)
+
+
+@pytest.mark.parametrize(("sort", "order"), list(product(SORT_KEYS, ("asc", "desc"))))
+def test_table002_every_filter_and_sort_pages_like_brute_force(docs, table_redis, table_settings,
+                                                                 sort, order):
+    index = index_at(table_redis, table_settings, NOW)
+    checked = 0
+    for temperature, stage, stalled in product((None, *TEMPERATURES), (None, *STAGES),
+                                               (False, True)):
+        query = ConversationQuery(page_size=7, temperature=temperature, stage=stage,
+                                  stalled=stalled, sort=sort, order=order)
+        expected = [c.contact_id for c in brute_force(docs, query, NOW.timestamp(),
+                                                      table_settings)]
+        assert every_page(index, query) == expected, query
+        checked += len(expected)
+    assert checked > 3 * len(docs)  # the combinations were not all empty
+
+
+def test_table003_unknown_prices_last_in_both_orders(docs, table_redis, table_settings):
+    index = index_at(table_redis, table_settings, NOW)
+    for order in ("asc", "desc"):
+        query = ConversationQuery(page_size=100, sort="price_expectation", order=order)
+        prices = [row.price_expectation for row in index.page(query).rows]
+        prices += [row.price_expectation for row in index.page(replace(query, page=2)).rows]
+        known = [p for p in prices if p is not None]
+        assert prices == known + [None] * (len(prices) - len(known))
+        assert known == sorted(known, reverse=order == "desc")
+        assert len(known) < len(prices)
+
+
+def test_table004_search_matches_brute_force(docs, table_redis, table_settings):
+    index = index_at(table_redis, table_settings, NOW)
+    hits = 0
+    for q in SEARCHES + [mask_phone(d.phone)[-4:] for d in docs[:5] if d.phone]:
+        for sort, temperature in (("last_activity", None), ("price_expectation", None),
+                                  ("lead_score", "cold"), ("stage", None)):
+            query = ConversationQuery(page_size=5, q=q, sort=sort, temperature=temperature)
+            expected = [c.contact_id for c in brute_force(docs, query, NOW.timestamp(),
+                                                          table_settings)]
+            assert every_page(index, query) == expected, query
+            hits += len(expected)
+    assert hits > 100
+
+
+def test_table005_search_phone_with_or_without_formatting(docs, table_redis, table_settings):
+    index = index_at(table_redis, table_settings, NOW)
+    target = next(d for d in docs if d.phone and len(d.phone) >= 12)
+    digits = "".join(ch for ch in target.phone if ch.isdigit())[-10:]
+    typed = [digits, f"({digits[:3]}) {digits[3:6]}-{digits[6:]}", f"+1 {digits[:3]} "
+             f"{digits[3:6]} {digits[6:]}", f"{digits[3:6]}-{digits[6:]}", digits[6:],
+             f"{target.name or ''} {digits[6:]}"]
+    for q in typed:
+        ids = every_page(index, ConversationQuery(q=q, page_size=50))
+        assert target.contact_id in ids, q
+        assert ids == [c.contact_id for c in brute_force(
+            docs, ConversationQuery(q=q), NOW.timestamp(), table_settings)]
+
+
+def test_table006_search_with_stage_and_stalled_filters(docs, table_redis, table_settings):
+    index = index_at(table_redis, table_settings, NOW)
+    nonempty = 0
+    for q, stage, stalled in product(("maria", "bob", "909", "a"), (None, "offer", "price"),
+                                     (False, True)):
+        query = ConversationQuery(q=q, stage=stage, stalled=stalled, page_size=4,
+                                  sort="lead_score", order="asc")
+        expected = [c.contact_id for c in brute_force(docs, query, NOW.timestamp(),
+                                                      table_settings)]
+        assert every_page(index, query) == expected, query
+        nonempty += bool(expected)
+    assert nonempty >= 8
+
+
+def test_table007_contacts_past_their_ttl_are_never_listed(docs, table_redis, table_settings):
+    """A day later, without a sweep, the indexes still hold the expired ones: skipped by rank."""
+    later = NOW + timedelta(days=1)
+    index = index_at(table_redis, table_settings, later)
+    expired = {c.contact_id for c in docs
+               if c.last_activity_at.timestamp() + table_settings.conversation_ttl_seconds
+               <= later.timestamp()}
+    assert len(expired) >= 5
+    activity = LocationKeys("loc-1").index("activity")
+    assert all(table_redis.zscore(activity, cid) is not None for cid in expired)
+    for sort, order, temperature, stage, stalled in [
+            ("last_activity", "desc", None, None, False), ("last_activity", "asc", None, None,
+                                                           False),
+            ("price_expectation", "asc", None, None, False),
+            ("price_expectation", "desc", "cold", None, False),
+            ("lead_score", "desc", None, "condition", False), ("stage", "asc", None, None, True),
+            ("lead_score", "asc", "warm", "offer", False), ("last_activity", "desc", "hot",
+                                                            "offer", True),
+            ("last_activity", "asc", "cold", "condition", False),
+            ("price_expectation", "desc", "warm", "offer", False),
+            ("last_activity", "desc", None, "condition", True),
+            ("last_activity", "desc", None, "new", True)]:
+        query = ConversationQuery(page_size=6, sort=sort, order=order, temperature=temperature,
+                                  stage=stage, stalled=stalled)
+        ids = every_page(index, query)
+        assert not expired & set(ids)
+        assert ids == [c.contact_id for c in brute_force(docs, query, later.timestamp(),
+                                                         table_settings)], query
+        assert [r.contact_id for r in index.iter_rows(query)] == ids
+    searched = every_page(index, ConversationQuery(q="maria"))
+    assert searched and not expired & set(searched)
+
+
+def test_table008_iter_rows_is_every_page_in_order(docs, table_redis, table_settings):
+    index = index_at(table_redis, table_settings, NOW)
+    for query in (ConversationQuery(), ConversationQuery(sort="price_expectation", order="asc"),
+                  ConversationQuery(temperature="hot", stage="offer"),
+                  ConversationQuery(stalled=True, sort="stage"), ConversationQuery(q="maria")):
+        paged = index.page(replace(query, page_size=100)).rows
+        paged += index.page(replace(query, page_size=100, page=2)).rows
+        exported = list(index.iter_rows(query))
+        assert exported == paged
+        assert exported
+    assert not list(table_redis.scan_iter(match="*:tmp:export:*"))
+
+
+def test_table009_rows_mask_phones_and_say_what_to_do_next(docs, table_redis, table_settings):
+    index = index_at(table_redis, table_settings, NOW)
+    by_id = {c.contact_id: c for c in docs}
+    rows = list(index.iter_rows(ConversationQuery()))
+    revealed = {r.contact_id: r for r in index.iter_rows(ConversationQuery(reveal_phone=True))}
+    assert len(rows) == len(docs)
+    for row in rows:
+        conv = by_id[row.contact_id]
+        assert revealed[row.contact_id].phone == conv.phone
+        if conv.phone:
+            assert row.phone != conv.phone and row.phone.endswith(
+                "".join(ch for ch in conv.phone if ch.isdigit())[-4:])
+            assert "•" in row.phone
+        assert row.last_activity_at == conv.last_activity_at.isoformat()
+        assert datetime.fromisoformat(row.last_activity_at) == conv.last_activity_at
+        assert row.stalled == is_stalled_now(conv, NOW.timestamp(), table_settings)
+        assert row.next_action == next_action(conv, NOW, table_settings)
+        assert (row.name, row.stage, row.temperature, row.lead_score, row.price_expectation,
+                row.timeline_days, row.paused, row.address) == (
+            conv.name, conv.stage, conv.temperature, conv.lead_score, conv.price_expectation,
+            conv.timeline_days, conv.paused, conv.address)
+    actions = Counter(row.next_action.split(":")[0].split(" Mon")[0] for row in rows)
+    assert actions["Do not contact"] == sum(c.stage == "opted_out" for c in docs)
+    assert actions["Human handling (paused)"] >= 1
+    assert actions["Follow up"] >= 1
+    booked = [r for r in rows if r.stage == "booked"]
+    assert booked and all(r.next_action.startswith("Appointment ") for r in booked)
+
+
+def test_table010_next_action_texts():
+    settings = Settings()
+    now = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
+    conv = Conversation(contact_id="c", location_id="l", created_at=now, last_activity_at=now,
+                        last_inbound_at=now, stage="condition")
+    assert next_action(conv, now, settings) == "Waiting for condition answer"
+    assert next_action(conv, now + timedelta(hours=47, minutes=59), settings) == \
+        "Waiting for condition answer"
+    assert next_action(conv, now + timedelta(hours=48), settings) == \
+        "Follow up: no reply in 2 days"
+    assert next_action(conv, now + timedelta(days=3, hours=5), settings) == \
+        "Follow up: no reply in 3 days"
+    offer = conv.model_copy(update={"stage": "offer"})
+    assert next_action(offer, now, settings) == "Waiting on offer answer"
+    booked = conv.model_copy(update={
+        "stage": "booked", "appointment_at": datetime(2026, 12, 1, 18, 0, tzinfo=UTC)})
+    assert next_action(booked, now + timedelta(days=3), settings) == \
+        "Appointment Tue Dec 1 10:00 AM"  # 18:00 UTC is 10:00 in Los Angeles
+    assert next_action(conv.model_copy(update={"stage": "opted_out", "paused": True}), now,
+                       settings) == "Do not contact"
+    assert next_action(conv.model_copy(update={"paused": True}), now + timedelta(days=4),
+                       settings) == "Human handling (paused)"
+    assert next_action(conv.model_copy(update={"stage": "qualified"}), now, settings) == \
+        "Book the appointment"
+    assert mask_phone("+19095550123") == "(•••) •••-0123"
+    assert mask_phone("(909) 555-0123") == "(•••) •••-0123"
+    assert mask_phone("+44 20 7946 0958") == "•••-0958"
+    assert mask_phone(None) is None
+
+
+def test_table011_stalled_exactly_around_48_hours(table_settings):
+    """Fresh store: one seller per side of the boundary; the flag flips at exactly 48 h."""
+    server = RedisServer().start()
+    try:
+        client = redis.Redis.from_url(server.url, decode_responses=True)
+        settings = table_settings.model_copy(update={"redis_url": server.url})
+        clock = StepClock(NOW - timedelta(days=2))
+        bot = SellerBot(client, settings, clock=clock)
+        for n, (contact, texts) in enumerate([("open", ["hi"]), ("opted", ["hi", "STOP"]),
+                                              ("later", ["hello"])]):
+            for step, text in enumerate(texts):
+                clock.at = NOW - timedelta(days=2) + timedelta(seconds=n)
+                bot.handle_inbound(InboundMessage(
+                    type="InboundMessage", locationId="loc-1", contactId=contact,
+                    messageId=f"{contact}-{step}", body=text, messageType="SMS",
+                    direction="inbound", phone=f"+1909555010{n}"))
+        inbound_at = NOW - timedelta(days=2)  # "open"; "later" is one second after "opted"
+        seen = {}
+        for offset in (-1, 0, 1, 2):
+            at = inbound_at + timedelta(hours=48, seconds=offset)
+            index = index_at(client, settings, at)
+            page = index.page(ConversationQuery(stalled=True))
+            seen[offset] = [row.contact_id for row in page.rows]
+            flags = {row.contact_id: row.stalled
+                     for row in index.page(ConversationQuery()).rows}
+            assert {cid for cid, stalled in flags.items() if stalled} == set(seen[offset])
+            assert [r.contact_id for r in index.iter_rows(ConversationQuery(stalled=True))] \
+                == seen[offset]
+            assert [r.contact_id for r in index.page(
+                ConversationQuery(stalled=True, q="909 555", sort="lead_score")).rows] \
+                == seen[offset]  # all score 0: the more recent first
+            assert [r.contact_id for r in index.page(
+                ConversationQuery(stalled=True, stage="condition")).rows] == seen[offset]
+            assert index.page(ConversationQuery(stalled=True, stage="opted_out")).total == 0
+        assert seen == {-1: [], 0: ["open"], 1: ["open"], 2: ["later", "open"]}
+        client.close()
+    finally:
+        server.cleanup()
+
+
+def test_table012_documents_gone_before_the_sweep_are_not_listed(table_settings):
+    """Documents that Redis expired while their index entries remain (no sweep ran)."""
+    server = RedisServer().start()
+    try:
+        client = redis.Redis.from_url(server.url, decode_responses=True)
+        settings = table_settings.model_copy(update={"redis_url": server.url})
+        week = settings.conversation_ttl_seconds
+        long_ago = NOW - timedelta(seconds=week + 120)
+        old = SellerBot(client, settings, clock=StepClock(long_ago),
+                        wall_clock=lambda: long_ago.timestamp())
+        current = SellerBot(client, settings, clock=StepClock(NOW - timedelta(minutes=5)))
+        # The live ones first: the bot's sweep would drop the orphaned entries we want to keep.
+        for bot, prefix in ((current, "live"), (old, "gone")):
+            for n in range(3):
+                contact = f"{prefix}{n}"
+                bot.handle_inbound(InboundMessage(
+                    type="InboundMessage", locationId="loc-1", contactId=contact,
+                    messageId=f"{contact}-1", body="hi, selling my house", messageType="SMS",
+                    direction="inbound", contactName="Maria Lopez", phone="+19095550101"))
+        activity = LocationKeys("loc-1").index("activity")
+        assert client.zcard(activity) == 6 and client.exists("{loc:loc-1}:conv:gone0") == 0
+        index = index_at(client, settings, NOW)
+        for query in (ConversationQuery(), ConversationQuery(sort="price_expectation"),
+                      ConversationQuery(sort="lead_score", order="asc"),
+                      ConversationQuery(temperature="cold", stage="condition"),
+                      ConversationQuery(stalled=True), ConversationQuery(q="maria")):
+            page = index.page(query)
+            expected = [] if query.stalled else ["live2", "live1", "live0"]
+            got = [row.contact_id for row in page.rows]
+            assert sorted(got) == sorted(expected) and page.total == len(expected), query
+        client.close()
+    finally:
+        server.cleanup()
+
+
+def test_table013_locations_merge_into_one_table(docs, table_redis, table_settings):
+    index = index_at(table_redis, table_settings, NOW)
+    assert index.page(ConversationQuery()).total == len(docs)  # knows only loc-1 now
+    build_store(table_redis, table_settings, NOW, count=30, location="loc-2", prefix="t",
+                seed=11)
+    try:
+        merged_docs = all_documents(table_redis)
+        assert {d.location_id for d in merged_docs} == {"loc-1", "loc-2"}
+        for sort, order, temperature, stalled, q in [
+                ("last_activity", "desc", None, False, None),
+                ("price_expectation", "asc", None, False, None),
+                ("price_expectation", "desc", "cold", False, None),
+                ("lead_score", "desc", None, True, None), ("stage", "asc", "hot", False, None),
+                ("last_activity", "asc", None, False, "maria")]:
+            query = ConversationQuery(page_size=9, sort=sort, order=order,
+                                      temperature=temperature, stalled=stalled, q=q)
+            expected = [(c.location_id, c.contact_id) for c in brute_force(
+                merged_docs, query, NOW.timestamp(), table_settings)]
+            paged = []
+            for page in range(1, len(expected) // 9 + 2):
+                paged += [(r.location_id, r.contact_id)
+                          for r in index.page(replace(query, page=page)).rows]
+            assert paged == expected, query
+            assert [(r.location_id, r.contact_id) for r in index.iter_rows(query)] == expected
+            assert {loc for loc, _ in expected} == {"loc-1", "loc-2"}
+    finally:
+        for key in table_redis.scan_iter(match="{loc:loc-2}*"):
+            table_redis.delete(key)
+        table_redis.srem("sellerbot:locations", "loc-2")
+
+
+def test_table014_intersections_are_reused_until_the_data_changes(docs, table_redis,
+                                                                  table_settings):
+    index = index_at(table_redis, table_settings, NOW)
+    query = ConversationQuery(temperature="cold", stalled=True, sort="last_activity")
+    for key in table_redis.scan_iter(match="*:tmp:table:*"):
+        table_redis.delete(key)
+    first = index.page(query)
+    built = list(table_redis.scan_iter(match="*:tmp:table:*"))
+    assert len(built) == 1 and 0 < table_redis.ttl(built[0]) <= 30
+    assert index.page(replace(query, page=2)).total == first.total
+    assert list(table_redis.scan_iter(match="*:tmp:table:*")) == built
+    # A write bumps the data version: the next read sees the new data, in a new key.
+    target = first.rows[0].contact_id
+    assert not first.rows[0].paused
+    SellerBot(table_redis, table_settings).set_paused("loc-1", target, True)
+    try:
+        again = index.page(query)
+        assert again.rows[0].contact_id == target and again.rows[0].paused
+        assert again.rows[0].next_action == "Human handling (paused)"
+        assert len(list(table_redis.scan_iter(match="*:tmp:table:*"))) == 2
+    finally:
+        SellerBot(table_redis, table_settings).set_paused("loc-1", target, False)
+
+
+def test_table020_temperature_and_stage_scan_then_intersect_deep_pages(
+        docs, table_redis, table_settings, monkeypatch):
+    """Shallow pages scan the stage index; past SCAN_LIMIT entries they read the intersection."""
+    import services.conversation_index as table_module
+
+    index = index_at(table_redis, table_settings, NOW)
+    for key in table_redis.scan_iter(match="*:tmp:table:*"):
+        table_redis.delete(key)
+    queries = [ConversationQuery(page_size=3, temperature=t, stage=s, sort=sort, order=order)
+               for t, s, sort, order in product(TEMPERATURES, ("offer", "declined", "price"),
+                                                ("last_activity", "price_expectation"),
+                                                ("asc", "desc"))]
+    scanned = {q: every_page(index, q) for q in queries}
+    assert not list(table_redis.scan_iter(match="*:tmp:table:*"))
+    monkeypatch.setattr(table_module, "SCAN_LIMIT", 1)
+    nonempty = 0
+    for query in queries:
+        expected = [c.contact_id for c in brute_force(docs, query, NOW.timestamp(),
+                                                      table_settings)]
+        assert scanned[query] == expected, query
+        assert every_page(index, query) == expected, query
+        nonempty += bool(expected)
+    assert nonempty >= 10
+    assert list(table_redis.scan_iter(match="*:tmp:table:*"))
+
+
+def test_table015_bad_parameters_are_named_and_touch_nothing(docs, table_redis, table_settings):
+    index = index_at(table_redis, table_settings, NOW)
+    dirty = table_redis.info("persistence")["rdb_changes_since_last_save"]
+    bad = {"page": 0, "page_size": 101, "sort": "name", "order": "up", "temperature": "tepid",
+           "stage": "closed", "q": "x" * 201, "stalled": "yes"}
+    for parameter, value in bad.items():
+        query = replace(ConversationQuery(temperature="hot", stage="offer", stalled=True),
+                        **{parameter: value})
+        with pytest.raises(InvalidQuery) as caught:
+            index.page(query)
+        assert caught.value.parameter == parameter
+        assert parameter in str(caught.value)
+        with pytest.raises(ValueError, match=parameter):
+            index.iter_rows(query)
+    assert table_redis.info("persistence")["rdb_changes_since_last_save"] == dirty
+
+
+def test_table016_index_scores_pack_value_and_recency_as_the_reader_expects(docs):
+    for conv in docs[:20]:
+        assert int(sort_score(conv, "score") // BAND) == conv.lead_score
+        assert int(sort_score(conv, "stage") // BAND) == STAGES.index(conv.stage)
+        assert sort_score(conv, "score") % BAND == pytest.approx(
+            conv.last_activity_at.timestamp(), abs=1e-3)
+
+
+def test_table017_detail_is_the_drill_down(docs, table_redis, table_settings):
+    index = index_at(table_redis, table_settings, NOW)
+    conv = next(c for c in docs if c.stage == "booked")
+    detail = index.detail(conv.contact_id)
+    assert detail["contact_id"] == conv.contact_id
+    assert detail["location_id"] == "loc-1"
+    assert detail["appointment_at"] == conv.appointment_at.isoformat().replace("+00:00", "Z") \
+        or datetime.fromisoformat(detail["appointment_at"]) == conv.appointment_at
+    assert len(detail["transcript"]) == len(conv.transcript)
+    assert index.detail(conv.contact_id, "loc-1") == detail
+    assert index.detail("nobody") is None
+    assert index.detail(conv.contact_id, "loc-9") is None
+
+
+def test_table018_days_spread_is_real(docs):
+    """The store is not trivially recent: stalled and not-stalled open conversations exist."""
+    now = NOW.timestamp()
+    settings = Settings()
+    stalled = [c for c in docs if is_stalled_now(c, now, settings)]
+    assert 10 <= len(stalled) < len(docs) - 10
+    assert min(c.last_activity_at for c in docs) < NOW - timedelta(days=5)
+    assert max(c.last_activity_at for c in docs) > NOW - timedelta(days=1)
+    assert DAY == 86400
+
+
+def test_table019_last_activity_of_an_answered_conversation_is_its_last_inbound(docs):
+    """The stalled view reads idx:open_inbound in place of idx:activity: they must agree."""
+    answered = [c for c in docs if c.last_inbound_at is not None]
+    assert len(answered) >= len(docs) - 1
+    assert all(c.last_activity_at == c.last_inbound_at for c in answered)
+
+
+def test_table021_broad_searches_run_in_steps_with_the_same_answer(docs, table_redis,
+                                                                   table_settings,
+                                                                   monkeypatch):
+    """Terms matching more index entries than the cap skip the script: same rows."""
+    import services.conversation_index as table_module
+
+    index = index_at(table_redis, table_settings, NOW)
+    queries = [ConversationQuery(q=q, page_size=6, sort=sort, stage=stage, stalled=stalled,
+                                 temperature=temperature)
+               for q, sort, stage, stalled, temperature in [
+                   ("maria", "lead_score", None, False, None), ("9", "stage", None, True, None),
+                   ("bob 909", "price_expectation", None, False, "cold"),
+                   ("a", "last_activity", "offer", False, "hot")]]
+    by_script = [every_page(index, q) for q in queries]
+    monkeypatch.setattr(table_module, "SEARCH_ENTRY_CAP", 0)
+    for query, scripted in zip(queries, by_script, strict=True):
+        expected = [c.contact_id for c in brute_force(docs, query, NOW.timestamp(),
+                                                      table_settings)]
+        assert scripted == expected, query
+        assert every_page(index, query) == expected, query
+    assert sum(map(len, by_script)) > 20

@@ -1,0 +1,435 @@
+"""Panel builders and callback functions, called directly with hand-made data (no browser)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+from dash import no_update
+
+from components import (
+    conversation_detail,
+    conversations_table,
+    figures,
+    header,
+    hero_metrics,
+    ids,
+    layout,
+    performance_chart,
+    refresh,
+)
+from components import formatting as fmt
+from core.settings import Settings
+from services.container import Services
+from services.dashboard_data_service import DataUnavailable
+from services.dashboard_models import (
+    ConversationQuery,
+    ConversationRow,
+    ConversationsPage,
+    DashboardData,
+    Distribution,
+    Hero,
+    Kpi,
+    ResponseTimeKpi,
+    TimeSeries,
+)
+
+NOW = datetime(2026, 3, 2, 18, 42, tzinfo=UTC)
+TZ = "America/Los_Angeles"
+
+
+def sample_data(version: str = "v1", **changes) -> DashboardData:
+    buckets = [(NOW - timedelta(hours=h)).replace(minute=0, second=0).isoformat()
+               for h in range(3, -1, -1)]
+    hero = Hero(
+        active_conversations=Kpi(23, 5, 18), qualification_rate=Kpi(0.356, -0.02, 0.376),
+        hot_leads=Kpi(16, 0, 16),
+        response_time_ms=ResponseTimeKpi(p50=840.0, p95=2100.0, p99=3000.0, samples=176,
+                                         delta=-120.0, previous_p50=960.0),
+        pipeline_value=Kpi(9_760_000, None, None, "no history kept"),
+        commission_potential=Kpi(585_600), appointments_booked=Kpi(8, 2, 6),
+        opt_out_rate=Kpi(0.15, 0.05, 0.10))
+    data = DashboardData(
+        as_of=NOW.isoformat(), stale=False, stale_since=None, version=version, range="24h",
+        total_conversations=45, hero=hero, by_temperature={"hot": 16, "warm": 15, "cold": 14},
+        by_stage={"new": 2, "offer": 8},
+        funnel=Distribution(["new", "condition", "booked"], [45, 38, 8]),
+        price_distribution=Distribution(["under $100k", "$100k-200k", "unknown"], [1, 3, 2]),
+        timeline_distribution=Distribution(["6+ months", "0-30 days", "unknown"], [1, 4, 2]),
+        motivation_distribution=Distribution(["divorce", "other", "medical"], [3, 5, 0]),
+        messages=TimeSeries(buckets, {"inbound": [1, 2, 0, 4], "outbound": [1, 2, 0, 4],
+                                      "new_conversations": [1, 0, 0, 1]}),
+        response_times=TimeSeries(buckets, {"p50": [800, None, None, 900],
+                                             "p95": [2000, None, None, 2200],
+                                             "samples": [1, 0, 0, 4]}),
+        freshness={"kpis": NOW.isoformat(), "distributions": NOW.isoformat(),
+                   "trends": NOW.isoformat()})
+    return replace(data, **changes)
+
+
+class FakeData:
+    """Stands in for DashboardDataService; counts calls so tests can prove a tick was cheap."""
+
+    def __init__(self, data: DashboardData | Exception, version: str | Exception = "v1",
+                 page: ConversationsPage | None = None) -> None:
+        self.data, self._version, self.page = data, version, page
+        self.calls: Counter = Counter()
+        self.queries: list[ConversationQuery] = []
+        self.clock = lambda: NOW
+
+    def version(self) -> str:
+        self.calls["version"] += 1
+        if isinstance(self._version, Exception):
+            raise self._version
+        return self._version
+
+    def dashboard(self, range_: str = "24h") -> DashboardData:
+        self.calls["dashboard"] += 1
+        if isinstance(self.data, Exception):
+            raise self.data
+        return replace(self.data, range=range_)
+
+    def conversations(self, query: ConversationQuery) -> ConversationsPage:
+        self.calls["conversations"] += 1
+        self.queries.append(query)
+        return replace(self.page, page=query.page)
+
+    def export_rows(self, query: ConversationQuery):
+        self.queries.append(query)
+        return iter(self.page.rows)
+
+
+class FakeBot:
+    def __init__(self) -> None:
+        self.paused: list[tuple[str, str, bool]] = []
+
+    def set_paused(self, location_id: str, contact_id: str, paused: bool):
+        self.paused.append((location_id, contact_id, paused))
+        return object()
+
+
+def services(data: FakeData, bot=None) -> Services:
+    return Services(data=data, bot=bot or FakeBot(), settings=Settings())
+
+
+def row(n: int, **changes) -> ConversationRow:
+    base = ConversationRow(
+        contact_id=f"c{n}", location_id="loc-1", name=f"Seller {n}", phone="(•••) •••-0123",
+        address=None, stage="offer", temperature="hot", lead_score=80,
+        price_expectation=412_000, timeline_days=30,
+        last_activity_at=(NOW - timedelta(minutes=12)).isoformat(), stalled=False,
+        paused=False, next_action="Waiting on offer answer")
+    return replace(base, **changes)
+
+
+def page_of(rows: list[ConversationRow], total: int) -> ConversationsPage:
+    return ConversationsPage(rows=rows, page=1, page_size=10, total=total,
+                             pages=-(-total // 10), as_of=NOW.isoformat())
+
+
+def texts(component) -> list[str]:
+    """Every string inside a component tree, in order."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "children"):
+            walk(node.children)
+
+    walk(component)
+    return found
+
+
+def by_id(component, wanted: str):
+    if getattr(component, "id", None) == wanted:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str):
+            hit = by_id(child, wanted)
+            if hit is not None:
+                return hit
+    return None
+
+
+# -- hero metrics -------------------------------------------------------------------------
+def test_cmp001_delta_colour_says_better_or_worse_response_time_inverted():
+    spec = {s.name: s for s in (*hero_metrics.PRIMARY, *hero_metrics.SECONDARY)}
+    text, tone, verdict = hero_metrics.delta_view(5, spec["active_conversations"])
+    assert (text, verdict) == ("▲ +5 vs prev. 24 h", "better") and "text-success" in tone
+    text, tone, verdict = hero_metrics.delta_view(-0.02, spec["qualification_rate"])
+    assert (text, verdict) == ("▼ −2.0 pts vs prev. 24 h", "worse") and "text-danger" in tone
+    # Faster replies are better: a negative change is green.
+    text, tone, verdict = hero_metrics.delta_view(-120.0, spec["response_time_ms"])
+    assert (text, verdict) == ("▼ −120 ms vs prev. 24 h", "better") and "text-success" in tone
+    text, tone, _ = hero_metrics.delta_view(0.05, spec["opt_out_rate"])
+    assert "text-danger" in tone
+    assert hero_metrics.delta_view(0, spec["hot_leads"])[0] == "no change vs prev. 24 h"
+    assert hero_metrics.delta_view(None, spec["hot_leads"], "no history kept")[0] == \
+        "no history kept"
+
+
+def test_cmp002_hero_cards_show_values_and_say_no_data_yet_instead_of_zeros():
+    cards = hero_metrics.build_panel(sample_data().hero, 45)
+    assert by_id(cards, ids.kpi_value("active_conversations")).children == "23"
+    assert by_id(cards, ids.kpi_value("qualification_rate")).children == "35.6%"
+    assert by_id(cards, ids.kpi_value("response_time_ms")).children == "840 ms"
+    assert by_id(cards, ids.kpi_value("pipeline_value")).children == "$9.8M"
+    assert by_id(cards, ids.kpi_delta("pipeline_value")).children == "no history kept"
+    assert "p95 2.1 s" in " ".join(texts(cards))
+    empty = hero_metrics.build_panel(sample_data().hero, 0)
+    values = [by_id(empty, ids.kpi_value(s.name)).children
+              for s in (*hero_metrics.PRIMARY, *hero_metrics.SECONDARY)]
+    assert values == [fmt.NO_DATA] * 8
+    no_replies = replace(sample_data().hero, response_time_ms=ResponseTimeKpi(
+        p50=None, p95=None, p99=None, samples=0))
+    assert by_id(hero_metrics.build_panel(no_replies, 5),
+                 ids.kpi_value("response_time_ms")).children == fmt.NO_DATA
+
+
+# -- figures ------------------------------------------------------------------------------
+def test_cmp003_figures_are_valid_with_height_uirevision_and_local_times():
+    raw = performance_chart.build_figures(sample_data(), TZ, "7d")
+    assert set(raw) == set(ids.GRAPHS)
+    figs = {graph_id: go.Figure(fig) for graph_id, fig in raw.items()}  # Plotly validates
+    for graph_id, fig in figs.items():
+        assert fig.layout.height == figures.HEIGHT, graph_id
+        assert fig.layout.uirevision, graph_id
+    assert figs[ids.GRAPH_MESSAGES].layout.uirevision == "messages-7d"
+    # Buckets are shown in the team's time zone (Plotly would drop the UTC offset).
+    assert figs[ids.GRAPH_MESSAGES].data[0].x[-1] == "2026-03-02 10:00"
+    # Sample counts are not drawn as milliseconds.
+    assert [t.name for t in figs[ids.GRAPH_RESPONSE_TIME].data] == ["p50 (median)", "p95"]
+    timeline = figs[ids.GRAPH_TIMELINE].data[0]
+    assert list(timeline.x) == ["0–30 days", "6+ months", "unknown"]
+    assert list(figs[ids.GRAPH_MOTIVATION].data[0].y) == ["divorce", "other"]  # top: last
+
+
+def test_cmp004_empty_figures_say_so_instead_of_zero_axes():
+    empty = sample_data(
+        messages=TimeSeries(["2026-03-02T18:00:00+00:00"], {"inbound": [0]}),
+        funnel=Distribution(["new"], [0]), by_temperature={"hot": 0, "warm": 0, "cold": 0})
+    figs = performance_chart.build_figures(empty, TZ)
+    for graph_id in (ids.GRAPH_MESSAGES, ids.GRAPH_FUNNEL, ids.GRAPH_TEMPERATURE):
+        fig = go.Figure(figs[graph_id])
+        assert not fig.data and fig.layout.annotations[0].text.startswith("No "), graph_id
+    unavailable = performance_chart.build_figures(None, TZ)
+    assert all(go.Figure(f).layout.annotations[0].text == performance_chart.UNAVAILABLE
+               for f in unavailable.values())
+
+
+# -- header -------------------------------------------------------------------------------
+def test_cmp005_stale_banner_names_both_times_and_clears_when_fresh():
+    stale = sample_data(stale=True, stale_since="2026-03-02T18:47:00+00:00")
+    assert header.stale_banner(stale, TZ) == (
+        True, "Showing data from 10:42 — Redis unreachable since 10:47")
+    assert header.stale_banner(sample_data(), TZ) == (False, "")
+    assert header.stale_banner(None, TZ) == (True, header.NO_DATA_BANNER)
+
+
+def test_cmp006_refresh_choices_default_from_settings():
+    values = [o["value"] for o in header.refresh_options(30)]
+    assert values == ["10", "30", "60", "300", "0"]
+    assert [o["label"] for o in header.refresh_options(30)][-1] == "off"
+    assert header.refresh_options(1)[0] == {"label": "every 1 s", "value": "1"}
+
+
+# -- refresh loop -------------------------------------------------------------------------
+def test_cmp007_tick_without_change_returns_no_update_after_one_version_read():
+    data = FakeData(sample_data("v7"), version="v7")
+    out = refresh.refresh_outputs(services(data), ids.REFRESH_INTERVAL, True, "24h", "v7",
+                                  NOW.isoformat())
+    assert out == refresh.NO_CHANGE and all(o is no_update for o in out)
+    assert len(out) == len(refresh.OUTPUTS)
+    assert data.calls == Counter({"version": 1})
+
+
+def test_cmp008_tick_with_change_renders_every_output():
+    data = FakeData(sample_data("v8"), version="v8")
+    out = refresh.refresh_outputs(services(data), ids.REFRESH_INTERVAL, True, "24h", "v7",
+                                  NOW.isoformat())
+    assert out[0] == "v8" and out[1] == NOW.isoformat()
+    assert out[2] is False  # no stale banner
+    assert len(out) == len(refresh.OUTPUTS)
+    assert data.calls == Counter({"version": 1, "dashboard": 1})
+    # The whole change tick serializes to plain JSON (what Dash sends).
+    assert json.loads(pio.to_json(go.Figure(out[-1])))
+
+
+def test_cmp009_refresh_now_and_range_always_read_hidden_tab_never():
+    for trigger in (ids.REFRESH_NOW, ids.RANGE_SELECT):
+        data = FakeData(sample_data("v1"), version="v1")
+        out = refresh.refresh_outputs(services(data), trigger, True, "7d", "v1",
+                                      NOW.isoformat())
+        assert out[0] == "v1" and data.calls["dashboard"] == 1 and data.calls["version"] == 0
+    data = FakeData(sample_data("v2"), version="v2")
+    assert refresh.refresh_outputs(services(data), ids.STORE_VISIBLE, False, "24h", "v1",
+                                   NOW.isoformat()) == refresh.NO_CHANGE
+    assert not data.calls
+
+
+def test_cmp010_old_data_is_read_again_even_without_a_new_version():
+    data = FakeData(sample_data("v1"), version="v1")
+    old = (NOW - timedelta(seconds=refresh.MAX_AGE_SECONDS + 1)).isoformat()
+    out = refresh.refresh_outputs(services(data), ids.REFRESH_INTERVAL, True, "24h", "v1", old)
+    assert out[0] == "v1" and data.calls["dashboard"] == 1
+
+
+def test_cmp011_redis_down_shows_stale_banner_once_then_recovers():
+    stale = sample_data("v1", stale=True, stale_since=NOW.isoformat())
+    data = FakeData(stale, version=DataUnavailable("down"))
+    out = refresh.refresh_outputs(services(data), ids.REFRESH_INTERVAL, True, "24h", "v1",
+                                  NOW.isoformat())
+    assert out[2] is True and "Redis unreachable since" in out[3]
+    shown = out[0]
+    assert shown.startswith("stale:")
+    # Still down: the page says so already, nothing is sent again.
+    assert refresh.refresh_outputs(services(data), ids.REFRESH_INTERVAL, True, "24h", shown,
+                                   NOW.isoformat()) == refresh.NO_CHANGE
+    back = FakeData(sample_data("v1"), version="v1")
+    out = refresh.refresh_outputs(services(back), ids.REFRESH_INTERVAL, True, "24h", shown,
+                                  NOW.isoformat())
+    assert out[0] == "v1" and out[2] is False
+
+
+def test_cmp012_nothing_readable_keeps_what_the_page_shows():
+    data = FakeData(DataUnavailable("down"), version=DataUnavailable("down"))
+    out = refresh.refresh_outputs(services(data), ids.REFRESH_INTERVAL, True, "24h", "v1",
+                                  NOW.isoformat())
+    assert out[0] == refresh.UNAVAILABLE_KEY and out[2] is True
+    assert out[3].startswith("Showing data from 10:42")
+    assert all(o is no_update for o in out[4:])  # cards and graphs stay as they are
+    first_load = refresh.refresh_outputs(services(data), ids.REFRESH_NOW, True, "24h", None,
+                                         None)
+    assert first_load[3] == header.NO_DATA_BANNER
+    assert first_load[4] is False  # not the first-run "no conversations" message
+
+
+# -- conversations table --------------------------------------------------------------------
+def test_cmp013_query_from_controls():
+    query = conversations_table.query_from(
+        2, [{"column_id": "price", "direction": "asc"}], "hot", "all", True, "  maria ")
+    assert query == ConversationQuery(page=3, page_size=10, temperature="hot", stage=None,
+                                      stalled=True, q="maria", sort="price_expectation",
+                                      order="asc")
+    default = conversations_table.query_from(None, [], "all", "bogus", None, "")
+    assert default == ConversationQuery()
+    unsortable = conversations_table.query_from(0, [{"column_id": "name", "direction": "asc"}],
+                                                None, None, False, None)
+    assert (unsortable.sort, unsortable.order) == ("last_activity", "desc")
+
+
+def test_cmp014_rows_are_formatted_masked_and_colour_plus_text():
+    record = conversations_table.record(
+        row(1, phone="+19095550123", address=None, stalled=True, paused=True), NOW)
+    assert record == {
+        "id": "loc-1/c1", "name": "Seller 1", "phone": "(909) •••-0123",
+        "address": "unknown", "stage": "offer · stalled · paused", "temperature": "hot",
+        "lead_score": 80, "price": "$412,000", "timeline": "30 days",
+        "last_activity": "12 min ago", "next_action": "Waiting on offer answer"}
+    assert conversations_table.split_row_id(record["id"]) == ("loc-1", "c1")
+
+
+def test_cmp015_filter_change_goes_back_to_page_1_paging_keeps_the_page():
+    data = FakeData(sample_data(), page=page_of([row(n) for n in range(10)], total=95))
+    svc = services(data)
+    out = conversations_table.table_outputs(svc, {f"{ids.TABLE}.page_current"}, 4, None,
+                                            "all", "all", False, "")
+    assert data.queries[-1].page == 5 and out[1:3] == (10, 4)
+    assert out[3] == "95 conversations · showing 41–50 · page 5 of 10"
+    conversations_table.table_outputs(svc, {f"{ids.FILTER_TEMPERATURE}.value"}, 4, None,
+                                      "hot", "all", False, "")
+    assert data.queries[-1].page == 1 and data.queries[-1].temperature == "hot"
+    conversations_table.table_outputs(svc, {f"{ids.STORE_VERSION}.data"}, 4, None, "hot",
+                                      "all", False, "")
+    assert data.queries[-1].page == 5  # a refresh tick keeps the page
+
+
+def test_cmp016_empty_states_say_what_to_do():
+    svc = services(FakeData(sample_data(), page=page_of([], total=0)))
+    out = conversations_table.table_outputs(svc, set(), 0, None, "all", "all", False, "")
+    assert out[0] == [] and out[4] == fmt.EMPTY_STORE
+    out = conversations_table.table_outputs(svc, set(), 0, None, "hot", "all", False, "")
+    assert out[4] == conversations_table.NO_MATCH
+
+
+def test_cmp017_export_is_the_api_csv_of_the_filtered_rows():
+    data = FakeData(sample_data(), page=page_of([row(1), row(2, name="=cmd|'/c calc'!A1")], 2))
+    download = conversations_table.export_download(
+        services(data), ConversationQuery(temperature="hot"))
+    assert download["filename"] == "conversations-20260302-1842.csv"
+    lines = download["content"].lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("contact_id,location_id,name,phone")
+    assert lines[1].startswith("c1,loc-1,Seller 1,")
+    assert "'=cmd" in lines[2]  # spreadsheet formulas are neutralised
+    assert data.queries[-1].temperature == "hot"
+
+
+# -- conversation detail ------------------------------------------------------------------
+def test_cmp018_detail_shows_fields_score_parts_and_bubbles():
+    detail = {
+        "name": "Maria", "phone": "+19095550123", "stage": "offer", "temperature": "hot",
+        "lead_score": 80, "condition": "major_repairs", "price_expectation": 450_000,
+        "motivation": "job_relocation", "timeline_days": 30, "urgency": "high",
+        "offer_amount": 338_000, "offer_response": None, "appointment_at": None,
+        "commission_potential": 27_000, "paused": False, "stalled": False,
+        "score_parts": [{"part": "price_known", "points": 10},
+                        {"part": "offer_declined", "points": -10}],
+        "transcript": [{"direction": "inbound", "body": "<b>hi</b>", "at": NOW.isoformat()},
+                       {"direction": "outbound", "body": "Hello!", "at": NOW.isoformat(),
+                        "response_ms": 3.2}],
+    }
+    body = conversation_detail.build_detail(detail, TZ)
+    words = texts(body)
+    for expected in ("$450,000", "major repairs", "job relocation", "30 days", "$338,000",
+                     "not booked", "+10", "−10", "80 / 100", "<b>hi</b>", "hot"):
+        assert expected in words, expected
+    assert any("replied in 3.2 ms" in w for w in words)
+
+
+def test_cmp019_pause_button_flips_what_it_showed():
+    bot = FakeBot()
+
+    class Store:
+        def load(self, location_id, contact_id):
+            return None
+
+    bot.store = Store()
+    svc = services(FakeData(sample_data()), bot)
+    out = conversation_detail.detail_outputs(
+        svc, ids.DETAIL_PAUSE, None, {"location_id": "loc-1", "contact_id": "c1",
+                                      "paused": False})
+    assert bot.paused == [("loc-1", "c1", True)]
+    assert out[0] is True and out[2][0].children == conversation_detail.NOT_FOUND
+    assert conversation_detail.detail_outputs(svc, ids.DETAIL_PAUSE, None, None) == \
+        conversation_detail.NOTHING
+    assert conversation_detail.detail_outputs(svc, ids.TABLE, {"row": 0}, None) == \
+        conversation_detail.NOTHING
+
+
+# -- layout -------------------------------------------------------------------------------
+@pytest.mark.parametrize("state", [
+    layout.PageState(sample_data(), page_of([row(1)], 1), NOW, demo=True),
+    layout.PageState(None, None, NOW),
+    layout.PageState(sample_data(total_conversations=0), page_of([], 0), NOW),
+])
+def test_cmp020_layout_builds_for_data_no_data_and_first_run(state):
+    page = layout.build_page(state, timezone=TZ, refresh_seconds=30)
+    for component_id in (ids.REFRESH_INTERVAL, ids.STORE_VERSION, ids.TABLE, ids.HERO,
+                         ids.DETAIL, *ids.GRAPHS):
+        assert by_id(page, component_id) is not None, component_id
+    assert (by_id(page, ids.DEMO_BADGE) is not None) == state.demo
+    assert by_id(page, ids.EMPTY_STATE).is_open == (
+        state.dashboard is not None and state.dashboard.total_conversations == 0)
+    assert by_id(page, ids.STALE_BANNER).is_open == (state.dashboard is None)
+    interval = by_id(page, ids.REFRESH_INTERVAL)
+    assert (interval.interval, interval.disabled) == (30_000, False)
