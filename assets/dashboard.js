@@ -2,7 +2,8 @@
  * Browser-side behaviour of the dashboard (Dash serves everything in assets/ automatically).
  *
  * - Theme: applied to <html data-bs-theme> before React renders (no white flash), toggled by
- *   the header button, remembered in localStorage by dcc.Store(id="theme", storage_type="local").
+ *   the header button, remembered in localStorage by
+ *   dcc.Store(id="sellerbot-theme", storage_type="local").
  * - Auto-refresh: the refresh dcc.Interval runs at the selected period and is disabled while
  *   the tab is hidden; a visibilitychange listener reports visibility to the store
  *   "store-visible", and becoming visible again triggers one version check on the server.
@@ -12,7 +13,7 @@
 (function () {
     "use strict";
 
-    var THEME_STORE = "theme";
+    var THEME_STORE = "sellerbot-theme";
     var VISIBLE_STORE = "store-visible";
 
     function storedTheme() {

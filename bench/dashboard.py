@@ -2,16 +2,18 @@
 
     python bench/dashboard.py [--sizes 1000,10000,100000] [--runs 50] [--write]
 
-Starts its own redis-server (free port, no persistence). Seeds conversations with the demo
+Starts one redis-server per size (free ports, no persistence). Seeds each with the demo
 simulator's bulk path (``seller_bot.simulate``): realistic sellers through the real bot, each
 final document written with the store's own commit script and contribution, pipelined. Then
-times, per size:
+times, per size, taking turns between the sizes run by run so that the load of a shared
+machine falls on every size alike:
 - the one-call dashboard read on a cache miss ("uncached": every tier recomputed from the
   aggregates) and on a hit ("cached"), for the 24 h and 7-day ranges;
 - the data-version check the refresh tick makes;
 - the straightforward implementation: load every document and aggregate in pandas, the way
   the old system did it, and checks that it finds the same figures.
-Each measured read is one ``time_*`` function taking a ``Bench``; add more to ``READS``.
+Each measured read is one ``time_*`` function returning ``Read``s for a ``Bench``; add more
+to ``READS``.
 ``--write`` replaces the "Dashboard read" section of docs/benchmarks.md with the results.
 """
 
@@ -50,16 +52,28 @@ SECTION_START = "<!-- dashboard-read:start -->"
 SECTION_END = "<!-- dashboard-read:end -->"
 MGET_BATCH = 1000
 PANDAS_RUNS = 3  # seconds each at 100,000 conversations
+PANDAS_READ = "pandas, all documents (24h)"
 
 
 @dataclass
 class Bench:
-    """What a measured read needs: the store, its settings and the service under test."""
+    """One store of a given size, and the service under test on it."""
 
+    server: RedisServer
     client: redis.Redis
     settings: Settings
     service: DashboardDataService
     conversations: int
+
+
+@dataclass
+class Read:
+    """One measured read: ``call`` is timed, ``before_each`` (if any) runs untimed."""
+
+    name: str
+    call: Callable[[], object]
+    before_each: Callable[[], None] | None = None
+    runs: int | None = None  # None: the --runs default
 
 
 @dataclass
@@ -70,51 +84,63 @@ class Timing:
     p95_ms: float
 
 
-def measure(name: str, read: Callable[[], object], runs: int,
-            before_each: Callable[[], None] | None = None, warm_up: bool = True) -> Timing:
-    """Median and p95 wall time of ``read`` (``before_each`` runs untimed)."""
-    if warm_up:
-        read()  # connections, imports, the first retirement pass
-    samples = []
-    for _ in range(runs):
-        if before_each:
-            before_each()
-        started = time.perf_counter()
-        read()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
+def summarize(name: str, samples: list[float]) -> Timing:
+    samples = sorted(samples)
     p95 = samples[min(len(samples) - 1, math.ceil(0.95 * len(samples)) - 1)]
-    return Timing(name, runs, statistics.median(samples), p95)
+    return Timing(name, len(samples), statistics.median(samples), p95)
+
+
+def time_interleaved(benches: list[Bench], reads: Callable[[Bench], list[Read]],
+                     runs: int) -> dict[int, list[Timing]]:
+    """Time each read on every store, one run per store in turn; warm up once first."""
+    per_store = {bench.conversations: reads(bench) for bench in benches}
+    samples = {size: [[] for _ in specs] for size, specs in per_store.items()}
+    for specs in per_store.values():
+        for spec in specs:
+            if spec.runs is None:  # cheap reads get a warm-up: connections, first retirement
+                spec.call()
+    rounds = max(spec.runs or runs for specs in per_store.values() for spec in specs)
+    for round_ in range(rounds):
+        for size, specs in per_store.items():
+            for i, spec in enumerate(specs):
+                if round_ >= (spec.runs or runs):
+                    continue
+                if spec.before_each:
+                    spec.before_each()
+                started = time.perf_counter()
+                spec.call()
+                samples[size][i].append((time.perf_counter() - started) * 1000)
+    return {size: [summarize(spec.name, samples[size][i]) for i, spec in enumerate(specs)]
+            for size, specs in per_store.items()}
 
 
 # -- measured reads ----------------------------------------------------------------------
-def time_dashboard_uncached(bench: Bench, runs: int) -> list[Timing]:
+def time_dashboard_uncached(bench: Bench) -> list[Read]:
     """Cache miss: every panel recomputed from the aggregates (cache emptied, untimed)."""
-    return [measure(f"dashboard {range_}, uncached", lambda r=range_: bench.service.dashboard(r),
-                    runs, before_each=bench.service.cache.clear)
+    return [Read(f"dashboard {range_}, uncached",
+                 lambda r=range_: bench.service.dashboard(r), bench.service.cache.clear)
             for range_ in ("24h", "7d")]
 
 
-def time_dashboard_cached(bench: Bench, runs: int) -> list[Timing]:
+def time_dashboard_cached(bench: Bench) -> list[Read]:
     """Cache hit: one GET per panel."""
-    return [measure(f"dashboard {range_}, cached", lambda r=range_: bench.service.dashboard(r),
-                    runs) for range_ in ("24h", "7d")]
+    return [Read(f"dashboard {range_}, cached", lambda r=range_: bench.service.dashboard(r))
+            for range_ in ("24h", "7d")]
 
 
-def time_version(bench: Bench, runs: int) -> list[Timing]:
+def time_version(bench: Bench) -> list[Read]:
     """The refresh tick's "did anything change" check."""
-    return [measure("data version", bench.service.version, runs)]
+    return [Read("data version", bench.service.version)]
 
 
-def time_pandas(bench: Bench, runs: int) -> list[Timing]:
+def time_pandas(bench: Bench) -> list[Read]:
     """The old way: load every document, aggregate in pandas."""
     now = datetime.now(UTC)
-    return [measure("pandas, all documents (24h)",
-                    lambda: pandas_dashboard(bench.client, bench.settings, now),
-                    min(runs, PANDAS_RUNS), warm_up=False)]
+    return [Read(PANDAS_READ, lambda: pandas_dashboard(bench.client, bench.settings, now),
+                 runs=PANDAS_RUNS)]
 
 
-READS: list[Callable[[Bench, int], list[Timing]]] = [
+READS: list[Callable[[Bench], list[Read]]] = [
     time_dashboard_uncached, time_dashboard_cached, time_version, time_pandas]
 
 
@@ -232,18 +258,20 @@ def machine() -> str:
             f"Redis {redis_version}, same machine as the Redis server")
 
 
-def report(results: dict[int, list[Timing]], seeding: dict[int, float], runs: int) -> str:
+def report(results: dict[int, list[Timing]], seeding: dict[int, float], runs: int,
+           load: str) -> str:
     sizes = sorted(results)
     names = [t.name for t in results[sizes[0]]]
-    lines = [f"Measured {machine()}. Median (p95) of {runs} reads per figure (pandas: "
-             f"{PANDAS_RUNS}), `python bench/dashboard.py --write`.", "",
+    lines = [f"Measured {machine()}; {load}. Median (p95) of {runs} reads per figure "
+             f"(pandas: {PANDAS_RUNS}), the sizes taking turns run by run, "
+             "`python bench/dashboard.py --write`.", "",
              "| read | " + " | ".join(f"{n:,} conversations" for n in sizes) + " |",
              "|---|" + "---|" * len(sizes)]
     for i, name in enumerate(names):
         cells = [f"{results[n][i].median_ms:.2f} ms ({results[n][i].p95_ms:.2f})" for n in sizes]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     by_name = {n: {t.name: t for t in results[n]} for n in sizes}
-    pandas = "pandas, all documents (24h)"
+    pandas = PANDAS_READ
     for range_ in ("24h", "7d"):
         uncached = f"dashboard {range_}, uncached"
         lines.append(f"| pandas / uncached {range_} | " + " | ".join(
@@ -253,9 +281,41 @@ def report(results: dict[int, list[Timing]], seeding: dict[int, float], runs: in
     lines.append("| uncached 24h vs the smallest store | " + " | ".join(
         f"{by_name[n]['dashboard 24h, uncached'].median_ms / by_name[first]['dashboard 24h, uncached'].median_ms:.2f}x"  # noqa: E501
         for n in sizes) + " |")
-    lines += ["", "Seeding (simulated sellers through the real bot, bulk writes): " + ", ".join(
-        f"{n:,} in {seeding[n]:.0f} s" for n in sizes) + "."]
+    lines += ["", "Seeding (simulated sellers through the real bot, bulk writes, each size its "
+              "own Redis): " + ", ".join(f"{n:,} in {seeding[n]:.0f} s" for n in sizes) + "."]
+    largest = by_name[sizes[-1]]
+    uncached = largest["dashboard 24h, uncached"].median_ms
+    growth = uncached / by_name[first]["dashboard 24h, uncached"].median_ms
+    cached = max(largest[f"dashboard {r}, cached"].median_ms for r in ("24h", "7d"))
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    lines += ["", f"Goals at {sizes[-1]:,} conversations (medians): uncached 24h read under "
+              f"20 ms: {uncached:.1f} ms, {verdict(uncached < 20)}; at most 1.5x its time at "
+              f"{first:,}: {growth:.2f}x, {verdict(growth <= 1.5)}; cached read under 2 ms: "
+              f"{cached:.2f} ms, {verdict(cached < 2)}.", "", *EXPLANATION]
     return "\n".join(lines)
+
+
+EXPLANATION = [
+    "What the rows are. *Uncached* is a cache miss of `DashboardDataService.dashboard()`: the "
+    "KPI panel (stats hash, 48 hour buckets, the minute counts of two hours, versions, stalled "
+    "count: one pipelined round trip), the distribution panel (stats hash) and, for 7d, the "
+    "trend panel (168 hour buckets), each computed, stored in the shared RedisCache and "
+    "returned. *Cached* is the same call served by one GET per panel. *Data version* is what "
+    "a refresh tick asks first (SMEMBERS + MGET, one round trip). *Pandas* loads every "
+    "conversation document and computes the same figures from them, as the old system did; "
+    "before timing, the bench checks that both find the same counts, rates and pipeline.",
+    "",
+    "Why the uncached read does not grow with the store: it reads a fixed set of keys whose "
+    "size does not depend on the number of conversations. What does vary is how many of the "
+    "response-time bins an hour bucket holds (each distinct 5% bin is a field): a small, quiet "
+    "store has fewer, a busy one up to about a hundred per hour, and that levels off; reading "
+    "and summing those fields is most of the uncached time. The machine is shared with other "
+    "work (see the load average), so compare the columns with each other rather than with a "
+    "quiet machine.",
+]
 
 
 def write_section(text: str) -> None:
@@ -270,6 +330,16 @@ def write_section(text: str) -> None:
     DOCS.write_text(current)
 
 
+def calibration() -> str:
+    """How busy and how fast the machine was: load average and a fixed Python loop."""
+    started = time.perf_counter()
+    for _ in range(20):
+        sum(range(10_000))
+    loop_us = (time.perf_counter() - started) / 20 * 1e6
+    return (f"load average {os.getloadavg()[0]:.1f}, `sum(range(10_000))` {loop_us:.0f} µs "
+            "(an idle desktop: about 100 µs)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -277,31 +347,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args(argv)
     sizes = sorted(int(size) for size in args.sizes.split(","))
-    server = RedisServer().start()
+    benches: list[Bench] = []
     try:
-        client = redis.Redis.from_url(server.url, decode_responses=True)
-        settings = Settings(redis_url=server.url)
-        results: dict[int, list[Timing]] = {}
         seeding: dict[int, float] = {}
-        seeded, seconds = 0, 0.0
         for size in sizes:
-            seconds += seed(client, settings, size - seeded, stream=f"s{size}")
-            seeded = size
-            seeding[size] = seconds
-            service = DashboardDataService(client, settings)
-            service.cache.clear()  # figures cached at the previous size
-            bench = Bench(client, settings, service, size)
+            server = RedisServer().start()
+            client = redis.Redis.from_url(server.url, decode_responses=True)
+            settings = Settings(redis_url=server.url)
+            bench = Bench(server, client, settings, DashboardDataService(client, settings), size)
+            benches.append(bench)
+            seeding[size] = seed(client, settings, size, stream=f"s{size}")
             check_same_figures(bench)
-            results[size] = [timing for read in READS for timing in read(bench, args.runs)]
-            for timing in results[size]:
-                print(f"{size:>7,}  {timing.name:<32} {timing.median_ms:9.2f} ms "
-                      f"(p95 {timing.p95_ms:.2f})", flush=True)
-        text = report(results, seeding, args.runs)
+            print(f"{size:,} conversations seeded in {seeding[size]:.0f} s; figures agree "
+                  "with the pandas scan", flush=True)
+        before = calibration()
+        results: dict[int, list[Timing]] = {size: [] for size in sizes}
+        for reads in READS:
+            for size, timings in time_interleaved(benches, reads, args.runs).items():
+                results[size] += timings
+                for timing in timings:
+                    print(f"{size:>7,}  {timing.name:<32} {timing.median_ms:9.2f} ms "
+                          f"(p95 {timing.p95_ms:.2f})", flush=True)
+        text = report(results, seeding, args.runs, f"before: {before}; after: {calibration()}")
         print(text)
         if args.write:
             write_section(text)
     finally:
-        server.cleanup()
+        for bench in benches:
+            bench.server.cleanup()
     return 0
 
 

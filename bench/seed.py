@@ -71,24 +71,36 @@ def bench_demo() -> None:
     print(f"  {report}")
 
 
-def seed_location(args: tuple[str, str, int, int]) -> Report:
-    """One worker: ``count`` conversations into location ``location_id``, bulk-written."""
+def seed_location(args: tuple[str, str, int, int]) -> tuple[Report, float]:
+    """One worker: ``count`` conversations into location ``location_id``, bulk-written.
+    Returns the report and the CPU seconds the worker used."""
     redis_url, location_id, count, seed = args
+    cpu_before = time.process_time()
     settings = Settings(redis_url=redis_url)
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     simulator = Simulator(InProcess(client, settings, buffered=True), seed=seed,
                           location_id=location_id)
-    return simulator.backfill(count, days=7, ttl_seconds=settings.conversation_ttl_seconds)
+    report = simulator.backfill(count, days=7, ttl_seconds=settings.conversation_ttl_seconds)
+    return report, time.process_time() - cpu_before
+
+
+def redis_cpu(client: redis.Redis) -> float:
+    info = client.info("cpu")
+    return info["used_cpu_user"] + info["used_cpu_sys"]
 
 
 def bench_bulk(conversations: int, workers: int, redis_url: str) -> None:
     shares = [conversations // workers + (i < conversations % workers) for i in range(workers)]
     jobs = [(redis_url, f"bench-{i + 1}", share, 1000 + i) for i, share in enumerate(shares)]
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    redis_cpu_before = redis_cpu(client)
     started = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        reports = pool.map(seed_location, jobs)
+        results = pool.map(seed_location, jobs)
     elapsed = time.perf_counter() - started
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    reports = [report for report, _ in results]
+    worker_cpu = sum(cpu for _, cpu in results)
+    server_cpu = redis_cpu(client) - redis_cpu_before
     stored = sum(int(client.hget(LocationKeys(job[1]).stats, "conversations") or 0)
                  for job in jobs)
     messages = sum(report.messages for report in reports)
@@ -96,6 +108,9 @@ def bench_bulk(conversations: int, workers: int, redis_url: str) -> None:
     print(f"bulk seeding: {stored:,} conversations ({messages:,} messages through the bot) "
           f"in {elapsed:.1f} s with {workers} worker(s): {stored / elapsed:,.0f} conv/s, "
           f"{messages / elapsed:,.0f} msg/s; Redis memory {used}")
+    cores = os.cpu_count() or 1
+    print(f"CPU used: workers {worker_cpu:.0f} s, redis-server {server_cpu:.0f} s; on {cores} "
+          f"idle cores that is at least {(worker_cpu + server_cpu) / cores:.0f} s of wall time")
     if stored != conversations:
         raise SystemExit(f"expected {conversations} conversations, found {stored}")
 

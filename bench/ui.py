@@ -2,9 +2,10 @@
 
     python bench/ui.py [--conversations 100000] [--runs 20] [--redis-url URL] [--write]
 
-Starts its own redis-server (free port, no persistence) and seeds it with the simulator's bulk
-path (realistic sellers through the real bot, as bench/dashboard.py does), unless --redis-url
-names an already seeded Redis. Serves the app on a free port and measures:
+Starts its own redis-server (free port, no persistence), or uses --redis-url, and seeds it with
+the simulator's bulk path (realistic sellers through the real bot, as bench/dashboard.py does)
+unless it holds the asked number of conversations already (so a second run can reuse a store).
+Serves the app on a free port and measures:
 - navigation -> rendered in headless Chromium: from navigation start until the KPI cards, the
   table's first page and all seven graphs are drawn (first visit with an empty browser cache,
   then repeat visits);
@@ -224,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--redis-url", help="an already seeded Redis (skips seeding)")
+    parser.add_argument("--redis-url", help="use this Redis (seeded only if it holds fewer "
+                                            "conversations than asked)")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args(argv)
     print(machine())
@@ -236,11 +238,12 @@ def main(argv: list[str] | None = None) -> int:
     served = None
     try:
         seeded = None
-        if server is not None:
-            seeded = seed(client, settings, args.conversations)
-            print(f"seeded {args.conversations:,} conversations in {seeded:.0f} s")
         app = create_app(settings, client)
         data = app.server.extensions["sellerbot"]["data"]
+        if data.dashboard("24h").total_conversations < 0.9 * args.conversations:
+            seeded = seed(client, settings, args.conversations)
+            print(f"seeded {args.conversations:,} conversations in {seeded:.0f} s")
+            data.cache.clear()
         total = data.dashboard("24h").total_conversations
         served = Served(app)
 

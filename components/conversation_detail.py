@@ -133,13 +133,14 @@ NOTHING = (no_update,) * 10
 
 
 def detail_outputs(services: Services, trigger: str | None, active_cell: dict | None,
-                   contact: dict | None) -> tuple:
-    """Open the drill-down for the clicked row, or flip pause / resume for the open one."""
+                   contact: dict | None, is_open: bool = False) -> tuple:
+    """Open the drill-down for the clicked row, flip pause / resume for the open one, or
+    reload the open one when the data changed (new messages appear while it is open)."""
     if trigger == ids.TABLE:
         if not active_cell or not active_cell.get("row_id"):
             return NOTHING
         location_id, contact_id = split_row_id(active_cell["row_id"])
-    elif trigger == ids.DETAIL_PAUSE and contact:
+    elif contact and (trigger == ids.DETAIL_PAUSE or (trigger == ids.STORE_VERSION and is_open)):
         location_id, contact_id = contact["location_id"], contact["contact_id"]
     else:
         return NOTHING
@@ -171,8 +172,9 @@ def register_callbacks(app: Dash, services: Services) -> None:
         Output(ids.DETAIL_PAUSE, "disabled"), Output(ids.DETAIL_STATUS, "children"),
         Output(ids.TABLE, "active_cell"), Output(ids.TABLE, "selected_cells"),
         Input(ids.TABLE, "active_cell"), Input(ids.DETAIL_PAUSE, "n_clicks"),
-        State(ids.DETAIL_CONTACT, "data"),
+        Input(ids.STORE_VERSION, "data"),
+        State(ids.DETAIL_CONTACT, "data"), State(ids.DETAIL, "is_open"),
         prevent_initial_call=True,
     )
-    def show(active_cell, _clicks, contact):
-        return detail_outputs(services, ctx.triggered_id, active_cell, contact)
+    def show(active_cell, _clicks, _version, contact, is_open):
+        return detail_outputs(services, ctx.triggered_id, active_cell, contact, is_open)

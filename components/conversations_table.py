@@ -224,7 +224,8 @@ def to_csv(rows: Iterable[ConversationRow]) -> str:
 
 
 # -- callbacks -------------------------------------------------------------------------------
-KEEP_PAGE = frozenset({f"{ids.TABLE}.page_current", f"{ids.STORE_VERSION}.data"})
+KEEP_PAGE = frozenset({f"{ids.TABLE}.page_current", f"{ids.STORE_VERSION}.data",
+                       f"{ids.REFRESH_NOW}.n_clicks"})
 
 
 def table_outputs(services: Services, triggered: set[str], page_current: int | None,
@@ -251,10 +252,11 @@ def register_callbacks(app: Dash, services: Services) -> None:
         Input(ids.TABLE, "page_current"), Input(ids.TABLE, "sort_by"),
         Input(ids.FILTER_TEMPERATURE, "value"), Input(ids.FILTER_STAGE, "value"),
         Input(ids.FILTER_STALLED, "value"), Input(ids.FILTER_SEARCH, "value"),
-        Input(ids.STORE_VERSION, "data"),
+        Input(ids.STORE_VERSION, "data"), Input(ids.REFRESH_NOW, "n_clicks"),
         prevent_initial_call=True,
     )
-    def update_table(page_current, sort_by, temperature, stage, stalled, search, _version):
+    def update_table(page_current, sort_by, temperature, stage, stalled, search, _version,
+                     _refresh_now):
         return table_outputs(services, set(ctx.triggered_prop_ids), page_current, sort_by,
                              temperature, stage, stalled, search)
 

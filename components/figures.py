@@ -41,8 +41,8 @@ TIMELINE_ORDER = ("0-30 days", "1-3 months", "3-6 months", "6+ months", "unknown
 
 
 def _axis(**extra) -> dict:
-    return {"gridcolor": GRID, "linecolor": GRID, "zerolinecolor": GRID, "automargin": True,
-            **extra}
+    return {"visible": True, "gridcolor": GRID, "linecolor": GRID, "zerolinecolor": GRID,
+            "automargin": True, **extra}
 
 
 def figure(data: list[dict], uirevision: str, *, height: int = HEIGHT, legend: bool = False,
@@ -60,6 +60,8 @@ def figure(data: list[dict], uirevision: str, *, height: int = HEIGHT, legend: b
                        "bgcolor": "rgba(0,0,0,0)"},
             "hoverlabel": {"font": {"family": FONT_FAMILY}},
             "xaxis": _axis(**(xaxis or {})), "yaxis": _axis(**(yaxis or {})),
+            # Always present, so updating a drawn graph key by key clears an empty state.
+            "annotations": [],
             **layout,
         },
     }

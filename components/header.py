@@ -20,6 +20,9 @@ REFRESH_CHOICES: tuple[tuple[int, str], ...] = (
     (10, "10 s"), (30, "30 s"), (60, "1 min"), (300, "5 min"), (0, "off"),
 )
 NO_DATA_BANNER = "No data yet: Redis is unreachable. Retrying on every refresh."
+# fmt.EMPTY_STORE with the route and the flag set as code (and kept on one line).
+EMPTY_STORE = ["No conversations yet: point your GoHighLevel webhook at ",
+               html.Code("/webhooks/ghl/inbound"), " or run with ", html.Code("--demo"), "."]
 
 
 def refresh_options(default_seconds: int) -> list[dict]:
@@ -90,7 +93,7 @@ def build_banners(data: DashboardData | None, timezone: str) -> html.Div:
     return html.Div([
         dbc.Alert(stale_text, id=ids.STALE_BANNER, color="warning", is_open=stale_open,
                   className="mb-3"),
-        dbc.Alert(fmt.EMPTY_STORE, id=ids.EMPTY_STATE, color="info", is_open=is_empty(data),
+        dbc.Alert(EMPTY_STORE, id=ids.EMPTY_STATE, color="info", is_open=is_empty(data),
                   className="mb-3"),
     ])
 

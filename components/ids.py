@@ -9,7 +9,7 @@ CLOCK_INTERVAL = "clock-interval"          # 1 s clientside tick for "updated N 
 STORE_VERSION = "store-version"            # data version the page currently shows
 STORE_AS_OF = "store-as-of"                # ISO time of the data the page shows
 STORE_VISIBLE = "store-visible"            # False while the browser tab is hidden
-STORE_THEME = "theme"                      # "light" | "dark", kept in localStorage
+STORE_THEME = "sellerbot-theme"            # "light" | "dark", kept in localStorage
 
 # -- header ------------------------------------------------------------------------------
 HEADER = "header"

@@ -4,12 +4,17 @@ distributions, with a 24 h / 7 d range selector.
 
 The refresh loop (``components.refresh``) reads the data and calls ``build_figures``; the range
 selector is one of its inputs, so this module has builders only.
+
+Zoom across refreshes: every figure carries a ``uirevision``, but dash 4.4.1's ``dcc.Graph``
+writes the user's zoom into its own ``figure`` prop, so a whole new figure from the server
+resets the zoom anyway. A refresh therefore sends ``figure_patch``: new traces and layout, minus
+the axis ranges the user controls.
 """
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Patch, dcc, html
 
 from components import figures, ids
 from services.dashboard_models import DashboardData
@@ -50,6 +55,24 @@ def build_figures(data: DashboardData | None, timezone: str,
         ids.GRAPH_MOTIVATION: figures.motivation_figure(data.motivation_distribution,
                                                         "motivation"),
     }
+
+
+# Axis properties the user sets by zooming, panning or double-clicking.
+USER_AXIS_STATE = frozenset({"range", "autorange"})
+
+
+def figure_patch(figure: figures.Figure) -> Patch:
+    """Turn a drawn graph into ``figure`` while keeping the user's zoom and pan."""
+    patch = Patch()
+    patch["data"] = figure["data"]
+    for key, value in figure["layout"].items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
+            for name, setting in value.items():
+                if name not in USER_AXIS_STATE:
+                    patch["layout"][key][name] = setting
+        else:
+            patch["layout"][key] = value
+    return patch
 
 
 def _graph_card(graph_id: str, title: str, width: int, figure: figures.Figure) -> dbc.Col:

@@ -2,7 +2,8 @@
 
 Triggers: the auto-refresh interval, "Refresh now", the tab becoming visible again, and the
 charts' range selector. A tick whose data version equals the one on screen returns
-``no_update`` for every output, so the server does one cheap read and answers 204 with no body.
+``no_update`` for every output, so the server does one cheap read and sends no data (dash
+4.4.1 answers ``{"multi":true,"response":{}}``, 28 bytes).
 "Refresh now" and a range change always read. Data older than ``MAX_AGE_SECONDS`` is read again
 even when the version did not move, because rolling 24 h figures and "12 min ago" slide with
 time alone.
@@ -57,15 +58,18 @@ def charts_freshness(data: DashboardData | None, timezone: str) -> str:
     return f"as of {min(times)}" if times else ""
 
 
-def render(data: DashboardData, range_: str, timezone: str) -> tuple:
-    """Every output of the loop for ``data``."""
+def render(data: DashboardData, range_: str, timezone: str, *, new_range: bool = False
+           ) -> tuple:
+    """Every output of the loop for ``data``. Graphs get patches that keep the user's zoom,
+    except after a range change, which starts the graphs afresh."""
     stale_open, stale_text = header.stale_banner(data, timezone)
     figs = performance_chart.build_figures(data, timezone, range_)
+    graphs = (figs[graph_id] for graph_id, _, _ in performance_chart.GRAPHS)
     return (
         shown_key(data), data.as_of, stale_open, stale_text, header.is_empty(data),
         hero_metrics.build_hero(data.hero, data.total_conversations),
         charts_freshness(data, timezone),
-        *(figs[graph_id] for graph_id, _, _ in performance_chart.GRAPHS),
+        *(fig if new_range else performance_chart.figure_patch(fig) for fig in graphs),
     )
 
 
@@ -110,7 +114,8 @@ def refresh_outputs(services: Services, trigger: str | None, visible: bool | Non
         return NO_CHANGE  # still down, and the page already says so
     if data is None:
         return render_unavailable(shown, as_of, range_, services.settings.timezone)
-    return render(data, range_, services.settings.timezone)
+    return render(data, range_, services.settings.timezone,
+                  new_range=trigger == ids.RANGE_SELECT)
 
 
 def register_callbacks(app: Dash, services: Services) -> None:

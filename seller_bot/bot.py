@@ -60,8 +60,6 @@ class SellerBot:
         if ignore:
             return InboundResult("ignored", reason=ignore)
         location, contact = message.locationId, message.contactId
-        if self.store.is_duplicate(location, message.messageId):
-            return InboundResult("duplicate")
         now = self.clock()
         outcome: dict[str, str | None] = {}
 

@@ -2,7 +2,8 @@
 through the webhook route (a running app over HTTP, or a Flask app's test client).
 
 Every transport has ``send(payload, at)`` returning the webhook's JSON answer, ``finish`` (a
-conversation's history is complete) and ``end_backfill``.
+conversation's history is complete), ``end_backfill``, and ``time_travels``: whether the bot
+takes the message's time from the simulator (in-process) or from its own clock (the app).
 """
 
 from __future__ import annotations
@@ -50,10 +51,9 @@ class BufferedStore:
         self.pipe = store.redis.pipeline(transaction=False)
         self.queued = 0
         self.locations: set[str] = set()
-        self.written = 0
 
     def is_duplicate(self, location_id: str, message_id: str) -> bool:
-        return False  # simulated message ids are unique
+        return False  # simulated message ids are unique; no markers are written in bulk
 
     def booked(self, location_id: str) -> list[float]:
         """This location's booked slot times (a heap), starting from what is stored."""
@@ -105,12 +105,13 @@ class BufferedStore:
             raise RuntimeError(f"{clashes} simulated contacts existed already; use another seed")
         if self.locations:
             self.store.redis.sadd(LOCATIONS, *sorted(self.locations))
-        self.written += self.queued
         self.queued = 0
 
 
 class InProcess:
     """The real SellerBot on a Redis client, its clock set to each message's time."""
+
+    time_travels = True
 
     def __init__(self, client: redis.Redis, settings: Settings, *,
                  wall_clock: Callable[[], float] = time.time,
@@ -159,6 +160,7 @@ class Webhook:
     """
 
     PATH = "/webhooks/ghl/inbound"
+    time_travels = False  # the app uses its own clock
 
     def __init__(self, target, secret: str | None = None, timeout: float = 10.0) -> None:
         self.secret = secret

@@ -75,7 +75,11 @@ class DemoTraffic:
         """Start the live trickle; through ``server``'s webhook route when a Flask app is given."""
         if self._thread is not None:
             return
-        transport = (Webhook(server, self.settings.webhook_secret) if server is not None
+        # The route needs a signature we can make: ours (HMAC), or none at all; with only
+        # GoHighLevel's RSA key configured, the bot is called directly instead.
+        can_sign = self.settings.webhook_secret or not self.settings.ghl_webhook_public_key
+        transport = (Webhook(server, self.settings.webhook_secret)
+                     if server is not None and can_sign
                      else InProcess(self.client, self.settings))
         live = self.simulator_for(transport)
         live.use_fresh_live_stream(self.client)

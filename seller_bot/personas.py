@@ -452,7 +452,6 @@ class SimulatedSeller:
         self.buyer_name = buyer_name
         self.last_topic: str | None = None
         self.ending = persona.ending
-        self.done = False
 
     # -- the conversation --------------------------------------------------------------
     def opening(self) -> str:
@@ -479,10 +478,9 @@ class SimulatedSeller:
         repeated = topic == self.last_topic
         self.last_topic = topic
         text = self._answer(topic, reply or "", repeated)
-        if text is None:
-            self.done = True
-            return None
-        return text if text in STOP else self.styled(text)
+        if text is None or text in STOP:
+            return text  # an opt-out is sent as typed, so it stays a carrier keyword
+        return self.styled(text)
 
     def _answer(self, topic: str, reply: str, repeated: bool) -> str | None:
         p, rng = self.persona, self.rng

@@ -5,8 +5,8 @@
 
 Every message goes through the real bot: in-process through ``SellerBot`` (the webhook's own
 entry point) with its clock set to the message's historical time, or over HTTP to a running
-app (``--target``, signed with WEBHOOK_SECRET when set; the app then stamps messages with its
-own clock, so history arrives compressed to the time of sending). Nothing writes aggregates
+app (``--target``, signed with WEBHOOK_SECRET when set; the app stamps messages with its own
+clock, so the history is sent in its order but dated now). Nothing writes aggregates
 directly: they are the store's own per-message contributions. Messages are processed in time
 order across all sellers, and each seller answers the bot's last reply.
 """
@@ -103,6 +103,8 @@ def ghl_time(at: datetime) -> str:
 
 @dataclass
 class Report:
+    """What a backfill did."""
+
     sellers: int = 0
     messages: int = 0
     waiting: int = 0  # sellers whose next text is due after "now" (live mode sends it)
@@ -166,12 +168,16 @@ class Simulator:
                  at: datetime | None) -> tuple[dict, Due | None]:
         """Send one text at ``at`` (None: now); the seller reads the answer and decides what
         to say next, and when. Returns the bot's result and that next text, if any."""
-        sent_at = at or self.clock()
-        result = self.transport.send(self.payload(seller, text, sent_at), at)
+        simulated = at or self.clock()
+        # Over HTTP the app stamps messages with its own clock, and refuses signed ones whose
+        # dateAdded is older than its replay window: history is sent as arriving now.
+        stamp = simulated if self.transport.time_travels else self.clock()
+        result = self.transport.send(self.payload(seller, text, stamp), at)
         answer = seller.respond(result.get("reply"), result.get("stage"))
-        return result, self.follow_up(seller, answer, sent_at)
+        return result, self.follow_up(seller, answer, simulated)
 
     def follow_up(self, seller: SimulatedSeller, text: str | None, after: datetime) -> Due | None:
+        """The seller's next text, due a realistic while after ``after``; None: no more."""
         if text is None:
             return None
         at = reply_time(seller.rng, after, seller.last_topic, self.tz)

@@ -60,16 +60,19 @@ class TieredCache:
         ``compute`` must return something JSON can carry (dicts, lists, numbers, strings).
         Redis errors propagate: the caller decides what a failure means.
         """
-        ttl = self.ttl[tier]
-        if ttl <= 0:
+        if self.ttl[tier] <= 0:
             return compute()
-        name = f"{tier}:{key}"
-        cached = self.backend.get(name)
+        cached = self.backend.get(f"{tier}:{key}")
         if cached is not None:
             return cached
         value = compute()
-        self.backend.set(name, value, timeout=ttl)
+        self.put(tier, key, value)
         return value
+
+    def put(self, tier: str, key: str, value: Any) -> None:
+        """Store ``value`` as ``tier:key`` for the tier's TTL (replacing what is there)."""
+        if self.ttl[tier] > 0:
+            self.backend.set(f"{tier}:{key}", value, timeout=self.ttl[tier])
 
     def clear(self) -> None:
         """Drop every entry under this cache's prefix (tests and the rebuild command)."""

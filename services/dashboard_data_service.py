@@ -103,20 +103,28 @@ class DashboardDataService:
             self._last_good[range_] = data
         return data
 
+    def _panel(self, tier: str, key: str, compute: Callable, decode: Callable):
+        """A panel from the shared cache, computed on a miss or when the entry was written by
+        another release of the app (a rolling deploy) and no longer fits."""
+        cached = self.cache.get_or_compute(tier, key, lambda: compute().to_dict())
+        try:
+            return decode(cached)
+        except (KeyError, TypeError):
+            panel = compute()
+            self.cache.put(tier, key, panel.to_dict())
+            return panel
+
     def _read(self, range_: str) -> DashboardData:
-        kpis = KpiPanel.from_dict(self.cache.get_or_compute(
-            TIER_KPIS, "dashboard", lambda: self.metrics.kpis().to_dict()))
-        distributions = DistributionPanel.from_dict(self.cache.get_or_compute(
-            TIER_DISTRIBUTIONS, "dashboard",
-            lambda: self.metrics.distributions().to_dict()))
+        kpis = self._panel(TIER_KPIS, "dashboard", self.metrics.kpis, KpiPanel.from_dict)
+        distributions = self._panel(TIER_DISTRIBUTIONS, "dashboard",
+                                    self.metrics.distributions, DistributionPanel.from_dict)
         if range_ == "24h":
             # The KPI panel holds the 24 h series already (same read, same tier).
             trend = TrendPanel(as_of=kpis.as_of, range=range_, messages=kpis.messages,
                                response_times=kpis.response_times)
         else:
-            trend = TrendPanel.from_dict(self.cache.get_or_compute(
-                TIER_TRENDS, range_,
-                lambda: self.metrics.trends(range_).to_dict()))
+            trend = self._panel(TIER_TRENDS, range_, lambda: self.metrics.trends(range_),
+                                TrendPanel.from_dict)
         return DashboardData(
             as_of=kpis.as_of, stale=False, stale_since=None, version=kpis.version,
             range=range_, total_conversations=kpis.total_conversations, hero=kpis.hero,

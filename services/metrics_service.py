@@ -48,9 +48,12 @@ UNKNOWN = "unknown"
 NO_HISTORY = "no history kept: the change cannot be computed"
 # Locations re-read this many times at most when the set changes during a read.
 LOCATION_RETRIES = 3
-RT_PREFIX_LENGTH = len(RT_PREFIX)
-# Events the 24 h figures use; their minute buckets are read for the partial hours.
+# "rt:<bin>" -> bin for every bin up to hours of response time: parsed once, not per read.
+RT_FIELD_BINS = {f"{RT_PREFIX}{rt_bin}": rt_bin for rt_bin in range(400)}
+# Events the figures count over the last 24 h and over the 24 h before; only their minute
+# counts are read for the partial hours at the windows' edges.
 WINDOW_EVENTS = ("new", "qualified", "booked", "opted_out", "hot_net", "open_net")
+PREVIOUS_WINDOW_EVENTS = ("booked",)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -63,13 +66,15 @@ class HourBucket:
 
     def add(self, raw: dict[str, str]) -> None:
         """Add one location's hour hash, in a single pass over its fields."""
-        events, rt = self.events, self.rt
+        events, rt, bin_of = self.events, self.rt, RT_FIELD_BINS.get
         for name, value in raw.items():
-            if name.startswith(RT_PREFIX):
-                rt_bin = int(name[RT_PREFIX_LENGTH:])
-                rt[rt_bin] = rt.get(rt_bin, 0) + int(value)
-            else:
+            rt_bin = bin_of(name)
+            if rt_bin is None and name.startswith(RT_PREFIX):
+                rt_bin = int(name[len(RT_PREFIX):])
+            if rt_bin is None:
                 events[name] += int(value)
+            else:
+                rt[rt_bin] = rt.get(rt_bin, 0) + int(value)
 
 
 @dataclass
@@ -308,7 +313,7 @@ class MetricsService:
         snapshot = self.reader.read(
             stats=True,
             hours=[current - k * HOUR for k in range(2 * WINDOW_HOURS)],
-            minutes={current - DAY: WINDOW_EVENTS, current - 2 * DAY: ("booked",)},
+            minutes={current - DAY: WINDOW_EVENTS, current - 2 * DAY: PREVIOUS_WINDOW_EVENTS},
             stalled_before=t - self.settings.stalled_after_seconds)
         stats = snapshot.stats
         messages, response_times = self._series(snapshot, current, WINDOW_HOURS)
@@ -380,24 +385,23 @@ class MetricsService:
         )
 
     def events_last_24h(self, snapshot: AggregateSnapshot, t: float) -> Counter:
-        """Events from M - 24 h (M: t floored to the minute) up to t."""
+        """Counts of WINDOW_EVENTS from M - 24 h (M: t floored to the minute) up to t."""
         current = hour_of(t)
-        first_minute = int(t - current) // MINUTE
-        total: Counter = Counter()
-        for k in range(WINDOW_HOURS):
-            total.update(snapshot.hours[current - k * HOUR].events)
-        total.update(self._minutes(snapshot, current - DAY, first_minute, 60))
-        return total
+        hours = [snapshot.hours[current - k * HOUR].events for k in range(WINDOW_HOURS)]
+        partial = self._minutes(snapshot, current - DAY, int(t - current) // MINUTE, 60)
+        return Counter({event: sum(h[event] for h in hours) + partial[event]
+                        for event in WINDOW_EVENTS})
 
     def events_previous_24h(self, snapshot: AggregateSnapshot, t: float) -> Counter:
-        """Events from M - 48 h up to (not including) M - 24 h."""
+        """Counts of PREVIOUS_WINDOW_EVENTS from M - 48 h up to (not including) M - 24 h."""
         current = hour_of(t)
         first_minute = int(t - current) // MINUTE
-        total = self._minutes(snapshot, current - DAY, 0, first_minute)
-        for k in range(WINDOW_HOURS + 1, 2 * WINDOW_HOURS):
-            total.update(snapshot.hours[current - k * HOUR].events)
-        total.update(self._minutes(snapshot, current - 2 * DAY, first_minute, 60))
-        return total
+        hours = [snapshot.hours[current - k * HOUR].events
+                 for k in range(WINDOW_HOURS + 1, 2 * WINDOW_HOURS)]
+        newest = self._minutes(snapshot, current - DAY, 0, first_minute)
+        oldest = self._minutes(snapshot, current - 2 * DAY, first_minute, 60)
+        return Counter({event: newest[event] + sum(h[event] for h in hours) + oldest[event]
+                        for event in PREVIOUS_WINDOW_EVENTS})
 
     @staticmethod
     def _minutes(snapshot: AggregateSnapshot, hour: int, start: int, stop: int) -> Counter:

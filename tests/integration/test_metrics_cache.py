@@ -146,3 +146,12 @@ def test_metrics305_version_changes_only_with_data(bot, redis_client, settings):
     say(bot, "hi", "eve", location="loc-2")
     assert service.version() != before
     assert service.dashboard().version == service.version()
+
+
+def test_metrics306_entry_of_another_release_is_recomputed(bot, redis_client, settings):
+    """A rolling deploy: the shared cache holds a panel in a shape this release cannot read."""
+    redis_client.set(f"{CACHE_PREFIX}kpis:dashboard", json.dumps({"as_of": "x", "old": 1}))
+    data = DashboardDataService(redis_client, settings, store=bot.store).dashboard()
+    assert data.total_conversations == 3
+    entry = json.loads(redis_client.get(f"{CACHE_PREFIX}kpis:dashboard"))
+    assert entry["total_conversations"] == 3 and "old" not in entry

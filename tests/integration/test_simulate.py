@@ -219,7 +219,8 @@ def test_sim006_http_target_sends_signed_requests_the_app_accepts(redis_client, 
     application = create_app(settings, redis_client)
     with LiveServer(application.server) as server:
         transport = Webhook(server.url, secret="sim-secret-0123456789")
-        report = Simulator(transport, seed=5).backfill(6, days=1)
+        # A week of history; sent now, as the app refuses signed messages older than a day.
+        report = Simulator(transport, seed=5).backfill(6, days=7)
         assert report.messages >= 12
         assert transport.statuses == {200: report.messages}
         assert report.statuses == {"processed": report.messages}

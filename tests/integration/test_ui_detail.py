@@ -47,6 +47,11 @@ def test_ui201_row_click_opens_conversation_and_pause_stops_the_bot(dash_duo, em
     assert dash_duo.find_element(f"#{ids.DETAIL_STATUS}").text.startswith("Paused")
     assert maria.state()["paused"] is True
     assert maria.says("hello? are you there") == {"status": "ignored", "reason": "paused"}
+    # The open drill-down picks up the new message on the next tick; the bot did not answer.
+    until(lambda: len(dash_duo.find_elements(f"#{ids.DETAIL_BODY} .bubble")) == 7, 8,
+          msg="new message not shown in the open conversation")
+    assert dash_duo.find_elements(f"#{ids.DETAIL_BODY} .bubble")[-1].get_attribute(
+        "class") == "bubble bubble-in"
     # The table shows the takeover after the next tick.
     dash_duo.wait_for_contains_text(f'#{ids.TABLE} td[data-dash-column="stage"]', "paused",
                                     timeout=8)

@@ -9,6 +9,7 @@ import time
 import pytest
 import redis
 from dash.testing.wait import until
+from selenium.webdriver.common.action_chains import ActionChains
 
 from components import formatting as fmt
 from components import ids
@@ -26,6 +27,12 @@ Object.defineProperty(document, 'visibilityState', {configurable: true,
                       get: () => hidden ? 'hidden' : 'visible'});
 document.dispatchEvent(new Event('visibilitychange'));
 """
+
+GRAPH = f"document.querySelector('#{ids.GRAPH_MESSAGES} .js-plotly-plot')"
+# The x range the user zoomed to (autorange = no zoom), and the inbound messages drawn.
+X_RANGE = f"const g = {GRAPH}; return g.layout.xaxis.autorange ? null : g.layout.xaxis.range;"
+INBOUND_TOTAL = (f"const g = {GRAPH}; const t = g.data.find(d => d.name === 'Inbound messages');"
+                 " return t ? t.y.reduce((a, b) => a + (b || 0), 0) : null;")
 
 
 @pytest.fixture
@@ -57,6 +64,23 @@ def test_ui101_webhook_conversation_appears_on_the_next_tick(dash_duo, empty_red
     assert dash_duo.find_element(f"#{ids.TABLE_EMPTY}").text == ""
     assert dash_duo.driver.execute_script("return window.__same_page") is True  # no reload
     assert dash_duo.find_element(f"#{ids.FRESHNESS}").text.startswith("updated ")
+
+    # Zoom into the messages graph; the next data change redraws it and keeps the zoom.
+    dash_duo.wait_for_element(f"#{ids.GRAPH_MESSAGES} .main-svg .bars, "
+                              f"#{ids.GRAPH_MESSAGES} .main-svg .scatterlayer")
+    drag = dash_duo.find_element(f"#{ids.GRAPH_MESSAGES} .nsewdrag")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", drag)
+    # Drag a zoom box from the plot's centre, as a user does.
+    ActionChains(dash_duo.driver).move_to_element_with_offset(drag, 10, 10).click_and_hold() \
+        .move_by_offset(100, 50).release().perform()
+    until(lambda: dash_duo.driver.execute_script(X_RANGE) is not None, 5, msg="no zoom")
+    zoomed = dash_duo.driver.execute_script(X_RANGE)
+    Seller(url, contact="second-seller", contactName="Sam Next").says("hello, selling a condo")
+    dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('active_conversations')}", "2",
+                                    timeout=8)
+    until(lambda: dash_duo.driver.execute_script(INBOUND_TOTAL) == 2, 5,
+          msg="the graph was not redrawn with the new message")
+    assert dash_duo.driver.execute_script(X_RANGE) == zoomed
     assert dash_duo.get_logs() == []
 
 

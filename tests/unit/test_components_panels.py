@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import plotly.graph_objects as go
-import plotly.io as pio
 import pytest
 from dash import no_update
+from plotly.io.json import to_json_plotly
 
 from components import (
     conversation_detail,
@@ -261,8 +261,17 @@ def test_cmp008_tick_with_change_renders_every_output():
     assert out[2] is False  # no stale banner
     assert len(out) == len(refresh.OUTPUTS)
     assert data.calls == Counter({"version": 1, "dashboard": 1})
-    # The whole change tick serializes to plain JSON (what Dash sends).
-    assert json.loads(pio.to_json(go.Figure(out[-1])))
+    # Graphs get patches that never touch the axis ranges (the user's zoom).
+    operations = out[-1].to_plotly_json()["operations"]
+    locations = [op["location"] for op in operations]
+    assert ["data"] in locations and ["layout", "uirevision"] in locations
+    assert ["layout", "xaxis", "gridcolor"] in locations
+    assert not [loc for loc in locations if loc[-1] in ("range", "autorange")]
+    assert json.loads(to_json_plotly(out[-1]))  # what Dash sends is plain JSON
+    # A range change starts the graphs afresh: whole figures, the new range's uirevision.
+    out = refresh.refresh_outputs(services(data), ids.RANGE_SELECT, True, "7d", "v8",
+                                  NOW.isoformat())
+    assert go.Figure(out[-7]).layout.uirevision == "messages-7d"
 
 
 def test_cmp009_refresh_now_and_range_always_read_hidden_tab_never():
@@ -414,6 +423,12 @@ def test_cmp019_pause_button_flips_what_it_showed():
         conversation_detail.NOTHING
     assert conversation_detail.detail_outputs(svc, ids.TABLE, {"row": 0}, None) == \
         conversation_detail.NOTHING
+    # A refresh tick reloads the drill-down only while it is open.
+    contact = {"location_id": "loc-1", "contact_id": "c1", "paused": True}
+    assert conversation_detail.detail_outputs(svc, ids.STORE_VERSION, None, contact,
+                                              False) == conversation_detail.NOTHING
+    reloaded = conversation_detail.detail_outputs(svc, ids.STORE_VERSION, None, contact, True)
+    assert reloaded[0] is True and len(bot.paused) == 1  # reading never pauses
 
 
 # -- layout -------------------------------------------------------------------------------
