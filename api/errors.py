@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
+import redis
 from flask import Flask, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -34,6 +39,11 @@ def register_error_handlers(server: Flask) -> None:
     @server.errorhandler(ApiError)
     def _api_error(exc: ApiError):
         return error_response(exc.status, exc.error, exc.message, **exc.extra)
+
+    @server.errorhandler(redis.RedisError)
+    def _redis_down(exc: redis.RedisError):
+        log.warning("redis error on %s: %s", request.path, type(exc).__name__)
+        return error_response(503, "unavailable", "storage unavailable, retry later")
 
     @server.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

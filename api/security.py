@@ -24,6 +24,8 @@ def create_limiter(server: Flask, client: redis.Redis) -> Limiter:
         # One INCR per request on the webhook's hot path (a moving window costs three scripts).
         strategy="fixed-window",
         headers_enabled=False,
+        # A Redis outage must not turn into 500s here: the route itself answers 503.
+        swallow_errors=True,
     )
 
 
