@@ -234,13 +234,18 @@ def table_outputs(services: Services, triggered: set[str], page_current: int | N
     """(rows, page count, page index, summary, empty message) for the table's controls;
     ``triggered`` holds the prop ids that fired (``ctx.triggered_prop_ids``)."""
     # A new filter or sort starts again from page 1; paging and refresh keep the page.
+    shown_page = page_current or 0
     if triggered - KEEP_PAGE:
         page_current = 0
     query = query_from(page_current, sort_by, temperature, stage, stalled, search)
     page = load_page(services, query)
     if page is None:  # keep the rows on screen and say why they are not current
         return no_update, no_update, no_update, no_update, UNAVAILABLE_TEXT
-    return (records(page.rows, services.data.clock()), max(1, page.pages), page.page - 1,
+    # The page index is only sent when it moves (filter reset, data shrank): a refresh
+    # answering late must not snap the pager back over a click made meanwhile.
+    index = page.page - 1
+    return (records(page.rows, services.data.clock()), max(1, page.pages),
+            index if index != shown_page else no_update,
             summary(page, query), empty_message(page, query))
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 PAGE = "page"
 REFRESH_INTERVAL = "refresh-interval"      # dcc.Interval driving auto-refresh
 CLOCK_INTERVAL = "clock-interval"          # 1 s clientside tick for "updated N s ago"
-STORE_VERSION = "store-version"            # data version the page currently shows
+STORE_VERSION = "store-version"            # live data version the last refresh tick saw
+STORE_RENDERED = "store-rendered"          # data version the cards and graphs show
 STORE_AS_OF = "store-as-of"                # ISO time of the data the page shows
 STORE_VISIBLE = "store-visible"            # False while the browser tab is hidden
 STORE_THEME = "sellerbot-theme"            # "light" | "dark", kept in localStorage

@@ -18,6 +18,7 @@ from components import (
     hero_metrics,
     ids,
     performance_chart,
+    refresh,
 )
 from services.dashboard_models import ConversationsPage, DashboardData
 
@@ -37,6 +38,7 @@ def build_page(state: PageState, *, timezone: str, refresh_seconds: int) -> html
     period = max(0, refresh_seconds)
     return html.Div([
         dcc.Store(id=ids.STORE_VERSION, data=data.version if data else None),
+        dcc.Store(id=ids.STORE_RENDERED, data=refresh.shown_key(data)),
         dcc.Store(id=ids.STORE_AS_OF, data=data.as_of if data else None),
         dcc.Store(id=ids.STORE_VISIBLE, data=True),
         dcc.Store(id=ids.STORE_THEME, storage_type="local"),

@@ -1,12 +1,18 @@
 """The refresh loop: one data-version read per tick, one dashboard read per change.
 
 Triggers: the auto-refresh interval, "Refresh now", the tab becoming visible again, and the
-charts' range selector. A tick whose data version equals the one on screen returns
-``no_update`` for every output, so the server does one cheap read and sends no data (dash
-4.4.1 answers ``{"multi":true,"response":{}}``, 28 bytes).
-"Refresh now" and a range change always read. Data older than ``MAX_AGE_SECONDS`` is read again
-even when the version did not move, because rolling 24 h figures and "12 min ago" slide with
-time alone.
+charts' range selector. The page keeps two versions: ``STORE_VERSION``, the live data version
+the last tick saw (the table and the open drill-down reload when it moves), and
+``STORE_RENDERED``, the version of what the cards and graphs show. A tick where both equal the
+live version returns ``no_update`` for every output: one cheap read on the server and no data
+sent (dash 4.4.1 answers ``{"multi":true,"response":{}}``, 28 bytes).
+
+Otherwise the dashboard is read. The data service caches the KPI panel for 30 s, so right after
+a change it may still hand back the previous version: then only ``STORE_VERSION`` moves (the
+uncached table shows the new rows at once) and the cards follow when the cache does, without
+sending the same figures again meanwhile. "Refresh now" and a range change always render. Data
+older than ``MAX_AGE_SECONDS`` is rendered again even when no version moved, because rolling
+24 h figures and "12 min ago" slide with time alone.
 
 When Redis is down the data service hands back its last good data marked stale (or raises
 ``DataUnavailable`` if it never read any); the page keeps those numbers and shows the banner.
@@ -26,7 +32,8 @@ from services.dashboard_models import DashboardData
 MAX_AGE_SECONDS = 300
 UNAVAILABLE_KEY = "unavailable"
 OUTPUTS = (
-    Output(ids.STORE_VERSION, "data"), Output(ids.STORE_AS_OF, "data"),
+    Output(ids.STORE_VERSION, "data"), Output(ids.STORE_RENDERED, "data"),
+    Output(ids.STORE_AS_OF, "data"),
     Output(ids.STALE_BANNER, "is_open"), Output(ids.STALE_BANNER, "children"),
     Output(ids.EMPTY_STATE, "is_open"), Output(ids.HERO, "children"),
     Output(ids.CHARTS_FRESHNESS, "children"),
@@ -36,8 +43,8 @@ NO_CHANGE = (no_update,) * len(OUTPUTS)
 
 
 def shown_key(data: DashboardData | None) -> str:
-    """What the page shows, as stored in ``STORE_VERSION``: the data version, marked when the
-    data is stale, so that going stale and recovering both count as changes."""
+    """What the cards and graphs show, as stored in ``STORE_RENDERED``: the data version,
+    marked when the data is stale, so that going stale and recovering both count as changes."""
     if data is None:
         return UNAVAILABLE_KEY
     if data.stale:
@@ -58,15 +65,15 @@ def charts_freshness(data: DashboardData | None, timezone: str) -> str:
     return f"as of {min(times)}" if times else ""
 
 
-def render(data: DashboardData, range_: str, timezone: str, *, new_range: bool = False
-           ) -> tuple:
+def render(data: DashboardData, range_: str, timezone: str, seen, *,
+           new_range: bool = False) -> tuple:
     """Every output of the loop for ``data``. Graphs get patches that keep the user's zoom,
     except after a range change, which starts the graphs afresh."""
     stale_open, stale_text = header.stale_banner(data, timezone)
     figs = performance_chart.build_figures(data, timezone, range_)
     graphs = (figs[graph_id] for graph_id, _, _ in performance_chart.GRAPHS)
     return (
-        shown_key(data), data.as_of, stale_open, stale_text, header.is_empty(data),
+        seen, shown_key(data), data.as_of, stale_open, stale_text, header.is_empty(data),
         hero_metrics.build_hero(data.hero, data.total_conversations),
         charts_freshness(data, timezone),
         *(fig if new_range else performance_chart.figure_patch(fig) for fig in graphs),
@@ -77,13 +84,15 @@ def render_unavailable(shown: str | None, as_of: str | None, range_: str,
                        timezone: str) -> tuple:
     """Nothing could be read: keep whatever the page shows and say so; a page that never had
     data gets the "no data yet" cards and empty charts."""
-    banner = header.unavailable_banner(as_of if shown not in (None, UNAVAILABLE_KEY) else None,
-                                       timezone)
-    if shown not in (None, UNAVAILABLE_KEY):
-        return (UNAVAILABLE_KEY, no_update, True, banner, *(no_update,) * (len(OUTPUTS) - 4))
+    had_data = shown not in (None, UNAVAILABLE_KEY)
+    banner = header.unavailable_banner(as_of if had_data else None, timezone)
+    if had_data:
+        return (no_update, UNAVAILABLE_KEY, no_update, True, banner,
+                *(no_update,) * (len(OUTPUTS) - 5))
     figs = performance_chart.build_figures(None, timezone, range_)
     return (
-        UNAVAILABLE_KEY, no_update, True, banner, False, hero_metrics.build_hero(None, None), "",
+        no_update, UNAVAILABLE_KEY, no_update, True, banner, False,
+        hero_metrics.build_hero(None, None), "",
         *(figs[graph_id] for graph_id, _, _ in performance_chart.GRAPHS),
     )
 
@@ -96,26 +105,32 @@ def read_dashboard(services: Services, range_: str) -> DashboardData | None:
 
 
 def refresh_outputs(services: Services, trigger: str | None, visible: bool | None,
-                    range_: str | None, shown: str | None, as_of: str | None) -> tuple:
-    """The loop's outputs for one trigger (``ctx.triggered_id``); ``shown``/``as_of`` describe
-    the data on screen."""
+                    range_: str | None, seen: str | None, shown: str | None,
+                    as_of: str | None) -> tuple:
+    """The loop's outputs for one trigger (``ctx.triggered_id``). ``seen`` is the live version
+    the page last saw, ``shown``/``as_of`` describe what its cards and graphs show."""
     if trigger == ids.STORE_VISIBLE and visible is False:
         return NO_CHANGE
     forced = trigger in (ids.REFRESH_NOW, ids.RANGE_SELECT)
-    if not forced and not too_old(as_of, services.data.clock()):
-        try:
-            if services.data.version() == shown:
-                return NO_CHANGE
-        except UNAVAILABLE:
-            pass  # the dashboard read below says whether there is stale data to keep
+    aged = too_old(as_of, services.data.clock())
+    try:
+        live = services.data.version()
+    except UNAVAILABLE:
+        live = None  # the dashboard read below says whether there is stale data to keep
+    if not forced and not aged and live is not None and live == seen == shown:
+        return NO_CHANGE
+    new_seen = live if live is not None and live != seen else no_update
     range_ = range_ if range_ in dict(performance_chart.RANGES) else performance_chart.DEFAULT_RANGE
     data = read_dashboard(services, range_)
-    if not forced and shown_key(data) == shown and (data is None or data.stale):
-        return NO_CHANGE  # still down, and the page already says so
+    timezone = services.settings.timezone
+    fresh_again = aged and data is not None and not data.stale and data.as_of != as_of
+    if not forced and shown_key(data) == shown and not fresh_again:
+        # Nothing new for the cards and graphs (same data, still down, or the cache not yet
+        # caught up); the table follows the live version.
+        return (new_seen, *NO_CHANGE[1:])
     if data is None:
-        return render_unavailable(shown, as_of, range_, services.settings.timezone)
-    return render(data, range_, services.settings.timezone,
-                  new_range=trigger == ids.RANGE_SELECT)
+        return render_unavailable(shown, as_of, range_, timezone)
+    return render(data, range_, timezone, new_seen, new_range=trigger == ids.RANGE_SELECT)
 
 
 def register_callbacks(app: Dash, services: Services) -> None:
@@ -123,8 +138,9 @@ def register_callbacks(app: Dash, services: Services) -> None:
         *OUTPUTS,
         Input(ids.REFRESH_INTERVAL, "n_intervals"), Input(ids.REFRESH_NOW, "n_clicks"),
         Input(ids.STORE_VISIBLE, "data"), Input(ids.RANGE_SELECT, "value"),
-        State(ids.STORE_VERSION, "data"), State(ids.STORE_AS_OF, "data"),
+        State(ids.STORE_VERSION, "data"), State(ids.STORE_RENDERED, "data"),
+        State(ids.STORE_AS_OF, "data"),
         prevent_initial_call=True,
     )
-    def refresh(_ticks, _clicks, visible, range_, shown, as_of):
-        return refresh_outputs(services, ctx.triggered_id, visible, range_, shown, as_of)
+    def refresh(_ticks, _clicks, visible, range_, seen, shown, as_of):
+        return refresh_outputs(services, ctx.triggered_id, visible, range_, seen, shown, as_of)

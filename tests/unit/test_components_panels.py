@@ -40,6 +40,7 @@ from services.dashboard_models import (
 )
 
 NOW = datetime(2026, 3, 2, 18, 42, tzinfo=UTC)
+NOW_ISO = NOW.isoformat()
 TZ = "America/Los_Angeles"
 
 
@@ -244,10 +245,14 @@ def test_cmp006_refresh_choices_default_from_settings():
 
 
 # -- refresh loop -------------------------------------------------------------------------
+def tick(data: FakeData, seen, shown, *, trigger=ids.REFRESH_INTERVAL, as_of=NOW_ISO,
+         range_="24h", visible=True) -> tuple:
+    return refresh.refresh_outputs(services(data), trigger, visible, range_, seen, shown, as_of)
+
+
 def test_cmp007_tick_without_change_returns_no_update_after_one_version_read():
     data = FakeData(sample_data("v7"), version="v7")
-    out = refresh.refresh_outputs(services(data), ids.REFRESH_INTERVAL, True, "24h", "v7",
-                                  NOW.isoformat())
+    out = tick(data, "v7", "v7")
     assert out == refresh.NO_CHANGE and all(o is no_update for o in out)
     assert len(out) == len(refresh.OUTPUTS)
     assert data.calls == Counter({"version": 1})
@@ -255,10 +260,9 @@ def test_cmp007_tick_without_change_returns_no_update_after_one_version_read():
 
 def test_cmp008_tick_with_change_renders_every_output():
     data = FakeData(sample_data("v8"), version="v8")
-    out = refresh.refresh_outputs(services(data), ids.REFRESH_INTERVAL, True, "24h", "v7",
-                                  NOW.isoformat())
-    assert out[0] == "v8" and out[1] == NOW.isoformat()
-    assert out[2] is False  # no stale banner
+    out = tick(data, "v7", "v7")
+    assert out[:3] == ("v8", "v8", NOW.isoformat())
+    assert out[3] is False  # no stale banner
     assert len(out) == len(refresh.OUTPUTS)
     assert data.calls == Counter({"version": 1, "dashboard": 1})
     # Graphs get patches that never touch the axis ranges (the user's zoom).
@@ -269,62 +273,71 @@ def test_cmp008_tick_with_change_renders_every_output():
     assert not [loc for loc in locations if loc[-1] in ("range", "autorange")]
     assert json.loads(to_json_plotly(out[-1]))  # what Dash sends is plain JSON
     # A range change starts the graphs afresh: whole figures, the new range's uirevision.
-    out = refresh.refresh_outputs(services(data), ids.RANGE_SELECT, True, "7d", "v8",
-                                  NOW.isoformat())
+    out = tick(data, "v8", "v8", trigger=ids.RANGE_SELECT, range_="7d")
     assert go.Figure(out[-7]).layout.uirevision == "messages-7d"
 
 
-def test_cmp009_refresh_now_and_range_always_read_hidden_tab_never():
+def test_cmp009_cached_cards_lagging_move_only_the_table():
+    # The live version moved, but the KPI cache still holds the previous figures.
+    data = FakeData(sample_data("v8"), version="v9")
+    out = tick(data, "v8", "v8")
+    assert out[0] == "v9" and all(o is no_update for o in out[1:])
+    # Next tick: the table has seen v9, the cache still lags: nothing to send at all.
+    assert tick(data, "v9", "v8") == refresh.NO_CHANGE
+    # The cache caught up: the cards and graphs render, the table version stays.
+    data.data = sample_data("v9")
+    out = tick(data, "v9", "v8")
+    assert out[0] is no_update and out[1] == "v9"
+
+
+def test_cmp010_refresh_now_and_range_always_render_hidden_tab_never():
     for trigger in (ids.REFRESH_NOW, ids.RANGE_SELECT):
         data = FakeData(sample_data("v1"), version="v1")
-        out = refresh.refresh_outputs(services(data), trigger, True, "7d", "v1",
-                                      NOW.isoformat())
-        assert out[0] == "v1" and data.calls["dashboard"] == 1 and data.calls["version"] == 0
+        out = tick(data, "v1", "v1", trigger=trigger, range_="7d")
+        assert out[1] == "v1" and data.calls["dashboard"] == 1
     data = FakeData(sample_data("v2"), version="v2")
-    assert refresh.refresh_outputs(services(data), ids.STORE_VISIBLE, False, "24h", "v1",
-                                   NOW.isoformat()) == refresh.NO_CHANGE
+    assert tick(data, "v1", "v1", trigger=ids.STORE_VISIBLE, visible=False) == \
+        refresh.NO_CHANGE
     assert not data.calls
 
 
-def test_cmp010_old_data_is_read_again_even_without_a_new_version():
+def test_cmp011_old_data_is_rendered_again_even_without_a_new_version():
     data = FakeData(sample_data("v1"), version="v1")
     old = (NOW - timedelta(seconds=refresh.MAX_AGE_SECONDS + 1)).isoformat()
-    out = refresh.refresh_outputs(services(data), ids.REFRESH_INTERVAL, True, "24h", "v1", old)
-    assert out[0] == "v1" and data.calls["dashboard"] == 1
+    out = tick(data, "v1", "v1", as_of=old)
+    assert out[1] == "v1" and out[2] == NOW.isoformat() and data.calls["dashboard"] == 1
+    # ...unless the data service has nothing newer than what is shown.
+    assert tick(data, "v1", "v1", as_of=NOW.isoformat()) == refresh.NO_CHANGE
 
 
-def test_cmp011_redis_down_shows_stale_banner_once_then_recovers():
+def test_cmp012_redis_down_shows_stale_banner_once_then_recovers():
     stale = sample_data("v1", stale=True, stale_since=NOW.isoformat())
     data = FakeData(stale, version=DataUnavailable("down"))
-    out = refresh.refresh_outputs(services(data), ids.REFRESH_INTERVAL, True, "24h", "v1",
-                                  NOW.isoformat())
-    assert out[2] is True and "Redis unreachable since" in out[3]
-    shown = out[0]
+    out = tick(data, "v1", "v1")
+    assert out[0] is no_update and out[3] is True and "Redis unreachable since" in out[4]
+    shown = out[1]
     assert shown.startswith("stale:")
-    # Still down: the page says so already, nothing is sent again.
-    assert refresh.refresh_outputs(services(data), ids.REFRESH_INTERVAL, True, "24h", shown,
-                                   NOW.isoformat()) == refresh.NO_CHANGE
-    back = FakeData(sample_data("v1"), version="v1")
-    out = refresh.refresh_outputs(services(back), ids.REFRESH_INTERVAL, True, "24h", shown,
-                                  NOW.isoformat())
-    assert out[0] == "v1" and out[2] is False
+    # Still down: the page says so already, nothing is sent again, even as the data ages.
+    old = (NOW - timedelta(hours=1)).isoformat()
+    assert tick(data, "v1", shown, as_of=old) == refresh.NO_CHANGE
+    back = FakeData(sample_data("v2"), version="v2")
+    out = tick(back, "v1", shown)
+    assert out[:2] == ("v2", "v2") and out[3] is False
 
 
-def test_cmp012_nothing_readable_keeps_what_the_page_shows():
+def test_cmp013_nothing_readable_keeps_what_the_page_shows():
     data = FakeData(DataUnavailable("down"), version=DataUnavailable("down"))
-    out = refresh.refresh_outputs(services(data), ids.REFRESH_INTERVAL, True, "24h", "v1",
-                                  NOW.isoformat())
-    assert out[0] == refresh.UNAVAILABLE_KEY and out[2] is True
-    assert out[3].startswith("Showing data from 10:42")
-    assert all(o is no_update for o in out[4:])  # cards and graphs stay as they are
-    first_load = refresh.refresh_outputs(services(data), ids.REFRESH_NOW, True, "24h", None,
-                                         None)
-    assert first_load[3] == header.NO_DATA_BANNER
-    assert first_load[4] is False  # not the first-run "no conversations" message
+    out = tick(data, "v1", "v1")
+    assert out[1] == refresh.UNAVAILABLE_KEY and out[3] is True
+    assert out[4].startswith("Showing data from 10:42")
+    assert all(o is no_update for o in (out[0], out[2], *out[5:]))  # cards and graphs stay
+    first_load = tick(data, None, None, trigger=ids.REFRESH_NOW, as_of=None)
+    assert first_load[4] == header.NO_DATA_BANNER
+    assert first_load[5] is False  # not the first-run "no conversations" message
 
 
 # -- conversations table --------------------------------------------------------------------
-def test_cmp013_query_from_controls():
+def test_cmp014_query_from_controls():
     query = conversations_table.query_from(
         2, [{"column_id": "price", "direction": "asc"}], "hot", "all", True, "  maria ")
     assert query == ConversationQuery(page=3, page_size=10, temperature="hot", stage=None,
@@ -337,7 +350,7 @@ def test_cmp013_query_from_controls():
     assert (unsortable.sort, unsortable.order) == ("last_activity", "desc")
 
 
-def test_cmp014_rows_are_formatted_masked_and_colour_plus_text():
+def test_cmp015_rows_are_formatted_masked_and_colour_plus_text():
     record = conversations_table.record(
         row(1, phone="+19095550123", address=None, stalled=True, paused=True), NOW)
     assert record == {
@@ -348,22 +361,24 @@ def test_cmp014_rows_are_formatted_masked_and_colour_plus_text():
     assert conversations_table.split_row_id(record["id"]) == ("loc-1", "c1")
 
 
-def test_cmp015_filter_change_goes_back_to_page_1_paging_keeps_the_page():
+def test_cmp016_filter_change_goes_back_to_page_1_paging_keeps_the_page():
     data = FakeData(sample_data(), page=page_of([row(n) for n in range(10)], total=95))
     svc = services(data)
     out = conversations_table.table_outputs(svc, {f"{ids.TABLE}.page_current"}, 4, None,
                                             "all", "all", False, "")
-    assert data.queries[-1].page == 5 and out[1:3] == (10, 4)
+    assert data.queries[-1].page == 5 and out[1] == 10
+    assert out[2] is no_update  # the pager already shows page 5
     assert out[3] == "95 conversations · showing 41–50 · page 5 of 10"
-    conversations_table.table_outputs(svc, {f"{ids.FILTER_TEMPERATURE}.value"}, 4, None,
-                                      "hot", "all", False, "")
+    out = conversations_table.table_outputs(svc, {f"{ids.FILTER_TEMPERATURE}.value"}, 4, None,
+                                            "hot", "all", False, "")
     assert data.queries[-1].page == 1 and data.queries[-1].temperature == "hot"
+    assert out[2] == 0  # back to page 1
     conversations_table.table_outputs(svc, {f"{ids.STORE_VERSION}.data"}, 4, None, "hot",
                                       "all", False, "")
     assert data.queries[-1].page == 5  # a refresh tick keeps the page
 
 
-def test_cmp016_empty_states_say_what_to_do():
+def test_cmp017_empty_states_say_what_to_do():
     svc = services(FakeData(sample_data(), page=page_of([], total=0)))
     out = conversations_table.table_outputs(svc, set(), 0, None, "all", "all", False, "")
     assert out[0] == [] and out[4] == fmt.EMPTY_STORE
@@ -371,7 +386,7 @@ def test_cmp016_empty_states_say_what_to_do():
     assert out[4] == conversations_table.NO_MATCH
 
 
-def test_cmp017_export_is_the_api_csv_of_the_filtered_rows():
+def test_cmp018_export_is_the_api_csv_of_the_filtered_rows():
     data = FakeData(sample_data(), page=page_of([row(1), row(2, name="=cmd|'/c calc'!A1")], 2))
     download = conversations_table.export_download(
         services(data), ConversationQuery(temperature="hot"))
@@ -384,7 +399,7 @@ def test_cmp017_export_is_the_api_csv_of_the_filtered_rows():
 
 
 # -- conversation detail ------------------------------------------------------------------
-def test_cmp018_detail_shows_fields_score_parts_and_bubbles():
+def test_cmp019_detail_shows_fields_score_parts_and_bubbles():
     detail = {
         "name": "Maria", "phone": "+19095550123", "stage": "offer", "temperature": "hot",
         "lead_score": 80, "condition": "major_repairs", "price_expectation": 450_000,
@@ -405,7 +420,7 @@ def test_cmp018_detail_shows_fields_score_parts_and_bubbles():
     assert any("replied in 3.2 ms" in w for w in words)
 
 
-def test_cmp019_pause_button_flips_what_it_showed():
+def test_cmp020_pause_button_flips_what_it_showed():
     bot = FakeBot()
 
     class Store:
@@ -437,7 +452,7 @@ def test_cmp019_pause_button_flips_what_it_showed():
     layout.PageState(None, None, NOW),
     layout.PageState(sample_data(total_conversations=0), page_of([], 0), NOW),
 ])
-def test_cmp020_layout_builds_for_data_no_data_and_first_run(state):
+def test_cmp021_layout_builds_for_data_no_data_and_first_run(state):
     page = layout.build_page(state, timezone=TZ, refresh_seconds=30)
     for component_id in (ids.REFRESH_INTERVAL, ids.STORE_VERSION, ids.TABLE, ids.HERO,
                          ids.DETAIL, *ids.GRAPHS):
