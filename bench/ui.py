@@ -175,9 +175,10 @@ def capture_tick(url: str) -> dict:
 
 
 def with_shown_version(body: dict, version: str) -> dict:
+    """The tick as sent by a page that shows ``version`` (table, cards and graphs)."""
     changed = copy.deepcopy(body)
     for item in changed["state"]:
-        if item["id"] == ids.STORE_VERSION:
+        if item["id"] in (ids.STORE_VERSION, ids.STORE_RENDERED):
             item["value"] = version
     return changed
 

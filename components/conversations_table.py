@@ -104,7 +104,7 @@ def summary(page: ConversationsPage | None, query: ConversationQuery) -> str:
     if page is None or page.total == 0:
         return ""
     noun = "conversation" if page.total == 1 else "conversations"
-    matching = " match" if has_filters(query) else ""
+    matching = (" matches" if page.total == 1 else " match") if has_filters(query) else ""
     first = (page.page - 1) * page.page_size + 1
     last = first + len(page.rows) - 1
     return (f"{page.total:,} {noun}{matching} · showing {first:,}–{last:,} · "
