@@ -140,7 +140,9 @@ def funnel_figure(funnel: Distribution, uirevision: str) -> Figure:
              "textinfo": "value", "marker": {"color": PRIMARY},
              "connector": {"line": {"color": GRID}},
              "hovertemplate": "%{y}: %{x} (%{percentInitial:.0%} of all)<extra></extra>"}
-    return figure([trace], uirevision, margin={"l": 8, "r": 8, "t": 8, "b": 8})
+    # The value axis says nothing the bar labels do not (Plotly hides it for funnels too).
+    return figure([trace], uirevision, margin={"l": 8, "r": 8, "t": 8, "b": 8},
+                  xaxis={"visible": False})
 
 
 def temperature_figure(by_temperature: dict[str, int], uirevision: str) -> Figure:
