@@ -74,8 +74,9 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     data = DashboardDataService(client, settings, store=bot.store, clock=clock)
     server.register_blueprint(create_dashboard_blueprint(data))
 
+    # compress: Flask-Compress gzip/brotli; plotly.js alone is 4.6 MB uncompressed.
     app = dash.Dash(__name__, server=server, title="Seller Bot Analytics",
-                    update_title=None)
+                    update_title=None, compress=True)
     init_security(server, app, settings)
     if settings.production or users:
         init_login(server, users, limiter)
