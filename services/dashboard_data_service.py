@@ -6,9 +6,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime
 
+import orjson
 import redis
 
 from core.settings import Settings
@@ -164,8 +165,15 @@ class DashboardDataService:
 
     # -- conversation table ----------------------------------------------------------------
     def conversations(self, query: ConversationQuery) -> ConversationsPage:
-        """One page of the conversation table (services/conversation_index.py)."""
-        return self.table.page(query)
+        """One page of the conversation table (services/conversation_index.py).
+
+        Cached in the 30 s tier under the data version: repeated reads of a page cost two
+        small GETs, and any write (a message, a pause) shows on the next read.
+        """
+        self.table.validate(query)
+        key = f"page:{self.metrics.version()}:{orjson.dumps(asdict(query)).decode()}"
+        return ConversationsPage.from_dict(self.cache.get_or_compute(
+            TIER_KPIS, key, lambda: self.table.page(query).to_dict()))
 
     def export_rows(self, query: ConversationQuery) -> Iterator[ConversationRow]:
         """Every row matching the table's filters and sort, streamed for the CSV export."""

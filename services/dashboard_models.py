@@ -133,3 +133,7 @@ class ConversationsPage:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ConversationsPage:
+        return cls(**{**data, "rows": [ConversationRow(**row) for row in data["rows"]]})
