@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     limiter = create_limiter(server, client)
     bot = SellerBot(client, settings, clock=clock)
     register_error_handlers(server)
-    server.register_blueprint(create_webhook_blueprint(bot, settings, limiter))
+    server.register_blueprint(create_webhook_blueprint(bot, settings, client))
     server.register_blueprint(create_conversations_blueprint(bot, settings, clock))
     server.register_blueprint(create_health_blueprint(client))
     table = ConversationIndex(client, settings, wall_clock=lambda: clock().timestamp())

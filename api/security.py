@@ -14,14 +14,14 @@ from core.settings import Settings
 
 
 def create_limiter(server: Flask, client: redis.Redis) -> Limiter:
-    """Flask-Limiter on the app's own Redis (shared by all workers), no global limits."""
+    """Flask-Limiter on the app's own Redis (shared by all workers), no global limits; the
+    login form uses it. The webhook's per-location budget is api.webhook.LocationRateLimit."""
     return Limiter(
         key_func=lambda: request.remote_addr or "unknown",
         app=server,
         storage_uri="redis://",
         storage_options={"connection_pool": client.connection_pool,
                          "key_prefix": RATE_LIMIT_PREFIX},
-        # One INCR per request on the webhook's hot path (a moving window costs three scripts).
         strategy="fixed-window",
         headers_enabled=False,
         # A Redis outage must not turn into 500s here: the route itself answers 503.
