@@ -88,12 +88,31 @@ def webhook_sender(url: str, rate: float, until: float, offset: int, stride: int
         time.sleep(max(0.0, next_at - time.perf_counter()))
 
 
-def dashboard_user(url: str, period: float, until: float, delay: float, rec: Recorder) -> None:
+def send_secure_cookies_over_http(http: requests.Session) -> None:
+    """Production cookies are Secure; behind no TLS here, keep sending them like a browser
+    behind the PaaS's TLS would."""
+    for cookie in http.cookies:
+        cookie.secure = False
+
+
+def log_in(url: str) -> dict[str, str]:
+    """Session cookies of a signed-in agent (the login form allows 10 tries a minute per
+    address, and every simulated user comes from 127.0.0.1, so they share one login)."""
     http = requests.Session()
     page = http.get(f"{url}/login", timeout=10)
+    send_secure_cookies_over_http(http)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    http.post(f"{url}/login", timeout=10, data={"username": "agent", "password": PASSWORD,
-                                                 "csrf_token": token, "next": "/"})
+    response = http.post(f"{url}/login", timeout=10, allow_redirects=False,
+                         data={"username": "agent", "password": PASSWORD, "csrf_token": token,
+                               "next": "/"})
+    assert response.status_code == 302, f"login failed: {response.status_code}"
+    return {cookie.name: cookie.value for cookie in http.cookies}
+
+
+def dashboard_user(url: str, cookies: dict[str, str], period: float, until: float,
+                   delay: float, rec: Recorder) -> None:
+    http = requests.Session()
+    http.cookies.update(cookies)
     time.sleep(delay)
     while time.perf_counter() < until:
         started = time.perf_counter()
@@ -128,12 +147,13 @@ def main() -> int:
     rec = Recorder()
     try:
         wait_healthy(url)
+        cookies = log_in(url)
         until = time.perf_counter() + args.duration
         threads = [threading.Thread(target=webhook_sender,
                                     args=(url, args.rate / args.senders, until, i, args.senders,
                                           rec)) for i in range(args.senders)]
         threads += [threading.Thread(target=dashboard_user,
-                                     args=(url, args.refresh, until,
+                                     args=(url, cookies, args.refresh, until,
                                            i * args.refresh / args.users, rec))
                     for i in range(args.users)]
         for thread in threads:
