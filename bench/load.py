@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -29,9 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from api.signatures import hmac_signature  # noqa: E402
-from bench.webhook import wait_healthy  # noqa: E402
+from bench.webhook import gunicorn_app  # noqa: E402
 from services.users import user_entry  # noqa: E402
-from tests.redis_server import RedisServer, free_port  # noqa: E402
 
 TEXTS = ["Hi, I saw your sign. Thinking about selling my house in Ontario",
          "needs some paint and new carpet", "around 520k",
@@ -134,19 +131,11 @@ def main() -> int:
     parser.add_argument("--senders", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    redis_server = RedisServer().start()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "APP_ENV": "production", "REDIS_URL": redis_server.url,
-           "SECRET_KEY": "x" * 64, "WEBHOOK_SECRET": SECRET, "WEBHOOK_RATE_LIMIT": "100000/minute",
+    env = {"APP_ENV": "production", "SECRET_KEY": "x" * 64, "WEBHOOK_SECRET": SECRET,
+           "WEBHOOK_RATE_LIMIT": "100000/minute",
            "DASHBOARD_USERS": user_entry("agent", PASSWORD)}
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "app:server", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--worker-class", "gthread", "--threads", "8",
-         "--log-level", "warning"], cwd=ROOT, env=env)
     rec = Recorder()
-    try:
-        wait_healthy(url)
+    with gunicorn_app(env, args.workers, "gthread", 8) as url:
         cookies = log_in(url)
         until = time.perf_counter() + args.duration
         threads = [threading.Thread(target=webhook_sender,
@@ -163,10 +152,6 @@ def main() -> int:
         print(f"{args.duration:.0f} s, {args.users} users every {args.refresh:.0f} s, "
               f"{args.rate:.0f} webhook msg/s target, gunicorn {args.workers} workers")
         print(rec.report())
-    finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
-        redis_server.cleanup()
     return 0
 
 

@@ -19,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -88,6 +90,27 @@ def parse_wrk(output: str) -> dict:
             "non_2xx": int(errors.group(1)) if errors else 0}
 
 
+@contextmanager
+def gunicorn_app(env: dict[str, str], workers: int, worker_class: str,
+                 threads: int) -> Iterator[str]:
+    """gunicorn serving app:server on a free port with its own redis-server; yields the URL."""
+    redis_server = RedisServer().start()
+    port = free_port()
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "app:server", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
+         "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, **env, "REDIS_URL": redis_server.url})
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url)
+        yield url
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+        redis_server.cleanup()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=30)
@@ -99,19 +122,9 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is needed: apt-get install -y wrk", file=sys.stderr)
         return 2
-    redis_server = RedisServer().start()
-    port = free_port()
     # One location sends everything here: lift the per-location limit out of the way.
-    env = {**os.environ, "REDIS_URL": redis_server.url, "PORT": str(port),
-           "WEBHOOK_RATE_LIMIT": "1000000/minute"}
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "app:server", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--worker-class", args.worker_class,
-         "--threads", str(args.threads), "--log-level", "warning"],
-        cwd=ROOT, env=env)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_healthy(url)
+    env = {"WEBHOOK_RATE_LIMIT": "1000000/minute"}
+    with gunicorn_app(env, args.workers, args.worker_class, args.threads) as url:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_SCRIPT)
         # Warm up (imports, Lua script load, first conversations), then measure.
@@ -127,10 +140,6 @@ def main() -> int:
               f"connections={args.connections}: {figures['rate']:.0f} msg/s, "
               f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, "
               f"non-2xx {figures['non_2xx']}")
-    finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
-        redis_server.cleanup()
     return 0
 
 

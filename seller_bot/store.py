@@ -137,9 +137,6 @@ class ConversationStore:
     def load_raw(self, location_id: str, contact_id: str) -> str | None:
         return self.redis.get(LocationKeys(location_id).conversation(contact_id))
 
-    def is_duplicate(self, location_id: str, message_id: str) -> bool:
-        return bool(self.redis.exists(LocationKeys(location_id).seen(message_id)))
-
     def locations(self) -> list[str]:
         return sorted(self.redis.smembers(LOCATIONS))
 
