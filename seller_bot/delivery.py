@@ -52,9 +52,6 @@ class BufferedStore:
         self.queued = 0
         self.locations: set[str] = set()
 
-    def is_duplicate(self, location_id: str, message_id: str) -> bool:
-        return False  # simulated message ids are unique; no markers are written in bulk
-
     def booked(self, location_id: str) -> list[float]:
         """This location's booked slot times (a heap), starting from what is stored."""
         if location_id not in self.appointments:
