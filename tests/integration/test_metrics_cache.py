@@ -155,3 +155,25 @@ def test_metrics306_entry_of_another_release_is_recomputed(bot, redis_client, se
     assert data.total_conversations == 3
     entry = json.loads(redis_client.get(f"{CACHE_PREFIX}kpis:dashboard"))
     assert entry["total_conversations"] == 3 and "old" not in entry
+
+
+def test_metrics307_uncached_read_costs_the_same_whatever_the_store_size(redis_client,
+                                                                         redis_server):
+    """Constant cost: the same Redis commands, as many of each, for 2 or 60 conversations."""
+    settings = Settings(redis_url=redis_server.url, cache_kpi_seconds=0,
+                        cache_distribution_seconds=0, cache_trend_seconds=0)
+    bot = SellerBot(redis_client, settings)
+    costs = []
+    for size in (2, 60):
+        redis_client.flushall()
+        for n in range(size):
+            for text in ("hi", "needs paint", "450k"):
+                say(bot, text, f"seller-{n}")
+        service = DashboardDataService(redis_client, settings, store=bot.store)
+        service.dashboard("24h")  # first read retires expired conversations, if any
+        redis_client.config_resetstat()
+        data = service.dashboard("24h")
+        assert data.total_conversations == size
+        costs.append(data_commands(redis_client))
+    assert costs[0] == costs[1]
+    assert sum(costs[0].values()) > 0
