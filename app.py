@@ -32,7 +32,6 @@ from core.redis_client import connect
 from core.settings import Settings
 from seller_bot.bot import SellerBot, utc_now
 from services.container import Services
-from services.conversation_index import ConversationIndex
 from services.dashboard_data_service import DashboardDataService
 
 log = logging.getLogger("app")
@@ -69,9 +68,8 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     server.register_blueprint(create_webhook_blueprint(bot, settings, client))
     server.register_blueprint(create_conversations_blueprint(bot, settings, clock))
     server.register_blueprint(create_health_blueprint(client))
-    table = ConversationIndex(client, settings, wall_clock=lambda: clock().timestamp())
-    server.register_blueprint(create_table_blueprint(table))
     data = DashboardDataService(client, settings, store=bot.store, clock=clock)
+    server.register_blueprint(create_table_blueprint(data.table))
     server.register_blueprint(create_dashboard_blueprint(data))
 
     # compress: Flask-Compress gzip/brotli; plotly.js alone is 4.6 MB uncompressed.
@@ -81,10 +79,8 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     if settings.production or users:
         init_login(server, users, limiter)
     services = Services(data=data, bot=bot, settings=settings)
-    # A function, so every page view gets current data (and --demo, which sets its flag after
-    # the app is built, shows its badge).
-    app.layout = lambda: build_layout(
-        services, demo=bool(server.extensions.get("sellerbot", {}).get("demo")))
+    # A function, so every page view is built with the data of that moment.
+    app.layout = lambda: build_layout(services, demo=demo)
     register_callbacks(app, services)
     server.extensions["sellerbot"] = {"settings": settings, "redis": client, "bot": bot,
                                       "data": data, "demo": demo}
