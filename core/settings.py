@@ -15,7 +15,9 @@ PRODUCTION_REQUIRED = ("SECRET_KEY", "WEBHOOK_SECRET", "REDIS_URL", "DASHBOARD_U
 class Settings(BaseSettings):
     """Typed settings; environment variables use the upper-case field name."""
 
-    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+    # A .env file in the working directory is read too (see .env.example); real environment
+    # variables win over it.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
     app_env: Literal["development", "production"] = "development"
     host: str = "127.0.0.1"
