@@ -22,9 +22,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -39,6 +37,7 @@ import orjson  # noqa: E402
 import pandas as pd  # noqa: E402
 import redis  # noqa: E402
 
+from bench.common import machine, write_section  # noqa: E402
 from core.keys import LocationKeys  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from seller_bot.aggregates import PRICE_BINS, TIMELINE_BUCKETS, hour_of  # noqa: E402
@@ -48,9 +47,6 @@ from services.dashboard_data_service import DashboardDataService  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
 
 LOCATION = "bench-loc"
-DOCS = ROOT / "docs" / "benchmarks.md"
-SECTION_START = "<!-- dashboard-read:start -->"
-SECTION_END = "<!-- dashboard-read:end -->"
 MGET_BATCH = 1000
 PANDAS_RUNS = 3  # seconds each at 100,000 conversations
 PANDAS_READ = "pandas, all documents (24h)"
@@ -247,16 +243,6 @@ def seed(client: redis.Redis, settings: Settings, sellers: int, stream: str) -> 
     return time.perf_counter() - started
 
 
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                .splitlines() if line.startswith("model name")), platform.processor())
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text()
-                  .splitlines() if line.startswith("MemTotal"))
-    redis_version = subprocess.run(["redis-server", "--version"], capture_output=True,
-                                   text=True).stdout.split()[2].removeprefix("v=")
-    return (f"{datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} CPUs ({cpu}), "
-            f"{mem_kb / 1024 / 1024:.0f} GB RAM, Python {platform.python_version()}, "
-            f"Redis {redis_version}, same machine as the Redis server")
 
 
 def bucket_fields(bench: Bench) -> float:
@@ -332,16 +318,6 @@ EXPLANATION = [
 ]
 
 
-def write_section(text: str) -> None:
-    """Replace the Dashboard read section of docs/benchmarks.md (create the file if needed)."""
-    section = f"{SECTION_START}\n{text}\n{SECTION_END}"
-    current = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    if SECTION_START in current:
-        head, rest = current.split(SECTION_START, 1)
-        current = head + section + rest.split(SECTION_END, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n## Dashboard read\n\n" + section + "\n"
-    DOCS.write_text(current)
 
 
 def calibration() -> str:
@@ -387,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
                       fields)
         print(text)
         if args.write:
-            write_section(text)
+            write_section("Dashboard read", "dashboard-read", text)
     finally:
         for bench in benches:
             bench.server.cleanup()

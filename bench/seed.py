@@ -17,13 +17,11 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
 
+from bench.common import machine  # noqa: E402
 from core.keys import LocationKeys  # noqa: E402
 from core.redis_client import connect  # noqa: E402
 from core.settings import Settings  # noqa: E402
@@ -38,24 +37,6 @@ from seller_bot.delivery import InProcess  # noqa: E402
 from seller_bot.demo import DemoTraffic  # noqa: E402
 from seller_bot.simulate import Report, Simulator  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
-
-
-def machine() -> str:
-    """nproc, CPU model, RAM and date, for the benchmark record."""
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text()
-                      .splitlines() if line.startswith("MemTotal"))
-        ram = f"{mem_kb / 1024 / 1024:.0f} GB RAM"
-    except (OSError, StopIteration):
-        ram = "RAM unknown"
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{os.cpu_count()} CPUs ({cpu}), {ram}, Python {platform.python_version()}, "
-            f"load average {load:.1f} at start, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
 
 
 def bench_demo() -> None:

@@ -12,11 +12,8 @@ the "Table page" section of docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -29,6 +26,7 @@ import redis
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import machine  # noqa: E402
 from core.keys import LOCATIONS, LocationKeys  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from seller_bot.flow import BotRules  # noqa: E402
@@ -220,17 +218,6 @@ def measure_table_page(client: redis.Redis, settings: Settings, count: int,
     return results
 
 
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                .splitlines() if line.startswith("model name")), platform.processor())
-    ram_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")))
-    redis_version = subprocess.run(["redis-server", "--version"], capture_output=True,
-                                   text=True, check=False).stdout.split()[2]
-    return (f"{os.cpu_count()} cores ({cpu}), {ram_kb / 1024 / 1024:.0f} GB RAM, "
-            f"Python {platform.python_version()}, {redis_version}, "
-            f"{datetime.now(UTC):%Y-%m-%d}, load average {os.getloadavg()[0]:.1f} at the end "
-            "(the machine is shared)")
 
 
 def main() -> int:

@@ -21,14 +21,11 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import os
-import platform
 import statistics
 import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,15 +37,13 @@ from selenium import webdriver  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
+from bench.common import machine, write_section  # noqa: E402
 from components import ids  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from seller_bot.simulate import InProcess, Simulator  # noqa: E402
 from tests.redis_server import RedisServer, free_port  # noqa: E402
 
 LOCATION = "bench-ui"
-DOCS = ROOT / "docs" / "benchmarks.md"
-SECTION_START = "<!-- ui:start -->"
-SECTION_END = "<!-- ui:end -->"
 UPDATE = "/_dash-update-component"
 RENDERED = f"""
 const done = arguments[arguments.length - 1];
@@ -220,25 +215,8 @@ def time_page_changes(url: str, changes: int) -> list[float]:
 
 
 # -- report ----------------------------------------------------------------------------------
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                .splitlines() if line.startswith("model name")), platform.processor())
-    load = os.getloadavg()[0]
-    return (f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
-            f"headless Chromium, load average {load:.1f} at start, "
-            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
 
 
-def write_section(text: str) -> None:
-    """Replace the UI section of docs/benchmarks.md (create the file or section if needed)."""
-    section = f"{SECTION_START}\n{text}\n{SECTION_END}"
-    current = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    if SECTION_START in current:
-        head, rest = current.split(SECTION_START, 1)
-        current = head + section + rest.split(SECTION_END, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n## UI\n\n" + section + "\n"
-    DOCS.write_text(current)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -321,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines)
     print(text)
     if args.write:
-        write_section(text)
+        write_section("UI", "ui", text)
     return 0
 
 
