@@ -10,9 +10,12 @@ import pytest
 import redis
 from selenium.common.exceptions import (
     ElementClickInterceptedException,
+    ElementNotInteractableException,
     StaleElementReferenceException,
 )
 from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from app import create_app
 from core.settings import Settings
@@ -20,7 +23,14 @@ from tests.redis_server import RedisServer, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+# The one browser window size of every browser test (tests that resize put it back).
 DESKTOP = (1440, 1000)
+# How long a browser test waits for a condition: long enough for a machine whose cores are
+# busy with other work, never a fixed pause.
+WAIT_SECONDS = 15
+# "instant": Bootstrap turns on smooth scrolling, and an element still gliding into view
+# is not where the click lands.
+SCROLL_TO_CENTER = "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})"
 # Caches off and a 1 s refresh: a test sees a change on the next tick.
 UI_SETTINGS = {"refresh_interval_seconds": 1, "cache_kpi_seconds": 0,
                "cache_distribution_seconds": 0, "cache_trend_seconds": 0}
@@ -28,13 +38,14 @@ UI_SETTINGS = {"refresh_interval_seconds": 1, "cache_kpi_seconds": 0,
 
 def pytest_setup_options():
     """Selenium options for dash_duo: the distribution's Chromium, quiet and sandbox-free
-    (containers), desktop-sized so the whole table is clickable."""
+    (containers), desktop-sized, and with reduced motion (no smooth scrolling or sliding
+    panels: what the test reads is where things are)."""
     options = Options()
     if Path(CHROMIUM).exists():
         options.binary_location = CHROMIUM
     for argument in ("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--disable-background-networking", "--disable-component-update",
-                     "--no-first-run", "--disable-sync",
+                     "--no-first-run", "--disable-sync", "--force-prefers-reduced-motion",
                      f"--window-size={DESKTOP[0]},{DESKTOP[1]}"):
         options.add_argument(argument)
     return options
@@ -63,25 +74,51 @@ def ui_settings(ui_redis_server: RedisServer) -> Settings:
 
 def start(dash_duo, app) -> str:
     """Serve ``app`` on a free port (the machine is shared) and wait for the table."""
-    dash_duo.start_server(app, port=free_port())
-    dash_duo.wait_for_element("#conversations-table", timeout=10)
+    dash_duo.start_server(app, port=free_port(), start_timeout=WAIT_SECONDS)
+    dash_duo.wait_for_element("#conversations-table", timeout=WAIT_SECONDS)
     return dash_duo.server_url
 
 
-def click(dash_duo, selector: str, attempts: int = 5) -> None:
+def click(dash_duo, selector: str, timeout: float = WAIT_SECONDS) -> None:
     """Scroll the element to the middle of the viewport (clear of the sticky header), then
-    click it; retried while a re-render is still moving it."""
-    for attempt in range(attempts):
-        element = dash_duo.find_element(selector)
-        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})",
-                                       element)
+    click it; while a re-render still replaces, moves or covers it, find it again and retry,
+    until ``timeout``."""
+
+    def clicked(driver) -> bool:
+        element = driver.find_element(By.CSS_SELECTOR, selector)
+        driver.execute_script(SCROLL_TO_CENTER, element)
         try:
             element.click()
-            return
-        except (ElementClickInterceptedException, StaleElementReferenceException):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.2)
+        except (ElementClickInterceptedException, ElementNotInteractableException,
+                StaleElementReferenceException):
+            return False
+        return True
+
+    WebDriverWait(dash_duo.driver, timeout, poll_frequency=0.2).until(
+        clicked, f"could not click {selector} within {timeout} s")
+
+
+def scroll_into_view(dash_duo, selector: str):
+    """The element, scrolled to the middle of the viewport at once (for pointer actions)."""
+    element = dash_duo.find_element(selector)
+    dash_duo.driver.execute_script(SCROLL_TO_CENTER, element)
+    return element
+
+
+def callbacks_idle(dash_duo) -> bool:
+    """No Dash callback is queued or waiting for the server in the page."""
+    return dash_duo.redux_state_rqs == []
+
+
+def holds(condition, seconds: float, msg: str) -> None:
+    """For what must NOT happen: ``condition`` stays true for ``seconds`` (checked as it
+    goes, failing the moment it stops holding). A slow machine makes this check weaker,
+    never wrong."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert condition(), msg
+        time.sleep(0.2)  # the polling interval, as in dash.testing.wait.until
+    assert condition(), msg
 
 
 def make_app(settings: Settings, client: redis.Redis, **kwargs):
