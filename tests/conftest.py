@@ -1,21 +1,49 @@
 """Shared fixtures: a real redis-server per session (flushed per test), the app, a live HTTP
-server for the app, and signed webhook helpers."""
+server for the app, and signed webhook helpers.
+
+Tests pass in any order (pytest-randomly shuffles them) and on a busy machine: every test sets
+the settings it depends on, none comes from the machine (environment or a local .env), and
+nothing is shared between tests but the flushed Redis server."""
 
 from __future__ import annotations
 
-import itertools
+import os
 import threading
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import redis
 import requests
+from hypothesis import settings as hypothesis_settings
 from werkzeug.serving import make_server
 
 from app import create_app
 from core.settings import Settings
 from tests.redis_server import RedisServer, free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+# A busy machine can stall any example for longer than Hypothesis's 200 ms default deadline;
+# a timing failure there says nothing about the code, so no deadline anywhere.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
+# Far above what any test sends: only the tests of the rate limit set a real one.
+UNLIMITED_WEBHOOKS = "1000000/minute"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def settings_from_the_tests_only() -> Iterator[None]:
+    """No setting comes from the developer's environment or a local .env (the test process
+    and the commands it starts): each test sets what it depends on."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in Settings.model_fields:
+            for variable in {name.upper(), name}:
+                if variable in os.environ:
+                    patch.delenv(variable)
+        patch.setitem(Settings.model_config, "env_file", None)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +51,14 @@ def redis_server() -> Iterator[RedisServer]:
     server = RedisServer().start()
     yield server
     server.cleanup()
+
+
+@pytest.fixture
+def command_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where a command a test starts runs: outside the checkout, so it reads no local .env
+    either; it imports the project through PYTHONPATH."""
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    return tmp_path
 
 
 @pytest.fixture
@@ -35,7 +71,7 @@ def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
 
 @pytest.fixture
 def settings(redis_server: RedisServer) -> Settings:
-    return Settings(redis_url=redis_server.url)
+    return Settings(redis_url=redis_server.url, webhook_rate_limit=UNLIMITED_WEBHOOKS)
 
 
 class FakeClock:
@@ -90,15 +126,13 @@ def live_server(app) -> Iterator[LiveServer]:
         yield server
 
 
-_message_ids = itertools.count(1)
-
-
 def inbound(text: str, contact: str = "contact-1", location: str = "loc-1", **extra) -> dict:
-    """A GoHighLevel InboundMessage webhook body."""
-    n = next(_message_ids)
+    """A GoHighLevel InboundMessage webhook body with a message id of its own (unique across
+    tests, runs and processes, so no store ever takes it for a duplicate)."""
     payload = {
         "type": "InboundMessage", "locationId": location, "contactId": contact,
-        "conversationId": f"conv-{contact}", "messageId": f"msg-{n}", "body": text,
+        "conversationId": f"conv-{contact}", "messageId": f"msg-{uuid.uuid4().hex}",
+        "body": text,
         "messageType": "SMS", "direction": "inbound",
         "dateAdded": datetime.now(UTC).isoformat(), "contactName": "Maria Lopez",
         "phone": "+19095550101",

@@ -19,6 +19,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from app import create_app
 from core.settings import Settings
+from tests.conftest import UNLIMITED_WEBHOOKS
 from tests.redis_server import RedisServer, free_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -31,9 +32,11 @@ WAIT_SECONDS = 15
 # "instant": Bootstrap turns on smooth scrolling, and an element still gliding into view
 # is not where the click lands.
 SCROLL_TO_CENTER = "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})"
-# Caches off and a 1 s refresh: a test sees a change on the next tick.
+# Caches off and a 1 s refresh: a test sees a change on the next tick. The webhook budget is
+# out of the way (a module's tests share one Redis).
 UI_SETTINGS = {"refresh_interval_seconds": 1, "cache_kpi_seconds": 0,
-               "cache_distribution_seconds": 0, "cache_trend_seconds": 0}
+               "cache_distribution_seconds": 0, "cache_trend_seconds": 0,
+               "webhook_rate_limit": UNLIMITED_WEBHOOKS}
 
 
 def pytest_setup_options():

@@ -13,10 +13,9 @@ from app import create_app
 from core.keys import LocationKeys
 from core.settings import Settings
 from seller_bot.models import Conversation
-from tests.conftest import LiveServer, inbound
+from tests.conftest import UNLIMITED_WEBHOOKS, LiveServer, inbound
 from tests.redis_server import RedisServer
 
-UNLIMITED = "1000000/minute"
 WAIT_SECONDS = 15
 
 
@@ -46,7 +45,7 @@ def test_fault001_redis_killed_and_restarted_loses_no_acknowledged_message(durab
                                   socket_timeout=1, socket_connect_timeout=1)
     # Four senders as fast as the machine allows: a fast one exceeds the default per-location
     # budget (600/minute). This test is about Redis faults, so the budget is out of its way.
-    settings = Settings(redis_url=durable_redis.url, webhook_rate_limit=UNLIMITED)
+    settings = Settings(redis_url=durable_redis.url, webhook_rate_limit=UNLIMITED_WEBHOOKS)
     app = create_app(settings, client)
     acknowledged: list[str] = []
     refused: list[int] = []

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -29,7 +28,6 @@ from services.rebuild import AggregateRebuilder
 from tests.conftest import FakeClock, inbound
 
 MESSAGES = 2000
-ROOT = Path(__file__).resolve().parents[2]
 LOCATION_IDS = ("loc-1", "loc-2")
 OPENERS = ["hi", "Hello, I want to sell my house at 12 Oak Street",
            "Thinking about selling, got your flyer"]
@@ -170,14 +168,14 @@ def test_metrics201_rebuild_equals_incremental_after_random_workload(workload, r
     assert sum(r.conversations for r in results) == stored > 0
 
 
-def test_metrics202_rebuild_command_line(redis_client, redis_server, settings):
+def test_metrics202_rebuild_command_line(redis_client, redis_server, settings, command_dir):
     """``python -m services.rebuild --redis-url`` repairs a drifted counter."""
     keys = LocationKeys("loc-9")
     redis_client.sadd(LOCATIONS, "loc-9")
     redis_client.hset(keys.stats, mapping={"conversations": 5, "open": 2})
     result = subprocess.run([sys.executable, "-m", "services.rebuild", "--redis-url",
                              redis_server.url], capture_output=True, text=True, timeout=60,
-                            cwd=ROOT)
+                            cwd=command_dir)
     assert result.returncode == 0, result.stderr
     assert "loc-9: 0 conversations" in result.stdout
     assert redis_client.exists(keys.stats) == 0

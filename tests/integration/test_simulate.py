@@ -14,11 +14,11 @@ import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import redis
+from dash.testing.wait import until
 
 from app import create_app
 from core.keys import LocationKeys
@@ -28,8 +28,8 @@ from seller_bot.demo import DemoTraffic
 from seller_bot.models import STAGES, TEMPERATURES, Conversation
 from seller_bot.simulate import DEFAULT_LOCATION, Simulator
 from tests.conftest import LiveServer
+from tests.integration.conftest import holds
 
-ROOT = Path(__file__).resolve().parents[2]
 KEYS = LocationKeys(DEFAULT_LOCATION)
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 
@@ -82,7 +82,7 @@ def seed(client: redis.Redis, settings: Settings, sellers: int, *, now: datetime
 
 
 def test_sim001_300_sellers_walk_the_whole_flow_and_rebuild_agrees(redis_client, settings,
-                                                                    redis_server):
+                                                                    redis_server, command_dir):
     now = datetime.now(UTC)
     _, report = seed(redis_client, settings, 300, now=now)
     assert report.statuses["processed"] == report.messages > 300 * 3
@@ -113,7 +113,7 @@ def test_sim001_300_sellers_walk_the_whole_flow_and_rebuild_agrees(redis_client,
     assert before[KEYS.stats][1]["conversations"] == "300"
     rebuild = subprocess.run([sys.executable, "-m", "services.rebuild",
                               "--redis-url", redis_server.url],
-                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+                             cwd=command_dir, capture_output=True, text=True, timeout=120)
     assert rebuild.returncode == 0, rebuild.stderr
     assert "300 conversations" in rebuild.stdout
     assert_same_aggregates(aggregate_dump(redis_client), before)
@@ -172,7 +172,8 @@ def test_sim004_demo_trickle_keeps_writing_until_stopped(redis_client, redis_ser
     version, messages = redis_client.get(KEYS.version), inbound_total(redis_client)
     demo.start(application.server)
     try:
-        time.sleep(2.5)
+        until(lambda: demo.sent >= 5 and inbound_total(redis_client) > messages, 15,
+              msg="the demo trickle did not write")
         second = http.get("/api/dashboard").get_json()
         assert int(redis_client.get(KEYS.version)) > int(version)
         assert inbound_total(redis_client) > messages
@@ -183,8 +184,8 @@ def test_sim004_demo_trickle_keeps_writing_until_stopped(redis_client, redis_ser
         demo.stop()
     assert demo._thread is None
     stopped_at = redis_client.get(KEYS.version)
-    time.sleep(0.5)
-    assert redis_client.get(KEYS.version) == stopped_at
+    holds(lambda: redis_client.get(KEYS.version) == stopped_at, 0.5,
+          msg="the demo kept writing after stop()")
 
 
 def test_sim005_demo_restart_continues_open_conversations_then_reset(redis_client, settings):
@@ -194,12 +195,9 @@ def test_sim005_demo_restart_continues_open_conversations_then_reset(redis_clien
     restart_at = datetime.now(UTC)
     restarted.start()  # in-process bot, no app
     try:
-        deadline = time.monotonic() + 15
-        while restarted.sent < 30 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        until(lambda: restarted.sent >= 30, 15, msg="the restarted demo did not send")
     finally:
         restarted.stop()
-    assert restarted.sent >= 30
     assert restarted.results["duplicate"] == 0
     convs = [Conversation.from_json(raw) for raw in documents(redis_client).values()]
     continued = [c for c in convs if c.created_at < restart_at and any(
