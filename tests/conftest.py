@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from core.settings import Settings
-from tests.redis_server import RedisServer, free_port
+from tests.redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parents[1]
 # A busy machine can stall any example for longer than Hypothesis's 200 ms default deadline;
@@ -103,8 +103,9 @@ class LiveServer:
     """The app's Flask server on a real port in a background thread."""
 
     def __init__(self, flask_app) -> None:
-        self.port = free_port()
-        self._server = make_server("127.0.0.1", self.port, flask_app, threaded=True)
+        # Port 0: the system picks a free port as it binds, so no other process can take it.
+        self._server = make_server("127.0.0.1", 0, flask_app, threaded=True)
+        self.port = self._server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
