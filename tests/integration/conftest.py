@@ -15,7 +15,7 @@ from selenium.common.exceptions import (
 )
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from app import create_app
 from core.settings import Settings
@@ -82,23 +82,32 @@ def start(dash_duo, app) -> str:
     return dash_duo.server_url
 
 
-def click(dash_duo, selector: str, timeout: float = WAIT_SECONDS) -> None:
-    """Scroll the element to the middle of the viewport (clear of the sticky header), then
-    click it; while a re-render still replaces, moves or covers it, find it again and retry,
-    until ``timeout``."""
+def act(dash_duo, selector: str, action, timeout: float = WAIT_SECONDS) -> None:
+    """Scroll the element to the middle of the viewport (clear of the sticky header), then do
+    ``action(element)``; while a re-render still replaces, moves or covers it, find it again
+    and retry, until ``timeout``."""
 
-    def clicked(driver) -> bool:
+    def done(driver) -> bool:
         element = driver.find_element(By.CSS_SELECTOR, selector)
         driver.execute_script(SCROLL_TO_CENTER, element)
         try:
-            element.click()
+            action(element)
         except (ElementClickInterceptedException, ElementNotInteractableException,
                 StaleElementReferenceException):
             return False
         return True
 
     WebDriverWait(dash_duo.driver, timeout, poll_frequency=0.2).until(
-        clicked, f"could not click {selector} within {timeout} s")
+        done, f"could not use {selector} within {timeout} s")
+
+
+def click(dash_duo, selector: str) -> None:
+    act(dash_duo, selector, lambda element: element.click())
+
+
+def choose(dash_duo, selector: str, value: str) -> None:
+    """Pick ``value`` in the <select> ``selector``."""
+    act(dash_duo, selector, lambda element: Select(element).select_by_value(value))
 
 
 def scroll_into_view(dash_duo, selector: str):
@@ -106,6 +115,20 @@ def scroll_into_view(dash_duo, selector: str):
     element = dash_duo.find_element(selector)
     dash_duo.driver.execute_script(SCROLL_TO_CENTER, element)
     return element
+
+
+def texts(dash_duo, selector: str) -> list[str]:
+    """The text of every element matching ``selector``, read inside the page in one step: a
+    re-render between finding an element and reading it cannot make it stale."""
+    return dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText.trim())",
+        selector)
+
+
+def text(dash_duo, selector: str) -> str | None:
+    """The text of the first element matching ``selector`` (None: there is none)."""
+    found = texts(dash_duo, selector)
+    return found[0] if found else None
 
 
 def callbacks_idle(dash_duo) -> bool:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
 
 from components import hero_metrics, ids
 from services.dashboard_data_service import DashboardDataService
@@ -20,9 +19,12 @@ from tests.integration.conftest import (
     ARTIFACTS,
     DESKTOP,
     WAIT_SECONDS,
+    choose,
     click,
     make_app,
     start,
+    text,
+    texts,
 )
 from tests.integration.table_store import build_store
 
@@ -47,8 +49,7 @@ def seeded(ui_redis, ui_settings):
 
 
 def column(dash_duo, name: str) -> list[str]:
-    return [cell.text for cell in dash_duo.find_elements(
-        f'#{ids.TABLE} td[data-dash-column="{name}"]')]
+    return texts(dash_duo, f'#{ids.TABLE} td[data-dash-column="{name}"]')
 
 
 def wait_for_column(dash_duo, name: str, expected: list[str],
@@ -59,8 +60,8 @@ def wait_for_column(dash_duo, name: str, expected: list[str],
 
 def pages_shown(dash_duo) -> int:
     """The pager's page count (DataTable hides the pager when there is one page)."""
-    last = dash_duo.find_elements("div.last-page")
-    return int(last[0].text) if last else 1
+    last = text(dash_duo, "div.last-page")
+    return int(last) if last else 1
 
 
 def wait_for_pages(dash_duo, expected: int) -> None:
@@ -94,12 +95,12 @@ def test_ui001_kpi_cards_show_what_the_services_compute(dash_duo, ui_redis, ui_s
             expected = spec.value(hero.response_time_ms.p50)
         else:
             expected = spec.value(getattr(hero, spec.name).value)
-        assert dash_duo.find_element(f"#{ids.kpi_value(spec.name)}").text == expected, spec.name
+        assert text(dash_duo, f"#{ids.kpi_value(spec.name)}") == expected, spec.name
     # The rate shows as a percentage of the service's ratio, one decimal.
     rate = hero.qualification_rate.value
-    assert dash_duo.find_element(f"#{ids.kpi_value('qualification_rate')}").text == \
+    assert text(dash_duo, f"#{ids.kpi_value('qualification_rate')}") == \
         f"{rate * 100:.1f}%"
-    assert dash_duo.find_element(f"#{ids.TITLE}").text == "Seller Bot Analytics"
+    assert text(dash_duo, f"#{ids.TITLE}") == "Seller Bot Analytics"
     assert dash_duo.driver.title == "Seller Bot Analytics"
     assert dash_duo.get_logs() == []
 
@@ -123,8 +124,8 @@ def test_ui002_sorting_then_page_3_shows_rows_21_to_30(dash_duo, ui_redis, ui_se
     wait_for_column(dash_duo, "name", shown_names(top30[20:30]))
     assert column(dash_duo, "lead_score") == [str(r.lead_score) for r in top30[20:30]]
     assert column(dash_duo, "phone") == [r.phone for r in top30[20:30]]
-    assert dash_duo.find_element(".current-page-shadow").text == "3"
-    summary = dash_duo.find_element(f"#{ids.TABLE_SUMMARY}").text
+    assert text(dash_duo, ".current-page-shadow") == "3"
+    summary = text(dash_duo, f"#{ids.TABLE_SUMMARY}")
     assert "showing 21–30" in summary and "page 3 of" in summary
     assert dash_duo.get_logs() == []
 
@@ -138,17 +139,17 @@ def test_ui003_temperature_filter_and_search_narrow_rows_and_pages(dash_duo, ui_
     assert everything.total > hot.total > hot_maria.total > 0
     wait_for_pages(dash_duo, everything.pages)
 
-    Select(dash_duo.find_element(f"#{ids.FILTER_TEMPERATURE}")).select_by_value("hot")
+    choose(dash_duo, f"#{ids.FILTER_TEMPERATURE}", "hot")
     wait_for_pages(dash_duo, hot.pages)
     wait_for_column(dash_duo, "name", shown_names(hot.rows))
     assert set(column(dash_duo, "temperature")) == {"hot"}
-    assert dash_duo.find_element(f"#{ids.TABLE_SUMMARY}").text.startswith(
+    assert text(dash_duo, f"#{ids.TABLE_SUMMARY}").startswith(
         f"{hot.total} conversations match")
 
     dash_duo.find_element(f"#{ids.FILTER_SEARCH}").send_keys("maria")
     wait_for_pages(dash_duo, hot_maria.pages)
     wait_for_column(dash_duo, "name", shown_names(hot_maria.rows))
-    assert dash_duo.find_element(f"#{ids.TABLE_SUMMARY}").text.startswith(
+    assert text(dash_duo, f"#{ids.TABLE_SUMMARY}").startswith(
         f"{hot_maria.total} conversation")
 
     dash_duo.find_element(f"#{ids.FILTER_SEARCH}").send_keys("zzzz-nobody")
@@ -168,7 +169,7 @@ def test_ui004_export_downloads_the_filtered_rows_as_csv(dash_duo, ui_redis, ui_
     query = ConversationQuery(temperature="warm")
     expected = [row.contact_id for row in seeded.export_rows(query)]
     assert 10 < len(expected) < seeded.conversations(ConversationQuery()).total
-    Select(dash_duo.find_element(f"#{ids.FILTER_TEMPERATURE}")).select_by_value("warm")
+    choose(dash_duo, f"#{ids.FILTER_TEMPERATURE}", "warm")
     until(lambda: set(column(dash_duo, "temperature")) == {"warm"}, WAIT_SECONDS)
     click(dash_duo, f"#{ids.EXPORT_BUTTON}")
 

@@ -10,7 +10,7 @@ from selenium.common.exceptions import NoAlertPresentException
 
 from components import conversation_detail, ids
 from tests.conftest import Seller
-from tests.integration.conftest import WAIT_SECONDS, click, make_app, start
+from tests.integration.conftest import WAIT_SECONDS, click, make_app, start, text
 
 pytestmark = pytest.mark.browser
 FIRST_NAME_CELL = f'#{ids.TABLE} td[data-dash-column="name"]'
@@ -38,21 +38,22 @@ def test_ui201_row_click_opens_conversation_and_pause_stops_the_bot(dash_duo, em
     bubbles = dash_duo.find_elements(f"#{ids.DETAIL_BODY} .bubble")
     assert len(bubbles) == len(maria.state()["transcript"]) == 6
     assert len(dash_duo.find_elements(f"#{ids.DETAIL_BODY} .bubble-in")) == 3
-    body = dash_duo.find_element(f"#{ids.DETAIL_BODY}").text
+    body = text(dash_duo, f"#{ids.DETAIL_BODY}")
     assert "$450,000" in body and "major repairs" in body
     assert "Lead score" in body
 
     click(dash_duo, f"#{ids.DETAIL_PAUSE}")
     dash_duo.wait_for_text_to_equal(f"#{ids.DETAIL_PAUSE}", conversation_detail.RESUME_LABEL,
                                     timeout=WAIT_SECONDS)
-    assert dash_duo.find_element(f"#{ids.DETAIL_STATUS}").text.startswith("Paused")
+    assert text(dash_duo, f"#{ids.DETAIL_STATUS}").startswith("Paused")
     assert maria.state()["paused"] is True
     assert maria.says("hello? are you there") == {"status": "ignored", "reason": "paused"}
     # The open drill-down picks up the new message on the next tick; the bot did not answer.
     until(lambda: len(dash_duo.find_elements(f"#{ids.DETAIL_BODY} .bubble")) == 7, WAIT_SECONDS,
           msg="new message not shown in the open conversation")
-    assert dash_duo.find_elements(f"#{ids.DETAIL_BODY} .bubble")[-1].get_attribute(
-        "class") == "bubble bubble-in"
+    assert dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].pop().className",
+        f"#{ids.DETAIL_BODY} .bubble") == "bubble bubble-in"
     # The table shows the takeover after the next tick.
     dash_duo.wait_for_contains_text(f'#{ids.TABLE} td[data-dash-column="stage"]', "paused",
                                     timeout=WAIT_SECONDS)

@@ -23,6 +23,8 @@ from tests.integration.conftest import (
     make_app,
     scroll_into_view,
     start,
+    text,
+    texts,
 )
 from tests.redis_server import RedisServer
 
@@ -36,9 +38,12 @@ document.dispatchEvent(new Event('visibilitychange'));
 """
 
 GRAPH = f"document.querySelector('#{ids.GRAPH_MESSAGES} .js-plotly-plot')"
-# The x range the user zoomed to (autorange = no zoom), and the inbound messages drawn.
-X_RANGE = f"const g = {GRAPH}; return g.layout.xaxis.autorange ? null : g.layout.xaxis.range;"
-INBOUND_TOTAL = (f"const g = {GRAPH}; const t = g.data.find(d => d.name === 'Inbound messages');"
+# The x range the user zoomed to (autorange = no zoom), and the inbound messages drawn; null
+# while the graph is not drawn (yet, or again).
+X_RANGE = (f"const g = {GRAPH}; if (!g || !g.layout || !g.layout.xaxis) return null;"
+           " return g.layout.xaxis.autorange ? null : g.layout.xaxis.range;")
+INBOUND_TOTAL = (f"const g = {GRAPH}; if (!g || !g.data) return null;"
+                 " const t = g.data.find(d => d.name === 'Inbound messages');"
                  " return t ? t.y.reduce((a, b) => a + (b || 0), 0) : null;")
 
 
@@ -64,7 +69,7 @@ def empty_redis(ui_redis: redis.Redis) -> redis.Redis:
 
 
 def names(dash_duo) -> list[str]:
-    return [c.text for c in dash_duo.find_elements(f'#{ids.TABLE} td[data-dash-column="name"]')]
+    return texts(dash_duo, f'#{ids.TABLE} td[data-dash-column="name"]')
 
 
 def test_ui101_webhook_conversation_appears_on_the_next_tick(dash_duo, empty_redis,
@@ -73,7 +78,7 @@ def test_ui101_webhook_conversation_appears_on_the_next_tick(dash_duo, empty_red
     # First run: say what to do, never zeros that look like data.
     dash_duo.wait_for_text_to_equal(f"#{ids.EMPTY_STATE}", fmt.EMPTY_STORE)
     dash_duo.wait_for_text_to_equal(f"#{ids.TABLE_EMPTY}", fmt.EMPTY_STORE)
-    assert dash_duo.find_element(f"#{ids.kpi_value('active_conversations')}").text == \
+    assert text(dash_duo, f"#{ids.kpi_value('active_conversations')}") == \
         fmt.NO_DATA
     dash_duo.driver.execute_script("window.__same_page = true")
 
@@ -84,9 +89,9 @@ def test_ui101_webhook_conversation_appears_on_the_next_tick(dash_duo, empty_red
     dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('active_conversations')}", "1",
                                     timeout=WAIT_SECONDS)
     until(lambda: not dash_duo.find_elements(f"#{ids.EMPTY_STATE}"), WAIT_SECONDS)
-    assert dash_duo.find_element(f"#{ids.TABLE_EMPTY}").text == ""
+    assert text(dash_duo, f"#{ids.TABLE_EMPTY}") == ""
     assert dash_duo.driver.execute_script("return window.__same_page") is True  # no reload
-    assert dash_duo.find_element(f"#{ids.FRESHNESS}").text.startswith("updated ")
+    assert text(dash_duo, f"#{ids.FRESHNESS}").startswith("updated ")
 
     # Zoom into the messages graph; the next data change redraws it and keeps the zoom.
     until(lambda: dash_duo.driver.execute_script(INBOUND_TOTAL) == 1, WAIT_SECONDS,
@@ -131,12 +136,12 @@ def test_ui103_redis_down_shows_stale_banner_and_recovery_clears_it(dash_duo):
                                         timeout=WAIT_SECONDS)
 
         server.stop()
-        until(lambda: "Redis unreachable since" in dash_duo.find_element(
-            f"#{ids.STALE_BANNER}").text, WAIT_SECONDS, msg="no stale banner")
-        banner = dash_duo.find_element(f"#{ids.STALE_BANNER}").text
+        until(lambda: "Redis unreachable since" in (text(dash_duo, f"#{ids.STALE_BANNER}") or ""),
+              WAIT_SECONDS, msg="no stale banner")
+        banner = text(dash_duo, f"#{ids.STALE_BANNER}")
         assert banner.startswith("Showing data from ")
         # The last figures stay on screen.
-        assert dash_duo.find_element(f"#{ids.kpi_value('active_conversations')}").text == "1"
+        assert text(dash_duo, f"#{ids.kpi_value('active_conversations')}") == "1"
         assert "Olga Stale" in names(dash_duo)
 
         server.start()
@@ -160,8 +165,8 @@ def test_ui104_demo_live_trickle_changes_the_kpi_cards(dash_duo, empty_redis, ui
         start(dash_duo, app)
         dash_duo.wait_for_text_to_equal(f"#{ids.DEMO_BADGE}", "Demo data",
                                         timeout=WAIT_SECONDS)
-        first = dash_duo.find_element(f"#{ids.HERO}").text
-        until(lambda: dash_duo.find_element(f"#{ids.HERO}").text != first, WAIT_SECONDS,
+        first = text(dash_duo, f"#{ids.HERO}")
+        until(lambda: text(dash_duo, f"#{ids.HERO}") != first, WAIT_SECONDS,
               msg="the KPI cards did not move")
         assert demo.sent > 0
     finally:
