@@ -73,7 +73,7 @@ def hour_of(ts: float) -> int:
 
 
 def in_pipeline(conv: Conversation) -> bool:
-    """Hot, qualified or booked leads make up the pipeline (SPEC section 2)."""
+    """Hot, qualified or booked leads make up the pipeline (README, "The dashboard")."""
     return conv.temperature == "hot" or conv.qualified or conv.stage == "booked"
 
 

@@ -1,4 +1,4 @@
-"""Bad input gets a clear JSON error and changes nothing (SPEC section 4)."""
+"""Bad input gets a clear JSON error and changes nothing (README, "Webhook contract")."""
 
 from __future__ import annotations
 

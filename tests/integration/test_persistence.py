@@ -1,4 +1,5 @@
-"""Redis rules of SPEC section 3: TTL, index, atomicity under concurrency, idempotency, delete."""
+"""Redis rules (docs/redis-keys.md): TTL, index, atomicity under concurrency, idempotency,
+delete."""
 
 from __future__ import annotations
 
