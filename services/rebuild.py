@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 
 SCAN_COUNT = 1000
 BATCH = 500
-ZADD_CHUNK = 5000
 MAX_ATTEMPTS = 5
 
 
