@@ -18,7 +18,7 @@ import dash
 import redis
 from flask import Flask
 
-from api.auth import ConfigurationError, init_login, parse_users
+from api.auth import init_login, parse_users
 from api.conversations import create_conversations_blueprint
 from api.dashboard import create_dashboard_blueprint
 from api.errors import register_error_handlers
@@ -29,7 +29,7 @@ from api.webhook import create_webhook_blueprint
 from components import build_layout, register_callbacks
 from core.logging import configure_logging
 from core.redis_client import connect
-from core.settings import Settings
+from core.settings import ConfigurationError, Settings
 from seller_bot.bot import SellerBot, utc_now
 from services.container import Services
 from services.dashboard_data_service import DashboardDataService

@@ -21,6 +21,8 @@ from flask_limiter import Limiter
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.settings import ConfigurationError
+
 OPEN_PATHS = frozenset({"/healthz", "/webhooks/ghl/inbound", "/login"})
 OPEN_PREFIXES = ("/assets/",)
 API_PREFIXES = ("/api/", "/_dash-", "/_reload-hash")
@@ -48,10 +50,6 @@ LOGIN_PAGE = """<!doctype html>
     <button class="btn btn-primary w-100" type="submit">Sign in</button>
   </form>
 </main></body></html>"""
-
-
-class ConfigurationError(RuntimeError):
-    """The app cannot start with these settings; the message says what to set."""
 
 
 class DashboardUser(UserMixin):
