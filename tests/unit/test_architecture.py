@@ -23,7 +23,7 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "seller_bot": ("core", "seller_bot"),
     "seller_bot.extract": ("seller_bot.extract", "seller_bot.models"),
     "services": ("core", "seller_bot", "services"),
-    "components": ("components", "services"),
+    "components": ("components", "core.privacy", "services"),
     "api": ("api", "core", "seller_bot", "services"),
 }
 # Libraries a package may not import: the bot and the read side know nothing of the web or Dash.
