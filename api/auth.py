@@ -58,7 +58,7 @@ class DashboardUser(UserMixin):
 
 
 def parse_users(spec: str | None) -> dict[str, str]:
-    """``name:hash,name2:hash2`` (hashes from ``python -m services.users add NAME``)."""
+    """``name:hash,name2:hash2`` (hashes from ``flask --app app users add NAME``)."""
     users: dict[str, str] = {}
     for pair in (spec or "").split(","):
         if not pair.strip():
@@ -67,7 +67,7 @@ def parse_users(spec: str | None) -> dict[str, str]:
         if not sep or not name or "$" not in password_hash:
             raise ConfigurationError(
                 "DASHBOARD_USERS must be name:password-hash pairs separated by commas; "
-                "make a hash with: python -m services.users add NAME")
+                "make a hash with: flask --app app users add NAME")
         users[name] = password_hash
     return users
 
