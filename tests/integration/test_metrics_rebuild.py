@@ -23,7 +23,7 @@ from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.payload import InboundMessage
 from services.rebuild import AggregateRebuilder
-from tests.conftest import FakeClock, inbound
+from tests.helpers import FakeClock, inbound
 
 MESSAGES = 2000
 LOCATION_IDS = ("loc-1", "loc-2")

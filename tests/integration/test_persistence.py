@@ -13,7 +13,7 @@ from core.keys import LocationKeys
 from core.settings import Settings
 from seller_bot.aggregates import index_keys
 from seller_bot.models import Conversation
-from tests.conftest import LiveServer, Seller, inbound
+from tests.helpers import LiveServer, Seller, inbound
 
 WEEK = 7 * 24 * 3600
 KEYS = LocationKeys("loc-1")

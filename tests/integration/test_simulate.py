@@ -24,7 +24,7 @@ from seller_bot.delivery import DeliveryError, InProcess, Webhook
 from seller_bot.demo import DemoTraffic
 from seller_bot.models import STAGES, TEMPERATURES, Conversation
 from seller_bot.simulate import DEFAULT_LOCATION, Simulator
-from tests.conftest import LiveServer
+from tests.helpers import LiveServer
 
 KEYS = LocationKeys(DEFAULT_LOCATION)
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")

@@ -17,7 +17,7 @@ from selenium.webdriver.support.ui import Select
 from components import hero_metrics, ids
 from services.dashboard_data_service import DashboardDataService
 from services.dashboard_models import ConversationQuery
-from tests.integration.conftest import ARTIFACTS, DESKTOP, click, make_app, start
+from tests.integration.browser import ARTIFACTS, DESKTOP, click, make_app, start
 from tests.integration.table_store import build_store
 
 pytestmark = pytest.mark.browser

@@ -15,8 +15,8 @@ from components import formatting as fmt
 from components import ids
 from core.settings import Settings
 from seller_bot.demo import DemoTraffic
-from tests.conftest import Seller
-from tests.integration.conftest import UI_SETTINGS, make_app, start
+from tests.helpers import Seller
+from tests.integration.browser import UI_SETTINGS, make_app, start
 from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.browser

@@ -125,3 +125,14 @@ def test_arch003_the_rule_sees_a_violation(tmp_path):
     assert names == ["services.cache", "dash"]
     assert owner("seller_bot.extract.price", MAY_IMPORT) == "seller_bot.extract"
 
+
+
+def test_arch004_tests_take_helpers_from_modules_not_conftest():
+    """Shared test code lives in tests/helpers.py (and friends); conftest only has fixtures."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        for line, name in imports(path, module_name(path))
+        if ".conftest" in f".{name}"
+    ]
+    assert offenders == []
