@@ -13,7 +13,7 @@ from app import create_app
 from core.keys import LocationKeys
 from core.settings import Settings
 from seller_bot.models import Conversation
-from tests.conftest import UNLIMITED_WEBHOOKS, LiveServer, inbound
+from tests.helpers import UNLIMITED_WEBHOOKS, LiveServer, inbound
 from tests.redis_server import RedisServer
 
 WAIT_SECONDS = 15

@@ -16,7 +16,7 @@ from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.payload import InboundMessage
 from services.dashboard_data_service import DashboardDataService, DataUnavailable
-from tests.conftest import FakeClock, inbound
+from tests.helpers import FakeClock, inbound
 from tests.redis_server import RedisServer
 
 # Bookkeeping commands of the client library or of this test, not reads of the dashboard.

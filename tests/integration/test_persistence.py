@@ -1,4 +1,5 @@
-"""Redis rules of SPEC section 3: TTL, index, atomicity under concurrency, idempotency, delete."""
+"""Redis rules (docs/redis-keys.md): TTL, index, atomicity under concurrency, idempotency,
+delete."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from core.settings import Settings
 from seller_bot.aggregates import index_keys
 from seller_bot.bot import SellerBot
 from seller_bot.models import Conversation
-from tests.conftest import FakeClock, LiveServer, Seller, inbound
+from tests.helpers import FakeClock, LiveServer, Seller, inbound
 
 WEEK = 7 * 24 * 3600
 KEYS = LocationKeys("loc-1")

@@ -17,7 +17,7 @@ from api.signatures import hmac_signature
 from app import create_app
 from core.settings import Settings
 from services.users import user_entry
-from tests.conftest import LiveServer, inbound
+from tests.helpers import LiveServer, inbound
 from tests.integration.test_persistence import _everything
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import inbound
+from tests.helpers import inbound
 from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,7 +1,7 @@
 """The traffic simulator and demo mode against a real Redis (area code ``sim``).
 
 Seeded history goes through the real bot with an injected clock; these tests check that it
-walks the whole flow, that the aggregates it leaves are the ones ``services.rebuild`` derives
+walks the whole flow, that the aggregates it leaves are the ones ``flask --app app rebuild`` derives
 from the documents, that a seed replays byte for byte, that the demo's live trickle writes, and
 that the HTTP mode signs requests the app accepts.
 """
@@ -9,8 +9,6 @@ that the HTTP mode signs requests the app accepts.
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -27,8 +25,8 @@ from seller_bot.delivery import DeliveryError, InProcess, Webhook
 from seller_bot.demo import DemoTraffic
 from seller_bot.models import STAGES, TEMPERATURES, Conversation
 from seller_bot.simulate import DEFAULT_LOCATION, Simulator
-from tests.conftest import LiveServer
-from tests.integration.conftest import holds
+from tests.helpers import LiveServer
+from tests.integration.browser import holds
 
 KEYS = LocationKeys(DEFAULT_LOCATION)
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -82,7 +80,7 @@ def seed(client: redis.Redis, settings: Settings, sellers: int, *, now: datetime
 
 
 def test_sim001_300_sellers_walk_the_whole_flow_and_rebuild_agrees(redis_client, settings,
-                                                                    redis_server, command_dir):
+                                                                    app):
     now = datetime.now(UTC)
     _, report = seed(redis_client, settings, 300, now=now)
     assert report.statuses["processed"] == report.messages > 300 * 3
@@ -111,11 +109,9 @@ def test_sim001_300_sellers_walk_the_whole_flow_and_rebuild_agrees(redis_client,
 
     before = aggregate_dump(redis_client)
     assert before[KEYS.stats][1]["conversations"] == "300"
-    rebuild = subprocess.run([sys.executable, "-m", "services.rebuild",
-                              "--redis-url", redis_server.url],
-                             cwd=command_dir, capture_output=True, text=True, timeout=120)
-    assert rebuild.returncode == 0, rebuild.stderr
-    assert "300 conversations" in rebuild.stdout
+    rebuild = app.server.test_cli_runner().invoke(args=["rebuild"])
+    assert rebuild.exit_code == 0, rebuild.output
+    assert "300 conversations" in rebuild.output
     assert_same_aggregates(aggregate_dump(redis_client), before)
 
 

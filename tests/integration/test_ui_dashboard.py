@@ -15,7 +15,7 @@ from selenium.webdriver.common.by import By
 from components import hero_metrics, ids
 from services.dashboard_data_service import DashboardDataService
 from services.dashboard_models import ConversationQuery
-from tests.integration.conftest import (
+from tests.integration.browser import (
     ARTIFACTS,
     DESKTOP,
     WAIT_SECONDS,

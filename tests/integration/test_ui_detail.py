@@ -9,8 +9,8 @@ from dash.testing.wait import until
 from selenium.common.exceptions import NoAlertPresentException
 
 from components import conversation_detail, ids
-from tests.conftest import Seller
-from tests.integration.conftest import WAIT_SECONDS, click, make_app, start, text
+from tests.helpers import Seller
+from tests.integration.browser import WAIT_SECONDS, click, make_app, start, text
 
 pytestmark = pytest.mark.browser
 FIRST_NAME_CELL = f'#{ids.TABLE} td[data-dash-column="name"]'

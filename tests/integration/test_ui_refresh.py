@@ -14,8 +14,8 @@ from components import formatting as fmt
 from components import ids
 from core.settings import Settings
 from seller_bot.demo import DemoTraffic
-from tests.conftest import Seller
-from tests.integration.conftest import (
+from tests.helpers import Seller
+from tests.integration.browser import (
     UI_SETTINGS,
     WAIT_SECONDS,
     callbacks_idle,
