@@ -33,6 +33,7 @@ STATES = ("al|ak|az|ar|ca|co|ct|de|fl|ga|hi|id|il|in|ia|ks|ky|la|me|md|ma|mi|mn|
           "ne|nv|nh|nj|nm|ny|nc|nd|oh|ok|or|pa|ri|sc|sd|tn|tx|ut|vt|va|wa|wv|wi|wy|dc")
 
 _CITY_ALT = "|".join(sorted(INLAND_EMPIRE_CITIES, key=len, reverse=True))
+_CITY_ANYWHERE_RE = re.compile(rf"\b(?:in|at|near|out in|de|en)\s+(?P<city>{_CITY_ALT})\b")
 _UNIT_RE = re.compile(r"^,?\s*(?:(?P<kind>apt|apartment|unit|ste|suite|#)\.?\s*#?\s*"
                       r"(?P<unit>[a-z0-9-]+))\b")
 _KNOWN_CITY_RE = re.compile(rf"^,?\s*(?:in\s+)?(?P<city>{_CITY_ALT})\b")
@@ -80,7 +81,8 @@ def extract_address(text: str) -> str | None:
     clean = normalize(text)
     m = STREET_ADDRESS_RE.search(clean)
     if m is None:
-        return None
+        city = _CITY_ANYWHERE_RE.search(clean)
+        return f"{_title(city.group('city'))}, CA" if city else None
     parts = [m.group("number").upper()]
     if m.group("direction"):
         parts.append(DIRECTIONS[m.group("direction")])

@@ -247,9 +247,13 @@ def _candidates(text: str, expecting: bool) -> list[tuple[int, bool]]:
     return found
 
 
-def extract_price(text: str, expecting: bool = False) -> int | None:
-    """The asking price in whole dollars, or None when the message names none."""
-    found = _candidates(_prepare(text), expecting)
+def extract_price(text: str, expecting: bool = False, *, bare_ok: bool = False) -> int | None:
+    """The asking price in whole dollars, or None when the message names none.
+
+    bare_ok=True (with expecting=False): a bare plausible number ("290", "440-ish") counts
+    when nothing else in the message claims it; the flow uses it while the price is unknown.
+    """
+    found = _candidates(_prepare(text), expecting or bare_ok)
     cued = [dollars for dollars, is_cued in found if is_cued]
     if cued:
         return cued[0]

@@ -32,7 +32,6 @@ OPT_OUTS = [
     "unsubscribe me",
     "take me off your list",
     "wrong number stop",
-    "wrong number",
     "lose my number",
 ]
 
@@ -47,6 +46,7 @@ NOT_OPT_OUTS = [
     "it's the end unit",
     "who is this",
     "yes",
+    "wrong number",  # its own exit: is_wrong_number
 ]
 
 
