@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import machine, write_section  # noqa: E402
-from core.settings import Settings  # noqa: E402
-from seller_bot.flow import BotRules, handle_message, record_reply, start_conversation  # noqa: E402
-from seller_bot.personas import new_seller  # noqa: E402
+from bench.common import machine, write_section
+from core.settings import Settings
+from seller_bot.flow import BotRules, handle_message, record_reply, start_conversation
+from seller_bot.personas import new_seller
 
 MAX_TURNS = 14
 START = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)

@@ -62,7 +62,7 @@ class Settings(BaseSettings):
         "Your number came from public property records or a mailer you answered. If you'd "
         "rather not get texts, just reply STOP.")
     answer_cash_or_financing: str = (
-        "It's all cash: {buyer} buys with his own funds, no bank loan that could fall through.")
+        "It's all cash: no bank loan, so there's no financing that could fall through.")
     answer_closing_costs: str = (
         "{buyer} pays the normal closing costs, and you pay no commissions or agent fees.")
     answer_how_fast_close: str = (
@@ -71,14 +71,14 @@ class Settings(BaseSettings):
         "The offer is about {percent}% of the price you have in mind: it covers repairs and "
         "holding costs, and you sell as-is with no fees.")
     answer_are_you_agent: str = (
-        "No, {buyer} isn't an agent: he buys houses directly, so no listing and no commission.")
+        "No, {buyer} isn't an agent and buys houses directly: no listing, no commission.")
     answer_who_is_this_es: str = (
         "Soy asistente de {buyer}. {buyer} compra casas al contado aquí en el Inland Empire.")
     answer_how_got_number_es: str = (
         "Su número viene de registros públicos de propiedades o de un anuncio que contestó. "
         "Si prefiere no recibir mensajes, responda ALTO.")
     answer_cash_or_financing_es: str = (
-        "Es todo al contado: {buyer} compra con fondos propios, sin préstamo bancario.")
+        "Es todo al contado: sin préstamo bancario que se pueda caer.")
     answer_closing_costs_es: str = (
         "{buyer} paga los costos normales de cierre, y usted no paga comisiones.")
     answer_how_fast_close_es: str = (
