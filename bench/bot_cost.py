@@ -40,7 +40,7 @@ def conversations(sellers: int) -> list[list[str]]:
             if reply is not None:
                 record_reply(conv, reply, now, 1.0)
             now += timedelta(minutes=5)
-            text = seller.respond(reply, conv.stage)
+            text = seller.respond(reply, conv.stage, conv.asking)
         scripts.append(texts)
     return scripts
 
