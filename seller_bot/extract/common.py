@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from decimal import Decimal
 
 # -- normalisation ---------------------------------------------------------------------
@@ -13,7 +14,7 @@ _CHAR_MAP = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
     "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u00bf": " ", "\u00a1": " ",
 })
 # Emoji and pictographs carry no words; they become spaces so "ok👍" still reads "ok".
 _EMOJI_RE = re.compile(
@@ -25,9 +26,23 @@ _SHORTHAND_RE = re.compile(r"\bw/(?=\s|[a-z])|&")
 _PUNCT_RE = re.compile(r"[^\w\s'$]")
 
 
-def normalize(text: str) -> str:
-    """Lowercase, straighten quotes and dashes, drop emoji, collapse whitespace."""
+def fold_accents(text: str) -> str:
+    """'dueño más años' -> 'dueno mas anos': Spanish is typed with and without accents."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize(text: str, *, keep_accents: bool = False) -> str:
+    """Lowercase, straighten quotes and dashes, drop emoji and accents, collapse whitespace.
+
+    Inverted Spanish marks ('¿', '¡') become spaces. keep_accents=True keeps 'ñ' and 'é'
+    for text that is shown back (addresses).
+    """
     text = _EMOJI_RE.sub(" ", text.translate(_CHAR_MAP).lower())
+    if not keep_accents:
+        text = fold_accents(text)
     if "&" in text or "w/" in text:
         text = _SHORTHAND_RE.sub(lambda m: " and " if m.group() == "&" else "with ", text)
     return " ".join(text.split())
@@ -175,8 +190,59 @@ def _replace_run(match: re.Match[str]) -> str:
 
 
 def words_to_digits(text: str) -> str:
-    """Rewrite spelled numbers as digits: 'four fifty' -> '450', 'a million two' -> '1200000'."""
-    return _NUMBER_RUN_RE.sub(_replace_run, text)
+    """Rewrite spelled numbers as digits: 'four fifty' -> '450', 'a million two' -> '1200000'.
+
+    Spanish too (accents folded): 'trescientos cincuenta mil' -> '350000', 'dos meses' ->
+    '2 meses'. A lone 'mil'/'millon' after digits stays a unit word ('350 mil').
+    """
+    text = _NUMBER_RUN_RE.sub(_replace_run, text)
+    if _ES_HINT_RE.search(text):
+        text = _ES_RUN_RE.sub(_replace_spanish_run, _ES_ONCE_RE.sub("11", text))
+    return text
+
+
+# -- Spanish number words (accent-folded) ------------------------------------------------
+
+ES_SMALL = {
+    "cero": 0, "uno": 1, "un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
+    "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "doce": 12,
+    "trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16, "diecisiete": 17,
+    "dieciocho": 18, "diecinueve": 19, "veinte": 20, "veintiuno": 21, "veintiun": 21,
+    "veintidos": 22, "veintitres": 23, "veinticuatro": 24, "veinticinco": 25,
+    "veintiseis": 26, "veintisiete": 27, "veintiocho": 28, "veintinueve": 29, "treinta": 30,
+    "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80,
+    "noventa": 90, "cien": 100, "ciento": 100, "doscientos": 200, "doscientas": 200,
+    "trescientos": 300, "trescientas": 300, "cuatrocientos": 400, "cuatrocientas": 400,
+    "quinientos": 500, "quinientas": 500, "seiscientos": 600, "seiscientas": 600,
+    "setecientos": 700, "setecientas": 700, "ochocientos": 800, "ochocientas": 800,
+    "novecientos": 900, "novecientas": 900,
+}
+ES_MULTIPLIERS = {"mil": 1_000, "millon": 1_000_000, "millones": 1_000_000}
+# "un", "una", "uno" alone are articles ("un mes" is read by the timeline itself).
+_ES_ARTICLES = frozenset({"un", "una", "uno"})
+_ES_WORD_ALT = "|".join(sorted([*ES_SMALL, *ES_MULTIPLIERS], key=len, reverse=True))
+_ES_RUN_RE = re.compile(rf"\b(?:{_ES_WORD_ALT})\b(?:\s+(?:y\s+)?(?:{_ES_WORD_ALT})\b)*")
+_ES_HINT_RE = re.compile(
+    r"\b(?:" + "|".join(w for w in sorted(ES_SMALL, key=len, reverse=True)
+                        if w not in _ES_ARTICLES) + r"|un millon|once)\b"
+)
+# "once" is eleven only before a Spanish unit: "once we sell" is English.
+_ES_ONCE_RE = re.compile(r"\bonce(?= (?:mil|meses|dias|semanas|anos)\b)")
+
+
+def _replace_spanish_run(match: re.Match[str]) -> str:
+    """Digits for one run of Spanish number words ('cincuenta y cinco mil' -> '55000')."""
+    words = [w for w in match.group().split() if w != "y"]
+    if len(words) == 1 and (words[0] in _ES_ARTICLES or words[0] in ES_MULTIPLIERS):
+        return match.group()
+    total = current = 0
+    for word in words:
+        if word in ES_MULTIPLIERS:
+            total += (current or 1) * ES_MULTIPLIERS[word]
+            current = 0
+        else:
+            current += ES_SMALL[word]
+    return str(total + current)
 
 
 # -- negation --------------------------------------------------------------------------

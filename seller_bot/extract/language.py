@@ -1,18 +1,24 @@
-"""Which language a seller writes in: "en", "es", or None when a message cannot tell.
+"""Which language a seller writes in: "en", "es", or None when one message cannot tell.
 
 Rules:
-- Words that exist in one language only count for it (accents fold: "más" = "mas").
-- Short, neutral messages ("ok", "450k", "si", "no") are None: the flow keeps the
-  conversation's language.
-- A message needs at least one marker word and more markers than the other language.
+- Words that belong to one language only are votes for it ("quiero vender mi casa" is
+  Spanish, "want to sell my house" English); accents are folded first, so "dueño" and
+  "dueno" are the same word. Spanish marks ('ñ', '¿', '¡', an accented vowel) are two votes.
+- Words both languages use ("no", "me", "a", "ok", "si", numbers, "LA") and place names
+  ("San Bernardino", "Loma Linda", "Rancho Cucamonga") vote for neither.
+- The language with more votes wins; a tie, or a message with no votes ("ok", "450k", "👍",
+  "no", "si") is None: the flow keeps the conversation's language.
+- Spanglish goes by the majority: "tengo una house en Hemet" is Spanish.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from typing import Literal
 
-from seller_bot.extract.common import normalize
+from seller_bot.extract.common import ES_SMALL, fold_accents
+
+Language = Literal["en", "es"]
 
 
 def _vocab(words: str) -> frozenset[str]:
@@ -20,45 +26,62 @@ def _vocab(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_SPANISH = _vocab("""
-hola buenas buenos dias tardes noches gracias favor por para porque pero casa mi mis tu su
-es esta estan estoy tengo tiene queremos quiero quisiera vender vendo necesito necesita
-cuanto cuanta cuando donde quien que como muy bien mal mas menos mil millon millones
-nuestra nuestro nosotros usted ustedes ella ellos del al los las una unos unas con sin
-reparaciones condiciones buenas malas meses semanas ano anos pronto posible prisa mudo
-mudamos trabajo divorcio herencia fallecio murio mama papa esposo esposa hijo hija
-dinero precio oferta acepto trato hecho pensarlo dejame deme mande envie escriba numero
-equivocado dueno duena ya tambien aqui alla ahora despues antes verano invierno otono
-primavera martes miercoles jueves viernes sabado domingo lunes manana primera segunda
-opcion si claro vale gracias bueno llamo llama soy somos eres quien quieres puedo puede
-alto parar cancelar basta molesten lista quitame
+SPANISH_WORDS = _vocab("""
+hola buenas buenos dias tardes noches gracias favor por para porque pero casa casas mi mis
+tu tus su sus el la los las del al de que es esta estan estoy esto eso ese esa son somos
+soy eres tengo tiene tienen tenemos queremos quiero quiere quisiera vender vendo vendemos
+venta necesito necesita necesitamos cuanto cuanta cuantos cuando donde quien quienes como
+muy bien mal mas menos millon millones nuestra nuestro nosotros usted ustedes ella ellos
+una unos unas con sin reparaciones reparacion condiciones condicion estado meses semanas
+ano anos pronto posible prisa mudo mudamos mudar trabajo divorcio herencia heredamos
+herede fallecio murio mama papa esposo esposa hijo hija hijos dinero precio oferta acepto
+aceptamos trato hecho pensarlo pensar dejame dejeme deme mande mandes envie envies escriba
+escribas escriban numero equivocado equivocada equivocaron dueno duena ya tambien aqui
+alla ahora despues antes verano invierno otono primavera martes miercoles jueves viernes
+sabado domingo lunes manana primera primero segunda segundo opcion claro vale bueno llamo
+llama llamar puedo puede podemos alto parar cancelar basta molesten molestar lista
+quitame quiten hablo hablar ingles espanol techo cocina pintura pisos alfombra
+inquilinos casero hipoteca pagos atrasado atrasados pagar deuda dolares ninguna ninguno
+nada algo mucho mucha muchos muchas poco poca todo toda todos tambien cuanto ofrecen
+ofrece efectivo comision cierre cita direccion agente ustedes mensaje mensajes persona
+senor senora gusto entonces en se le les lo te nos millon millones pues tal vez quizas creo dice digo sabe se sea seria tenia
+hay hacer hace hecho listo lista vivir grande pequena pequeno jubilar jubilamos
+jubilacion enfermo enferma salud separamos separados cansado cansada mande q xq pq tmb
+""") | frozenset(ES_SMALL)
+ENGLISH_WORDS = _vocab("""
+the and is are was were be been being have has had having want wanted wants need needs
+needed selling sell sold house home property my our your you we they it this that these
+those what who how when where why with without about around maybe probably prob just
+really thanks thank please yes yeah yep yup nope would could should can can't cant don't
+dont won't wont i im i'm it's its i'll ill we're were they're repairs repair condition
+shape roof kitchen price asking offer deal weeks week months month days day year years
+soon asap rush moving move moved job wife husband mom dad passed away divorce tenants
+tenant rent rental sure okay sounds good great bad number wrong stop texting text call
+me hi hello hey morning afternoon evening tomorrow today tonight monday tuesday wednesday
+thursday friday saturday sunday first second one two three works work for of in on at to
+from by up out get got know think thinking looking like some any much many more less
+need idk tbh lol fine cool alright nah thx ty pls plz u ur gonna wanna kinda sorta
+meant mean actually wait scratch not no-one nothing anything something there here
+them their he she his her him bought paint carpet floors foundation new old still owe
+which whichever either option other then than so but if or as all only also very too
 """)
-_ENGLISH = _vocab("""
-the and is are was were have has had want wanted need needs selling sell sold house home
-property my our your you we they it this that what who how when where why with without
-about around maybe probably just really thanks thank please yes yeah yep nope would could
-should can can't don't dont im i'm it's its needs repairs condition shape roof kitchen
-price asking offer deal weeks months days year years soon asap rush moving move job wife
-husband mom dad passed away divorce tenants rent sure okay sounds good great number wrong
-stop texting text call me hi hello hey morning afternoon evening tomorrow today monday
-tuesday wednesday thursday friday saturday sunday first second one works for of in on at
-""")
+_SPANISH_CHARS_RE = re.compile("[ñ¿¡áéíóúü]")
 _WORD_RE = re.compile(r"[a-z']+")
 
 
-def _fold(text: str) -> str:
-    """Lowercase without accents: 'Más' -> 'mas', 'año' -> 'ano'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def detect_language(text: str) -> str | None:
+def detect_language(text: str) -> Language | None:
     """'en' or 'es' when the words say so, else None."""
-    words = _WORD_RE.findall(_fold(normalize(text)))
-    es = sum(1 for w in words if w in _SPANISH and w not in _ENGLISH)
-    en = sum(1 for w in words if w in _ENGLISH and w not in _SPANISH)
-    if es > en and es >= 1 and not (len(words) == 1 and words[0] in {"si", "no"}):
+    low = text.lower()
+    es = 2 if _SPANISH_CHARS_RE.search(low) else 0
+    en = 0
+    for word in _WORD_RE.findall(fold_accents(low)):
+        in_es, in_en = word in SPANISH_WORDS, word in ENGLISH_WORDS
+        if in_es and not in_en:
+            es += 1
+        elif in_en and not in_es:
+            en += 1
+    if es > en:
         return "es"
-    if en > es and en >= 1 and words != ["ok"]:
+    if en > es:
         return "en"
     return None
