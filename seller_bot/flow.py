@@ -13,6 +13,7 @@ unless it was volunteered already; the booking confirmation repeats it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -62,6 +63,12 @@ STAGE_OF_FIELD = {
 SETTINGS_ANSWERS = ("who_is_this", "how_got_number", "cash_or_financing", "closing_costs",
                     "how_fast_close", "how_offer_computed", "are_you_agent")
 EMPATHY = ("death", "divorce", "illness")
+# "470k, not 440k" / "quise decir 470 mil, no 440 mil": in a correction the negated value is
+# the old one, so it is left out before the fields are read again.
+NEGATED_VALUE_RE = re.compile(
+    r"[,;]?\s*\b(?:not|no|instead of|en vez de)\s+(?:like\s+)?\$?\d[\d,.]*\s*"
+    r"(?:k\b|grand\b|mil\b|thousand\b|million\b|days?\b|weeks?\b|months?\b|d[ií]as\b|"
+    r"semanas\b|meses\b)?", re.IGNORECASE)
 # Letters of scripts other than Latin (Latin ends at U+024F) and Vietnamese's extra vowels
 # (U+1EA0-U+1EFF): a message mostly in them is in a language the bot does not speak.
 LATIN_END = 0x024F
@@ -262,6 +269,8 @@ class _Turn:
         """Every field from the message: unknown ones filled, known ones replaced only by an
         explicit correction (the transcript keeps both messages)."""
         conv = self.conv
+        if self.correcting:
+            self.text = NEGATED_VALUE_RE.sub("", self.text)
         for name in QUALIFYING_FIELDS:
             current = getattr(conv, name)
             if current is not None and not self.correcting:
@@ -379,13 +388,15 @@ class _Turn:
         conv = self.conv
         asking = conv.asking
         if asking == "offer_response":
-            return self.say("offer_reask", amount=replies.money(conv.offer_amount))
+            return self.say("offer_pending", amount=replies.money(conv.offer_amount))
         if asking == "appointment_at":
             return self.say("slots_reask", listed=self.listed(conv.slots_offered))
         if asking == "address":
             return self.ask_address()
+        if asking == "motivation" and conv.timeline_days is not None:
+            return self.say("ask:motivation_only")
         if asking in QUALIFYING_FIELDS:
-            return self.say(f"reask:{asking}")
+            return self.say(f"ask:{asking}")
         return ""
 
     def answer_field(self) -> str:
@@ -457,7 +468,8 @@ class _Turn:
             return replies.join(self.ack(), answer, self.pending_question())
         if unclear := self.open_question():
             return unclear
-        return self.failed("offer_response", lambda: self.pending_question())
+        return self.failed("offer_response", lambda: self.say(
+            "offer_reask", amount=replies.money(conv.offer_amount)))
 
     def negotiate(self, amount: int) -> str:
         """A counter-offer: kept, and a person calls to negotiate."""

@@ -97,6 +97,7 @@ EN = {
         "Just to check: would a {amount} cash offer work for you? A yes or no is fine.",
         "Sorry, I didn't catch that. Are you open to the {amount} cash offer?",
     ),
+    "offer_pending": "Would the {amount} cash offer work for you?",
     "offer_undecided": (
         "Totally fair, take your time. The {amount} cash offer stands; just reply yes "
         "whenever you're ready.",
@@ -221,6 +222,7 @@ ES = {
         "está bien.",
         "Perdón, no entendí. ¿Le interesa la oferta de {amount} en efectivo?",
     ),
+    "offer_pending": "¿Le funciona la oferta de {amount} en efectivo?",
     "offer_undecided": (
         "Claro, tómese su tiempo. La oferta de {amount} en efectivo sigue en pie; responda "
         "sí cuando esté listo.",
