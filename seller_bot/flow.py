@@ -63,6 +63,7 @@ STAGE_OF_FIELD = {
 SETTINGS_ANSWERS = ("who_is_this", "how_got_number", "cash_or_financing", "closing_costs",
                     "how_fast_close", "how_offer_computed", "are_you_agent")
 EMPATHY = ("death", "divorce", "illness")
+GRIEF = ("death", "illness")  # the seller is told there is no rush and a person follows up
 # "470k, not 440k" / "quise decir 470 mil, no 440 mil": in a correction the negated value is
 # the old one, so it is left out before the fields are read again.
 NEGATED_VALUE_RE = re.compile(
@@ -252,11 +253,13 @@ class _Turn:
         conv = self.conv
         around_offer = (conv.asking in ("offer_response", "appointment_at")
                         or conv.stage == "negotiating")
-        if around_offer and not (self.correcting and extract_offer_response(self.text) is None):
-            return None
+        if around_offer and not (self.correcting and extract_offer_response(self.text)
+                                 in (None, "declined")):
+            return None  # a yes, a counter or a slot pick, not a new asking price
         asked = conv.asking == "price_expectation"
-        return extract_price(self.text, expecting=asked,
-                             bare_ok=conv.price_expectation is None or self.correcting)
+        price = extract_price(self.text, expecting=asked,
+                              bare_ok=conv.price_expectation is None or self.correcting)
+        return None if around_offer and price == conv.offer_amount else price
 
     @property
     def correcting(self) -> bool:
@@ -403,6 +406,10 @@ class _Turn:
         """The bot asked for a qualifying field."""
         asking = self.conv.asking
         answer = self.answer_to(self.question)
+        if self.distress in GRIEF and asking not in self.changed:
+            # A death or an illness, and not the answer asked for: no question now.
+            flag_for_human(self.conv, "distressed")
+            return replies.join(self.ack(), self.say("no_rush"))
         if self.changed:
             return replies.join(self.ack(), answer, self.next_question())
         if answer:
