@@ -74,6 +74,7 @@ NEGATED_VALUE_RE = re.compile(
 # (U+1EA0-U+1EFF): a message mostly in them is in a language the bot does not speak.
 LATIN_END = 0x024F
 VIETNAMESE = range(0x1EA0, 0x1F00)
+VIETNAMESE_LETTERS = frozenset("ăđơưĂĐƠƯ")
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ def unsupported_language(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) < 4:
         return False
+    if sum(1 for ch in letters if ord(ch) in VIETNAMESE or ch in VIETNAMESE_LETTERS) >= 2:
+        return True
     foreign = sum(1 for ch in letters if ord(ch) > LATIN_END)
     return foreign * 2 >= len(letters)
 
@@ -185,7 +188,8 @@ class _Turn:
         conv, text = self.conv, self.text
         if conv.stage in SILENT_STAGES:
             return None
-        language = detect_language(text)
+        foreign = unsupported_language(text)
+        language = None if foreign else detect_language(text)
         if language is not None:
             conv.language = language
         if is_wrong_number(text):
@@ -198,7 +202,7 @@ class _Turn:
         self.keep_address()
         self.distress = distress_kind(text)
         self.question = classify_question(text, conv.language)
-        if language is None and unsupported_language(text):
+        if foreign:
             flag_for_human(conv, "language_not_supported")
             return self.say("unsupported_language")
         if self.distress == "angry":
