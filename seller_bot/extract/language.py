@@ -44,7 +44,8 @@ quitame quiten hablo hablar ingles espanol techo cocina pintura pisos alfombra
 inquilinos casero hipoteca pagos atrasado atrasados pagar deuda dolares ninguna ninguno
 nada algo mucho mucha muchos muchas poco poca todo toda todos tambien cuanto ofrecen
 ofrece efectivo comision cierre cita direccion agente ustedes mensaje mensajes persona
-senor senora gusto entonces en se le les lo te nos millon millones pues tal vez quizas creo dice digo sabe se sea seria tenia
+senor senora gusto entonces en se le les lo te nos millon millones pues tal vez quizas
+creo dice digo sabe sea seria tenia
 hay hacer hace hecho listo lista vivir grande pequena pequeno jubilar jubilamos
 jubilacion enfermo enferma salud separamos separados cansado cansada mande q xq pq tmb
 """) | frozenset(ES_SMALL)
