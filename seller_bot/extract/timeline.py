@@ -313,11 +313,11 @@ def _is_history(text: str, m: re.Match[str]) -> bool:
     if breaks:
         before = before[breaks[-1].end():]
     words = re.findall(r"[a-z']+", before)[-6:]
-    for i, word in enumerate(words):
-        if word in PAST_VERBS or (word.endswith("ed") and len(word) > 4):
-            if not any(w in _WANTING for w in words[:i]):
-                return True
-    return False
+    return any(
+        (word in PAST_VERBS or (word.endswith("ed") and len(word) > 4))
+        and not any(w in _WANTING for w in words[:i])
+        for i, word in enumerate(words)
+    )
 
 
 def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
