@@ -9,6 +9,8 @@ from seller_bot.models import Conversation, ScorePart
 DISTRESS_MOTIVATIONS = frozenset(
     {"divorce", "foreclosure", "financial_distress", "inheritance", "job_relocation", "medical"}
 )
+# A counter-offer is engagement: the seller wants to deal, at another number.
+COUNTER_POINTS = 10
 HOT_AT = 75
 WARM_AT = 45
 
@@ -41,6 +43,8 @@ def score_parts(conv: Conversation, buy_box: BuyBox) -> list[ScorePart]:
         parts.append(ScorePart(part="motivated seller", points=10))
     if conv.offer_response == "accepted":
         parts.append(ScorePart(part="offer accepted", points=20))
+    elif conv.counter_amount is not None:
+        parts.append(ScorePart(part="counter-offer: still negotiating", points=COUNTER_POINTS))
     elif conv.offer_response == "declined":
         parts.append(ScorePart(part="offer declined", points=-10))
     return parts
