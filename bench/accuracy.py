@@ -19,7 +19,7 @@ An *invented* value is one set where the expectation is empty: the worst error, 
 buyer would act on it. ``--simulated N`` adds the project's own simulated sellers
 (``seller_bot.personas``) made fully clear (every answer phrased readably, every seller goes
 to a booking), scored on the fields a persona knows (condition, price, motivation, timeline,
-city).
+city, language).
 
 Cost: every ``handle_message`` call is timed (``perf_counter_ns``), ``--repeat`` passes over
 all suites; the median and p95 in µs per message are reported. ``--baseline PATH`` runs the
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 import json
 import random
 import statistics
@@ -46,7 +47,8 @@ START = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)  # Tue 10:00 in Los Angeles
 STEP = timedelta(minutes=3)
 FIELDS = ("condition", "price_expectation", "motivation", "timeline_days", "city", "language",
           "stage", "counter_amount", "opted_out", "wrong_number")
-SIMULATED_FIELDS = ("condition", "price_expectation", "motivation", "timeline_days", "city")
+SIMULATED_FIELDS = ("condition", "price_expectation", "motivation", "timeline_days", "city",
+                    "language")
 # What each persona timeline phrase means, counted from START (seller_bot.personas.TIMELINES).
 SIMULATED_TIMELINE_DAYS = (7, 7, 0, 14, 30, 31, 60, 45, 75, 90, 202, 30, 180, 180, 180)
 
@@ -169,7 +171,7 @@ def simulated_conversations(count: int, seed: int = 12) -> list[dict]:
             "condition": persona.home.condition, "price_expectation": persona.home.price,
             "motivation": persona.motivation,
             "timeline_days": SIMULATED_TIMELINE_DAYS[persona.timeline],
-            "city": persona.home.city.name}})
+            "city": persona.home.city.name, "language": getattr(persona, "language", "en")}})
     return out
 
 
@@ -180,6 +182,8 @@ def play_simulated(runner: Runner, entries: list[dict], max_turns: int = 14) -> 
     right = dict.fromkeys(SIMULATED_FIELDS, 0)
     invented = dict.fromkeys(SIMULATED_FIELDS, 0)
     misses = []
+    # Newer sellers answer the question the bot waits on (``asking``), older ones its words.
+    with_asking = "asking" in inspect.signature(personas.SimulatedSeller.respond).parameters
     for e in entries:
         seller = personas.SimulatedSeller(e["persona"], random.Random(e["id"]),
                                           runner.rules.buyer_name)
@@ -197,7 +201,8 @@ def play_simulated(runner: Runner, entries: list[dict], max_turns: int = 14) -> 
             if reply is not None:
                 runner.flow.record_reply(conv, reply, now, 1.0)
             replies.append(reply)
-            text = seller.respond(reply, conv.stage)
+            text = (seller.respond(reply, conv.stage, conv.asking) if with_asking
+                    else seller.respond(reply, conv.stage))
         got = actual(conv)
         said = " ".join(texts).lower()
         city = e["persona"].home.city

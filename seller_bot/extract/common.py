@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 import unicodedata
 from decimal import Decimal
@@ -253,6 +254,12 @@ _NEGATORS = frozenset({
     "not", "never", "nothing", "none", "without", "neither", "nor", "hardly", "barely",
     "nope", "nah", "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "aint",
     "cant", "cannot", "wont", "wouldnt", "shouldnt", "couldnt", "havent", "hasnt", "hadnt",
+    "nunca", "tampoco", "ni", "sin",
+})
+# Spanish "no" negates the verb after it ("no esta en mal estado", "no es urgente").
+_ES_NEGATED_VERBS = frozenset({
+    "esta", "es", "tiene", "necesita", "hay", "tengo", "creo", "diria", "estamos", "son",
+    "estan", "tenemos", "necesitamos", "quiero", "queremos", "me", "nos", "le", "lo", "la",
 })
 # Words after which "no" is an interjection, not a negation ("no it needs a new roof").
 _PRONOUNS = frozenset({"it", "its", "it's", "i", "i'm", "we", "we're", "he", "she", "they",
@@ -282,6 +289,8 @@ def is_negated(text: str, match_start: int, window: int = NEGATION_WINDOW) -> bo
     before = _NOT_NEGATING_RE.sub(" ", before)
     words = _WORD_RE.findall(before)[-window:]
     if any(_is_negator(w) for w in words):
+        return True
+    if any(w == "no" and nxt in _ES_NEGATED_VERBS for w, nxt in itertools.pairwise(words)):
         return True
     # "no" negates what follows it closely ("no major issues", "no real problems"),
     # but not across a pronoun ("no it needs a new roof").
