@@ -35,15 +35,12 @@ def fold_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def normalize(text: str, *, keep_accents: bool = False) -> str:
+def normalize(text: str) -> str:
     """Lowercase, straighten quotes and dashes, drop emoji and accents, collapse whitespace.
 
-    Inverted Spanish marks ('¿', '¡') become spaces. keep_accents=True keeps 'ñ' and 'é'
-    for text that is shown back (addresses).
+    Inverted Spanish marks ('¿', '¡') become spaces.
     """
-    text = _EMOJI_RE.sub(" ", text.translate(_CHAR_MAP).lower())
-    if not keep_accents:
-        text = fold_accents(text)
+    text = fold_accents(_EMOJI_RE.sub(" ", text.translate(_CHAR_MAP).lower()))
     if "&" in text or "w/" in text:
         text = _SHORTHAND_RE.sub(lambda m: " and " if m.group() == "&" else "with ", text)
     return " ".join(text.split())
