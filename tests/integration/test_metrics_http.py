@@ -9,8 +9,8 @@ import requests
 from tests.conftest import Seller
 
 BOOKED = ["Hi, thinking about selling my house", "needs a new roof", "around 450k",
-          "relocating for work, need to move in 30 days", "yes that works", "1420 Juniper Ave, Fontana",
-          "the first one"]
+          "relocating for work, need to move in 30 days", "yes that works",
+          "1420 Juniper Ave, Fontana", "the first one"]
 
 
 def test_metrics401_dashboard_over_http_has_the_spec_fields(live_server):
