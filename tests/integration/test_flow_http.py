@@ -207,3 +207,27 @@ def test_flowh007_the_commit_refuses_a_full_slot_and_writes_nothing(redis_client
     assert redis_client.get(LocationKeys("loc-1").version) == version
     assert not redis_client.exists(LocationKeys("loc-1").seen("m-b"))
     book("a", "m-2")  # re-writing its own booking is no new claim
+
+
+def test_flowh008_an_appointment_over_without_outcome_asks_for_one(redis_client, settings,
+                                                                   clock):
+    app = create_app(settings, redis_client, clock=clock)
+    with LiveServer(app.server) as server:
+        seller = Seller(server.url, contact="past")
+        for text in (*ACCEPTED, "1"):
+            seller.says(text)
+        appointment = datetime.fromisoformat(seller.state()["appointment_at"])
+        bot = app.server.extensions["sellerbot"]["bot"]
+        clock.now = appointment + timedelta(minutes=59)
+        assert bot.flag_passed_appointments("loc-1") == 0  # still going on
+        clock.now = appointment + timedelta(hours=2)
+        row = requests.get(f"{server.url}/api/conversations", timeout=10).json()["rows"][0]
+        assert row["next_action"] == "Record the outcome"  # shown before anything is written
+        assert bot.flag_passed_appointments("loc-1") == 1
+        assert bot.flag_passed_appointments("loc-1") == 0  # flagged once
+        state = seller.state()
+        assert state["needs_human"] and state["needs_human_reason"] == "appointment_passed"
+        assert seller.says("hi, how did it go?")["needs_human"] is True
+        held = requests.post(f"{server.url}/api/conversations/past/outcome",
+                             json={"outcome": "no_show"}, timeout=10).json()
+        assert held["stage"] == "no_show" and held["needs_human"] is False
