@@ -305,10 +305,11 @@ ASAP_PATTERN = (
     r"\b(?:asap|a\.s\.a\.p|as soon as (?:possible|i can|we can|you can)|soon as possible|"
     r"right away|immediately|urgent(?:ly)?|in a (?:hurry|rush)|the sooner the better|"
     r"sooner the better|need(?:s)? (?:it |this )?gone|as (?:quick|fast) as|"
-    r"how (?:quick(?:ly)?|fast|soon) (?:can|could|do|would) (?:you|u|ya|y'all)|"
     rf"(?:quick|fast) (?:sale|close|closing|cash)|{_SELL}\w*(?:\s+[a-z']+){{0,2}}\s+"
     r"(?:quick(?:ly)?|fast|right now|now))\b"
 )
+# "how fast can you close?" asks about the buyer: a sign of urgency, not a timeline.
+ASKS_SPEED_PATTERN = r"\bhow (?:quick(?:ly)?|fast|soon) (?:can|could|do|would) (?:you|u|ya|y'all)\b"
 # "needed it sold yesterday", a bare "yesterday lol"; not "I talked to her yesterday".
 YESTERDAY_PATTERN = (
     r"^(?:like |honestly |lol |omg )?yesterday\b"

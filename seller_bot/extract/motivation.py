@@ -12,6 +12,9 @@ Rules:
   afford it" are financial_distress.
 - A death in the family is inheritance, typed any way: "my dad pased", "moms passed away 🙏",
   "mom past away", "lost my husband", "my late father", "RIP mom". "lost my job" is not.
+- Tenants alone say the house is rented, not why it is sold: "tenants trashed it" is a
+  condition; "bad tenants", "tired of tenants", "tenants won't pay", "it's a rental" are
+  landlord_exit.
 - A separation is divorce ("we split up", "separated", "me and my ex"); "moving for my
   husband's job", "got transferred" are job_relocation; "bad tenants", "tired of being a
   landlord" are landlord_exit; "upgrading", "getting a bigger place" are upsizing; "moved
@@ -133,10 +136,17 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
     ),
     "retirement": any_of(r"retir\w*", r"jubil\w*", r"nos retiramos|retiro"),
     "landlord_exit": any_of(
-        r"tenants?|renters?|rental(?: property| house| home)?|landlord\w*",
+        r"rental(?: property| house| home)?|landlord\w*",
+        r"(?:bad|problem|nightmare|terrible|horrible|difficult|crazy|tired of|sick of|done with|"
+        r"dealing with|fed up with|tired of dealing with|sick of dealing with|my|the|our|have|"
+        r"had) (?:the |my |our |these |problem )?(?:tenants?|renters?)(?! trashed| destroyed| "
+        r"left it| damaged| tore)",
+        r"(?:tenants?|renters?) (?:won'?t|don'?t|dont|wont|aren'?t|not|stopped|never|refuse|"
+        r"refuses|just|finally|are|is) ?(?:pay\w*|leav\w*|mov\w*|gave notice|left|behind)",
         r"rent(?:ing|ed)? (?:it |the house |the place )?out|rented to",
         r"evict\w*|section 8|investment property|property manage\w*",
-        r"inquilin\w*|casero|rentad[oa]|(?:la|lo) (?:rento|rentamos|tengo rentad[oa])|"
+        r"(?:los|mis|unos|malos) inquilinos(?! la dejaron| lo dejaron| la destruyeron)|"
+        r"casero|rentad[oa]|(?:la|lo) (?:rento|rentamos|tengo rentad[oa])|"
         r"arrendatari\w*|renta(?:ndo|mos) la casa",
     ),
     "downsizing": any_of(

@@ -84,8 +84,11 @@ SPANISH_PHRASES: tuple[tuple[str, str], ...] = (
     (r"sin (?:prisa|apuro|urgencia)|no (?:hay|tengo|tenemos) (?:prisa|apuro|urgencia)|"
      r"cuando sea|no es urgente", "no rush"),
     (r"\bpronto\b", "soon"),
+    (r"\b(?:para|como para) ayer\b", "needed it yesterday"),
     (r"\bhace (\d+(?:\.\d+)? \w+|un \w+|una \w+)", r"\1 ago"),
     (r"\bmedio ano\b", "6 months"),
+    (r"\b(?:uno|una|un) o (?=\d)", "1 or "), (r"(?<=\d) o (?=\d)", " or "),
+    (r"(?<=\d) a (?=\d)", " to "),
     (r"\bun par de\b", "a couple of"),
     (r"\b(?:unos|unas|algunos|algunas)(?: cuantos| cuantas| pocos| pocas)?\b(?= (?:dias|semanas|"
      r"meses|anos)\b)", "a few"),
@@ -119,7 +122,7 @@ _SPANISH_HINT_RE = re.compile(
     r"\b(?:dias?|semanas?|mes|meses|anos?|pronto|prisa|apuro|posible|antes|verano|primavera|"
     r"otono|invierno|navidad|hace|proximo|proxima|cuando sea|rapido|urgente|enero|febrero|"
     r"marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
-    r"fin|finales|dentro|inmediato|cuanto|medio|mediados|principios|para el|para la)\b"
+    r"fin|finales|dentro|inmediato|cuanto|medio|mediados|principios|para el|para la|ayer)\b"
 )
 _SPANISH_RES = tuple((re.compile(pattern), english) for pattern, english in SPANISH_PHRASES)
 # Words that make a following month/season a past event: "passed in march".

@@ -13,6 +13,7 @@ import re
 
 from seller_bot.extract.common import (
     ASAP_PATTERN,
+    ASKS_SPEED_PATTERN,
     NO_RUSH_PATTERN,
     YESTERDAY_PATTERN,
     is_negated,
@@ -29,7 +30,7 @@ _LOW_RE = re.compile(
 )
 # Distress that forces a quick sale, whatever the seller says about dates.
 _HIGH_RE = re.compile(
-    ASAP_PATTERN + "|" + YESTERDAY_PATTERN
+    ASAP_PATTERN + "|" + ASKS_SPEED_PATTERN + "|" + YESTERDAY_PATTERN
     + r"|\b(?:emergency|desperate(?:ly)?|need out|need to get out|"
     r"can'?t wait (?:any|much)? ?longer|"
     r"behind (?:on|with) (?:my |the |our )?(?:house |mortgage )?(?:payments?|mortgage)|"
