@@ -7,6 +7,7 @@ import itertools
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 # -- normalisation ---------------------------------------------------------------------
 
@@ -27,6 +28,46 @@ _SHORTHAND_RE = re.compile(r"\bw/(?=\s|[a-z])|&")
 _PUNCT_RE = re.compile(r"[^\w\s'$]")
 
 
+_WORDS_RE = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=64)
+def words(clean: str) -> tuple[str, ...]:
+    """The letter runs of normalised text ('move-in ready' -> move, in, ready)."""
+    return tuple(_WORDS_RE.findall(clean))
+
+
+class Triggers:
+    """Word prefixes without which an extractor's patterns cannot match: a fast gate.
+
+    Each extractor lists, for every one of its patterns, the words the pattern needs (as
+    prefixes: "divorc" for divorce, divorced, divorcing). A message with none of them is
+    answered None without running the patterns; most messages answer one question, so most
+    extractors stop here. The unit tests of each extractor keep the list complete.
+    """
+
+    def __init__(self, prefixes: str) -> None:
+        # One regex shaped like a trie ("pa(?:int|s)"), so the engine tries a few letters
+        # at each word start instead of every prefix.
+        self.prefixes = frozenset(prefixes.split())
+        self._re = re.compile(r"(?<![a-z])" + _trie_pattern(sorted(self.prefixes)))
+
+    def seen_in(self, clean: str) -> bool:
+        """True when a word of the normalised text starts with one of the prefixes."""
+        return self._re.search(clean) is not None
+
+
+def _trie_pattern(prefixes: list[str]) -> str:
+    """A regex matching any of the sorted prefixes, factored by shared leading letters."""
+    if "" in prefixes:
+        return ""  # a shorter prefix already matched: the rest is optional
+    groups: dict[str, list[str]] = {}
+    for prefix in prefixes:
+        groups.setdefault(prefix[0], []).append(prefix[1:])
+    branches = [re.escape(first) + _trie_pattern(rest) for first, rest in groups.items()]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
 def fold_accents(text: str) -> str:
     """'dueño más años' -> 'dueno mas anos': Spanish is typed with and without accents."""
     if text.isascii():
@@ -35,6 +76,11 @@ def fold_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Every extractor normalises the same message, several times a turn: keep the last few.
+CACHE_SIZE = 64
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def normalize(text: str) -> str:
     """Lowercase, straighten quotes and dashes, drop emoji and accents, collapse whitespace.
 
@@ -187,6 +233,7 @@ def _replace_run(match: re.Match[str]) -> str:
     return _parse_run(run)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def words_to_digits(text: str) -> str:
     """Rewrite spelled numbers as digits: 'four fifty' -> '450', 'a million two' -> '1200000'.
 

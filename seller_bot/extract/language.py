@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from seller_bot.extract.address import INLAND_EMPIRE_CITIES
+from seller_bot.extract.address import CITY_WORDS
 from seller_bot.extract.common import ES_SMALL, STREET_ADDRESS_RE, fold_accents
 
 Language = Literal["en", "es"]
@@ -79,10 +79,8 @@ al del los las
 """)
 _SPANISH_CHARS_RE = re.compile("[ñ¿¡áéíóúü]")
 _WORD_RE = re.compile(r"[a-z']+")
+_DIGIT_RE = re.compile(r"\d")
 _SPANISH_ENDING_RE = re.compile(r"(?:cion|ciones|amos|emos|imos|ando|iendo|ilo|aron|ieron)$")
-_PLACE_RE = re.compile(
-    r"\b(?:" + "|".join(sorted(INLAND_EMPIRE_CITIES, key=len, reverse=True)) + r")\b"
-)
 _NOT_SPANISH_ENDINGS = frozenset({"commando", "orlando", "nimos", "memos", "demos", "promos"})
 
 
@@ -90,12 +88,13 @@ def detect_language(text: str) -> Language | None:
     """'en' or 'es' when the words say so, else None."""
     low = text.lower()
     folded = fold_accents(low)
-    if any(ch.isdigit() for ch in folded):
+    if _DIGIT_RE.search(folded):
         folded = STREET_ADDRESS_RE.sub(" ", folded)
-    folded = _PLACE_RE.sub(" ", folded)
-    es = 2.0 if _SPANISH_CHARS_RE.search(_PLACE_RE.sub(" ", low)) else 0.0
+    es = 2.0 if _SPANISH_CHARS_RE.search(low) else 0.0
     en = 0.0
     for word in _WORD_RE.findall(folded):
+        if word in CITY_WORDS:
+            continue  # "San Bernardino", "Loma Linda" say nothing about the language
         in_es, in_en = word in SPANISH_WORDS, word in ENGLISH_WORDS
         vote = 0.5 if word in WEAK_WORDS else 1.0
         if in_es and not in_en:

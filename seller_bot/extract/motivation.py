@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from seller_bot.extract.common import any_of, is_negated, normalize
+from seller_bot.extract.common import Triggers, any_of, is_negated, normalize
 from seller_bot.models import Motivation
 
 PRIORITY: tuple[Motivation, ...] = (
@@ -189,9 +189,38 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
 }
 
 
+# Words at least one pattern above needs (see Triggers); keep in step with the patterns.
+TRIGGERS = Triggers("""
+fore prefore behind payment missed notice nod trustee lis bank lender auction sheriff
+default lose atrasad debo debemos ejecucion embargo remate banco hipotec
+divorc separ split break broke ex ways legal
+inh iner probate executor executrix heir estate pas died dies dyed cross lost left late
+deceased death family rip funeral herencia hered sucesion testamento albacea fallec muri
+partio fue paso
+health medical assisted nursing memory care senior sick ill cancer stroke surgery dementia
+alzheimer disabled disabil wheelchair chemo stairs hospital salud enferm asilo quimio
+operacion derrame
+afford keep laid fired unemployed work bills debt bankrupt money cash tight taxes tax lien
+struggling mortgage hard financial puedo podemos alcanz deuda perd quede empleo economic
+financier dinero bancarrota quiebra
+job relocat transfer company moving move moved military orders pcs stationed deployed
+trabajo transfir cambiaron transferencia reubica
+retir jubil
+rental landlord tenant renter rent evict section investment property inquilin casero
+arrendatari
+downsiz down too kids empty smaller space room grande pequen chic hijos reducir
+bigger larger bedroom outgr growing baby expecting pregnant small upsiz upgrad espacio
+creciendo bebe
+want relocating near closer travel change market prices bought married anymore commute far
+neighbo hoa use second vacation cerca compramos vamos voy mud regres cambio
+""")
+
+
 def extract_motivation(text: str) -> Motivation | None:
     """The seller's reason for selling as a label, or None when no reason is given."""
     clean = normalize(text)
+    if not TRIGGERS.seen_in(clean):
+        return None
     for label in PRIORITY:
         if any(not is_negated(clean, m.start()) for m in _PATTERNS[label].finditer(clean)):
             return label

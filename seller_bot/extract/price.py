@@ -44,8 +44,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from seller_bot.extract.common import (
+    CACHE_SIZE,
     STREET_ADDRESS_RE,
     blank,
     normalize,
@@ -188,6 +190,7 @@ class _Token:
     plural: bool
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _prepare(text: str) -> str:
     """Normalised text with number words as digits and non-price numbers blanked out."""
     text = words_to_digits(normalize(text))

@@ -16,6 +16,7 @@ from seller_bot.extract.common import (
     ASKS_SPEED_PATTERN,
     NO_RUSH_PATTERN,
     YESTERDAY_PATTERN,
+    Triggers,
     is_negated,
     normalize,
 )
@@ -39,8 +40,20 @@ _HIGH_RE = re.compile(
 )
 
 
+# Words the patterns above need (see Triggers); keep in step with them.
+TRIGGERS = Triggers("""
+asap soon possible right away immediate urgen hurry rush quick fast gone yesterday
+whenever time deadline flexible timing explor curious seeing checking looking testing
+eventually some road line point pressure desperate pressed priority big emergency need wait
+behind foreclos auction notice sheriff evict losing sell sold clos sale mov out done offer
+cash how
+""")
+
+
 def _explicit(text: str) -> Urgency | None:
     """Urgency said in words, or None."""
+    if not (TRIGGERS.seen_in(text) or "a.s.a.p" in text):
+        return None
     if _LOW_RE.search(text):
         return "low"
     # "not urgent" is caught above; "not behind on payments" says nothing either way.
