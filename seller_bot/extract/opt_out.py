@@ -104,7 +104,14 @@ def is_opt_out(text: str) -> bool:
     return bool(_REQUEST_RE.search(clean)) and not _DONT_STOP_RE.search(clean)
 
 
+WRONG_NUMBER_TRIGGERS = Triggers("""
+wrong own owner homeowner rent name equivoc duen propietari casa persona house home property
+""")
+
+
 def is_wrong_number(text: str) -> bool:
     """True when the sender says the number or the house is not theirs."""
     clean = normalize(text)
+    if not WRONG_NUMBER_TRIGGERS.seen_in(clean):
+        return False
     return bool(_WRONG_NUMBER_RE.search(clean)) and not _NOT_WRONG_RE.search(clean)

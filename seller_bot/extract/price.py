@@ -81,23 +81,29 @@ _PHRASES = [
 ]
 
 # Spans that hold numbers but never a price; they are blanked before looking for amounts.
+# Each with a cheap look that must succeed before the pattern is worth running.
 _NOT_PRICE_RES = [
-    re.compile(r"\(?\b\d{3}\)?[-. ]?\d{3}[-. ]\d{4}\b|\b\d{10,11}\b|\b\d{3}-\d{4}\b"),  # phone
-    re.compile(r"\b(?:zip(?: ?code)?|ca|california)\s*:?\s*\d{5}(?:-\d{4})?\b"),  # zip
-    re.compile(r"\b(?:built|remodeled|renovated|bought|since|in|from|year|back in)\s+"
-               r"(?:in\s+)?(?:19|20)\d\d\b"),  # years
-    STREET_ADDRESS_RE,  # house numbers
-    re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:\s*(?:-|to|or)\s*\d+(?:\.\d+)?)?\s*(?:\+\s*)?"
-               r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?|hrs?|minutes?|mins?|"
-               r"beds?|bedrooms?|br|bd|baths?|bathrooms?|ba|sq\s*ft|sqft|square|sf|"
-               r"acres?|ac|%|percent|stories|story|car|units?|kids|people|miles?|mi|"
-               r"am|pm|a\.m|p\.m|times|x|o'clock|oclock|th|st|nd|rd|"
-               r"dias|semanas?|meses|mes|anos?|recamaras?|cuartos?|banos?|habitaciones|"
-               r"pies|metros|por ciento|hijos|personas|millas|horas?)\b"),  # quantities
-    re.compile(r"(?<![\d,.])\$?\d[\d,]*(?:\.\d+)?\s*k?\s*(?:(?:/|a|per|each|every)\s*"
-               r"(?:mo|month|yr|year|wk|week)\b|monthly|yearly)"),  # rent, payments
-    re.compile(r"\d{1,2}:\d{2}"),  # clock times
-    re.compile(r"#\s*\d+"),  # unit / option numbers
+    (re.compile(r"\d{3}"), re.compile(
+        r"\(?\b\d{3}\)?[-. ]?\d{3}[-. ]\d{4}\b|\b\d{10,11}\b|\b\d{3}-\d{4}\b")),  # phone
+    (re.compile(r"zip|ca"), re.compile(
+        r"\b(?:zip(?: ?code)?|ca|california)\s*:?\s*\d{5}(?:-\d{4})?\b")),  # zip
+    (re.compile(r"\b(?:19|20)\d\d\b"), re.compile(
+        r"\b(?:built|remodeled|renovated|bought|since|in|from|year|back in)\s+"
+        r"(?:in\s+)?(?:19|20)\d\d\b")),  # years
+    (re.compile(r"\d[a-z-]{0,2}\s+[a-z]"), STREET_ADDRESS_RE),  # house numbers
+    (re.compile(r"\d[\s+\-.\d]*[a-z%]"), re.compile(
+        r"(?<![\d.])\d+(?:\.\d+)?(?:\s*(?:-|to|or)\s*\d+(?:\.\d+)?)?\s*(?:\+\s*)?"
+        r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?|hrs?|minutes?|mins?|"
+        r"beds?|bedrooms?|br|bd|baths?|bathrooms?|ba|sq\s*ft|sqft|square|sf|"
+        r"acres?|ac|%|percent|stories|story|car|units?|kids|people|miles?|mi|"
+        r"am|pm|a\.m|p\.m|times|x|o'clock|oclock|th|st|nd|rd|"
+        r"dias|semanas?|meses|mes|anos?|recamaras?|cuartos?|banos?|habitaciones|"
+        r"pies|metros|por ciento|hijos|personas|millas|horas?)\b")),  # quantities
+    (re.compile(r"mo|yr|year|wk|week"), re.compile(
+        r"(?<![\d,.])\$?\d[\d,]*(?:\.\d+)?\s*k?\s*(?:(?:/|a|per|each|every)\s*"
+        r"(?:mo|month|yr|year|wk|week)\b|monthly|yearly)")),  # rent, payments
+    (re.compile(r":"), re.compile(r"\d{1,2}:\d{2}")),  # clock times
+    (re.compile(r"#"), re.compile(r"#\s*\d+")),  # unit / option numbers
 ]
 
 _NUMBER = (r"\d{1,3}(?:,\d{1,3})+"  # 450,000 (and the typo 450,00)
@@ -198,8 +204,9 @@ def _prepare(text: str) -> str:
         return ""  # no number at all: skip the masking work
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
-    for pattern in _NOT_PRICE_RES:
-        text = pattern.sub(blank, text)
+    for look, pattern in _NOT_PRICE_RES:
+        if look.search(text):
+            text = pattern.sub(blank, text)
     return text
 
 

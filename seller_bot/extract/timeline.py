@@ -384,8 +384,17 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
     return found
 
 
+VAGUE_TRIGGERS = Triggers("""
+asap soon possible right immediate urgen hurry rush better gone quick fast now yesterday
+whenever time deadline flexible timing explor curious seeing checking looking testing
+eventually some road line point pressure shortly
+""")
+
+
 def _vague(text: str) -> int | None:
     """Days for vague words (asap, soon, no rush) when nothing explicit was said."""
+    if not (VAGUE_TRIGGERS.seen_in(text) or "a.s.a.p" in text):
+        return None
     values = []
     if _YESTERDAY_RE.search(text):
         values.append(YESTERDAY_DAYS)
