@@ -230,7 +230,16 @@ def measure(suite_paths: list[Path], simulated: int, repeat: int) -> dict:
     results = {name: score_suite(runner, convs) for name, convs in suites.items()}
     if simulated:
         results["simulated"] = play_simulated(runner, simulated_conversations(simulated))
-    runner.timings_ns.clear()  # the first pass warmed the caches; time the next ones
+    return {"results": results, **measure_cost(suites, repeat)}
+
+
+def measure_cost(suites: dict[str, list[dict]], repeat: int) -> dict:
+    """µs per handle_message over ``repeat`` passes, after one warm-up pass."""
+    runner = Runner()
+    for convs in suites.values():
+        for c in convs:
+            runner.play(c["id"], c["texts"])
+    runner.timings_ns.clear()
     runner.wall_ns.clear()
     for _ in range(repeat):
         for convs in suites.values():
@@ -238,7 +247,6 @@ def measure(suite_paths: list[Path], simulated: int, repeat: int) -> dict:
                 runner.play(c["id"], c["texts"])
     timings = sorted(runner.timings_ns)
     return {
-        "results": results,
         "messages_timed": len(timings),
         "us_median": statistics.median(timings) / 1000 if timings else None,
         "us_p95": timings[int(len(timings) * 0.95)] / 1000 if timings else None,
@@ -276,13 +284,30 @@ def table(measured: dict, title: str) -> str:
     return "\n".join(lines)
 
 
-def run_baseline(code: Path, args: argparse.Namespace) -> dict:
+def run_baseline(code: Path, args: argparse.Namespace, cost_only: bool = False) -> dict:
     """The same measurement on another checkout, in a subprocess importing that code."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--json", "--code", str(code),
            "--repeat", str(args.repeat), "--simulated", str(args.simulated),
+           *(["--cost-only"] if cost_only else []),
            *[arg for path in args.suite for arg in ("--suite", str(path))]]
     done = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=code)
     return json.loads(done.stdout)
+
+
+def compare_costs(args: argparse.Namespace, before: dict, after: dict) -> str:
+    """Cost rounds taking turns between the two checkouts; the least disturbed round wins."""
+    suites = load_suites(args.suite)
+    rounds = {"before": [before], "after": [after]}
+    for _ in range(args.rounds - 1):
+        rounds["before"].append(run_baseline(args.baseline.resolve(), args, cost_only=True))
+        rounds["after"].append(measure_cost(suites, args.repeat))
+    lines = ["| checkout | median µs per round | best median | best p95 |", "|---|---|---|---|"]
+    for name, label in (("before", f"before ({args.baseline})"), ("after", "after")):
+        medians = [r["us_median"] for r in rounds[name]]
+        best = min(rounds[name], key=lambda r: r["us_median"])
+        lines.append(f"| {label} | {', '.join(f'{m:.0f}' for m in medians)} | "
+                     f"{best['us_median']:.0f} | {best['us_p95']:.0f} |")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -295,12 +320,18 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="print every miss")
     parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="with --baseline: cost rounds, taking turns")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--cost-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--code", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.suite = [p.resolve() for p in (args.suite or sorted(SUITES_DIR.glob("*.json")))]
     sys.path.insert(0, str(args.code.resolve()))
 
+    if args.cost_only:
+        print(json.dumps(measure_cost(load_suites(args.suite), args.repeat)))
+        return
     measured = measure(args.suite, args.simulated, args.repeat)
     if args.json:
         for result in measured["results"].values():
@@ -316,8 +347,10 @@ def main() -> None:
                     print(f"    > {text}\n    < {reply}")
     report = table(measured, "After (this branch)")
     if args.baseline:
-        report = table(run_baseline(args.baseline.resolve(), args),
-                       f"Before ({args.baseline})") + "\n\n" + report
+        before = run_baseline(args.baseline.resolve(), args)
+        report = (table(before, f"Before ({args.baseline})") + "\n\n" + report
+                  + "\n\nCost per `handle_message`, CPU µs, rounds taking turns:\n\n"
+                  + compare_costs(args, before, measured))
     print(report)
     if args.write:
         sys.path.insert(0, str(ROOT))

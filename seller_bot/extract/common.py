@@ -86,7 +86,10 @@ def normalize(text: str) -> str:
 
     Inverted Spanish marks ('¿', '¡') become spaces.
     """
-    text = fold_accents(_EMOJI_RE.sub(" ", text.translate(_CHAR_MAP).lower()))
+    if text.isascii():  # no emoji, curly quotes or accents to look for
+        text = text.replace("`", "'").lower()
+    else:
+        text = fold_accents(_EMOJI_RE.sub(" ", text.translate(_CHAR_MAP).lower()))
     if "&" in text or "w/" in text:
         text = _SHORTHAND_RE.sub(lambda m: " and " if m.group() == "&" else "with ", text)
     return " ".join(text.split())
@@ -240,10 +243,15 @@ def words_to_digits(text: str) -> str:
     Spanish too (accents folded): 'trescientos cincuenta mil' -> '350000', 'dos meses' ->
     '2 meses'. A lone 'mil'/'millon' after digits stays a unit word ('350 mil').
     """
-    text = _NUMBER_RUN_RE.sub(_replace_run, text)
+    if _NUMBER_WORDS.seen_in(text):
+        text = _NUMBER_RUN_RE.sub(_replace_run, text)
     if _ES_HINT_RE.search(text):
         text = _ES_RUN_RE.sub(_replace_spanish_run, _ES_ONCE_RE.sub("11", text))
     return text
+
+
+# Any English number word (the runs above need one).
+_NUMBER_WORDS = Triggers(" ".join([*_SMALL, *MULTIPLIERS, "hundreds", "thousands"]))
 
 
 # -- Spanish number words (accent-folded) ------------------------------------------------

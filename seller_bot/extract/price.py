@@ -80,6 +80,8 @@ _PHRASES = [
     (re.compile(r"(?<=\d) (?=k\b)"), ""),  # "450 k" -> "450k"
 ]
 
+_PHRASE_LOOK_RE = re.compile(r"mil|medio|half|quarter|\d k\b")
+
 # Spans that hold numbers but never a price; they are blanked before looking for amounts.
 # Each with a cheap look that must succeed before the pattern is worth running.
 _NOT_PRICE_RES = [
@@ -202,8 +204,9 @@ def _prepare(text: str) -> str:
     text = words_to_digits(normalize(text))
     if not _DIGIT_RE.search(text) and "mil" not in text:
         return ""  # no number at all: skip the masking work
-    for pattern, replacement in _PHRASES:
-        text = pattern.sub(replacement, text)
+    if _PHRASE_LOOK_RE.search(text):
+        for pattern, replacement in _PHRASES:
+            text = pattern.sub(replacement, text)
     for look, pattern in _NOT_PRICE_RES:
         if look.search(text):
             text = pattern.sub(blank, text)
@@ -301,8 +304,13 @@ def _amount_in(text: str) -> int | None:
     return int(value) if value is not None else None
 
 
+_OWED_LOOK_RE = re.compile(r"owe|owing|mortgage|loan|payoff|balance|debo|debemos|hipoteca")
+
+
 def _debt_plus_equity(text: str) -> int | None:
     """'owe 200 and want 150 out of it' -> 350,000; None without both parts."""
+    if not _OWED_LOOK_RE.search(text):
+        return None
     owed_m = _OWED_RE.search(text)
     if owed_m is None:
         return None
