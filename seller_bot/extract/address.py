@@ -27,7 +27,13 @@ from __future__ import annotations
 
 import re
 
-from seller_bot.extract.common import DIRECTIONS, STREET_ADDRESS_RE, STREET_SUFFIXES, normalize
+from seller_bot.extract.common import (
+    DIRECTIONS,
+    STREET_ADDRESS_RE,
+    STREET_SUFFIXES,
+    normalize,
+    words,
+)
 
 INLAND_EMPIRE_CITIES = (
     "adelanto", "apple valley", "banning", "barstow", "beaumont", "big bear", "big bear lake",
@@ -89,6 +95,10 @@ _ONLY_CITY_RE = re.compile(
 )
 _AREA_RE = re.compile(rf"\b(?:the\s+)?(?P<city>{_CITY_ALT})\s+area\b")
 _UPPER_WORDS = {"ii", "iii", "iv", "po"}
+_DIGIT_RE = re.compile(r"\d")
+# Every word of a city name or nickname: a message with none of them and no digit has no
+# address.
+CITY_WORDS = frozenset(word for name in _CITY_NAMES for word in name.split())
 
 
 def _title(words: str) -> str:
@@ -171,7 +181,10 @@ def _street(clean: str) -> str | None:
 def extract_address(text: str) -> str | None:
     """The property's address (or city) in the message, formatted; None when there is none."""
     folded = normalize(text)
-    street = _street(folded)
+    has_digit = _DIGIT_RE.search(folded) is not None
+    if not has_digit and CITY_WORDS.isdisjoint(words(folded)):
+        return None
+    street = _street(folded) if has_digit else None
     if street is not None:
         return street
     if m := _ONLY_CITY_RE.match(folded):

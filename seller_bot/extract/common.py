@@ -7,6 +7,7 @@ import itertools
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 # -- normalisation ---------------------------------------------------------------------
 
@@ -27,6 +28,46 @@ _SHORTHAND_RE = re.compile(r"\bw/(?=\s|[a-z])|&")
 _PUNCT_RE = re.compile(r"[^\w\s'$]")
 
 
+_WORDS_RE = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=64)
+def words(clean: str) -> tuple[str, ...]:
+    """The letter runs of normalised text ('move-in ready' -> move, in, ready)."""
+    return tuple(_WORDS_RE.findall(clean))
+
+
+class Triggers:
+    """Word prefixes without which an extractor's patterns cannot match: a fast gate.
+
+    Each extractor lists, for every one of its patterns, the words the pattern needs (as
+    prefixes: "divorc" for divorce, divorced, divorcing). A message with none of them is
+    answered None without running the patterns; most messages answer one question, so most
+    extractors stop here. The unit tests of each extractor keep the list complete.
+    """
+
+    def __init__(self, prefixes: str) -> None:
+        # One regex shaped like a trie ("pa(?:int|s)"), so the engine tries a few letters
+        # at each word start instead of every prefix.
+        self.prefixes = frozenset(prefixes.split())
+        self._re = re.compile(r"(?<![a-z])" + _trie_pattern(sorted(self.prefixes)))
+
+    def seen_in(self, clean: str) -> bool:
+        """True when a word of the normalised text starts with one of the prefixes."""
+        return self._re.search(clean) is not None
+
+
+def _trie_pattern(prefixes: list[str]) -> str:
+    """A regex matching any of the sorted prefixes, factored by shared leading letters."""
+    if "" in prefixes:
+        return ""  # a shorter prefix already matched: the rest is optional
+    groups: dict[str, list[str]] = {}
+    for prefix in prefixes:
+        groups.setdefault(prefix[0], []).append(prefix[1:])
+    branches = [re.escape(first) + _trie_pattern(rest) for first, rest in groups.items()]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
 def fold_accents(text: str) -> str:
     """'dueño más años' -> 'dueno mas anos': Spanish is typed with and without accents."""
     if text.isascii():
@@ -35,12 +76,20 @@ def fold_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Every extractor normalises the same message, several times a turn: keep the last few.
+CACHE_SIZE = 64
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def normalize(text: str) -> str:
     """Lowercase, straighten quotes and dashes, drop emoji and accents, collapse whitespace.
 
     Inverted Spanish marks ('¿', '¡') become spaces.
     """
-    text = fold_accents(_EMOJI_RE.sub(" ", text.translate(_CHAR_MAP).lower()))
+    if text.isascii():  # no emoji, curly quotes or accents to look for
+        text = text.replace("`", "'").lower()
+    else:
+        text = fold_accents(_EMOJI_RE.sub(" ", text.translate(_CHAR_MAP).lower()))
     if "&" in text or "w/" in text:
         text = _SHORTHAND_RE.sub(lambda m: " and " if m.group() == "&" else "with ", text)
     return " ".join(text.split())
@@ -187,16 +236,22 @@ def _replace_run(match: re.Match[str]) -> str:
     return _parse_run(run)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def words_to_digits(text: str) -> str:
     """Rewrite spelled numbers as digits: 'four fifty' -> '450', 'a million two' -> '1200000'.
 
     Spanish too (accents folded): 'trescientos cincuenta mil' -> '350000', 'dos meses' ->
     '2 meses'. A lone 'mil'/'millon' after digits stays a unit word ('350 mil').
     """
-    text = _NUMBER_RUN_RE.sub(_replace_run, text)
+    if _NUMBER_WORDS.seen_in(text):
+        text = _NUMBER_RUN_RE.sub(_replace_run, text)
     if _ES_HINT_RE.search(text):
         text = _ES_RUN_RE.sub(_replace_spanish_run, _ES_ONCE_RE.sub("11", text))
     return text
+
+
+# Any English number word (the runs above need one).
+_NUMBER_WORDS = Triggers(" ".join([*_SMALL, *MULTIPLIERS, "hundreds", "thousands"]))
 
 
 # -- Spanish number words (accent-folded) ------------------------------------------------
@@ -305,10 +360,11 @@ ASAP_PATTERN = (
     r"\b(?:asap|a\.s\.a\.p|as soon as (?:possible|i can|we can|you can)|soon as possible|"
     r"right away|immediately|urgent(?:ly)?|in a (?:hurry|rush)|the sooner the better|"
     r"sooner the better|need(?:s)? (?:it |this )?gone|as (?:quick|fast) as|"
-    r"how (?:quick(?:ly)?|fast|soon) (?:can|could|do|would) (?:you|u|ya|y'all)|"
     rf"(?:quick|fast) (?:sale|close|closing|cash)|{_SELL}\w*(?:\s+[a-z']+){{0,2}}\s+"
     r"(?:quick(?:ly)?|fast|right now|now))\b"
 )
+# "how fast can you close?" asks about the buyer: a sign of urgency, not a timeline.
+ASKS_SPEED_PATTERN = r"\bhow (?:quick(?:ly)?|fast|soon) (?:can|could|do|would) (?:you|u|ya|y'all)\b"
 # "needed it sold yesterday", a bare "yesterday lol"; not "I talked to her yesterday".
 YESTERDAY_PATTERN = (
     r"^(?:like |honestly |lol |omg )?yesterday\b"

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from seller_bot.extract.common import any_of, is_negated, loose, normalize
+from seller_bot.extract.common import Triggers, any_of, is_negated, loose, normalize
 from seller_bot.models import Condition
 
 SEVERITY: tuple[Condition, ...] = ("major_repairs", "minor_repairs", "move_in_ready")
@@ -145,9 +145,29 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
 }
 
 
+# Words at least one pattern above needs (see Triggers); keep in step with the patterns.
+TRIGGERS = Triggers("""
+need new bad leak damag caved collaps old roo rro foun fond crack sink shift structur fire
+burn water flood mol moo mmo mildew termit gut tear knock remodel renovat rehab redo redone
+everything overhaul fixer shape condition rough trashed destroyed major lot alot ton sewer
+septic slab plumb electric wiring hvac heat power asbestos hoard uninhabit unliv condemn
+red falling squatter vandal furnace heater shot broken busted dead out gone done failing
+work paint carpet floor clean landscap touch updat upgrad love tl ttl few small little
+minor cosmetic fix dated outdated original wear lived bones handyman livable repair move
+ready turn maint kept taken mint pristine immaculate issue problem wrong nothing zero
+necesit reparacion arreglo trabajo techo tejado goter gotea moja cimiento cimentacion
+fundacion estructura plomeria electricidad tuberia drenaje dano inundad incendio quemo moho
+termitas plagas remodel renov mal maltratad destruid dejaron inhabitable demoler tumbar
+pint alfombra pisos detalles cosas estado condicion viej anticuad actualiz carino amor
+lista nueva impecable cuidad
+""")
+
+
 def extract_condition(text: str) -> Condition | None:
     """The condition the seller describes, or None when the message says nothing about it."""
     clean = normalize(text)
+    if not TRIGGERS.seen_in(clean):
+        return None
     if _MORE_THAN_COSMETIC_RE.search(clean):
         return "major_repairs"
     said: set[Condition] = {"move_in_ready"} if _NOTHING_WRONG_RE.search(clean) else set()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from seller_bot.extract.common import normalize, words_to_digits
+from seller_bot.extract.common import Triggers, normalize, words_to_digits
 
 _VALUE = (r"\$?\d[\d,.]*\s*(?:k|grand|mil|thousand|m|days?|weeks?|wks?|months?|mos?|years?|"
           r"dias|semanas|meses|anos)?")
@@ -44,9 +44,20 @@ _CORRECTION_RE = re.compile(
 _PERCENT_RE = re.compile(r"\bnot \d+ ?%|\bnot 100\b")
 
 
+# Words at least one pattern above needs (see Triggers); keep in step with the patterns.
+TRIGGERS = Triggers("""
+meant mean scratch correc wait nvm actu acut bad typo oops missp make change second take
+rephrase update clear wrong said sorry quise equivo corrijo dicho realidad esper bien
+borra olvida perdon no nope err sry um uh not instead rather digo
+""")
+
+
 def is_correction(text: str) -> bool:
     """True when the message explicitly replaces something said before."""
-    clean = words_to_digits(normalize(text))
+    normalized = normalize(text)
+    if not TRIGGERS.seen_in(normalized):
+        return False
+    clean = words_to_digits(normalized)
     if _PERCENT_RE.search(clean):
         return False
     return bool(_CORRECTION_RE.search(clean))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from seller_bot.extract.common import any_of, is_negated, normalize
+from seller_bot.extract.common import Triggers, any_of, is_negated, normalize
 
 Distress = Literal["death", "divorce", "illness", "angry"]
 ORDER: tuple[Distress, ...] = ("death", "illness", "divorce", "angry")
@@ -70,9 +70,26 @@ _PATTERNS: dict[Distress, re.Pattern[str]] = {
 }
 
 
+# Words at least one pattern above needs (see Triggers); keep in step with the patterns.
+TRIGGERS = Triggers("""
+pas died dyed cross lost rip funeral death late deceased widow fallec muri fue partio
+perdimos perdi velorio viud
+cancer chemo tumo stroke heart dementia alzheimer parkinson hospice terminal hospital icu
+er sick ill health surgery dialysis disabled wheelchair enferm quimio derrame infarto
+demencia salud operacion
+divorc separ splitting split broke breaking ex
+wast harass scam fraud spam fu fc fk wtf stfu gtfo hell screw piss shut bull bs b idiot
+stupid moron jerk vulture blood dare lowball insult kidding serious crazy nuts insane
+ridiculous rip estafa fraude acoso frieg ching molest pendej chinga diablo idiota ladrones
+rateros
+""")
+
+
 def distress_kind(text: str) -> Distress | None:
     """'death', 'illness', 'divorce' or 'angry', or None."""
     clean = normalize(text)
+    if not TRIGGERS.seen_in(clean):
+        return None
     for kind in ORDER:
         if any(not is_negated(clean, m.start()) for m in _PATTERNS[kind].finditer(clean)):
             return kind

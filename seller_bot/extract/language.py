@@ -9,6 +9,12 @@ Rules:
 - The language with more votes wins; a tie, or a message with no votes ("ok", "450k", "👍",
   "no", "si") is None: the flow keeps the conversation's language.
 - Spanglish goes by the majority: "tengo una house en Hemet" is Spanish.
+- Street addresses and city names are left out first: "11238 Vista Grande Way" and "San
+  Bernardino" say nothing about the seller's language.
+- Short function words ("in", "the", "en", "la", "de") are half a vote, and the winner needs
+  at least one whole vote: "15206 Francis St in Ontario" (an address answer) is None, so a
+  Spanish conversation stays Spanish.
+- Spanish word endings count too ("jubilo", "vendemos", "reparación", "mudando").
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from seller_bot.extract.common import ES_SMALL, fold_accents
+from seller_bot.extract.address import CITY_WORDS
+from seller_bot.extract.common import ES_SMALL, STREET_ADDRESS_RE, fold_accents
 
 Language = Literal["en", "es"]
 
@@ -58,7 +65,7 @@ dont won't wont i im i'm it's its i'll ill we're were they're repairs repair con
 shape roof kitchen price asking offer deal weeks week months month days day year years
 soon asap rush moving move moved job wife husband mom dad passed away divorce tenants
 tenant rent rental sure okay sounds good great bad number wrong stop texting text call
-me hi hello hey morning afternoon evening tomorrow today tonight monday tuesday wednesday
+hi hello hey morning afternoon evening tomorrow today tonight monday tuesday wednesday
 thursday friday saturday sunday first second one two three works work for of in on at to
 from by up out get got know think thinking looking like some any much many more less
 need idk tbh lol fine cool alright nah thx ty pls plz u ur gonna wanna kinda sorta
@@ -66,23 +73,39 @@ meant mean actually wait scratch not no-one nothing anything something there her
 them their he she his her him bought paint carpet floors foundation new old still owe
 which whichever either option other then than so but if or as all only also very too
 """)
+WEAK_WORDS = _vocab("""
+in on at the a an to of it is my i and for or so as by up en de la el y lo se mi tu su es
+al del los las
+""")
 _SPANISH_CHARS_RE = re.compile("[ñ¿¡áéíóúü]")
 _WORD_RE = re.compile(r"[a-z']+")
+_DIGIT_RE = re.compile(r"\d")
+_SPANISH_ENDING_RE = re.compile(r"(?:cion|ciones|amos|emos|imos|ando|iendo|ilo|aron|ieron)$")
+_NOT_SPANISH_ENDINGS = frozenset({"commando", "orlando", "nimos", "memos", "demos", "promos"})
 
 
 def detect_language(text: str) -> Language | None:
     """'en' or 'es' when the words say so, else None."""
     low = text.lower()
-    es = 2 if _SPANISH_CHARS_RE.search(low) else 0
-    en = 0
-    for word in _WORD_RE.findall(fold_accents(low)):
+    folded = fold_accents(low)
+    if _DIGIT_RE.search(folded):
+        folded = STREET_ADDRESS_RE.sub(" ", folded)
+    es = 2.0 if _SPANISH_CHARS_RE.search(low) else 0.0
+    en = 0.0
+    for word in _WORD_RE.findall(folded):
+        if word in CITY_WORDS:
+            continue  # "San Bernardino", "Loma Linda" say nothing about the language
         in_es, in_en = word in SPANISH_WORDS, word in ENGLISH_WORDS
+        vote = 0.5 if word in WEAK_WORDS else 1.0
         if in_es and not in_en:
-            es += 1
+            es += vote
         elif in_en and not in_es:
-            en += 1
-    if es > en:
+            en += vote
+        elif (not in_en and len(word) > 4 and _SPANISH_ENDING_RE.search(word)
+              and word not in _NOT_SPANISH_ENDINGS):
+            es += vote
+    if es > en and es >= 1:
         return "es"
-    if en > es:
+    if en > es and en >= 1:
         return "en"
     return None

@@ -12,6 +12,9 @@ Rules:
   afford it" are financial_distress.
 - A death in the family is inheritance, typed any way: "my dad pased", "moms passed away 🙏",
   "mom past away", "lost my husband", "my late father", "RIP mom". "lost my job" is not.
+- Tenants alone say the house is rented, not why it is sold: "tenants trashed it" is a
+  condition; "bad tenants", "tired of tenants", "tenants won't pay", "it's a rental" are
+  landlord_exit.
 - A separation is divorce ("we split up", "separated", "me and my ex"); "moving for my
   husband's job", "got transferred" are job_relocation; "bad tenants", "tired of being a
   landlord" are landlord_exit; "upgrading", "getting a bigger place" are upsizing; "moved
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from seller_bot.extract.common import any_of, is_negated, normalize
+from seller_bot.extract.common import Triggers, any_of, is_negated, normalize
 from seller_bot.models import Motivation
 
 PRIORITY: tuple[Motivation, ...] = (
@@ -133,10 +136,17 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
     ),
     "retirement": any_of(r"retir\w*", r"jubil\w*", r"nos retiramos|retiro"),
     "landlord_exit": any_of(
-        r"tenants?|renters?|rental(?: property| house| home)?|landlord\w*",
+        r"rental(?: property| house| home)?|landlord\w*",
+        r"(?:bad|problem|nightmare|terrible|horrible|difficult|crazy|tired of|sick of|done with|"
+        r"dealing with|fed up with|tired of dealing with|sick of dealing with|my|the|our|have|"
+        r"had) (?:the |my |our |these |problem )?(?:tenants?|renters?)(?! trashed| destroyed| "
+        r"left it| damaged| tore)",
+        r"(?:tenants?|renters?) (?:won'?t|don'?t|dont|wont|aren'?t|not|stopped|never|refuse|"
+        r"refuses|just|finally|are|is) ?(?:pay\w*|leav\w*|mov\w*|gave notice|left|behind)",
         r"rent(?:ing|ed)? (?:it |the house |the place )?out|rented to",
         r"evict\w*|section 8|investment property|property manage\w*",
-        r"inquilin\w*|casero|rentad[oa]|(?:la|lo) (?:rento|rentamos|tengo rentad[oa])|"
+        r"(?:los|mis|unos|malos) inquilinos(?! la dejaron| lo dejaron| la destruyeron)|"
+        r"casero|rentad[oa]|(?:la|lo) (?:rento|rentamos|tengo rentad[oa])|"
         r"arrendatari\w*|renta(?:ndo|mos) la casa",
     ),
     "downsizing": any_of(
@@ -179,9 +189,38 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
 }
 
 
+# Words at least one pattern above needs (see Triggers); keep in step with the patterns.
+TRIGGERS = Triggers("""
+fore prefore behind payment missed notice nod trustee lis bank lender auction sheriff
+default lose atrasad debo debemos ejecucion embargo remate banco hipotec
+divorc separ split break broke ex ways legal
+inh iner probate executor executrix heir estate pas died dies dyed cross lost left late
+deceased death family rip funeral herencia hered sucesion testamento albacea fallec muri
+partio fue paso
+health medical assisted nursing memory care senior sick ill cancer stroke surgery dementia
+alzheimer disabled disabil wheelchair chemo stairs hospital salud enferm asilo quimio
+operacion derrame
+afford keep laid fired unemployed work bills debt bankrupt money cash tight taxes tax lien
+struggling mortgage hard financial puedo podemos alcanz deuda perd quede empleo economic
+financier dinero bancarrota quiebra
+job relocat transfer company moving move moved military orders pcs stationed deployed
+trabajo transfir cambiaron transferencia reubica
+retir jubil
+rental landlord tenant renter rent evict section investment property inquilin casero
+arrendatari
+downsiz down too kids empty smaller space room grande pequen chic hijos reducir
+bigger larger bedroom outgr growing baby expecting pregnant small upsiz upgrad espacio
+creciendo bebe
+want relocating near closer travel change market prices bought married anymore commute far
+neighbo hoa use second vacation cerca compramos vamos voy mud regres cambio
+""")
+
+
 def extract_motivation(text: str) -> Motivation | None:
     """The seller's reason for selling as a label, or None when no reason is given."""
     clean = normalize(text)
+    if not TRIGGERS.seen_in(clean):
+        return None
     for label in PRIORITY:
         if any(not is_negated(clean, m.start()) for m in _PATTERNS[label].finditer(clean)):
             return label

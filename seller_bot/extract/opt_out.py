@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from seller_bot.extract.common import normalize, strip_punctuation
+from seller_bot.extract.common import Triggers, normalize, strip_punctuation
 
 CARRIER_KEYWORDS = frozenset({
     "stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "optout", "opt out",
@@ -81,12 +81,22 @@ _WRONG_NUMBER_RE = re.compile(
 _NOT_WRONG_RE = re.compile(r"\b(?:not|isn'?t|no es) (?:the |a |el )?wrong\b|right number\?")
 
 
+# Beyond the whole-message keywords, one of these words must be there (see Triggers).
+TRIGGERS = Triggers("""
+stop quit cease text txt messag msg contact call send bother harass spam hitting hmu reach
+remove take leave unsub opt lose delete erase number info more interested off away f alto
+basta parar escrib envi mand llam molest busqu quit saqu borr dej baja mensaj texto quier
+""")
+
+
 def is_opt_out(text: str) -> bool:
     """True when the sender asks not to be texted again."""
     words = strip_punctuation(text)
     if " ".join(dict.fromkeys(words.split())) in CARRIER_KEYWORDS:
         return True  # the whole message is a keyword ("STOP", "stop stop", "Stop!!")
     clean = normalize(text)
+    if not TRIGGERS.seen_in(clean):
+        return False
     if _OPENS_WITH_STOP_RE.match(clean):
         return True
     if _SPANISH_RE.search(clean):
@@ -94,7 +104,14 @@ def is_opt_out(text: str) -> bool:
     return bool(_REQUEST_RE.search(clean)) and not _DONT_STOP_RE.search(clean)
 
 
+WRONG_NUMBER_TRIGGERS = Triggers("""
+wrong own owner homeowner rent name equivoc duen propietari casa persona house home property
+""")
+
+
 def is_wrong_number(text: str) -> bool:
     """True when the sender says the number or the house is not theirs."""
     clean = normalize(text)
+    if not WRONG_NUMBER_TRIGGERS.seen_in(clean):
+        return False
     return bool(_WRONG_NUMBER_RE.search(clean)) and not _NOT_WRONG_RE.search(clean)

@@ -44,8 +44,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from seller_bot.extract.common import (
+    CACHE_SIZE,
     STREET_ADDRESS_RE,
     blank,
     normalize,
@@ -78,24 +80,32 @@ _PHRASES = [
     (re.compile(r"(?<=\d) (?=k\b)"), ""),  # "450 k" -> "450k"
 ]
 
+_PHRASE_LOOK_RE = re.compile(r"mil|medio|half|quarter|\d k\b")
+
 # Spans that hold numbers but never a price; they are blanked before looking for amounts.
+# Each with a cheap look that must succeed before the pattern is worth running.
 _NOT_PRICE_RES = [
-    re.compile(r"\(?\b\d{3}\)?[-. ]?\d{3}[-. ]\d{4}\b|\b\d{10,11}\b|\b\d{3}-\d{4}\b"),  # phone
-    re.compile(r"\b(?:zip(?: ?code)?|ca|california)\s*:?\s*\d{5}(?:-\d{4})?\b"),  # zip
-    re.compile(r"\b(?:built|remodeled|renovated|bought|since|in|from|year|back in)\s+"
-               r"(?:in\s+)?(?:19|20)\d\d\b"),  # years
-    STREET_ADDRESS_RE,  # house numbers
-    re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:\s*(?:-|to|or)\s*\d+(?:\.\d+)?)?\s*(?:\+\s*)?"
-               r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?|hrs?|minutes?|mins?|"
-               r"beds?|bedrooms?|br|bd|baths?|bathrooms?|ba|sq\s*ft|sqft|square|sf|"
-               r"acres?|ac|%|percent|stories|story|car|units?|kids|people|miles?|mi|"
-               r"am|pm|a\.m|p\.m|times|x|o'clock|oclock|th|st|nd|rd|"
-               r"dias|semanas?|meses|mes|anos?|recamaras?|cuartos?|banos?|habitaciones|"
-               r"pies|metros|por ciento|hijos|personas|millas|horas?)\b"),  # quantities
-    re.compile(r"(?<![\d,.])\$?\d[\d,]*(?:\.\d+)?\s*k?\s*(?:(?:/|a|per|each|every)\s*"
-               r"(?:mo|month|yr|year|wk|week)\b|monthly|yearly)"),  # rent, payments
-    re.compile(r"\d{1,2}:\d{2}"),  # clock times
-    re.compile(r"#\s*\d+"),  # unit / option numbers
+    (re.compile(r"\d{3}"), re.compile(
+        r"\(?\b\d{3}\)?[-. ]?\d{3}[-. ]\d{4}\b|\b\d{10,11}\b|\b\d{3}-\d{4}\b")),  # phone
+    (re.compile(r"zip|ca"), re.compile(
+        r"\b(?:zip(?: ?code)?|ca|california)\s*:?\s*\d{5}(?:-\d{4})?\b")),  # zip
+    (re.compile(r"\b(?:19|20)\d\d\b"), re.compile(
+        r"\b(?:built|remodeled|renovated|bought|since|in|from|year|back in)\s+"
+        r"(?:in\s+)?(?:19|20)\d\d\b")),  # years
+    (re.compile(r"\d[a-z-]{0,2}\s+[a-z]"), STREET_ADDRESS_RE),  # house numbers
+    (re.compile(r"\d[\s+\-.\d]*[a-z%]"), re.compile(
+        r"(?<![\d.])\d+(?:\.\d+)?(?:\s*(?:-|to|or)\s*\d+(?:\.\d+)?)?\s*(?:\+\s*)?"
+        r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?|hrs?|minutes?|mins?|"
+        r"beds?|bedrooms?|br|bd|baths?|bathrooms?|ba|sq\s*ft|sqft|square|sf|"
+        r"acres?|ac|%|percent|stories|story|car|units?|kids|people|miles?|mi|"
+        r"am|pm|a\.m|p\.m|times|x|o'clock|oclock|th|st|nd|rd|"
+        r"dias|semanas?|meses|mes|anos?|recamaras?|cuartos?|banos?|habitaciones|"
+        r"pies|metros|por ciento|hijos|personas|millas|horas?)\b")),  # quantities
+    (re.compile(r"mo|yr|year|wk|week"), re.compile(
+        r"(?<![\d,.])\$?\d[\d,]*(?:\.\d+)?\s*k?\s*(?:(?:/|a|per|each|every)\s*"
+        r"(?:mo|month|yr|year|wk|week)\b|monthly|yearly)")),  # rent, payments
+    (re.compile(r":"), re.compile(r"\d{1,2}:\d{2}")),  # clock times
+    (re.compile(r"#"), re.compile(r"#\s*\d+")),  # unit / option numbers
 ]
 
 _NUMBER = (r"\d{1,3}(?:,\d{1,3})+"  # 450,000 (and the typo 450,00)
@@ -188,15 +198,18 @@ class _Token:
     plural: bool
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _prepare(text: str) -> str:
     """Normalised text with number words as digits and non-price numbers blanked out."""
     text = words_to_digits(normalize(text))
     if not _DIGIT_RE.search(text) and "mil" not in text:
         return ""  # no number at all: skip the masking work
-    for pattern, replacement in _PHRASES:
-        text = pattern.sub(replacement, text)
-    for pattern in _NOT_PRICE_RES:
-        text = pattern.sub(blank, text)
+    if _PHRASE_LOOK_RE.search(text):
+        for pattern, replacement in _PHRASES:
+            text = pattern.sub(replacement, text)
+    for look, pattern in _NOT_PRICE_RES:
+        if look.search(text):
+            text = pattern.sub(blank, text)
     return text
 
 
@@ -291,8 +304,13 @@ def _amount_in(text: str) -> int | None:
     return int(value) if value is not None else None
 
 
+_OWED_LOOK_RE = re.compile(r"owe|owing|mortgage|loan|payoff|balance|debo|debemos|hipoteca")
+
+
 def _debt_plus_equity(text: str) -> int | None:
     """'owe 200 and want 150 out of it' -> 350,000; None without both parts."""
+    if not _OWED_LOOK_RE.search(text):
+        return None
     owed_m = _OWED_RE.search(text)
     if owed_m is None:
         return None

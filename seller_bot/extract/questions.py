@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 
-from seller_bot.extract.common import normalize, words_to_digits
+from seller_bot.extract.common import Triggers, normalize, words_to_digits
 from seller_bot.extract.price import extract_price
 
 QUESTION_KEYS = (
@@ -139,10 +139,20 @@ _SECOND_PERSON = frozenset({"you", "u", "your", "ya", "yall", "y'all", "usted", 
                             "tu", "te", "le", "les"})
 
 
+# Without a question mark, one of these words must be there (see Triggers).
+TRIGGERS = Triggers("""
+who what how where why when which is are r do does did can could would will remind quien
+que cual como cuando cuanto donde por con es eres son cash financ loan proof pay closing
+fee commission cost escrow gasto comision cobran tengo contado efectivo prestamo agent
+realtor broker wholesaler investor buyer address appointment appt meeting cita direccion
+""")
+
+
 def classify_question(text: str, language: str = "en") -> str | None:
     """The question's key, 'unknown' for a question the bot cannot answer, None otherwise."""
     clean = normalize(text)
-    if not clean:
+    if not clean or ("?" not in text and "\u00bf" not in text
+                     and not TRIGGERS.seen_in(clean)):
         return None
     for key, pattern in _PATTERNS:
         if pattern.search(clean):

@@ -56,6 +56,7 @@ from seller_bot.extract.common import (
     MONTHS,
     NO_RUSH_PATTERN,
     YESTERDAY_PATTERN,
+    Triggers,
     is_negated,
     normalize,
     preceding,
@@ -84,8 +85,11 @@ SPANISH_PHRASES: tuple[tuple[str, str], ...] = (
     (r"sin (?:prisa|apuro|urgencia)|no (?:hay|tengo|tenemos) (?:prisa|apuro|urgencia)|"
      r"cuando sea|no es urgente", "no rush"),
     (r"\bpronto\b", "soon"),
+    (r"\b(?:para|como para) ayer\b", "needed it yesterday"),
     (r"\bhace (\d+(?:\.\d+)? \w+|un \w+|una \w+)", r"\1 ago"),
     (r"\bmedio ano\b", "6 months"),
+    (r"\b(?:uno|una|un) o (?=\d)", "1 or "), (r"(?<=\d) o (?=\d)", " or "),
+    (r"(?<=\d) a (?=\d)", " to "),
     (r"\bun par de\b", "a couple of"),
     (r"\b(?:unos|unas|algunos|algunas)(?: cuantos| cuantas| pocos| pocas)?\b(?= (?:dias|semanas|"
      r"meses|anos)\b)", "a few"),
@@ -119,7 +123,7 @@ _SPANISH_HINT_RE = re.compile(
     r"\b(?:dias?|semanas?|mes|meses|anos?|pronto|prisa|apuro|posible|antes|verano|primavera|"
     r"otono|invierno|navidad|hace|proximo|proxima|cuando sea|rapido|urgente|enero|febrero|"
     r"marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
-    r"fin|finales|dentro|inmediato|cuanto|medio|mediados|principios|para el|para la)\b"
+    r"fin|finales|dentro|inmediato|cuanto|medio|mediados|principios|para el|para la|ayer)\b"
 )
 _SPANISH_RES = tuple((re.compile(pattern), english) for pattern, english in SPANISH_PHRASES)
 # Words that make a following month/season a past event: "passed in march".
@@ -279,9 +283,19 @@ def _period_target(today: date, period: str, nxt: bool, end: bool) -> date:
     return date(year, 12, 31) if end else date(year, 1, 1)
 
 
+# Cheap looks before the costly patterns: no period, holiday, season or month word, no year.
+_PERIOD_WORD_RE = re.compile(r"week|month|year|eo[ym]|holiday")
+_HOLIDAY_WORD_RE = re.compile(r"christmas|xmas|thanksgiving|new year")
+_SEASON_WORD_RE = re.compile(r"spring|summer|fall|autumn|winter")
+_MONTH_WORD_RE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_YEAR_NUMBER_RE = re.compile(r"\b20\d\d\b")
+
+
 def _periods(text: str, today: date) -> list[tuple[int, int]]:
     """(days, start) for next/this/end of week, weekend, month, year."""
-    found = []
+    found: list[tuple[int, int]] = []
+    if not _PERIOD_WORD_RE.search(text):
+        return found
     for m in _PERIOD_RE.finditer(text):
         which, period = (m.group("which") or "").strip(), m.group("period")
         if not (which or m.group("end")):
@@ -322,8 +336,8 @@ def _is_history(text: str, m: re.Match[str]) -> bool:
 
 def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
     """(days, start) for holidays, seasons, month names and years."""
-    found = []
-    for m in _HOLIDAY_RE.finditer(text):
+    found: list[tuple[int, int]] = []
+    for m in _HOLIDAY_RE.finditer(text) if _HOLIDAY_WORD_RE.search(text) else ():
         if _is_history(text, m):
             continue
         name = m.group("name")
@@ -336,7 +350,8 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
             if HOLIDAYS[name] == (1, 1) and target == today:
                 target = date(today.year + 1, 1, 1)
         found.append((_days_until(today, target), m.start("name")))
-    seasons = [*_SEASON_RE.finditer(text), *_BARE_SEASON_RE.finditer(text)]
+    seasons = ([*_SEASON_RE.finditer(text), *_BARE_SEASON_RE.finditer(text)]
+               if _SEASON_WORD_RE.search(text) else [])
     for m in seasons:
         if _is_history(text, m) or _LAST_SEASON_RE.search(text, max(0, m.start() - 12),
                                                           m.end()):
@@ -346,7 +361,7 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
             name = NEXT_SEASON[name]
         target = _next_date(today, *SEASON_STARTS[name])
         found.append((_days_until(today, target), m.start("name")))
-    for m in _MONTH_RE.finditer(text):
+    for m in _MONTH_RE.finditer(text) if _MONTH_WORD_RE.search(text) else ():
         if _is_history(text, m):
             continue
         month, day = MONTHS[m.group("name")], m.group("day")
@@ -359,7 +374,7 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
         else:
             target = _next_date(today, month, int(day) if day and 1 <= int(day) <= 31 else 1)
         found.append((_days_until(today, target), m.start("name")))
-    for m in _YEAR_RE.finditer(text):
+    for m in _YEAR_RE.finditer(text) if _YEAR_NUMBER_RE.search(text) else ():
         year = int(m.group("year"))
         if year < today.year or _is_history(text, m):
             continue
@@ -369,8 +384,17 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
     return found
 
 
+VAGUE_TRIGGERS = Triggers("""
+asap soon possible right immediate urgen hurry rush better gone quick fast now yesterday
+whenever time deadline flexible timing explor curious seeing checking looking testing
+eventually some road line point pressure shortly
+""")
+
+
 def _vague(text: str) -> int | None:
     """Days for vague words (asap, soon, no rush) when nothing explicit was said."""
+    if not (VAGUE_TRIGGERS.seen_in(text) or "a.s.a.p" in text):
+        return None
     values = []
     if _YESTERDAY_RE.search(text):
         values.append(YESTERDAY_DAYS)
@@ -384,9 +408,28 @@ def _vague(text: str) -> int | None:
     return min(values) if values else None
 
 
+# Words at least one pattern above needs besides digits (see Triggers).
+TRIGGERS = Triggers("""
+day week wk month mo mth year yr asap soon possible right away immediate urgen hurry rush
+quick fast gone sell sold clos sale mov out done offer cash yesterday whenever time deadline
+flexible timing explor curious seeing checking looking testing eventually some road line
+point pressure holiday christmas xmas thanksgiving eoy eom spring summer fall autumn winter
+jan feb mar apr may jun jul aug sep oct nov dec shortly
+dia semana mes ano pronto prisa apuro posible antes verano primavera otono invierno navidad
+fiesta hace proxim cuando rapido inmediat enero febrero marzo abril mayo junio julio agosto
+septiembre setiembre octubre noviembre diciembre fin finales dentro cuanto medio mediados
+principios ayer mismo
+""")
+_DIGIT_RE = re.compile(r"\d")
+
+
 def extract_timeline_days(text: str, today: date) -> int | None:
     """Days from today until the seller wants to have sold, or None when not said."""
-    clean = words_to_digits(normalize(text))
+    normalized = normalize(text)
+    if not (TRIGGERS.seen_in(normalized) or "a.s.a.p" in normalized
+            or _DIGIT_RE.search(words_to_digits(normalized))):
+        return None
+    clean = words_to_digits(normalized)
     if _SPANISH_HINT_RE.search(clean):
         for pattern, english in _SPANISH_RES:
             clean = pattern.sub(english, clean)

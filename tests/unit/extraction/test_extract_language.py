@@ -66,3 +66,22 @@ CASES = [
 @pytest.mark.parametrize(("message", "expected"), CASES)
 def test_detect_language(message: str, expected: str | None) -> None:
     assert detect_language(message) == expected
+
+
+ADDRESS_AND_SHORT = [
+    ("11238 vista grande way, fontana ca 92335", None),
+    ("15206 francis st in ontario", None),
+    ("12361 Rosewood St in Chino Hills", None),
+    ("1532 Calle Mango Ave, San Jacinto", None),
+    ("me jubilo", "es"),
+    ("vendemos la casa", "es"),
+    ("in", None),
+    ("the house is at 11238 Vista Grande Way", "en"),
+    ("la casa está en 11238 Vista Grande Way", "es"),
+    ("who pays the closing costs?", "en"),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), ADDRESS_AND_SHORT)
+def test_addresses_and_short_words(message: str, expected: str | None) -> None:
+    assert detect_language(message) == expected

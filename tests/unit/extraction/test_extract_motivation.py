@@ -166,3 +166,22 @@ def test_motivation_more(message: str, expected: str) -> None:
 @pytest.mark.parametrize("message", MORE_NONE)
 def test_no_motivation_more(message: str) -> None:
     assert extract_motivation(message) is None
+
+
+@pytest.mark.parametrize("message", [
+    "pretty rough shape, tenants trashed it",
+    "tenants destroyed the kitchen",
+    "los inquilinos la dejaron muy mal",
+])
+def test_tenants_damage_is_no_reason(message: str) -> None:
+    assert extract_motivation(message) is None
+
+
+@pytest.mark.parametrize("message", [
+    "it's a rental and I'm tired of dealing with tenants",
+    "tenants just moved out, done being a landlord",
+    "tenants stopped paying",
+    "my tenants won't leave",
+])
+def test_landlord_reasons(message: str) -> None:
+    assert extract_motivation(message) == "landlord_exit"

@@ -214,3 +214,22 @@ MORE = [
 @pytest.mark.parametrize(("message", "expected"), MORE)
 def test_timeline_days_more(message: str, expected: int | None) -> None:
     assert extract_timeline_days(message, BENCH_DAY) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("how fast can you close?", None),  # a question about the buyer, not the seller's date
+    ("how quick can u close", None),
+    ("para ayer jaja", 0),
+    ("como para ayer", 0),
+    ("en uno o dos meses", 45),
+    ("en 2 o 3 meses", 75),
+    ("como en 90 días", 90),
+    ("quisiera terminar para el verano", 202),
+    ("en 6 meses más o menos", 180),
+    ("el próximo mes idealmente", 31),
+    ("necesito cerrar en 30 días", 30),
+    ("sin prisa la verdad", 180),
+    ("cuando sea, somos flexibles", 180),
+])
+def test_timeline_simulated_phrasings(message: str, expected: int | None) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) == expected
