@@ -201,7 +201,7 @@ class _Turn:
             return None
         foreign = unsupported_language(text)
         language = None if foreign or self.language_settled() else detect_language(text)
-        if language is not None:
+        if language is not None and language != conv.language:
             conv.language = language
         if self.knows_nothing() and is_wrong_number(text):
             return self.exit("wrong_number")
@@ -408,7 +408,8 @@ class _Turn:
 
     def next_question(self) -> str:
         conv = self.conv
-        conv.failed_attempts = 0
+        if conv.failed_attempts:
+            conv.failed_attempts = 0
         missing = [f for f in QUALIFYING_FIELDS
                    if getattr(conv, f) is None and f not in conv.unknown_fields]
         if missing:
@@ -633,7 +634,9 @@ class _Turn:
     def rescore(self) -> None:
         conv = self.conv
         if self.timeline_changed or conv.urgency is None:
-            conv.urgency = extract_urgency(self.text, conv.timeline_days) or conv.urgency
+            urgency = extract_urgency(self.text, conv.timeline_days)
+            if urgency is not None and urgency != conv.urgency:
+                conv.urgency = urgency
         rescore(conv, self.rules, self.now)
 
 
@@ -646,6 +649,8 @@ def set_stage(conv: Conversation, stage: str, now: datetime) -> None:
 def rescore(conv: Conversation, rules: BotRules, now: datetime) -> None:
     """Score parts, lead score and temperature from the fields as they are now."""
     parts = score_parts(conv, rules.buy_box)
+    if parts == conv.score_parts:
+        return  # the parts are shared objects: equal lists, nothing changed
     conv.score_parts = parts
     conv.lead_score = lead_score(parts)
     temp = temperature(conv.lead_score)
