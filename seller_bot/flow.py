@@ -369,6 +369,8 @@ class _Turn:
         if question == "my_address":
             return (self.say("my_address", address=conv.address) if conv.address
                     else self.say("my_address_unknown"))
+        if question == "how_offer_computed" and conv.offer_amount is None:
+            return self.say("offer_not_yet")
         if question == "my_appointment":
             if conv.appointment_at is None:
                 return self.say("my_appointment_none")
