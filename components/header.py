@@ -60,7 +60,7 @@ def build_header(default_refresh_seconds: int, *, demo: bool = False) -> html.He
         html.H1(TITLE, id=ids.TITLE, className="brand-title"),
     ]
     if demo:
-        brand.append(dbc.Badge("Demo data", id=ids.DEMO_BADGE, color="info",
+        brand.append(dbc.Badge("Demo data", id=ids.DEMO_BADGE, color="info", text_color="dark",
                                className="demo-badge",
                                title="Simulated sellers: started with --demo"))
     controls = [

@@ -69,6 +69,13 @@ GRAPHS: tuple[str, ...] = (
 )
 
 # -- conversation detail -----------------------------------------------------------------
+
+
+def chart_text(graph_id: str) -> str:
+    """The visually hidden text alternative (the figure's data) of a graph."""
+    return f"{graph_id}-text"
+
+
 DETAIL = "detail"
 DETAIL_BODY = "detail-body"
 DETAIL_CONTACT = "detail-contact"          # store: {"location_id", "contact_id"}
