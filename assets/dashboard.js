@@ -53,7 +53,7 @@
     var ASSETS = document.currentScript
         ? document.currentScript.src.replace(/[^/]*$/, "") : "/assets/";
     var CHART = ".chart-card";
-    var NEAR = "300px 0px";  // start loading a little before a chart scrolls into view
+    var NEAR = "0px";  // a chart card entering the screen
     var plotly = null;
 
     function loadPlotly() {
@@ -281,14 +281,22 @@
         }
     }).observe(document.documentElement, {childList: true, subtree: true});
 
-    document.addEventListener("keydown", function (event) {
+    /* Captured before dash_table sees the key: its own handler swallows Tab inside the table
+       (a keyboard trap) and uses Enter to move its selection. */
+    window.addEventListener("keydown", function (event) {
         var target = event.target;
-        if ((event.key === "Enter" || event.key === " ") && target.matches &&
-                (target.matches(ROW_CELL) || target.matches(SORT))) {
+        if (!target.closest || !target.closest(".dash-table-container")) {
+            return;
+        }
+        if (event.key === "Tab") {
+            event.stopPropagation();
+        } else if ((event.key === "Enter" || event.key === " ") &&
+                   (target.matches(ROW_CELL) || target.matches(SORT))) {
+            event.stopPropagation();
             event.preventDefault();
             target.click();
         }
-    });
+    }, true);
 
     document.addEventListener("visibilitychange", function () {
         var dc = window.dash_clientside;
