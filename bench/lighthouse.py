@@ -1,18 +1,21 @@
 """Lighthouse 12 on the demo dashboard, desktop and mobile presets, first and repeat visit.
 
     npm install --prefix bench/.lighthouse lighthouse@12.8.2      # once
-    python bench/lighthouse.py [--runs 3] [--app-dir DIR] [--label after] [--write]
+    git worktree add /tmp/main-checkout main                      # or: git archive main | tar -x
+    python bench/lighthouse.py [--runs 3] [--app before=/tmp/main-checkout] [--app after=.]
+                               [--write]
 
-Starts ``python app.py --demo`` from ``--app-dir`` (default: this checkout) on a free port with
-its demo store in a temporary ``DATA_DIR`` (so it never touches ``./data``), waits for
-``/healthz``, then for each preset runs Lighthouse ``--runs`` times against headless Chromium
-(``CHROME_PATH``, default ``/usr/bin/chromium``). Each run uses a fresh Chromium profile: a first
-visit (Lighthouse clears the cache) and, in the same browser, a repeat visit
-(``--disable-storage-reset``: the browser cache of the first visit is kept). Reports the
-median of the runs for every figure. ``--write`` puts the table into docs/benchmarks.md under
-``--label`` (run it once with ``--app-dir`` on a checkout of main and ``--label before``).
-Lighthouse's mobile preset simulates a mid-range phone (4x CPU slowdown, slow 4G); desktop has
-no throttling beyond a fast connection.
+Starts ``python app.py --demo`` from each ``--app`` directory (default: this checkout, labelled
+"after") on a free port, each with its demo store in a temporary ``DATA_DIR`` (so it never
+touches ``./data``), waits for ``/healthz``, then runs Lighthouse ``--runs`` times per preset
+and app against headless Chromium (``CHROME_PATH``, default ``/usr/bin/chromium``), taking turns
+between the apps so that a busy machine weighs on both alike. Each run uses a fresh Chromium
+profile: a first visit (Lighthouse clears the cache) and, in the same browser, a repeat visit
+(``--disable-storage-reset``: the browser cache of the first visit is kept). Reports the median
+of the runs for every figure, and Lighthouse's own CPU benchmark index (about 1,000 or more on
+an idle desktop; lower means a busier or slower machine, and worse scores). ``--write`` puts
+one table per app into docs/benchmarks.md. Lighthouse's mobile preset simulates a mid-range
+phone (4x CPU slowdown, slow 4G); desktop has no throttling beyond a fast connection.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ METRICS = (
     ("interactive", "TTI", lambda v: f"{v / 1000:.1f} s"),
     ("bytes-first", "bytes, first visit", lambda v: f"{v / 1e6:.2f} MB"),
     ("bytes-repeat", "bytes, repeat visit", lambda v: f"{v / 1e3:,.0f} kB"),
+    ("benchmark-index", "CPU benchmark index", lambda v: f"{v:,.0f}"),
 )
 
 
@@ -112,6 +116,7 @@ def figures(first: dict, repeat: dict) -> dict[str, float]:
         row[audit] = audits[audit]["numericValue"]
     row["bytes-first"] = audits["total-byte-weight"]["numericValue"]
     row["bytes-repeat"] = repeat["audits"]["total-byte-weight"]["numericValue"]
+    row["benchmark-index"] = first["environment"]["benchmarkIndex"]
     return row
 
 
@@ -126,34 +131,38 @@ def failing(report: dict) -> list[str]:
     return out
 
 
-def measure(url: str, runs: int, keep: Path) -> tuple[dict, dict]:
-    """Medians per preset, and the audits that failed in any run."""
-    medians, failures = {}, {}
-    for preset in PRESETS:
-        rows, failed = [], set()
-        for run in range(runs):
-            with tempfile.TemporaryDirectory(prefix="lh-profile-") as profile:
-                chrome, port = start_chromium(Path(profile))
-                try:
-                    first = lighthouse(url, preset, port, keep / f"{preset}-{run}-first.json",
-                                       repeat=False)
-                    repeat = lighthouse(url, preset, port,
-                                        keep / f"{preset}-{run}-repeat.json", repeat=True)
-                finally:
-                    chrome.terminate()
-                    chrome.wait(timeout=30)
-            rows.append(figures(first, repeat))
-            failed.update(failing(first))
-            print(preset, run + 1, {k: round(v, 3) for k, v in rows[-1].items()}, flush=True)
-        medians[preset] = {key: statistics.median(r[key] for r in rows) for key, *_ in METRICS}
-        failures[preset] = sorted(failed)
-    return medians, failures
+def measure(urls: dict[str, str], runs: int, keep: Path) -> tuple[dict, dict]:
+    """Medians per app and preset, and the audits that failed in any run."""
+    rows = {(label, preset): [] for label in urls for preset in PRESETS}
+    failed = {key: set() for key in rows}
+    for run in range(runs):
+        for preset in PRESETS:
+            for label, url in urls.items():
+                with tempfile.TemporaryDirectory(prefix="lh-profile-") as profile:
+                    chrome, port = start_chromium(Path(profile))
+                    try:
+                        name = f"{label}-{preset}-{run}"
+                        first = lighthouse(url, preset, port, keep / f"{name}-first.json",
+                                           repeat=False)
+                        repeat = lighthouse(url, preset, port, keep / f"{name}-repeat.json",
+                                            repeat=True)
+                    finally:
+                        chrome.terminate()
+                        chrome.wait(timeout=30)
+                rows[label, preset].append(figures(first, repeat))
+                failed[label, preset].update(failing(first))
+                print(label, preset, run + 1,
+                      {k: round(v, 3) for k, v in rows[label, preset][-1].items()}, flush=True)
+    medians = {key: {m: statistics.median(r[m] for r in values) for m, *_ in METRICS}
+               for key, values in rows.items()}
+    return medians, {key: sorted(value) for key, value in failed.items()}
 
 
-def table(medians: dict) -> str:
+def table(medians: dict, label: str) -> str:
     lines = ["| preset | " + " | ".join(h for _, h, _ in METRICS) + " |",
              "|---" * (len(METRICS) + 1) + "|"]
-    for preset, row in medians.items():
+    for preset in PRESETS:
+        row = medians[label, preset]
         lines.append(f"| {preset} | " + " | ".join(show(row[k]) for k, _, show in METRICS)
                      + " |")
     return "\n".join(lines)
@@ -162,40 +171,50 @@ def table(medians: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--app-dir", type=Path, default=ROOT)
-    parser.add_argument("--label", default="after")
+    parser.add_argument("--app", action="append", metavar="LABEL=DIR",
+                        help="an app to measure (repeatable); default after=.")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.exists():
         parser.error("npm install --prefix bench/.lighthouse lighthouse@12.8.2 first")
-    keep = ROOT / "bench" / "results" / f"lighthouse-{args.label}"
+    apps = dict(item.split("=", 1) for item in args.app or ["after=."])
+    keep = ROOT / "bench" / "results" / "lighthouse"
     keep.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
-    data_dir = Path(tempfile.mkdtemp(prefix="lh-demo-"))
-    app, url = start_app(args.app_dir.resolve(), data_dir)
+    started, urls, data_dirs = [], {}, []
     try:
-        medians, failures = measure(url, args.runs, keep)
+        for label, directory in apps.items():
+            data_dirs.append(Path(tempfile.mkdtemp(prefix=f"lh-demo-{label}-")))
+            proc, urls[label] = start_app(Path(directory).resolve(), data_dirs[-1])
+            started.append(proc)
+        medians, failures = measure(urls, args.runs, keep)
     finally:
-        app.terminate()
-        app.wait(timeout=30)
-        shutil.rmtree(data_dir, ignore_errors=True)
+        for proc in started:
+            proc.terminate()
+            proc.wait(timeout=30)
+        for data_dir in data_dirs:
+            shutil.rmtree(data_dir, ignore_errors=True)
     version = subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True,
                              check=False).stdout.strip()
     chrome = subprocess.run([CHROME, "--version"], capture_output=True, text=True,
                             check=False).stdout.strip()
-    text = "\n".join([
-        f"{machine()} (load average {load_before:.1f} at the start); Lighthouse {version}, "
-        f"{chrome} headless; median of {args.runs} runs per preset, "
-        f"`python bench/lighthouse.py --runs {args.runs} --label {args.label}`.",
-        "",
-        table(medians),
-        "",
-        *(f"Audits failed in at least one {preset} run: "
-          f"{', '.join(failed) or 'none'}." for preset, failed in failures.items()),
-    ])
-    print(text)
+    command = "python bench/lighthouse.py --runs {} {}".format(
+        args.runs, " ".join(f"--app {label}={d}" for label, d in apps.items()))
+    for label in apps:
+        text = "\n".join([
+            f"{machine()} (load average {load_before:.1f} at the start); Lighthouse {version}, "
+            f"{chrome} headless; median of {args.runs} runs per preset, the apps taking turns: "
+            f"`{command}`.",
+            "",
+            table(medians, label),
+            "",
+            *(f"Audits failed in at least one {preset} run: "
+              f"{', '.join(failures[label, preset]) or 'none'}." for preset in PRESETS),
+        ])
+        print(f"## {label}\n{text}\n")
+        if args.write:
+            write_section(f"Lighthouse: {label}", f"lighthouse-{label}", text)
     if args.write:
-        write_section(f"Lighthouse: {args.label}", f"lighthouse-{args.label}", text)
         print(f"written to {DOCS}")
     return 0
 

@@ -78,6 +78,7 @@ def chart_text(graph_id: str) -> str:
 
 DETAIL = "detail"
 DETAIL_BODY = "detail-body"
+DETAIL_TITLE = "detail-title"
 DETAIL_CONTACT = "detail-contact"          # store: {"location_id", "contact_id"}
 DETAIL_PAUSE = "detail-pause"
 DETAIL_STATUS = "detail-status"
