@@ -282,7 +282,7 @@
     }).observe(document.documentElement, {childList: true, subtree: true});
 
     /* Captured before dash_table sees the key: its own handler swallows Tab inside the table
-       (a keyboard trap) and uses Enter to move its selection. */
+       (a keyboard trap) and Enter (even on its pager's buttons) to move its selection. */
     window.addEventListener("keydown", function (event) {
         var target = event.target;
         if (!target.closest || !target.closest(".dash-table-container")) {
@@ -291,7 +291,8 @@
         if (event.key === "Tab") {
             event.stopPropagation();
         } else if ((event.key === "Enter" || event.key === " ") &&
-                   (target.matches(ROW_CELL) || target.matches(SORT))) {
+                   (target.matches(ROW_CELL) || target.matches(SORT) ||
+                    target.matches("button"))) {
             event.stopPropagation();
             event.preventDefault();
             target.click();

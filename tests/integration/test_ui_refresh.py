@@ -76,6 +76,10 @@ def test_ui101_webhook_conversation_appears_on_the_next_tick(dash_duo, empty_red
     assert dash_duo.find_element(f"#{ids.FRESHNESS}").text.startswith("updated ")
 
     # Zoom into the messages graph; the next data change redraws it and keeps the zoom.
+    # (Charts are drawn when they come into view.)
+    dash_duo.driver.execute_script(
+        f"document.getElementById('{ids.GRAPH_MESSAGES}').scrollIntoView()")
+    dash_duo.wait_for_element(f"#{ids.GRAPH_MESSAGES} .js-plotly-plot")
     until(lambda: dash_duo.driver.execute_script(INBOUND_TOTAL) == 1, 5,
           msg="the graph does not show the first message")
     for _ in range(4):  # a drag can miss while the page is still settling; try again
