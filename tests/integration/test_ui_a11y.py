@@ -72,7 +72,7 @@ def test_a11y001_no_axe_violation_light_dark_desktop_phone(dash_duo, ui_redis, u
             until(lambda theme=theme: driver.execute_script(THEME) == theme, 5)
         for size, (width, height) in (("desktop", DESKTOP), ("phone", PHONE)):
             driver.set_window_size(width, height)
-            until(lambda: driver.execute_script("return window.innerWidth") <= width, 5)
+            until(lambda width=width: driver.execute_script("return window.innerWidth") <= width, 5)
             found[theme, size] = violations(dash_duo)
         driver.set_window_size(*DESKTOP)
         # The drill-down too, open over the page.
