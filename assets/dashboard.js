@@ -14,7 +14,7 @@
  *   dcc.Graph waits on; when a chart card comes near the screen, this file loads our custom
  *   bundle (assets/lazy/, only the trace types we draw: vendor/plotly/build.sh), which replaces
  *   window.Plotly with the library itself. The cards and the table never wait for it.
- * - Charts' text alternative: each chart's figure, as a table for screen readers.
+ * - Charts' text alternative: each chart's data as text for screen readers, from its figure.
  * - Keyboard access to the conversations table (dash_table has none of its own): Tab reaches
  *   each row's seller cell and the sort buttons, Enter or Space uses them (a seller cell opens
  *   the conversation, as a click does); the pager's icon buttons get names.
@@ -101,11 +101,6 @@
         };
     }
 
-    function element(type, children, props) {
-        return {type: type, namespace: "dash_html_components",
-                props: Object.assign({children: children}, props || {})};
-    }
-
     function cell(value) {
         return value === null || value === undefined || value === "" ? "no data" : String(value);
     }
@@ -131,51 +126,11 @@
         });
     }
 
-    /* A heatmap as rows of its y categories, one column per x category. */
-    function heatmapTable(trace) {
-        var head = [""].concat(trace.x || []);
-        var body = (trace.z || []).map(function (row, i) {
+    /* A heatmap as rows of its y categories, one value per x category. */
+    function heatmapRows(trace) {
+        return (trace.z || []).map(function (row, i) {
             return [trace.y ? trace.y[i] : i].concat(row);
         });
-        return [head, body];
-    }
-
-    function categoryTitle(figure) {
-        var trace = figure.data[0];
-        var horizontal = trace.orientation === "h" || trace.type === "funnel";
-        var axis = (figure.layout || {})[horizontal ? "yaxis" : "xaxis"] || {};
-        var title = axis.title && (axis.title.text || axis.title);
-        return typeof title === "string" && title ? title : "Category";
-    }
-
-    function table(head, body) {
-        return element("Table", [
-            element("Thead", element("Tr", head.map(function (text) {
-                return element("Th", String(text), {scope: "col"});
-            }))),
-            element("Tbody", body.map(function (row) {
-                return element("Tr", row.map(function (value, i) {
-                    return i === 0 ? element("Th", cell(value), {scope: "row"})
-                        : element("Td", cell(value));
-                }));
-            }))
-        ]);
-    }
-
-    function age(seconds) {
-        if (seconds < 5) {
-            return "just now";
-        }
-        if (seconds < 60) {
-            return seconds + " s ago";
-        }
-        if (seconds < 3600) {
-            return Math.floor(seconds / 60) + " min ago";
-        }
-        if (seconds < 86400) {
-            return Math.floor(seconds / 3600) + " h ago";
-        }
-        return Math.floor(seconds / 86400) + " d ago";
     }
 
     var clientside = (window.dash_clientside = window.dash_clientside || {});
@@ -207,20 +162,28 @@
             return ["updated " + age(elapsed), tip];
         },
 
-        /* A chart's figure as text: its data as a table, or the empty state's message. */
+        /* A chart's figure as text, "category: value; ..." (with the series' names when there
+           are several), or the empty state's message. Plain text: returning components
+           here would make Dash re-walk the whole layout for each chart. */
         chartText: function (figure) {
             var traces = (figure && figure.data) || [];
             if (!traces.length) {
                 var notes = ((figure && figure.layout && figure.layout.annotations) || [])
                     .map(function (note) { return note.text; });
-                return element("P", notes.join(" ") || "No data");
+                return notes.join(" ") || "No data";
             }
-            if (traces[0].type === "heatmap") {
-                var parts = heatmapTable(traces[0]);
-                return table(parts[0], parts[1]);
-            }
-            var names = traces.map(function (trace) { return trace.name || "Count"; });
-            return table([categoryTitle(figure)].concat(names), chartRows(traces));
+            var heatmap = traces[0].type === "heatmap";
+            var names = heatmap ? traces[0].x || [] : traces.map(function (trace) {
+                return trace.name || "";
+            });
+            var rows = heatmap ? heatmapRows(traces[0]) : chartRows(traces);
+            return rows.map(function (row) {
+                var values = row.slice(1).map(function (value, i) {
+                    return names.length > 1 && names[i] !== "" ? names[i] + " " + cell(value)
+                        : cell(value);
+                });
+                return cell(row[0]) + ": " + values.join(", ");
+            }).join("; ") + ".";
         },
 
         toggleTheme: function (_clicks, theme) {
