@@ -133,6 +133,22 @@
         });
     }
 
+    function age(seconds) {
+        if (seconds < 5) {
+            return "just now";
+        }
+        if (seconds < 60) {
+            return seconds + " s ago";
+        }
+        if (seconds < 3600) {
+            return Math.floor(seconds / 60) + " min ago";
+        }
+        if (seconds < 86400) {
+            return Math.floor(seconds / 3600) + " h ago";
+        }
+        return Math.floor(seconds / 86400) + " d ago";
+    }
+
     var clientside = (window.dash_clientside = window.dash_clientside || {});
 
     clientside.sellerbot = {
