@@ -15,7 +15,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from components import ids, performance_chart
-from tests.integration.conftest import DESKTOP, click, make_app, start
+from tests.integration.browser import DESKTOP, WAIT_SECONDS, click, make_app, start
 from tests.integration.table_store import build_store
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,7 @@ def draw_charts(dash_duo) -> None:
     """Scroll through the charts (they are drawn when they come into view) until all are."""
     driver = dash_duo.driver
     driver.execute_script("document.querySelector('.chart-card').scrollIntoView()")
-    until(lambda: driver.execute_script(DRAWN) == len(performance_chart.GRAPHS), 20,
+    until(lambda: driver.execute_script(DRAWN) == len(performance_chart.GRAPHS), WAIT_SECONDS,
           msg="the charts were not drawn after scrolling to them")
 
 
@@ -69,19 +69,21 @@ def test_a11y001_no_axe_violation_light_dark_desktop_phone(dash_duo, ui_redis, u
         if driver.execute_script(THEME) != theme:
             driver.execute_script("window.scrollTo(0, 0)")
             click(dash_duo, f"#{ids.THEME_TOGGLE}")
-            until(lambda theme=theme: driver.execute_script(THEME) == theme, 5)
+            until(lambda theme=theme: driver.execute_script(THEME) == theme, WAIT_SECONDS)
         for size, (width, height) in (("desktop", DESKTOP), ("phone", PHONE)):
             driver.set_window_size(width, height)
-            until(lambda width=width: driver.execute_script("return window.innerWidth") <= width, 5)
+            until(lambda width=width: driver.execute_script("return window.innerWidth")
+                  <= width, WAIT_SECONDS)
             found[theme, size] = violations(dash_duo)
         driver.set_window_size(*DESKTOP)
         # The drill-down too, open over the page.
         click(dash_duo, f'#{ids.TABLE} td[data-dash-column="name"]')
         until(lambda: "show" in dash_duo.find_element(f"#{ids.DETAIL}").get_attribute("class"),
-              10)
+              WAIT_SECONDS)
         found[theme, "drill-down"] = violations(dash_duo)
         ActionChains(driver).send_keys(Keys.ESCAPE).perform()
-        until(lambda: not dash_duo.find_elements(".offcanvas.show, .offcanvas-backdrop"), 5)
+        until(lambda: not dash_duo.find_elements(".offcanvas.show, .offcanvas-backdrop"),
+              WAIT_SECONDS)
     report = [f"{theme}/{where}: {rule} ({help_}): {'; '.join(nodes)}"
               for (theme, where), rules in found.items() for rule, help_, nodes in rules]
     assert not report, "\n".join(report)
@@ -113,7 +115,7 @@ def test_a11y002_table_and_drill_down_with_the_keyboard_alone(dash_duo, ui_redis
     start(dash_duo, make_app(ui_settings, ui_redis))
     driver = dash_duo.driver
     summary = f"#{ids.TABLE_SUMMARY}"
-    until(lambda: "page 1 of" in dash_duo.find_element(summary).text, 10)
+    until(lambda: "page 1 of" in dash_duo.find_element(summary).text, WAIT_SECONDS)
     click(dash_duo, f"#{ids.FILTER_SEARCH}")
 
     # A sort button, named by its column: Enter sorts by it, Enter again reverses.
@@ -130,20 +132,20 @@ def test_a11y002_table_and_drill_down_with_the_keyboard_alone(dash_duo, ui_redis
     # Tab leaves the sort buttons (no keyboard trap) for the first seller; Enter opens it.
     focused = tab_until(dash_duo, lambda f: f[0] == "TD" and f[2] == "name")
     ActionChains(driver).send_keys(Keys.ENTER).perform()
-    until(lambda: dash_duo.find_elements(f"#{ids.DETAIL}.show"), 10,
+    until(lambda: dash_duo.find_elements(f"#{ids.DETAIL}.show"), WAIT_SECONDS,
           msg="Enter on a seller did not open the conversation")
     dash_duo.wait_for_contains_text(".offcanvas-title", focused[3])
     assert driver.execute_script("return !!document.activeElement.closest('.offcanvas')")
     # Escape closes it and gives the focus back to the table.
     ActionChains(driver).send_keys(Keys.ESCAPE).perform()
-    until(lambda: not dash_duo.find_elements(f"#{ids.DETAIL}.show"), 5)
+    until(lambda: not dash_duo.find_elements(f"#{ids.DETAIL}.show"), WAIT_SECONDS)
     assert driver.execute_script(
         "return !!document.activeElement.closest('.dash-table-container')")
 
     # The pager's icon buttons are named; "Next page" works from the keyboard.
     tab_until(dash_duo, lambda f: f[1] == "Next page")
     ActionChains(driver).send_keys(Keys.ENTER).perform()
-    until(lambda: "page 2 of" in dash_duo.find_element(summary).text, 10)
+    until(lambda: "page 2 of" in dash_duo.find_element(summary).text, WAIT_SECONDS)
     assert dash_duo.get_logs() == []
 
 
@@ -162,7 +164,8 @@ def test_a11y003_charts_load_when_seen_with_their_data_as_text(dash_duo, ui_redi
     assert "Loading chart" in loading
     # Each chart's data is there as text at once, before the chart is drawn.
     price_text = f"#{ids.chart_text(ids.GRAPH_PRICE)}"
-    until(lambda: ": " in dash_duo.find_element(price_text).get_attribute("textContent"), 10)
+    until(lambda: ": " in dash_duo.find_element(price_text).get_attribute("textContent"),
+          WAIT_SECONDS)
 
     draw_charts(dash_duo)
     plotly = [r for r in driver.execute_script(RESOURCES) if "plotly" in r]
