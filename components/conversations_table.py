@@ -38,11 +38,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 SORT_KEY_OF_COLUMN = {"last_activity": "last_activity", "lead_score": "lead_score",
                       "price": "price_expectation", "stage": "stage"}
 DEFAULT_SORT = [{"column_id": "last_activity", "direction": "desc"}]
-TEMPERATURE_STYLE = {
-    "hot": ("#dc3545", "rgba(220, 53, 69, 0.12)"),
-    "warm": ("#e8590c", "rgba(253, 126, 20, 0.14)"),
-    "cold": ("#0d6efd", "rgba(13, 110, 253, 0.10)"),
-}
+# Text and background per temperature: theme-aware CSS variables (assets/app.css, WCAG AA).
+TEMPERATURE_STYLE = {t: (f"var(--sb-{t})", f"var(--sb-{t}-bg)") for t in ("hot", "warm", "cold")}
 
 
 # -- pure builders ---------------------------------------------------------------------------

@@ -192,7 +192,10 @@ def test_ui005_screenshots_light_dark_desktop_phone(dash_duo, ui_redis, ui_setti
     driver = dash_duo.driver
     ARTIFACTS.mkdir(exist_ok=True)
     theme = "return document.documentElement.getAttribute('data-bs-theme')"
+    # Charts are drawn when they come into view (assets/dashboard.js): scroll there and back.
+    driver.execute_script("document.querySelector('.chart-card').scrollIntoView()")
     dash_duo.wait_for_element(f"#{ids.GRAPH_MESSAGES} .main-svg", timeout=WAIT_SECONDS)
+    driver.execute_script("window.scrollTo(0, 0)")
     assert driver.execute_script(theme) == "light"
     for name in ("light", "dark"):
         if name == "dark":
