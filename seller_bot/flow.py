@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from seller_bot import replies
+from seller_bot.calendar import calendar_slots, still_free
 from seller_bot.extract import (
     extract_address,
     extract_condition,
@@ -81,8 +82,10 @@ class _Turn:
     """One inbound message being handled; mutates the conversation it was given."""
 
     def __init__(self, conv: Conversation, text: str, now: datetime, rules: BotRules,
-                 taken_slots: Callable[[], Iterable[datetime]]) -> None:
+                 taken_slots: Callable[[], Iterable[datetime]],
+                 free_slots: Callable[[], list[datetime]] | None = None) -> None:
         self.conv = conv
+        self.free_slots = free_slots  # the GoHighLevel calendar's, when one is set
         self.text = text
         self.now = now
         self.rules = rules
@@ -236,12 +239,22 @@ class _Turn:
         conv = self.conv
         start, end = self.rules.business_hours
         taken = [*self.taken_slots(), *([] if first_time else conv.slots_offered)]
-        conv.slots_offered = pick_slots(self.now, self.rules.timezone, start, end, taken)
+        if self.free_slots is not None:
+            conv.slots_offered = calendar_slots(self.free_slots(), self.now, taken)
+        else:
+            conv.slots_offered = pick_slots(self.now, self.rules.timezone, start, end, taken)
         if not conv.slots_offered:
             conv.asking = None
             return replies.no_slots(self.rules.buyer_name)
         conv.asking = "appointment_at"
         return replies.slots_offer(conv.slots_offered, self.rules.buyer_name, self.turn)
+
+    def slot_gone(self) -> str:
+        """The seller's pick was taken meanwhile: two new slots (or a call back)."""
+        reply = self.offer_slots(first_time=False)
+        if self.conv.asking != "appointment_at":
+            return reply
+        return replies.slot_taken(self.conv.slots_offered, self.rules.buyer_name)
 
     def answer_slot(self, _field: str | None) -> str:
         conv = self.conv
@@ -249,6 +262,8 @@ class _Turn:
         slots = [slot.astimezone(tz) for slot in conv.slots_offered]
         choice = extract_slot_choice(self.text, slots)
         if choice is not None and slots[choice] > self.now:
+            if self.free_slots is not None and not still_free(slots[choice], self.free_slots()):
+                return self.slot_gone()
             conv.appointment_at = slots[choice]
             conv.asking = None
             conv.failed_attempts = 0
@@ -300,15 +315,17 @@ def handle_message(
     *,
     message_id: str | None = None,
     taken_slots: Callable[[], Iterable[datetime]] = tuple,
+    free_slots: Callable[[], list[datetime]] | None = None,
 ) -> str | None:
     """Record the inbound text, advance the flow, rescore; return the reply (None: stay quiet).
 
-    ``taken_slots`` is called only when slots are offered: appointment times already booked.
+    ``taken_slots`` is called only when slots are offered: appointment times already booked;
+    ``free_slots`` (a GoHighLevel calendar) replaces the built-in slots.
     """
     conv.transcript.append(Message(direction="inbound", body=text, at=now, message_id=message_id))
     conv.last_activity_at = now
     conv.last_inbound_at = now
-    turn = _Turn(conv, text, now, rules, taken_slots)
+    turn = _Turn(conv, text, now, rules, taken_slots, free_slots)
     reply = turn.run()
     turn.rescore()
     if reply is not None:
@@ -321,6 +338,30 @@ def record_reply(conv: Conversation, reply: str, now: datetime, response_ms: flo
         Message(direction="outbound", body=reply, at=now, response_ms=round(response_ms, 3))
     )
     conv.last_activity_at = now
+
+
+def reoffer_refused_slot(conv: Conversation, start_time: datetime, now: datetime,
+                         rules: BotRules, taken_slots: Callable[[], Iterable[datetime]],
+                         free_slots: Callable[[], list[datetime]] | None) -> str | None:
+    """GoHighLevel refused to book the picked slot (taken meanwhile): back to choosing, with
+    two new slots; None when the booking has changed since."""
+    if conv.stage != "booked" or conv.appointment_at is None \
+            or conv.appointment_at.timestamp() != start_time.timestamp():
+        return None
+    conv.appointment_at = None
+    turn = _Turn(conv, "", now, rules, taken_slots, free_slots)
+    turn.set_stage("qualified")
+    reply = turn.slot_gone()[: replies.MAX_REPLY_CHARS]
+    return reply
+
+
+def record_other_channel(conv: Conversation, body: str, channel: str, now: datetime,
+                         message_id: str | None) -> None:
+    """A call, voicemail or email from a known seller: kept in the transcript, not answered."""
+    conv.transcript.append(Message(direction="inbound", body=body, at=now,
+                                   message_id=message_id, channel=channel))
+    conv.last_activity_at = now
+    conv.last_inbound_at = now
 
 
 __all__ = ["BotRules", "ScorePart", "handle_message", "record_reply", "start_conversation"]

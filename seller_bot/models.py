@@ -43,6 +43,13 @@ class Message(BaseModel):
     at: datetime
     message_id: str | None = None
     response_ms: float | None = None
+    # GoHighLevel two-way (issue #11): the outbox action that sends this reply, GoHighLevel's
+    # answer, and the delay the seller felt (webhook arrival to GoHighLevel accepting it).
+    channel: str | None = None
+    outbox_id: str | None = None
+    ghl_message_id: str | None = None
+    accepted_at: datetime | None = None
+    delivered_ms: float | None = None
 
 
 class StageChange(BaseModel):
@@ -97,6 +104,12 @@ class Conversation(BaseModel):
     transcript: list[Message] = Field(default_factory=list)
     stage_history: list[StageChange] = Field(default_factory=list)
     temperature_history: list[TemperatureChange] = Field(default_factory=list)
+
+    # GoHighLevel two-way (issue #11): outbox sequence (orders a contact's outbound actions),
+    # whether the human-takeover tag is on the contact, the appointment booked in GoHighLevel.
+    outbox_seq: int = 0
+    takeover_tag: bool = False
+    ghl_appointment_id: str | None = None
 
     @property
     def qualified(self) -> bool:

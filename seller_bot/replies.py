@@ -132,6 +132,11 @@ def slots_reask(slots: list[datetime]) -> str:
     return f"Which time works for you: {listed}? Just reply 1 or 2."
 
 
+def slot_taken(slots: list[datetime], buyer: str) -> str:
+    listed = " or ".join(f"{i}) {describe(slot)}" for i, slot in enumerate(slots, 1))
+    return f"Sorry, that time was just taken. {buyer} can come by {listed}. Which works?"
+
+
 def no_slots(buyer: str) -> str:
     return f"Great! {buyer} will call you to find a time to see the place that works for you."
 
