@@ -22,6 +22,7 @@ REFRESH_NOW = "refresh-now"
 THEME_TOGGLE = "theme-toggle"
 STALE_BANNER = "stale-banner"
 EMPTY_STATE = "empty-state"
+REPLIES_OFF_BANNER = "replies-off-banner"
 
 # -- hero metrics ------------------------------------------------------------------------
 HERO = "hero"

@@ -85,11 +85,14 @@ class FakeGhlApi:
             self.faults.extend(faults)
 
     def sent(self, path_prefix: str = "", method: str | None = None,
-             status: int | None = 200) -> list[Recorded]:
+             status: int | str | None = "ok") -> list[Recorded]:
+        """Requests received, oldest first; ``status``: "ok" (2xx answers), None (all), or
+        one status code."""
         with self._lock:
             return [r for r in self.requests if r.path.startswith(path_prefix)
                     and (method is None or r.method == method)
-                    and (status is None or r.status == status)]
+                    and (status is None or r.status == status
+                         or (status == "ok" and 200 <= r.status < 300))]
 
     # -- answering ---------------------------------------------------------------------
     def answer(self, method: str, target: str, version: str | None, raw: bytes) -> Reply:
