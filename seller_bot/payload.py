@@ -73,3 +73,16 @@ class InboundMessage(BaseModel):
         if not self.body.strip():
             return "empty message"
         return None
+
+
+class ContactTagUpdate(BaseModel):
+    """GoHighLevel's ContactTagUpdate event: the contact (``id``) and all its tags now."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    type: str = Field(max_length=64)
+    locationId: Identifier
+    id: Identifier
+    tags: list[Annotated[str, StringConstraints(max_length=200)]] = Field(
+        default_factory=list, max_length=1000)
+    webhookId: Identifier | None = None
