@@ -190,3 +190,17 @@ def test_ghl007_without_a_token_nothing_is_queued(settings, redis_client, live_s
     dashboard = requests.get(f"{live_server.url}/api/dashboard", timeout=10).json()
     assert dashboard["outbox"]["enabled"] is False
     assert dashboard["hero"]["response_time_ms"]["basis"] == "processing"
+
+
+def test_ghl008_missing_name_and_phone_fetched_once_from_contacts(ghl_live, ghl_api,
+                                                                  relay_thread):
+    ghl_api.api.contacts["cI08i1Bls3iTB9bKgFJh"] = {"firstName": "Rosa", "lastName": "Diaz",
+                                                    "name": "Rosa Diaz", "phone": "+19095550142"}
+    seller = Seller(ghl_live.url, contact="cI08i1Bls3iTB9bKgFJh", location="l1C08ntBrFjLS0elLIYU",
+                    contactName=None, phone=None)
+    seller.says("Hi, thinking about selling")
+    state = wait_until(lambda: (s := seller.state())["name"] and s, message="name fetched")
+    assert (state["name"], state["phone"]) == ("Rosa Diaz", "+19095550142")
+    seller.says("it needs a new roof")
+    wait_until(lambda: len(ghl_api.api.sent(SMS)) == 2, message="second reply")
+    assert len(ghl_api.api.sent("/contacts/cI08i1Bls3iTB9bKgFJh", "GET")) == 1
