@@ -235,10 +235,10 @@ class _Turn:
         self.set_stage("qualified")
         return self.offer_slots(first_time=True)
 
-    def offer_slots(self, first_time: bool) -> str:
+    def offer_slots(self, first_time: bool, gone: Iterable[datetime] = ()) -> str:
         conv = self.conv
         start, end = self.rules.business_hours
-        taken = [*self.taken_slots(), *([] if first_time else conv.slots_offered)]
+        taken = [*self.taken_slots(), *([] if first_time else conv.slots_offered), *gone]
         if self.free_slots is not None:
             conv.slots_offered = calendar_slots(self.free_slots(), self.now, taken)
         else:
@@ -249,9 +249,9 @@ class _Turn:
         conv.asking = "appointment_at"
         return replies.slots_offer(conv.slots_offered, self.rules.buyer_name, self.turn)
 
-    def slot_gone(self) -> str:
-        """The seller's pick was taken meanwhile: two new slots (or a call back)."""
-        reply = self.offer_slots(first_time=False)
+    def slot_gone(self, slot: datetime) -> str:
+        """The seller's pick was taken meanwhile: two slots still free (or a call back)."""
+        reply = self.offer_slots(first_time=True, gone=[slot])
         if self.conv.asking != "appointment_at":
             return reply
         return replies.slot_taken(self.conv.slots_offered, self.rules.buyer_name)
@@ -263,7 +263,7 @@ class _Turn:
         choice = extract_slot_choice(self.text, slots)
         if choice is not None and slots[choice] > self.now:
             if self.free_slots is not None and not still_free(slots[choice], self.free_slots()):
-                return self.slot_gone()
+                return self.slot_gone(slots[choice])
             conv.appointment_at = slots[choice]
             conv.asking = None
             conv.failed_attempts = 0
@@ -351,8 +351,7 @@ def reoffer_refused_slot(conv: Conversation, start_time: datetime, now: datetime
     conv.appointment_at = None
     turn = _Turn(conv, "", now, rules, taken_slots, free_slots)
     turn.set_stage("qualified")
-    reply = turn.slot_gone()[: replies.MAX_REPLY_CHARS]
-    return reply
+    return turn.slot_gone(start_time)[: replies.MAX_REPLY_CHARS]
 
 
 def record_other_channel(conv: Conversation, body: str, channel: str, now: datetime,
