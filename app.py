@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     init_security(server, app, settings)
     if settings.production or users:
         init_login(server, users, limiter)
-    services = Services(data=data, bot=bot, settings=settings)
+    services = Services(data=data, bot=bot, settings=settings, outbox=outbox)
     # A function, so every page view is built with the data of that moment.
     app.layout = lambda: build_layout(services, demo=demo)
     register_callbacks(app, services)

@@ -75,3 +75,4 @@ DETAIL_BODY = "detail-body"
 DETAIL_CONTACT = "detail-contact"          # store: {"location_id", "contact_id"}
 DETAIL_PAUSE = "detail-pause"
 DETAIL_STATUS = "detail-status"
+DEAD_LETTER_RETRY = "dead-letter-retry"  # pattern-matching: {"type", "index": entry id}

@@ -14,6 +14,7 @@ from core.keys import LocationKeys
 from ghl.fake import Fault
 from ghl.worker import RelayThread
 from seller_bot.bot import SellerBot
+from services.rebuild import AggregateRebuilder
 from tests.conftest import LiveServer, Seller
 from tests.waiting import wait_until
 
@@ -48,8 +49,8 @@ def turns(requests_: list, contact: str) -> list[list[tuple[str, str]]]:
     return groups
 
 
-def test_ghl001_replies_and_crm_updates_arrive_in_conversation_order(ghl_live, ghl_api,
-                                                                     relay_thread):
+def test_ghl001_replies_and_crm_updates_arrive_in_conversation_order(
+        ghl_live, ghl_api, relay_thread, redis_client, ghl_settings):
     seller = Seller(ghl_live.url, contact="maria-1")
     replies = [seller.says(text)["reply"] for text in FLOW]
     state = wait_until(lambda: delivered(seller), message="every reply accepted")
@@ -80,6 +81,12 @@ def test_ghl001_replies_and_crm_updates_arrive_in_conversation_order(ghl_live, g
     assert dashboard["hero"]["response_time_ms"]["basis"] == "delivered"
     assert dashboard["hero"]["response_time_ms"]["samples"] == 4
     assert dashboard["hero"]["speed_to_lead_ms"]["p50"] >= outbound[0]["response_ms"]
+    # The delivered-time and speed-to-lead counters are a pure function of the documents.
+    hours = {key: redis_client.hgetall(key)
+             for key in redis_client.scan_iter(match="{loc:loc-1}:h:*")}
+    assert any(name.startswith(("dt:", "stl:")) for h in hours.values() for name in h)
+    AggregateRebuilder(redis_client, ghl_settings).rebuild_all()
+    assert {key: redis_client.hgetall(key) for key in hours} == hours
 
 
 def test_ghl002_several_relays_keep_each_contacts_order(ghl_settings, ghl_live, ghl_api,
