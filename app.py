@@ -12,7 +12,7 @@ import secrets
 import signal
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import dash
 import httpx
@@ -32,8 +32,8 @@ from core.logging import configure_logging
 from core.redis_client import connect
 from core.settings import Settings
 from ghl.client import GhlClient
-from ghl.worker import RelayThread
-from seller_bot.bot import FreeSlots, SellerBot, utc_now
+from ghl.worker import RelayThread, calendar_of
+from seller_bot.bot import SellerBot, utc_now
 from services.container import Services
 from services.dashboard_data_service import DashboardDataService
 from services.outbox_service import OutboxService
@@ -54,19 +54,6 @@ def check_settings(settings: Settings) -> dict[str, str]:
             raise ConfigurationError("SECRET_KEY needs at least 32 characters and "
                                      "WEBHOOK_SECRET at least 16")
     return parse_users(settings.dashboard_users)
-
-
-def calendar_of(settings: Settings, api: GhlClient | None) -> FreeSlots | None:
-    """The GoHighLevel calendar's free slots for the bot, when GHL_CALENDAR_ID is set."""
-    if api is None or not settings.ghl_calendar_id:
-        return None
-    calendar_id = settings.ghl_calendar_id
-
-    def free_slots(_location_id: str, now: datetime) -> list[datetime]:
-        return api.free_slots(calendar_id, now, now + timedelta(days=settings.ghl_calendar_days),
-                              settings.timezone)
-
-    return free_slots
 
 
 def create_app(settings: Settings | None = None, redis_client: redis.Redis | None = None,

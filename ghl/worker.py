@@ -7,6 +7,7 @@ import argparse
 import logging
 import signal
 import threading
+from datetime import datetime, timedelta
 
 import httpx
 import redis
@@ -14,9 +15,22 @@ import redis
 from core.settings import Settings
 from ghl.client import GhlClient
 from ghl.relay import Relay
-from seller_bot.bot import SellerBot
+from seller_bot.bot import FreeSlots, SellerBot
 
 log = logging.getLogger(__name__)
+
+
+def calendar_of(settings: Settings, api: GhlClient | None) -> FreeSlots | None:
+    """The GoHighLevel calendar's free slots for the bot, when GHL_CALENDAR_ID is set."""
+    if api is None or not settings.ghl_calendar_id:
+        return None
+    calendar_id = settings.ghl_calendar_id
+
+    def free_slots(_location_id: str, now: datetime) -> list[datetime]:
+        return api.free_slots(calendar_id, now, now + timedelta(days=settings.ghl_calendar_days),
+                              settings.timezone)
+
+    return free_slots
 
 
 class RelayThread:
@@ -54,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         log.error("replies are not being sent: GHL_API_TOKEN unset; the relay has nothing to do")
         return 2
     client = connect(settings)
-    bot = SellerBot(client, settings)
     api = GhlClient(settings)
+    bot = SellerBot(client, settings, calendar=calendar_of(settings, api))
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
