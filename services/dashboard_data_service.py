@@ -141,7 +141,7 @@ class DashboardDataService:
             freshness={"kpis": kpis.as_of, "distributions": distributions.as_of,
                        "trends": trend.as_of},
             stalled_conversations=kpis.stalled_conversations,
-            outbox=self.outbox.summary(self.store.locations()))
+            outbox=self.outbox.summary(self.store.locations))
 
     def _last_good_or_raise(self, range_: str, exc: Exception) -> DashboardData:
         with self._lock:

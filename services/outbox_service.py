@@ -3,6 +3,7 @@ queuing a dead letter again)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import orjson
@@ -23,19 +24,23 @@ class OutboxService:
         self.settings = settings
         self.bot = bot
 
-    def summary(self, locations: list[str]) -> dict:
-        """``{"enabled", "dead_letters", "pending"}`` over ``locations`` (pending: queued
-        actions not yet delivered or dead-lettered)."""
+    def summary(self, locations: Callable[[], list[str]]) -> dict:
+        """``{"enabled", "dead_letters", "pending"}`` over the ``locations()`` (pending: queued
+        actions not yet delivered or dead-lettered); the counts are None (not measured, no
+        Redis read) while replies are not sent."""
+        if not self.settings.outbox_enabled:
+            return {"enabled": False, "dead_letters": None, "pending": None}
+        locations = locations()
         if not locations:
-            return {"enabled": self.settings.outbox_enabled, "dead_letters": 0, "pending": 0}
+            return {"enabled": True, "dead_letters": 0, "pending": 0}
         with self.redis.pipeline(transaction=False) as pipe:
             for location in locations:
                 keys = LocationKeys(location)
                 pipe.xlen(keys.outbox)
                 pipe.xlen(keys.dead_letters)
             counts = pipe.execute()
-        return {"enabled": self.settings.outbox_enabled,
-                "dead_letters": sum(counts[1::2]), "pending": sum(counts[0::2])}
+        return {"enabled": True, "dead_letters": sum(counts[1::2]),
+                "pending": sum(counts[0::2])}
 
     def dead_letters(self, location_id: str, contact_id: str) -> list[dict]:
         """This contact's actions that failed for good, oldest first."""

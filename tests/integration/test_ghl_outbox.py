@@ -195,7 +195,7 @@ def test_ghl007_without_a_token_nothing_is_queued(settings, redis_client, live_s
     Seller(live_server.url).says(FLOW[0])
     assert not redis_client.exists(LocationKeys("loc-1").outbox)
     dashboard = requests.get(f"{live_server.url}/api/dashboard", timeout=10).json()
-    assert dashboard["outbox"]["enabled"] is False
+    assert dashboard["outbox"] == {"enabled": False, "dead_letters": None, "pending": None}
     assert dashboard["hero"]["response_time_ms"]["basis"] == "processing"
 
 
