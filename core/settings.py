@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     ghl_retry_max_seconds: float = Field(300.0, gt=0)
     ghl_burst_limit: int = Field(100, ge=1)
     ghl_burst_window_seconds: float = Field(10.0, gt=0)
+    ghl_reply_reserve: int = Field(20, ge=0)
     ghl_calendar_id: str | None = None
     ghl_calendar_days: int = Field(7, ge=1, le=31)
     ghl_webhook_ed25519_public_key: str | None = None

@@ -10,7 +10,8 @@ At-least-once with an idempotency marker, in order per contact, within the locat
   working on one contact at the same moment.
 - Before a call, the location's sliding-window budget (``GHL_BURST_LIMIT`` calls per
   ``GHL_BURST_WINDOW_SECONDS``, shared by all relays in Redis) must have room, and no hold from
-  a 429 may be active.
+  a 429 may be active. CRM updates leave ``GHL_REPLY_RESERVE`` calls of each window to replies,
+  so tags and fields never delay what the seller is waiting for.
 - When GoHighLevel accepts an action, a marker with its answer is set (``SET`` with expiry)
   before anything else; a relay that finds the marker never calls again. The remaining window:
   a crash after GoHighLevel accepted but before the marker was written sends that action again
@@ -235,7 +236,7 @@ class Relay:
             if self._skip(keys, action):
                 self._finish(keys, entry_id, action)
                 return True
-            if not self._take_budget(keys):
+            if not self._take_budget(keys, reply=action.kind == "sms"):
                 return False
             try:
                 result = self._call(location, action)
@@ -255,16 +256,20 @@ class Relay:
         marker = self.redis.get(keys.outbox_sent(requires))
         return marker is not None and bool(orjson.loads(marker).get("refused"))
 
-    def _take_budget(self, keys: LocationKeys) -> bool:
+    def _take_budget(self, keys: LocationKeys, reply: bool) -> bool:
         location = keys.location_id
         if self._held.get(location, 0) > time.monotonic():
             return False
+        limit = self.settings.ghl_burst_limit
+        if not reply:
+            limit = max(1, limit - self.settings.ghl_reply_reserve)
         wait_ms = self._budget(keys=[keys.ghl_budget, keys.ghl_hold],
-                               args=[self.settings.ghl_burst_limit,
+                               args=[limit,
                                      int(self.settings.ghl_burst_window_seconds * 1000),
                                      f"{self.consumer}:{next(self._members)}"])
         if wait_ms:
-            self._held[location] = time.monotonic() + wait_ms / 1000
+            if reply:  # CRM updates waiting on the reserve must not hold replies back
+                self._held[location] = time.monotonic() + wait_ms / 1000
             return False
         return True
 
