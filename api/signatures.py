@@ -30,7 +30,23 @@ def hmac_valid(secret: str, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(hmac_signature(secret, body).encode(), sent)
 
 
-class GhlVerifier:
+class _Base64Signature:
+    """A base64 signature header checked with a public key; anything malformed is invalid."""
+
+    def _verify(self, signature: bytes, body: bytes) -> None:
+        raise NotImplementedError
+
+    def valid(self, body: bytes, header: str | None) -> bool:
+        if not header:
+            return False
+        try:
+            self._verify(base64.b64decode(header.strip(), validate=True), body)
+        except (InvalidSignature, binascii.Error, ValueError):
+            return False
+        return True
+
+
+class GhlVerifier(_Base64Signature):
     """Checks GoHighLevel's base64 RSA-SHA256 signature with its published public key."""
 
     def __init__(self, public_key_pem: str) -> None:
@@ -40,18 +56,11 @@ class GhlVerifier:
             raise ValueError("GHL_WEBHOOK_PUBLIC_KEY is not an RSA public key")
         self.key = key
 
-    def valid(self, body: bytes, header: str | None) -> bool:
-        if not header:
-            return False
-        try:
-            signature = base64.b64decode(header.strip(), validate=True)
-            self.key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
-        except (InvalidSignature, binascii.Error, ValueError):
-            return False
-        return True
+    def _verify(self, signature: bytes, body: bytes) -> None:
+        self.key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
 
 
-class Ed25519Verifier:
+class Ed25519Verifier(_Base64Signature):
     """Checks GoHighLevel's X-GHL-Signature: base64 Ed25519 over the raw body.
 
     The key is GoHighLevel's published public key: PEM, or the raw 32 bytes in base64.
@@ -72,12 +81,5 @@ class Ed25519Verifier:
             raise ValueError("GHL_WEBHOOK_ED25519_PUBLIC_KEY is not an Ed25519 public key")
         self.key = key
 
-    def valid(self, body: bytes, header: str | None) -> bool:
-        if not header:
-            return False
-        try:
-            signature = base64.b64decode(header.strip(), validate=True)
-            self.key.verify(signature, body)
-        except (InvalidSignature, binascii.Error, ValueError):
-            return False
-        return True
+    def _verify(self, signature: bytes, body: bytes) -> None:
+        self.key.verify(signature, body)
