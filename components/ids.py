@@ -23,6 +23,7 @@ THEME_TOGGLE = "theme-toggle"
 STALE_BANNER = "stale-banner"
 EMPTY_STATE = "empty-state"
 REPLIES_OFF_BANNER = "replies-off-banner"
+DEAD_LETTERS_BANNER = "dead-letters-banner"
 
 # -- hero metrics ------------------------------------------------------------------------
 HERO = "hero"

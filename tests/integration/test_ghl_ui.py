@@ -43,6 +43,10 @@ def test_ghlui001_dead_letter_listed_and_retried_from_the_drill_down(dash_duo, e
         reply = rosa.says("Hi, thinking about selling my house")["reply"]
         wait_until(lambda: rosa.state()["dead_letters"], message="the reply dead-lettered")
         dash_duo.wait_for_text_to_equal(FIRST_NAME_CELL, "Rosa Diaz", timeout=8)
+        dash_duo.driver.refresh()  # the page's banner counts what GoHighLevel never accepted
+        dash_duo.wait_for_contains_text(f"#{ids.DEAD_LETTERS_BANNER}", "1 message or CRM update",
+                                        timeout=8)
+        dash_duo.wait_for_text_to_equal(FIRST_NAME_CELL, "Rosa Diaz", timeout=8)
         click(dash_duo, FIRST_NAME_CELL)
         dash_duo.wait_for_element(f"#{ids.DETAIL_BODY} .dead-letter", timeout=8)
         assert reply in dash_duo.find_element(f"#{ids.DETAIL_BODY} .dead-letter").text

@@ -146,6 +146,7 @@ def test_ghlunit010_replies_off_banner_and_dead_letters_on_screen():
     off = header.build_banners(None, "UTC", replies_sent=False)
     assert not on.children[0].is_open and off.children[0].is_open
     assert "GHL_API_TOKEN unset" in off.children[0].children
+    assert header.dead_letters_text(None) is None
     detail = {"transcript": [], "dead_letters": [{
         "entry_id": "1-0", "kind": "sms", "error": "HTTP 500", "attempts": 6,
         "failed_at": NOW.isoformat(), "data": {"message": "Hi Ana!"}}]}
