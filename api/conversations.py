@@ -76,8 +76,10 @@ def create_conversations_blueprint(bot: SellerBot, settings: Settings,
 
     @bp.delete("/api/conversations/<contact_id>")
     def forget(contact_id: str) -> Response:
-        if not store.delete(locate(contact_id), contact_id):
+        location = locate(contact_id)
+        if not store.delete(location, contact_id):
             raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
+        outbox.forget(location, contact_id)
         return jsonify({"status": "deleted", "contact_id": contact_id})
 
     return bp

@@ -12,6 +12,7 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 LOCATIONS = "sellerbot:locations"
 CACHE_PREFIX = "sellerbot:cache:"
 RATE_LIMIT_PREFIX = "sellerbot:ratelimit"  # Flask-Limiter adds ":LIMITER/<key>/..."
+OUTBOX_GROUP = "relay"  # the relays' consumer group on every outbox stream
 
 
 class LocationKeys:

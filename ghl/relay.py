@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 import orjson
 import redis
 
-from core.keys import LocationKeys
+from core.keys import OUTBOX_GROUP, LocationKeys
 from core.settings import Settings
 from ghl.client import GhlClient, GhlError
 from seller_bot.bot import SellerBot
@@ -46,7 +46,7 @@ from seller_bot.outbox import Action, generation
 
 log = logging.getLogger(__name__)
 
-GROUP = "relay"
+GROUP = OUTBOX_GROUP
 LOCATIONS_EVERY_SECONDS = 2.0
 DEAD_LETTER_MAX = 10_000
 
@@ -177,6 +177,8 @@ class Relay:
                                                count=self.settings.relay_batch)
                 for _stream, items in answer or []:
                     found += items
+                if len(found) >= self.settings.relay_batch:
+                    break  # enough waiting already: take no new entries this round
         except redis.ResponseError as exc:
             if "NOGROUP" not in str(exc):
                 raise
@@ -204,6 +206,8 @@ class Relay:
         keys = LocationKeys(location)
         action = Action.from_stream(fields)
         now_ms = int(self.wall_clock() * 1000)
+        if self._held.get(location, 0) > time.monotonic():
+            return False  # the location's budget is used up for now
         attempts, next_ms = self._retry_state(keys, entry_id)
         if next_ms > now_ms:
             return False

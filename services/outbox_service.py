@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import orjson
 import redis
 
-from core.keys import LocationKeys
+from core.keys import OUTBOX_GROUP, LocationKeys
 from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.outbox import Requeue
@@ -51,6 +51,24 @@ class OutboxService:
                                                      UTC).isoformat(),
                  "data": orjson.loads(fields["data"])}
                 for entry_id, fields in reversed(entries) if fields.get("contact") == contact_id]
+
+    def forget(self, location_id: str, contact_id: str) -> int:
+        """A forgotten seller: drop their queued actions and dead letters (they hold message
+        text). Returns how many entries went."""
+        keys = LocationKeys(location_id)
+        gone = 0
+        for stream in (keys.outbox, keys.dead_letters):
+            ids = [entry_id for entry_id, fields in self.redis.xrange(stream)
+                   if fields.get("contact") == contact_id]
+            if not ids:
+                continue
+            with self.redis.pipeline(transaction=True) as pipe:
+                if stream == keys.outbox:
+                    pipe.xack(stream, OUTBOX_GROUP, *ids)
+                pipe.xdel(stream, *ids)
+                pipe.execute()
+            gone += len(ids)
+        return gone
 
     def retry(self, location_id: str, contact_id: str, entry_id: str) -> bool:
         """Queue a dead letter again (same idempotency id, next in the contact's order) and

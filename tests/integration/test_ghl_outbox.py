@@ -211,3 +211,18 @@ def test_ghl008_missing_name_and_phone_fetched_once_from_contacts(ghl_live, ghl_
     seller.says("it needs a new roof")
     wait_until(lambda: len(ghl_api.api.sent(SMS)) == 2, message="second reply")
     assert len(ghl_api.api.sent("/contacts/cI08i1Bls3iTB9bKgFJh", "GET")) == 1
+
+
+def test_ghl009_forgetting_a_seller_drops_their_queued_actions_and_dead_letters(
+        ghl_live, redis_client):
+    keys = LocationKeys("loc-1")
+    Seller(ghl_live.url, contact="forget-me").says(FLOW[0])
+    Seller(ghl_live.url, contact="keep-me").says(FLOW[0])
+    redis_client.xadd(keys.dead_letters, {"id": "forget-me.1.9", "kind": "sms",
+                                          "contact": "forget-me", "data": '{"message": "x"}',
+                                          "error": "HTTP 500", "attempts": 6, "failed_ms": 0})
+    assert requests.delete(f"{ghl_live.url}/api/conversations/forget-me",
+                           timeout=10).status_code == 200
+    left = [fields["contact"] for _, fields in redis_client.xrange(keys.outbox)]
+    assert left and set(left) == {"keep-me"}
+    assert redis_client.xlen(keys.dead_letters) == 0
