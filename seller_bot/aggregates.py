@@ -215,11 +215,8 @@ def speed_to_lead(conv: Conversation) -> tuple[float, float] | None:
     reply = next((m for m in conv.transcript[first_in:] if m.direction == "outbound"), None)
     if reply is None or reply.accepted_at is None:
         return None
-    inbound = conv.transcript[first_in]
-    arrived = epoch(inbound.at)
-    if conv.transcript[first_in + 1:first_in + 2] == [reply] and reply.response_ms:
-        arrived = min(arrived, epoch(reply.at) - reply.response_ms / 1000)
-    return epoch(inbound.at), max(0.0, (epoch(reply.accepted_at) - arrived) * 1000)
+    arrived = epoch(conv.transcript[first_in].at)
+    return arrived, max(0.0, (epoch(reply.accepted_at) - arrived) * 1000)
 
 
 def sort_score(conv: Conversation, sort: str) -> float:
