@@ -47,7 +47,6 @@ from seller_bot.outbox import Action, generation
 log = logging.getLogger(__name__)
 
 GROUP = OUTBOX_GROUP
-LOCATIONS_EVERY_SECONDS = 2.0
 DEAD_LETTER_MAX = 10_000
 
 # KEYS[1] budget (sorted set of call times), KEYS[2] hold; ARGV limit, window ms, member.
@@ -100,8 +99,6 @@ class Relay:
         self._budget = client.register_script(BUDGET_SCRIPT)
         self._unlock = client.register_script(UNLOCK_SCRIPT)
         self._members = itertools.count()
-        self._locations: list[str] = []
-        self._locations_at = float("-inf")
         self._claimed_at = float("-inf")
         self._groups: set[str] = set()
         self._held: dict[str, float] = {}  # location -> monotonic time its budget frees up
@@ -145,15 +142,13 @@ class Relay:
         return sum(future.result() for future in futures)
 
     def locations(self) -> list[str]:
-        now = time.monotonic()
-        if now - self._locations_at > LOCATIONS_EVERY_SECONDS:
-            self._locations = self.bot.store.locations()
-            self._locations_at = now
-            for location in self._locations:
-                if location not in self._groups:
-                    self._ensure_group(LocationKeys(location).outbox)
-                    self._groups.add(location)
-        return self._locations
+        """Every location with data (one SMEMBERS a round: a new one is served at once)."""
+        locations = self.bot.store.locations()
+        for location in locations:
+            if location not in self._groups:
+                self._ensure_group(LocationKeys(location).outbox)
+                self._groups.add(location)
+        return locations
 
     def _ensure_group(self, stream: str) -> None:
         try:
