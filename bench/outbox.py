@@ -37,6 +37,14 @@ from seller_bot.payload import InboundMessage  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
 
 LATENCY = 0.05
+READING = (
+    "Reading: one location is bounded by GoHighLevel's budget, as it must be: 100 calls per "
+    "10 s, of which tag and field updates may use 80 (`GHL_REPLY_RESERVE`), so 200 queued "
+    "actions take two to three windows and the fake never answers 429. Twenty locations are "
+    "bounded by one relay's 8 parallel contacts against 50 ms calls (at most 160/s) and by the "
+    "shared CPU; more `RELAY_CONCURRENCY` or more `worker` processes scale it. The webhook's "
+    "cost with the outbox is within this machine's noise: the extra work is a few `XADD`s "
+    "inside the script it already runs.")
 TEXTS = ["Hi, thinking about selling my house in Fontana",
          "it needs a new roof and the kitchen is dated", "around 450k",
          "relocating for work, want to close in 30 days"]
@@ -215,14 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| {run['messages']} messages at {run['rate']:.0f}/s, "
                      f"{run['locations']} location(s) | {run['delivered']} | {run['p50']:.0f} | "
                      f"{run['p95']:.0f} |")
-    lines += ["", "Reading: one location is bounded by GoHighLevel's budget, as it must be: 100 calls "
-              "per 10 s, of which tag and field updates may use 80 (`GHL_REPLY_RESERVE`), so "
-              "200 queued actions take two to three windows and the fake never answers 429. "
-              "Twenty locations are bounded by one relay's 8 parallel contacts against 50 ms "
-              "calls (at most 160/s) and by the shared CPU; more `RELAY_CONCURRENCY` or more "
-              "`worker` processes scale it. The webhook's cost with the outbox is within this "
-              "machine's noise: the extra work is a few `XADD`s inside the script it already "
-              "runs."]
+    lines += ["", READING]
     text = "\n".join(lines)
     print(text)
     if args.write:
