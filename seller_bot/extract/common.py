@@ -9,6 +9,8 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
+from seller_bot.extract.typos import fix_typos
+
 # -- normalisation ---------------------------------------------------------------------
 
 # Phones type curly quotes and fancy dashes; the patterns only know the ASCII ones.
@@ -84,7 +86,8 @@ CACHE_SIZE = 64
 def normalize(text: str) -> str:
     """Lowercase, straighten quotes and dashes, drop emoji and accents, collapse whitespace.
 
-    Inverted Spanish marks ('¿', '¡') become spaces.
+    Inverted Spanish marks ('¿', '¡') become spaces; slipped domain words are repaired
+    ("hosue" -> "house", see typos.py).
     """
     if text.isascii():  # no emoji, curly quotes or accents to look for
         text = text.replace("`", "'").lower()
@@ -92,7 +95,7 @@ def normalize(text: str) -> str:
         text = fold_accents(_EMOJI_RE.sub(" ", text.translate(_CHAR_MAP).lower()))
     if "&" in text or "w/" in text:
         text = _SHORTHAND_RE.sub(lambda m: " and " if m.group() == "&" else "with ", text)
-    return " ".join(text.split())
+    return " ".join(fix_typos(text).split())
 
 
 def strip_punctuation(text: str) -> str:

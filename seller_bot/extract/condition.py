@@ -88,6 +88,7 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         # Spanish
         rf"necesita (?:muchas?|bastantes?|grandes|mucho|un monton de) {_ES_REPAIRS}",
         rf"{_ES_REPAIRS} (?:mayores|grandes|fuertes|serias|importantes)|mucho trabajo",
+        rf"(?:muchas|bastantes|muchisimas) {_ES_REPAIRS}",
         rf"(?:necesita (?:un )?)?{_TECHO} nuevo|{_TECHO} (?:esta |estan )?(?:muy )?(?:mal|malo|"
         r"danado|roto)|goteras?|gotea|se (?:gotea|moja)",
         r"cimientos|cimentacion|fundacion|estructura(?:l)?",
@@ -148,18 +149,18 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
 # Words at least one pattern above needs (see Triggers); keep in step with the patterns.
 TRIGGERS = Triggers("""
 need new bad leak damag caved collaps old roo rro foun fond crack sink shift structur fire
-burn water flood mol moo mmo mildew termit gut tear knock remodel renovat rehab redo redone
-everything overhaul fixer shape condition rough trashed destroyed major lot alot ton sewer
-septic slab plumb electric wiring hvac heat power asbestos hoard uninhabit unliv condemn
-red falling squatter vandal furnace heater shot broken busted dead out gone done failing
-work paint carpet floor clean landscap touch updat upgrad love tl ttl few small little
-minor cosmetic fix dated outdated original wear lived bones handyman livable repair move
-ready turn maint kept taken mint pristine immaculate issue problem wrong nothing zero
-necesit reparacion arreglo trabajo techo tejado goter gotea moja cimiento cimentacion
-fundacion estructura plomeria electricidad tuberia drenaje dano inundad incendio quemo moho
-termitas plagas remodel renov mal maltratad destruid dejaron inhabitable demoler tumbar
-pint alfombra pisos detalles cosas estado condicion viej anticuad actualiz carino amor
-lista nueva impecable cuidad
+burn water flood mol moo mmo mildew termit gut tear knock remodel renovat rehab redo
+redone everything overhaul fixer shape condition rough trashed destroyed major lot alot
+ton sewer septic slab plumb electric wiring hvac heat power asbestos hoard uninhabit unliv
+condemn red falling squatter vandal furnace heater shot broken busted dead out gone done
+failing work paint carpet floor clean landscap touch updat upgrad love tl ttl few small
+little minor cosmetic fix dated outdated original wear lived bones handyman livable repair
+move ready turn maint kept taken mint pristine immaculate issue problem wrong nothing zero
+necesit reparacion arreglo trabajo muchas bastantes techo tejado goter gotea moja cimiento
+cimentacion fundacion estructura plomeria electricidad tuberia drenaje dano inundad
+incendio quemo moho termitas plagas remodel renov mal maltratad destruid dejaron
+inhabitable demoler tumbar pint alfombra pisos detalles cosas estado condicion viej
+anticuad actualiz carino amor lista nueva impecable cuidad
 """)
 
 
