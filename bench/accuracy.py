@@ -66,7 +66,9 @@ def named_city(address: str | None) -> str | None:
     """The Inland Empire city an address names, or None."""
     from seller_bot.extract.address import INLAND_EMPIRE_CITIES
 
-    low = (address or "").lower()
+    # The part after the street: "12323 Ontario Ave" names no city.
+    low = (address or "").lower().partition(",")[2] if (address or "")[:1].isdigit() \
+        else (address or "").lower()
     return next((c for c in sorted(INLAND_EMPIRE_CITIES, key=len, reverse=True) if c in low),
                 None)
 

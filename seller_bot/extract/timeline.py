@@ -150,6 +150,8 @@ _LAST_SEASON_RE = re.compile(r"\b(?:last|this past|past)\s+(?:spring|summer|fall
 
 _UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
 _COUNT = r"\d+(?:\.\d+)?|an?|one|(?:a )?couple(?: of)?|(?:a )?few|several|half an?"
+# "month or two", "week or 2": a bare unit counts one.
+_BARE_UNIT_RE = re.compile(r"(?:^|(?<=[\s,.]))(?=(?:day|week|month|year) or (?:2|two|3|three)\b)")
 _DURATION_RE = re.compile(
     rf"\b(?P<a>{_COUNT})\s*(?:(?:-|to|or)\s*(?P<b>\d+(?:\.\d+)?)\s*)?{_UNIT}"
     r"(?:\s+(?:or|to)\s+(?P<c>\d+)\b(?!\s*(?:days?|weeks?|months?|years?)))?"  # a month or 2
@@ -429,7 +431,7 @@ def extract_timeline_days(text: str, today: date) -> int | None:
     if not (TRIGGERS.seen_in(normalized) or "a.s.a.p" in normalized
             or _DIGIT_RE.search(words_to_digits(normalized))):
         return None
-    clean = words_to_digits(normalized)
+    clean = _BARE_UNIT_RE.sub("a ", words_to_digits(normalized))
     if _SPANISH_HINT_RE.search(clean):
         for pattern, english in _SPANISH_RES:
             clean = pattern.sub(english, clean)

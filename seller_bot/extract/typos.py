@@ -32,6 +32,9 @@ hundred thousand million seventy eighty ninety forty fifty sixty thirty twenty s
 three five four nine grand asking around maybe probably selling house interested
 reparaciones condiciones necesita muchas buenas nuevo pintura alfombra cimientos semanas
 meses verano herencia divorcio trabajo pagos atrasado inquilinos lista vivir posible para
+fontana rialto ontario riverside corona chino upland redlands hemet perris temecula murrieta
+menifee victorville hesperia colton yucaipa beaumont banning norco pomona highland eastvale
+montclair adelanto barstow indio claremont bernardino cucamonga moreno
 """)
 # Slips that are words in their own right, or too close to one.
 AMBIGUOUS = word_list("""

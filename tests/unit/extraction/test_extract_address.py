@@ -105,3 +105,17 @@ def test_address_more(message: str, expected: str) -> None:
 @pytest.mark.parametrize("message", MORE_NONE)
 def test_no_address_more(message: str) -> None:
     assert extract_address(message) is None
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("So 14342 Grand Ave Thanks!", "14342 Grand Ave"),
+    ("14342 Grand Ave, Chino Hills CA 91709", "14342 Grand Ave, Chino Hills, CA 91709"),
+    ("6703 palo verdde dr, cihno ca 91710", "6703 Palo Verdde Dr, Chino, CA 91710"),
+])
+def test_grand_streets_and_slipped_cities(message: str, expected: str) -> None:
+    assert extract_address(message) == expected
+
+
+@pytest.mark.parametrize("message", ["450 grand way too low", "500 grand st"])
+def test_grand_is_money_after_a_short_number(message: str) -> None:
+    assert extract_address(message) is None

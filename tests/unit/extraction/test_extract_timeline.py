@@ -233,3 +233,12 @@ def test_timeline_days_more(message: str, expected: int | None) -> None:
 ])
 def test_timeline_simulated_phrasings(message: str, expected: int | None) -> None:
     assert extract_timeline_days(message, BENCH_DAY) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("month or two", 45),
+    ("week or 2", 11),
+    ("a year or two", 548),
+])
+def test_bare_unit_or_two(message: str, expected: int) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) == expected
