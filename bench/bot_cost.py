@@ -1,15 +1,21 @@
 """Per-message cost of the bot's rules: microseconds per ``handle_message`` (no Redis).
 
-    python bench/bot_cost.py [--sellers 400] [--repeat 5] [--write]
+    python bench/bot_cost.py [--sellers 400] [--repeat 5] [--corpus FILE] [--save FILE]
+                             [--write]
 
 Simulated sellers (``seller_bot.personas``) talk to the pure flow in memory; only the
 ``handle_message`` calls are timed. The best of ``--repeat`` runs is reported (the machine is
-shared: the minimum is the least disturbed run). ``--write`` records it in docs/benchmarks.md.
+shared: the minimum is the least disturbed run); time is the thread's CPU time, so other
+processes' load counts as little as it can. ``--save`` writes the sellers' texts as JSON
+and ``--corpus`` replays such a file instead, so two versions of the bot can be timed on the
+same messages. ``--write`` records the figure in docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
+import json
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -24,6 +30,8 @@ from seller_bot.personas import new_seller
 
 MAX_TURNS = 14
 START = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
+# Older simulators' sellers read (reply, stage); newer ones also the pending question.
+RESPOND_ARGS = len(inspect.signature(new_seller(7, "bench", 0, "Jorge").respond).parameters)
 
 
 def conversations(sellers: int) -> list[list[str]]:
@@ -40,21 +48,21 @@ def conversations(sellers: int) -> list[list[str]]:
             if reply is not None:
                 record_reply(conv, reply, now, 1.0)
             now += timedelta(minutes=5)
-            text = seller.respond(reply, conv.stage, conv.asking)
+            text = seller.respond(*[reply, conv.stage, conv.asking][:RESPOND_ARGS])
         scripts.append(texts)
     return scripts
 
 
 def run(scripts: list[list[str]], rules: BotRules) -> tuple[float, int]:
-    """Seconds spent inside handle_message, and the number of messages."""
+    """CPU seconds spent inside handle_message, and the number of messages."""
     spent, messages = 0.0, 0
     for index, texts in enumerate(scripts):
         conv = start_conversation(f"c{index}", "bench", START)
         now = START
         for text in texts:
-            started = time.perf_counter()
+            started = time.thread_time()
             reply = handle_message(conv, text, now, rules)
-            spent += time.perf_counter() - started
+            spent += time.thread_time() - started
             messages += 1
             if reply is not None:
                 record_reply(conv, reply, now, 1.0)
@@ -66,14 +74,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sellers", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--corpus", help="replay the texts of this JSON file")
+    parser.add_argument("--save", help="write the sellers' texts to this JSON file")
     parser.add_argument("--write", action="store_true", help="record in docs/benchmarks.md")
     args = parser.parse_args(argv)
     rules = BotRules.from_settings(Settings())
-    scripts = conversations(args.sellers)
+    if args.corpus:
+        scripts = json.loads(Path(args.corpus).read_text())
+    else:
+        scripts = conversations(args.sellers)
+    if args.save:
+        Path(args.save).write_text(json.dumps(scripts, ensure_ascii=False))
     runs = [run(scripts, rules) for _ in range(args.repeat)]
     spent, messages = min(runs)
     per_message = spent / messages * 1e6
-    line = (f"{messages} messages from {args.sellers} simulated sellers, best of "
+    line = (f"{messages} messages from {len(scripts)} simulated sellers, best of "
             f"{args.repeat}: **{per_message:.0f} µs per `handle_message`**")
     print(line)
     if args.write:

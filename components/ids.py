@@ -75,3 +75,5 @@ DETAIL_BODY = "detail-body"
 DETAIL_CONTACT = "detail-contact"          # store: {"location_id", "contact_id"}
 DETAIL_PAUSE = "detail-pause"
 DETAIL_STATUS = "detail-status"
+DETAIL_OUTCOME = "detail-outcome"            # select: how the appointment went
+DETAIL_OUTCOME_SAVE = "detail-outcome-save"

@@ -70,6 +70,15 @@ NEGATED_VALUE_RE = re.compile(
     r"[,;]?\s*\b(?:not|no|instead of|en vez de)\s+(?:like\s+)?\$?\d[\d,.]*\s*"
     r"(?:k\b|grand\b|mil\b|thousand\b|million\b|days?\b|weeks?\b|months?\b|d[ií]as\b|"
     r"semanas\b|meses\b)?", re.IGNORECASE)
+UNREAD = "unread"  # a lazily read property not read yet
+SETTLED_AFTER = 3  # inbound messages after which plain ASCII text keeps the language
+# Words without which no message is a correction (is_correction reads the form in detail):
+# a cheap gate, so the common answer is not read twice.
+MAYBE_CORRECTION_RE = re.compile(
+    r"mean|scratch|correc|wait|nvm|actu|acut|bad\b|typo|oops|missp|make (?:that|it)|change|"
+    r"second thought|take that back|rephrase|update|clear|wrong|sorry|sry|quise|equivoc|"
+    r"corrij|dicho|realidad|esper|bien|borra|olvida|perd[oó]n|digo|\berr\b|\bnot?\b|"
+    r"instead|rather", re.IGNORECASE)
 # Letters of scripts other than Latin (Latin ends at U+024F) and Vietnamese's extra vowels
 # (U+1EA0-U+1EFF): a message mostly in them is in a language the bot does not speak.
 LATIN_END = 0x024F
@@ -124,6 +133,8 @@ def start_conversation(
 
 def unsupported_language(text: str) -> bool:
     """Mostly letters of a script the bot does not write (Chinese, Vietnamese, Arabic...)."""
+    if text.isascii():
+        return False
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) < 4:
         return False
@@ -170,7 +181,7 @@ class _Turn:
         self.timeline_changed = False
         self.changed: list[str] = []  # fields this message filled or corrected
         self.corrected: list[str] = []
-        self.question: str | None = None
+        self._question: str | None = UNREAD
         self.distress: str | None = None
         self._today: date | None = None
         self._correcting: bool | None = None
@@ -189,10 +200,10 @@ class _Turn:
         if conv.stage in SILENT_STAGES:
             return None
         foreign = unsupported_language(text)
-        language = None if foreign else detect_language(text)
-        if language is not None:
+        language = None if foreign or self.language_settled() else detect_language(text)
+        if language is not None and language != conv.language:
             conv.language = language
-        if is_wrong_number(text):
+        if self.knows_nothing() and is_wrong_number(text):
             return self.exit("wrong_number")
         if is_opt_out(text):
             return self.exit("opted_out")
@@ -201,7 +212,6 @@ class _Turn:
         self.absorb()
         self.keep_address()
         self.distress = distress_kind(text)
-        self.question = classify_question(text, conv.language)
         if foreign:
             flag_for_human(conv, "language_not_supported")
             return self.say("unsupported_language")
@@ -221,6 +231,18 @@ class _Turn:
             None: self.answer_after_flow,
         }.get(conv.asking, self.answer_field)
         return handler()
+
+    def language_settled(self) -> bool:
+        """After a few messages the conversation's language is known; only text with
+        accents or inverted marks is read for it again."""
+        inbound = len(self.conv.transcript) - self.turn
+        return inbound > SETTLED_AFTER and self.text.isascii()
+
+    def knows_nothing(self) -> bool:
+        """No fact about the house yet: a seller who answered is not a wrong number."""
+        conv = self.conv
+        return conv.offer_amount is None and all(
+            getattr(conv, name) is None for name in QUALIFYING_FIELDS)
 
     def exit(self, stage: str) -> str:
         """Opt-out or wrong number: one last polite line, then never a text again."""
@@ -266,10 +288,20 @@ class _Turn:
         return None if around_offer and price == conv.offer_amount else price
 
     @property
+    def question(self) -> str | None:
+        """The seller's question (read when needed): a message that answered something is
+        read for a question only when it has a question mark."""
+        if self._question is UNREAD:
+            self._question = (None if self.changed and "?" not in self.text
+                              else classify_question(self.text, self.conv.language))
+        return self._question
+
+    @property
     def correcting(self) -> bool:
         """Whether the message explicitly corrects an earlier answer (read when needed)."""
         if self._correcting is None:
-            self._correcting = is_correction(self.text)
+            self._correcting = bool(MAYBE_CORRECTION_RE.search(self.text)
+                                    and is_correction(self.text))
         return self._correcting
 
     def absorb(self) -> None:
@@ -300,8 +332,10 @@ class _Turn:
     def keep_address(self) -> None:
         """A street address replaces what is known; a city alone fills only an empty one
         (and a street given later joins the city known before)."""
-        found = extract_address(self.text)
         conv = self.conv
+        if has_street(conv.address) and not any(ch.isdigit() for ch in self.text):
+            return  # only a new house number can change a street address
+        found = extract_address(self.text)
         if found is None or found == conv.address:
             return
         current = conv.address
@@ -374,7 +408,8 @@ class _Turn:
 
     def next_question(self) -> str:
         conv = self.conv
-        conv.failed_attempts = 0
+        if conv.failed_attempts:
+            conv.failed_attempts = 0
         missing = [f for f in QUALIFYING_FIELDS
                    if getattr(conv, f) is None and f not in conv.unknown_fields]
         if missing:
@@ -599,7 +634,9 @@ class _Turn:
     def rescore(self) -> None:
         conv = self.conv
         if self.timeline_changed or conv.urgency is None:
-            conv.urgency = extract_urgency(self.text, conv.timeline_days) or conv.urgency
+            urgency = extract_urgency(self.text, conv.timeline_days)
+            if urgency is not None and urgency != conv.urgency:
+                conv.urgency = urgency
         rescore(conv, self.rules, self.now)
 
 
@@ -612,6 +649,8 @@ def set_stage(conv: Conversation, stage: str, now: datetime) -> None:
 def rescore(conv: Conversation, rules: BotRules, now: datetime) -> None:
     """Score parts, lead score and temperature from the fields as they are now."""
     parts = score_parts(conv, rules.buy_box)
+    if parts == conv.score_parts:
+        return  # the parts are shared objects: equal lists, nothing changed
     conv.score_parts = parts
     conv.lead_score = lead_score(parts)
     temp = temperature(conv.lead_score)

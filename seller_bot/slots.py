@@ -41,17 +41,26 @@ def pick_slots(
 ) -> list[datetime]:
     """Two free slots on different days when possible, at the team's preferred hours."""
     taken_set = {slot.timestamp() for slot in taken}
-    free = [s for s in candidate_slots(now, tz_name, start_hour, end_hour, days_ahead)
-            if s.timestamp() not in taken_set]
-    rank = {hour: i for i, hour in enumerate(PREFERRED_HOURS)}
+    tz = ZoneInfo(tz_name)
+    today = now.astimezone(tz).date()
+    latest = now + timedelta(days=days_ahead)
+    hours = [h for h in PREFERRED_HOURS if start_hour <= h and h + 1 <= end_hour]
     chosen: list[datetime] = []
-    for day in sorted({s.date() for s in free}):
-        best = min((s for s in free if s.date() == day), key=lambda s: rank[s.hour])
-        chosen.append(best)
+    # Each day's best free hour, days in order: usually two days and a few datetimes.
+    for offset in range(days_ahead + 1):
+        day: date = today + timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue
+        for hour in hours:
+            slot = datetime.combine(day, time(hour), tzinfo=tz)
+            if now + MIN_NOTICE <= slot <= latest and slot.timestamp() not in taken_set:
+                chosen.append(slot)
+                break
         if len(chosen) == SLOTS_OFFERED:
             return chosen
-    leftovers = [s for s in free if s not in chosen]
-    return sorted(chosen + leftovers[: SLOTS_OFFERED - len(chosen)])
+    free = [s for s in candidate_slots(now, tz_name, start_hour, end_hour, days_ahead)
+            if s.timestamp() not in taken_set and s not in chosen]
+    return sorted(chosen + free[: SLOTS_OFFERED - len(chosen)])
 
 
 def describe(slot: datetime) -> str:

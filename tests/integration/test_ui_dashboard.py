@@ -14,6 +14,7 @@ from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from components import formatting as fmt
 from components import hero_metrics, ids
 from services.dashboard_data_service import DashboardDataService
 from services.dashboard_models import ConversationQuery
@@ -98,7 +99,7 @@ def test_ui002_sorting_then_page_3_shows_rows_21_to_30(dash_duo, ui_redis, ui_se
         dash_duo.wait_for_text_to_equal(".current-page-shadow", page)
     wait_for_column(dash_duo, "name", shown_names(top30[20:30]))
     assert column(dash_duo, "lead_score") == [str(r.lead_score) for r in top30[20:30]]
-    assert column(dash_duo, "phone") == [r.phone for r in top30[20:30]]
+    assert column(dash_duo, "phone") == [fmt.mask_phone(r.phone) for r in top30[20:30]]
     assert dash_duo.find_element(".current-page-shadow").text == "3"
     summary = dash_duo.find_element(f"#{ids.TABLE_SUMMARY}").text
     assert "showing 21–30" in summary and "page 3 of" in summary
