@@ -252,13 +252,21 @@ def _unit_days(unit: str) -> int:
     return UNIT_DAYS[{"d": "day", "w": "week", "m": "month", "y": "year"}[unit[0]]]
 
 
+# Time asked to decide, not to sell: "give me a few days", "I'll get back to you in 2 days".
+_DECIDE_BEFORE_RE = re.compile(
+    r"\b(?:give|gimme|deme|dame|denme|think(?:ing)?(?: about it)?|sleep on it|"
+    r"back to (?:you|u|ya)|let (?:you|u|ya) know|call (?:you|u|ya)|text (?:you|u|ya)|"
+    r"talk|le aviso|te aviso|les aviso)\b(?:\s+[a-z']+){0,3}\s*$"
+)
+
+
 def _durations(text: str) -> list[tuple[int, int]]:
     """(days, start) for each 'N units' that is a plan, not history."""
     found = []
     for m in _DURATION_RE.finditer(text):
-        if _PAST_BEFORE_RE.search(preceding(text, m.start())) or _PAST_AFTER_RE.match(
-            text, m.end()
-        ):
+        before = preceding(text, m.start())
+        if (_PAST_BEFORE_RE.search(before) or _PAST_AFTER_RE.match(text, m.end())
+                or _DECIDE_BEFORE_RE.search(before)):
             continue
         unit = _unit_days(m.group("unit"))
         low = _count(m.group("a"))
