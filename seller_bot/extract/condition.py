@@ -81,7 +81,8 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"(?:plumbing|electrical|wiring|hvac) (?:issues?|problems?|is shot|is bad)",
         r"no (?:heat|water|power|electricity)",
         r"asbestos|hoarder|uninhabitable|unlivable|condemned|red[- ]?tagged|falling apart",
-        r"squatters?|vandali[sz]ed",
+        r"squatters?|vandali[sz]ed|beat up|beat to hell|run ?down|worn out|in shambles",
+        r"needs? (?:re)?(?:doing|redoing|gutting|remodeling|renovating)",
         r"(?:the )?(?:ac|a/c|hvac|furnace|plumbing|electrical|wiring|heater|heating|sewer|"
         r"septic)(?: unit| system)? (?:is |are |went |just )?(?:shot|broken|busted|dead|out|"
         r"gone|bad|leaking|done|failing|not working|doesn'?t work)",
@@ -117,6 +118,7 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"could use (?:some |a little |a bit of )?(?:work|paint|love|tlc|updat\w*|upgrades)",
         r"needs? (?:some|a few|a couple|minor|small|little) (?:repairs|fixes|things|stuff)",
         r"needs? (?:some )?repairs|(?:just|only|mostly) (?:paint|carpet|cosmetic)",
+        r"(?:some|new|fresh) (?:paint|carpets?|flooring)|water heater",
         # Spanish
         rf"necesita (?:algunas |unas |pocas |pequenas |algo de |un poco de )?{_ES_REPAIRS}",
         rf"{_ES_REPAIRS} (?:menores|pequenas|chicas|sencillas)|algo de {_ES_REPAIRS}|"
@@ -137,6 +139,9 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"like new|brand new(?! (?:job|baby|car|truck|grandbaby|position|house|home))|mint|"
         r"pristine|immaculate|(?:it'?s|its|house is|home is|place is) ready to go",
         r"no (?:issues|problems|repairs)|nothing wrong",
+        r"(?:redid|redone|updated|upgraded|remodeled|renovated|rehabbed) (?:everything|it all|"
+        r"the whole (?:house|thing|place))",
+        r"(?:pretty much|basically|practically|almost|just about) (?:perfect|new|brand new)",
         # Spanish
         r"(?:buenas|excelentes|perfectas|muy buenas) condiciones|"
         r"(?:buen|excelente|perfecto|muy buen) estado",
@@ -148,6 +153,7 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
 
 # Words at least one pattern above needs (see Triggers); keep in step with the patterns.
 TRIGGERS = Triggers("""
+beat run worn shambles redoing redid perfect heater
 need new bad leak damag caved collaps old roo rro foun fond crack sink shift structur fire
 burn water flood mol moo mmo mildew termit gut tear knock remodel renovat rehab redo
 redone everything overhaul fixer shape condition rough trashed destroyed major lot alot

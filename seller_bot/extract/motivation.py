@@ -156,7 +156,8 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"kids (?:moved|grew|are grown|are gone|left)|empty nest\w*",
         r"(?:something|somewhere|go|going|a) smaller|smaller (?:place|home|house|condo)",
         r"don'?t need (?:all )?(?:this|that|the) (?:much )?(?:space|room)",
-        r"(?:muy|demasiado) grande|algo mas (?:pequen[oa]|chic[oa])|"
+        r"(?:muy|demasiado) grande|algo mas (?:pequen[oa]|chic[oa])|mucha casa|"
+        r"(?:es|esta) (?:demasiado |mucho |muy )?(?:mucho|mucha) para (?:nosotros|mi)|"
         r"(?:los|mis|nuestros) hijos (?:ya )?se (?:fueron|casaron)|reducir",
     ),
     "upsizing": any_of(
@@ -185,12 +186,15 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"(?:cerca|mas cerca) de (?:la |mi |nuestra )?familia|compramos otra casa|"
         r"(?:nos|me) (?:vamos|voy|mudamos|mudo|regresamos|regreso) (?:a|para) (?:otro estado|"
         r"mexico|texas|arizona|nevada|otra ciudad)|queremos un cambio",
+        r"(?:me|nos) (?:voy|vamos) a (?:mudar|regresar|ir)\w*|regresar(?:me|nos)? a (?:mexico|"
+        r"mi pais|nuestro pais|\w+)",
     ),
 }
 
 
 # Words at least one pattern above needs (see Triggers); keep in step with the patterns.
 TRIGGERS = Triggers("""
+regres mucha mucho
 fore prefore behind payment missed notice nod trustee lis bank lender auction sheriff
 default lose atrasad debo debemos ejecucion embargo remate banco hipotec
 divorc separ split break broke ex ways legal

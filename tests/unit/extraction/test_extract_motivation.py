@@ -185,3 +185,12 @@ def test_tenants_damage_is_no_reason(message: str) -> None:
 ])
 def test_landlord_reasons(message: str) -> None:
     assert extract_motivation(message) == "landlord_exit"
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("me voy a regresar a méxico, para marzo más o menos", "other"),
+    ("ya estamos grandes y la casa es mucho para nosotros, sin prisa", "downsizing"),
+    ("es mucha casa para mi", "downsizing"),
+])
+def test_motivation_held_out_phrasings(message: str, expected: str) -> None:
+    assert extract_motivation(message) == expected
