@@ -82,6 +82,8 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"no (?:heat|water|power|electricity)",
         r"asbestos|hoarder|uninhabitable|unlivable|condemned|red[- ]?tagged|falling apart",
         r"squatters?|vandali[sz]ed|beat up|beat to hell|run ?down|worn out|in shambles",
+        rf"{_BIG_SYSTEMS}(?: also| too)? needs? (?:some |a lot of )?(?:work|fixing|repairs?|"
+        r"replacing|to be replaced|redone|done)",
         r"needs? (?:re)?(?:doing|redoing|gutting|remodeling|renovating)",
         r"(?:the )?(?:ac|a/c|hvac|furnace|plumbing|electrical|wiring|heater|heating|sewer|"
         r"septic)(?: unit| system)? (?:is |are |went |just )?(?:shot|broken|busted|dead|out|"

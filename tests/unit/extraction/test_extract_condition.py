@@ -175,3 +175,12 @@ def test_no_condition_more(message: str) -> None:
 ])
 def test_condition_held_out_phrasings(message: str, expected: str) -> None:
     assert extract_condition(message) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("decent, roof needs work", "major_repairs"),
+    ("the kitchen needs to be redone", "major_repairs"),
+    ("plumbing needs some work", "major_repairs"),
+])
+def test_a_big_system_that_needs_work_is_major(message: str, expected: str) -> None:
+    assert extract_condition(message) == expected

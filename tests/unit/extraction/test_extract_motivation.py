@@ -194,3 +194,12 @@ def test_landlord_reasons(message: str) -> None:
 ])
 def test_motivation_held_out_phrasings(message: str, expected: str) -> None:
     assert extract_motivation(message) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("behind 3 payments on the mortgage", "foreclosure"),
+    ("mi esposo perdió el trabajo y ya no podemos con la hipoteca", "financial_distress"),
+    ("tengo inquilinos que no pagan, ya me cansé", "landlord_exit"),
+])
+def test_motivation_second_holdout(message: str, expected: str) -> None:
+    assert extract_motivation(message) == expected
