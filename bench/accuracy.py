@@ -58,19 +58,22 @@ SIMULATED_TIMELINE_DAYS = (7, 7, 0, 14, 30, 31, 60, 45, 75, 90, 202, 30, 180, 18
 NOTES = """\
 Suites: `fresh_en` (44) and `fresh_es` (22) are conversations written for #12 (typos, emoji,
 run-ons, corrections, questions, counters, volunteered facts, deaths and divorces, opt-outs and
-wrong numbers in both languages, Spanish/English mixes); `project` replays the project's own
-end-to-end conversations (tests/integration/test_conversation_http.py); `simulated` is the
-project's simulated sellers (`seller_bot/personas.py`, seed 12) made fully clear and all heading
-to a booking, scored on what each persona knows. A cell is conversations with that field right
-at the end; *invented* counts values set where the expectation is empty. Timelines are right
-within 10% or 3 days. "Before" is main's flow and extractors on the same suites (main has no
-language, counter or wrong-number fields, so those columns count as wrong there; its simulated
-row plays main's own simulator, whose sellers differ).
+wrong numbers in both languages, Spanish/English mixes); `holdout` (16) and `holdout2` (12) were
+written after the extractors had been tuned on those and run once as they were, to see how far
+the tuning generalises: first runs 148/160 and 112/120 fields right (92.5% and 93.3%), 0
+invented; the misses were then fixed and are in the tables below. `project` replays the
+project's own end-to-end conversations (tests/integration/test_conversation_http.py);
+`simulated` is the project's simulated sellers (`seller_bot/personas.py`, seed 12) made fully
+clear and all heading to a booking, scored on what each persona knows. A cell is conversations
+with that field right at the end; *invented* counts values set where the expectation is empty.
+Timelines are right within 10% or 3 days. "Before" is main's flow and extractors on the same
+suites (main has no language, counter or wrong-number fields, so those columns count as wrong
+there; its simulated row plays main's own simulator, whose sellers differ).
 
-Cost: CPU time of `handle_message` per message (thread CPU time: the machine is shared and
-busy, wall time mostly measures the others), rounds taking turns between the two checkouts;
-the last column splits an instrumented pass into the time spent in the text extractors and
-in everything (the timers add about a microsecond per call)."""
+Cost: CPU time of `handle_message` per message (thread CPU time: the machine is shared and busy,
+wall time mostly measures the others), rounds taking turns between the two checkouts; the last
+column splits an instrumented pass into the time spent in the text extractors and in everything
+(the timers add about a microsecond per call)."""
 
 
 def timeline_ok(got: int | None, want: int | None) -> bool:
@@ -272,6 +275,7 @@ def measure_cost(suites: dict[str, list[dict]], repeat: int) -> dict:
     return {
         "messages_timed": len(timings),
         "us_median": statistics.median(timings) / 1000 if timings else None,
+        "us_mean": statistics.fmean(timings) / 1000 if timings else None,
         "us_p95": timings[int(len(timings) * 0.95)] / 1000 if timings else None,
         "us_wall_mean": statistics.fmean(runner.wall_ns) / 1000 if timings else None,
         **extraction_share(runner, suites),
@@ -339,8 +343,9 @@ def table(measured: dict, title: str) -> str:
                      + f" | {right}/{total} ({right / total:.1%}) | {invented} |")
     lines.append("")
     lines.append(f"Cost per `handle_message` (CPU time, {measured['messages_timed']} calls): "
-                 f"median {measured['us_median']:.0f} µs, p95 {measured['us_p95']:.0f} µs; "
-                 f"mean wall time {measured['us_wall_mean']:.0f} µs.")
+                 f"median {measured['us_median']:.0f} µs, mean {measured['us_mean']:.0f} µs, "
+                 f"p95 {measured['us_p95']:.0f} µs; mean wall time "
+                 f"{measured['us_wall_mean']:.0f} µs.")
     return "\n".join(lines)
 
 
@@ -361,13 +366,14 @@ def compare_costs(args: argparse.Namespace, before: dict, after: dict) -> str:
     for _ in range(args.rounds - 1):
         rounds["before"].append(run_baseline(args.baseline.resolve(), args, cost_only=True))
         rounds["after"].append(measure_cost(suites, args.repeat))
-    lines = ["| checkout | median µs per round | best median | best p95 | extractors / all "
-             "(instrumented mean µs) |", "|---|---|---|---|---|"]
+    lines = ["| checkout | median / mean µs per round | best median | best mean | best p95 | "
+             "extractors / all (instrumented mean µs) |", "|---|---|---|---|---|---|"]
     for name, label in (("before", f"before ({args.baseline})"), ("after", "after")):
-        medians = [r["us_median"] for r in rounds[name]]
+        per_round = ", ".join(f"{r['us_median']:.0f} / {r['us_mean']:.0f}" for r in rounds[name])
         best = min(rounds[name], key=lambda r: r["us_median"])
-        lines.append(f"| {label} | {', '.join(f'{m:.0f}' for m in medians)} | "
-                     f"{best['us_median']:.0f} | {best['us_p95']:.0f} | "
+        best_mean = min(r["us_mean"] for r in rounds[name])
+        lines.append(f"| {label} | {per_round} | {best['us_median']:.0f} | {best_mean:.0f} | "
+                     f"{best['us_p95']:.0f} | "
                      f"{best['us_extract_mean']:.0f} / {best['us_instrumented_mean']:.0f} |")
     return "\n".join(lines)
 
