@@ -256,9 +256,12 @@ def _read_words(clues: _Clues, text: str) -> None:
         clues.add_index("option", m, -1 if later else 0)
 
 
+MAX_CHARS = 320  # a slot is picked in a line or two; a longer message is read this far
+
+
 def _clean(text: str) -> str:
     """Normalised text with numbers as digits and Spanish clues in English."""
-    clean = words_to_digits(normalize(text)).strip(" .!?")
+    clean = words_to_digits(normalize(text[:MAX_CHARS])).strip(" .!?")
     if _SPANISH_HINT_RE.search(clean):
         for pattern, english in _SPANISH_CLUE_RES:
             clean = pattern.sub(english, clean)
