@@ -615,6 +615,8 @@ class _Turn:
         if conv.stage == "booked":
             if answer:
                 return answer
+            if unclear := self.open_question():
+                return unclear
             return self.say("after_booking", when=(
                 (" for " if self.lang == "en" else ", ") + self.local_when(conv.appointment_at)
                 if conv.appointment_at else ""))
