@@ -1,14 +1,18 @@
 """Per-message cost of the bot's rules: microseconds per ``handle_message`` (no Redis).
 
     python bench/bot_cost.py [--sellers 400] [--repeat 5] [--corpus FILE] [--save FILE]
-                             [--write]
+                             [--code CHECKOUT] [--write]
 
 Simulated sellers (``seller_bot.personas``) talk to the pure flow in memory; only the
 ``handle_message`` calls are timed. The best of ``--repeat`` runs is reported (the machine is
 shared: the minimum is the least disturbed run); time is the thread's CPU time, so other
 processes' load counts as little as it can. ``--save`` writes the sellers' texts as JSON
 and ``--corpus`` replays such a file instead, so two versions of the bot can be timed on the
-same messages. ``--write`` records the figure in docs/benchmarks.md.
+same messages; ``--code`` times the bot of another checkout (e.g. ``/work/main``: before a
+change). ``--write`` records the figure in docs/benchmarks.md.
+
+    python bench/bot_cost.py --code /work/main --save /tmp/corpus.json   # before, and its texts
+    python bench/bot_cost.py --corpus /tmp/corpus.json                    # after, same texts
 """
 
 from __future__ import annotations
@@ -21,12 +25,25 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import machine, write_section
-from core.settings import Settings
-from seller_bot.flow import BotRules, handle_message, record_reply, start_conversation
-from seller_bot.personas import new_seller
+def checkout(argv: list[str]) -> str:
+    """The checkout whose bot is timed: --code, else this one (read before the imports)."""
+    if "--code" in argv[:-1]:
+        return str(Path(argv[argv.index("--code") + 1]).resolve())
+    return str(Path(__file__).resolve().parents[1])
+
+
+sys.path.insert(0, checkout(sys.argv))
+
+from bench.common import machine, write_section  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from seller_bot.flow import (  # noqa: E402
+    BotRules,
+    handle_message,
+    record_reply,
+    start_conversation,
+)
+from seller_bot.personas import new_seller  # noqa: E402
 
 MAX_TURNS = 14
 START = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
@@ -76,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--corpus", help="replay the texts of this JSON file")
     parser.add_argument("--save", help="write the sellers' texts to this JSON file")
+    parser.add_argument("--code", help="time the bot of this checkout instead of this one")
     parser.add_argument("--write", action="store_true", help="record in docs/benchmarks.md")
     args = parser.parse_args(argv)
     rules = BotRules.from_settings(Settings())

@@ -98,6 +98,8 @@ EN = {
         "Sorry, I didn't catch that. Are you open to the {amount} cash offer?",
     ),
     "offer_pending": "Would the {amount} cash offer work for you?",
+    "offer_not_yet": "{buyer}'s cash offer depends on the home and the price you have in mind, "
+                     "so a few quick questions first.",
     "offer_undecided": (
         "Totally fair, take your time. The {amount} cash offer stands; just reply yes "
         "whenever you're ready.",
@@ -223,6 +225,8 @@ ES = {
         "Perdón, no entendí. ¿Le interesa la oferta de {amount} en efectivo?",
     ),
     "offer_pending": "¿Le funciona la oferta de {amount} en efectivo?",
+    "offer_not_yet": "La oferta de {buyer} depende de la casa y del precio que usted tiene en "
+                     "mente, así que primero unas preguntas rápidas.",
     "offer_undecided": (
         "Claro, tómese su tiempo. La oferta de {amount} en efectivo sigue en pie; responda "
         "sí cuando esté listo.",

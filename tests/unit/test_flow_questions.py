@@ -54,3 +54,10 @@ def test_flow_q005_a_question_not_understood_twice_goes_to_a_person():
     second = chat.says("do you do leasebacks?")
     assert chat.conv.needs_human and chat.conv.needs_human_reason == "question_not_understood"
     assert "Jorge" in second
+
+
+def test_flow_q006_asked_for_the_offer_before_there_is_one():
+    chat = Chat()
+    reply = chat.says("what would you pay for my house on Mesa Verde Dr?")
+    assert "depends on the home and the price you have in mind" in reply
+    assert "%" not in reply and chat.conv.asking == "condition"
