@@ -11,7 +11,9 @@ Keys (QUESTION_KEYS), English and Spanish (accents folded), typos and text-speak
   does it cost me", "¿quién paga los costos de cierre?", "¿cobran comisión?"
 - how_fast_close: "how fast can you close?", "how long does it take", "when can you
   close", "can you close in 2 weeks?", "¿qué tan rápido cierran?", "¿cuánto tiempo tarda?"
-- how_offer_computed: "how did you come up with that?", "why so low?", "why only 338?",
+- how_offer_computed: "how did you come up with that?", "why so low?", "why only 338?", a
+  bare "why?" / "how come?" / "¿por qué?" (the offer depends on every answer, so that is the
+  answer before an offer too; the flow may choose otherwise),
   "how much would you pay?", "what's your offer", "¿cómo calcularon la oferta?", "¿por qué
   tan poco?", "¿cuánto me ofrecen?"
 - are_you_agent: "are you an agent/realtor/broker?", "are you the buyer?", "is this a
@@ -100,6 +102,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bhow (?:did|do) (?:you|u) (?:come up with|get|calculate|figure|arrive|determine)"
         r"|\bhow (?:is|was) (?:the|that|your) (?:offer|number|price) (?:calculated|figured|"
         r"determined|computed)"
+        r"|^(?:but |ok |and )?(?:why|whys|how come|por que|porque)(?: (?:tho|though|so|not|"
+        r"that))?\W*$"
+        r"|\bwhy (?:that|this) (?:number|price|amount|offer)"
         r"|\bwhy (?:so|that|is it so|is that so|is the offer so) (?:low|cheap|little)"
         r"|\bwhy (?:only|just) \$?\d|\bwhere (?:did|does) (?:that|this) number come from"
         r"|\bhow much (?:would|will|can|could|do) (?:you|u) (?:pay|offer|give)"

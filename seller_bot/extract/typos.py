@@ -42,7 +42,8 @@ form from date dates mouth later hater water wafer shop ship treat grate there t
 these those whose house horse mouse great greet stare stairs start smart small
 sixty fifty seventy seven eight eighth ninety forty fourty thirty twenty four five nine
 fiver fives nines fours sevens eights threes leak lease least state stars loser heath
-stoke leaning round moths sking close millon millones update mucha buena lists
+stoke leaning round moths sking close millon millones update mucha buena lists colon renal
+stirs rally
 """)
 # Dropped letters in short words that no real word shares.
 SHORT_DROPS = {"shpe": "shape", "shap": "shape", "mnth": "month", "grnd": "grand",

@@ -79,3 +79,9 @@ def test_is_negated(text: str, word: str, negated: bool) -> None:
 ])
 def test_normalize_repairs_slipped_domain_words(typed: str, read: str) -> None:
     assert normalize(typed) == read
+
+
+@pytest.mark.parametrize("word", ["colon", "renal", "stirs", "rally", "state", "close", "loser",
+                                  "leaning", "mucha", "millon", "update", "round", "there"])
+def test_real_words_are_never_repaired(word: str) -> None:
+    assert normalize(f"the {word} is fine") == f"the {word} is fine"

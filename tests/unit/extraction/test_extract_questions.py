@@ -147,3 +147,9 @@ def test_statements_are_not_questions(message: str) -> None:
 ])
 def test_questions_without_a_question_mark(message: str, expected: str) -> None:
     assert classify_question(message) == expected
+
+
+@pytest.mark.parametrize("message", ["why?", "why", "why tho", "how come?", "¿por qué?",
+                                     "por que?", "why that number?"])
+def test_a_bare_why_asks_how_the_offer_is_made(message: str) -> None:
+    assert classify_question(message) == "how_offer_computed"
