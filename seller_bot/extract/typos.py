@@ -47,7 +47,7 @@ stirs rally
 """)
 # Dropped letters in short words that no real word shares.
 SHORT_DROPS = {"shpe": "shape", "shap": "shape", "mnth": "month", "grnd": "grand",
-               "prob": "prob", "hous": "house", "huse": "house", "condtion": "condition"}
+               "hous": "house", "huse": "house"}
 MIN_LENGTH = 4  # shorter words are never repaired
 MIN_DELETION_LENGTH = 6  # a dropped letter is repaired only in words this long
 
@@ -70,7 +70,7 @@ def _build() -> dict[str, str]:
     fixes = {slip: word for slip, word in seen.items()
              if word and len(slip) >= MIN_LENGTH and slip not in VOCABULARY
              and slip not in AMBIGUOUS}
-    return fixes | {slip: word for slip, word in SHORT_DROPS.items() if slip != word}
+    return fixes | SHORT_DROPS
 
 
 FIXES = _build()
