@@ -19,8 +19,12 @@ not a target date, an address number is not an amount. What each one reads:
 - extract_address -> "1234 W Elm St, Fontana, CA 92335", "Fontana, CA", or None
 - extract_price(text, expecting=False, *, bare_ok=False) -> dollars; bare_ok reads a bare
   plausible number ("290", "440-ish") when nothing else in the message claims it
-- extract_condition / extract_motivation / extract_timeline_days(text, today) /
-  extract_offer_response / extract_slot_choice(text, slots, *, today=None) / extract_urgency
+- extract_condition(text, *, expecting=False): expecting=True (just asked) also reads a bare
+  verdict ("good", "fair", "rough")
+- extract_slot_choice(text, slots, *, today=None): with the seller's local date, "today" and
+  "tomorrow" are read (without it a day word picks nothing)
+- extract_motivation / extract_timeline_days(text, today) / extract_offer_response /
+  extract_urgency
 """
 
 from seller_bot.extract.address import extract_address

@@ -172,9 +172,36 @@ anticuad actualiz carino amor lista nueva impecable cuidad
 """)
 
 
-def extract_condition(text: str) -> Condition | None:
-    """The condition the seller describes, or None when the message says nothing about it."""
+# expecting=True (the bot just asked about the condition): a one-word verdict is an answer.
+BARE_VERDICTS: dict[str, Condition] = {
+    "good": "move_in_ready", "great": "move_in_ready", "excellent": "move_in_ready",
+    "perfect": "move_in_ready", "very good": "move_in_ready", "pretty good": "move_in_ready",
+    "really good": "move_in_ready", "amazing": "move_in_ready", "new": "move_in_ready",
+    "buena": "move_in_ready", "buenas": "move_in_ready", "bien": "move_in_ready",
+    "muy bien": "move_in_ready", "excelente": "move_in_ready", "perfecta": "move_in_ready",
+    "ok": "minor_repairs", "okay": "minor_repairs", "fair": "minor_repairs",
+    "decent": "minor_repairs", "average": "minor_repairs", "alright": "minor_repairs",
+    "not bad": "minor_repairs", "so so": "minor_repairs", "meh": "minor_repairs",
+    "regular": "minor_repairs", "mas o menos": "minor_repairs",
+    "bad": "major_repairs", "poor": "major_repairs", "rough": "major_repairs",
+    "terrible": "major_repairs", "horrible": "major_repairs", "awful": "major_repairs",
+    "mala": "major_repairs", "mal": "major_repairs", "muy mal": "major_repairs",
+}
+_VERDICT_RE = re.compile(r"^(?:(?:it'?s|its|it is|honestly|tbh|i'?d say|id say|esta|es)\s+)?"
+                         r"(?P<verdict>[a-z ]+?)\s*(?:shape|condition|condiciones|estado)?$")
+
+
+def extract_condition(text: str, *, expecting: bool = False) -> Condition | None:
+    """The condition the seller describes, or None when the message says nothing about it.
+
+    expecting=True when the bot just asked: a bare verdict ("good", "fair", "rough",
+    "regular") is then an answer too.
+    """
     clean = normalize(text)
+    if expecting:
+        m = _VERDICT_RE.match(clean.strip(" .!?"))
+        if m and m.group("verdict").strip() in BARE_VERDICTS:
+            return BARE_VERDICTS[m.group("verdict").strip()]
     if not TRIGGERS.seen_in(clean):
         return None
     if _MORE_THAN_COSMETIC_RE.search(clean):

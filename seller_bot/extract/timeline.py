@@ -22,6 +22,7 @@
 | a month name ("by march", "in june 15")           | its 1st (or the day given); the       |
 |                                                   | current month counts to its last day  |
 | a year ("in 2027", "end of 2027")                 | Jan 1 (Dec 31) of that year           |
+| a day of the month ("by the 15th")                | the next such day                     |
 
 - Negated windows ("not in the next 6 months", "not before summer") are read as twice as
   far (NEGATED_FACTOR); a negated "asap"/"soon" means no rush. "not until summer" and
@@ -299,6 +300,11 @@ _HOLIDAY_WORD_RE = re.compile(r"christmas|xmas|thanksgiving|new year")
 _SEASON_WORD_RE = re.compile(r"spring|summer|fall|autumn|winter")
 _MONTH_WORD_RE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 _YEAR_NUMBER_RE = re.compile(r"\b20\d\d\b")
+# "by the 15th": the next 15th of a month.
+_DAY_OF_MONTH_RE = re.compile(
+    r"\b(?:by|before|until|till|til|on|around)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b"
+    r"(?!\s+(?:of\s+)?(?:" + MONTH_PATTERN + r"))"
+)
 
 
 def _periods(text: str, today: date) -> list[tuple[int, int]]:
@@ -384,6 +390,14 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
         else:
             target = _next_date(today, month, int(day) if day and 1 <= int(day) <= 31 else 1)
         found.append((_days_until(today, target), m.start("name")))
+    for m in _DAY_OF_MONTH_RE.finditer(text):
+        day = int(m.group("day"))
+        if 1 <= day <= 31:
+            target = _next_date(today, today.month, day)
+            if target == today or target.day != day:  # "by the 1st" today: the next one
+                month = today.month % 12 + 1
+                target = _next_date(today + timedelta(days=1), month, day)
+            found.append((_days_until(today, target), m.start()))
     for m in _YEAR_RE.finditer(text) if _YEAR_NUMBER_RE.search(text) else ():
         year = int(m.group("year"))
         if year < today.year or _is_history(text, m):

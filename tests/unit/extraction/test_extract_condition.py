@@ -184,3 +184,28 @@ def test_condition_held_out_phrasings(message: str, expected: str) -> None:
 ])
 def test_a_big_system_that_needs_work_is_major(message: str, expected: str) -> None:
     assert extract_condition(message) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("good", "move_in_ready"),
+    ("Great!", "move_in_ready"),
+    ("pretty good", "move_in_ready"),
+    ("its good", "move_in_ready"),
+    ("fair", "minor_repairs"),
+    ("ok", "minor_repairs"),
+    ("decent", "minor_repairs"),
+    ("not bad", "minor_repairs"),
+    ("rough", "major_repairs"),
+    ("bad", "major_repairs"),
+    ("buena", "move_in_ready"),
+    ("regular", "minor_repairs"),
+    ("más o menos", "minor_repairs"),
+    ("needs a new roof", "major_repairs"),  # the usual reading still applies
+])
+def test_bare_verdict_when_asked(message: str, expected: str) -> None:
+    assert extract_condition(message, expecting=True) == expected
+
+
+@pytest.mark.parametrize("message", ["good", "ok", "great!", "not bad", "fair", "bad"])
+def test_bare_verdict_unasked_is_nothing(message: str) -> None:
+    assert extract_condition(message) is None

@@ -253,3 +253,12 @@ def test_bare_unit_or_two(message: str, expected: int) -> None:
 ])
 def test_time_to_decide_is_no_timeline(message: str) -> None:
     assert extract_timeline_days(message, BENCH_DAY) is None
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("by the 15th", 14),
+    ("need to be out by the 1st", 31),
+    ("before the 20th would be great", 19),
+])
+def test_day_of_the_month(message: str, expected: int) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) == expected
