@@ -108,6 +108,7 @@ def is_opt_out(text: str) -> bool:
 
 WRONG_NUMBER_TRIGGERS = Triggers("""
 wrong own owner homeowner rent name equivoc duen propietari casa persona house home property
+tenant
 """)
 
 
