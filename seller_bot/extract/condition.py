@@ -123,7 +123,7 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"(?:some|new|fresh) (?:paint|carpets?|flooring)|water heater",
         # Spanish
         rf"necesita (?:algunas |unas |pocas |pequenas |algo de |un poco de )?{_ES_REPAIRS}",
-        rf"{_ES_REPAIRS} (?:menores|pequenas|chicas|sencillas)|algo de {_ES_REPAIRS}|"
+        rf"{_ES_REPAIRS} (?:menores|pequen[oa]s|chic[oa]s|sencill[oa]s)|algo de {_ES_REPAIRS}|"
         rf"un poco de {_ES_REPAIRS}",
         r"pintura|pintarla|alfombras?|pisos(?: nuevos)?|detalles|cosas (?:pequenas|chicas)",
         r"(?:estado|condicion(?:es)?) (?:regular|normal|aceptable|decente)|"

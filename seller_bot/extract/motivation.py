@@ -159,7 +159,8 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"too (?:big|large|much house|much space|much room|much yard|much upkeep|much to "
         r"(?:take care of|maintain|keep up))",
         r"kids (?:moved|grew|are grown|are gone|left)|empty nest\w*",
-        r"(?:something|somewhere|go|going|a) smaller|smaller (?:place|home|house|condo)",
+        r"(?:something|somewhere|go|going|a|want|wants|wanting|need) smaller|"
+        r"smaller (?:place|home|house|condo)",
         r"don'?t need (?:all )?(?:this|that|the) (?:much )?(?:space|room)",
         r"(?:muy|demasiado) grande|algo mas (?:pequen[oa]|chic[oa])|mucha casa|"
         r"(?:es|esta) (?:demasiado |mucho |muy )?(?:mucho|mucha) para (?:nosotros|mi)|"

@@ -32,6 +32,8 @@
 - Several timelines in one message: the soonest explicit one wins; the vague words above are
   used only when there is no explicit one. A value led by "not" / "instead of" next to
   another one is the replaced value of a correction ("not 6 weeks, 3 months" -> 90).
+- House numbers are not years ("2068 Vista Grande Way"); a year more than MAX_YEARS_AHEAD
+  ahead or a timeline beyond MAX_DAYS is no plan to sell (None).
 - Past events are not target dates: "she passed last summer", "my dad passed in march",
   "we bought it in 2015", "been vacant 6 months", "new roof 2 yrs ago", "hace 2 años".
   A month, season or holiday led by "in"/"on"/"around" right after a past verb (passed,
@@ -56,8 +58,10 @@ from seller_bot.extract.common import (
     MONTH_PATTERN,
     MONTHS,
     NO_RUSH_PATTERN,
+    STREET_ADDRESS_RE,
     YESTERDAY_PATTERN,
     Triggers,
+    blank,
     is_negated,
     normalize,
     preceding,
@@ -69,6 +73,8 @@ ASAP_DAYS = 7
 SOON_DAYS = 45
 NO_RUSH_DAYS = 180
 NEGATED_FACTOR = 2
+MAX_YEARS_AHEAD = 10  # "in 2068" is no plan to sell
+MAX_DAYS = 3650  # nor is anything further than ten years out
 UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 VAGUE_COUNTS = {"a": 1, "an": 1, "one": 1, "couple": 2, "few": 3, "several": 4, "half": 0.5}
 SEASON_STARTS = {"spring": (3, 20), "summer": (6, 21), "fall": (9, 22), "autumn": (9, 22),
@@ -400,7 +406,7 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
             found.append((_days_until(today, target), m.start()))
     for m in _YEAR_RE.finditer(text) if _YEAR_NUMBER_RE.search(text) else ():
         year = int(m.group("year"))
-        if year < today.year or _is_history(text, m):
+        if not today.year <= year <= today.year + MAX_YEARS_AHEAD or _is_history(text, m):
             continue
         end_of = "end" in m.group("prep") or year == today.year
         target = date(year, 12, 31) if end_of else date(year, 1, 1)
@@ -454,6 +460,8 @@ def extract_timeline_days(text: str, today: date) -> int | None:
             or _DIGIT_RE.search(words_to_digits(normalized))):
         return None
     clean = _BARE_UNIT_RE.sub("a ", words_to_digits(normalized))
+    if _DIGIT_RE.search(clean):  # "2068 Vista Grande Way" is a house, not the year 2068
+        clean = STREET_ADDRESS_RE.sub(blank, clean)
     if _SPANISH_HINT_RE.search(clean):
         for pattern, english in _SPANISH_RES:
             clean = pattern.sub(english, clean)
@@ -465,5 +473,6 @@ def extract_timeline_days(text: str, today: date) -> int | None:
         later = _NOT_WITHIN_RE.search(preceding(clean, start)) is not None
         explicit.append(days * NEGATED_FACTOR if later else days)
     if explicit:
-        return max(0, min(explicit))
+        days = max(0, min(explicit))
+        return days if days <= MAX_DAYS else None
     return _vague(clean)

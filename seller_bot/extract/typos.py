@@ -29,7 +29,8 @@ estate passed tenants landlord rental foreclosure payments mortgage behind retir
 downsizing downsize smaller bigger closer family scenery change health stroke stairs
 next months month weeks summer spring winter whenever flexible possible really asap
 hundred thousand million seventy eighty ninety forty fifty sixty thirty twenty seven eight
-three five four nine grand asking around maybe probably selling house interested
+three five four nine grand asking around maybe probably selling house interested need back
+cash taxes year
 reparaciones condiciones necesita muchas buenas nuevo pintura alfombra cimientos semanas
 meses verano herencia divorcio trabajo pagos atrasado inquilinos lista vivir posible para
 fontana rialto ontario riverside corona chino upland redlands hemet perris temecula murrieta

@@ -209,3 +209,8 @@ def test_bare_verdict_when_asked(message: str, expected: str) -> None:
 @pytest.mark.parametrize("message", ["good", "ok", "great!", "not bad", "fair", "bad"])
 def test_bare_verdict_unasked_is_nothing(message: str) -> None:
     assert extract_condition(message) is None
+
+
+@pytest.mark.parametrize("message", ["arreglos pequeños", "unos arreglos pequeños nada más"])
+def test_small_fixes_in_spanish(message: str) -> None:
+    assert extract_condition(message) == "minor_repairs"

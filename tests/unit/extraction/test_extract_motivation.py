@@ -203,3 +203,12 @@ def test_motivation_held_out_phrasings(message: str, expected: str) -> None:
 ])
 def test_motivation_second_holdout(message: str, expected: str) -> None:
     assert extract_motivation(message) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("want smalller", "downsizing"),
+    ("bacck taxes", "financial_distress"),
+    ("neeed the cash", "financial_distress"),
+])
+def test_simulated_sellers_with_slips(message: str, expected: str) -> None:
+    assert extract_motivation(message) == expected

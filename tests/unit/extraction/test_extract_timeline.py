@@ -262,3 +262,13 @@ def test_time_to_decide_is_no_timeline(message: str) -> None:
 ])
 def test_day_of_the_month(message: str, expected: int) -> None:
     assert extract_timeline_days(message, BENCH_DAY) == expected
+
+
+@pytest.mark.parametrize("message", [
+    "Hola, ¿cuánto me darían por mi casa en 2068 Vista Grande Way, Montclair CA 91763?",
+    "in 2068",
+    "2099",
+    "in 40 years",
+])
+def test_far_years_and_house_numbers_are_no_timeline(message: str) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) is None
