@@ -35,7 +35,8 @@ reparaciones condiciones necesita muchas buenas nuevo pintura alfombra cimientos
 meses verano herencia divorcio trabajo pagos atrasado inquilinos lista vivir posible para
 fontana rialto ontario riverside corona chino upland redlands hemet perris temecula murrieta
 menifee victorville hesperia colton yucaipa beaumont banning norco pomona highland eastvale
-montclair adelanto barstow indio claremont bernardino cucamonga moreno
+montclair adelanto barstow indio claremont bernardino cucamonga moreno rancho hills valley
+springs terrace desert apple jurupa elsinore
 """)
 # Slips that are words in their own right, or too close to one.
 AMBIGUOUS = word_list("""

@@ -135,3 +135,13 @@ def test_streets_named_the_spanish_way(message: str, expected: str) -> None:
 @pytest.mark.parametrize("message", ["i want 450 via zelle lol", "send 500 via the app"])
 def test_via_is_not_always_a_street(message: str) -> None:
     assert extract_address(message) is None
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("14119 cedar st in chino hillls", "14119 Cedar St, Chino Hills, CA"),
+    ("5850 palo verde dr, rncho cucamonga ca 91737",
+     "5850 Palo Verde Dr, Rancho Cucamonga, CA 91737"),
+    ("my place in moreno vally", "Moreno Valley, CA"),
+])
+def test_slipped_two_word_cities(message: str, expected: str) -> None:
+    assert extract_address(message) == expected
