@@ -135,8 +135,9 @@ def build_panel() -> dbc.Offcanvas:
                        color="primary", outline=True),
         ], className="detail-outcome d-flex gap-2 my-2"),
         html.Div(id=ids.DETAIL_BODY),
-    ], id=ids.DETAIL, title="Conversation", placement="end", is_open=False, scrollable=True,
-        className="detail-offcanvas")
+    ], id=ids.DETAIL, title=html.Span("Conversation", id=ids.DETAIL_TITLE),
+        labelledby=ids.DETAIL_TITLE,  # the dialog is named by the seller shown
+        placement="end", is_open=False, scrollable=True, className="detail-offcanvas")
 
 
 # -- callbacks -------------------------------------------------------------------------------
@@ -197,7 +198,7 @@ def detail_outputs(services: Services, trigger: str | None, active_cell: dict | 
 
 def register_callbacks(app: Dash, services: Services) -> None:
     @app.callback(
-        Output(ids.DETAIL, "is_open"), Output(ids.DETAIL, "title"),
+        Output(ids.DETAIL, "is_open"), Output(ids.DETAIL_TITLE, "children"),
         Output(ids.DETAIL_BODY, "children"), Output(ids.DETAIL_CONTACT, "data"),
         Output(ids.DETAIL_PAUSE, "children"), Output(ids.DETAIL_PAUSE, "color"),
         Output(ids.DETAIL_PAUSE, "disabled"), Output(ids.DETAIL_STATUS, "children"),

@@ -18,6 +18,7 @@ from dash import Dash, Input, Output, State, ctx, dash_table, dcc, html, no_upda
 from api.table import csv_lines
 from components import formatting as fmt
 from components import ids
+from core.privacy import mask_phone
 from seller_bot.models import STAGES, TEMPERATURES
 from services.container import UNAVAILABLE, Services
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
@@ -37,11 +38,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 SORT_KEY_OF_COLUMN = {"last_activity": "last_activity", "lead_score": "lead_score",
                       "price": "price_expectation", "stage": "stage"}
 DEFAULT_SORT = [{"column_id": "last_activity", "direction": "desc"}]
-TEMPERATURE_STYLE = {
-    "hot": ("#dc3545", "rgba(220, 53, 69, 0.12)"),
-    "warm": ("#e8590c", "rgba(253, 126, 20, 0.14)"),
-    "cold": ("#0d6efd", "rgba(13, 110, 253, 0.10)"),
-}
+# Text and background per temperature: theme-aware CSS variables (assets/app.css, WCAG AA).
+TEMPERATURE_STYLE = {t: (f"var(--sb-{t})", f"var(--sb-{t}-bg)") for t in ("hot", "warm", "cold")}
 
 
 # -- pure builders ---------------------------------------------------------------------------
@@ -63,7 +61,7 @@ def record(row: ConversationRow, now: datetime) -> dict:
     return {
         "id": row_id(row),
         "name": row.name or fmt.UNKNOWN,
-        "phone": fmt.mask_phone(row.phone),
+        "phone": mask_phone(row.phone) or fmt.UNKNOWN,
         "address": row.address or fmt.UNKNOWN,
         "stage": " · ".join([stage, *flags]),
         "temperature": row.temperature,

@@ -25,7 +25,6 @@ EMPTY_STATE = "empty-state"
 
 # -- hero metrics ------------------------------------------------------------------------
 HERO = "hero"
-HERO_FRESHNESS = "hero-freshness"
 
 
 def kpi(name: str) -> str:
@@ -70,8 +69,16 @@ GRAPHS: tuple[str, ...] = (
 )
 
 # -- conversation detail -----------------------------------------------------------------
+
+
+def chart_text(graph_id: str) -> str:
+    """The visually hidden text alternative (the figure's data) of a graph."""
+    return f"{graph_id}-text"
+
+
 DETAIL = "detail"
 DETAIL_BODY = "detail-body"
+DETAIL_TITLE = "detail-title"
 DETAIL_CONTACT = "detail-contact"          # store: {"location_id", "contact_id"}
 DETAIL_PAUSE = "detail-pause"
 DETAIL_STATUS = "detail-status"

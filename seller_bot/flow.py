@@ -1,4 +1,4 @@
-"""The qualification flow (SPEC section 1 and its section 7 amendments) as a pure function of
+"""The qualification flow (README "What it does", docs/seller-flow.md) as a pure function of
 state, message and time.
 
 Every turn reads every field from the message, whatever was asked: a volunteered answer is

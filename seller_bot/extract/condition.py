@@ -81,13 +81,17 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"(?:plumbing|electrical|wiring|hvac) (?:issues?|problems?|is shot|is bad)",
         r"no (?:heat|water|power|electricity)",
         r"asbestos|hoarder|uninhabitable|unlivable|condemned|red[- ]?tagged|falling apart",
-        r"squatters?|vandali[sz]ed",
+        r"squatters?|vandali[sz]ed|beat up|beat to hell|run ?down|worn out|in shambles",
+        rf"{_BIG_SYSTEMS}(?: also| too)? needs? (?:some |a lot of )?(?:work|fixing|repairs?|"
+        r"replacing|to be replaced|redone|done)",
+        r"needs? (?:re)?(?:doing|redoing|gutting|remodeling|renovating)",
         r"(?:the )?(?:ac|a/c|hvac|furnace|plumbing|electrical|wiring|heater|heating|sewer|"
         r"septic)(?: unit| system)? (?:is |are |went |just )?(?:shot|broken|busted|dead|out|"
         r"gone|bad|leaking|done|failing|not working|doesn'?t work)",
         # Spanish
         rf"necesita (?:muchas?|bastantes?|grandes|mucho|un monton de) {_ES_REPAIRS}",
         rf"{_ES_REPAIRS} (?:mayores|grandes|fuertes|serias|importantes)|mucho trabajo",
+        rf"(?:muchas|bastantes|muchisimas) {_ES_REPAIRS}",
         rf"(?:necesita (?:un )?)?{_TECHO} nuevo|{_TECHO} (?:esta |estan )?(?:muy )?(?:mal|malo|"
         r"danado|roto)|goteras?|gotea|se (?:gotea|moja)",
         r"cimientos|cimentacion|fundacion|estructura(?:l)?",
@@ -116,6 +120,7 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"could use (?:some |a little |a bit of )?(?:work|paint|love|tlc|updat\w*|upgrades)",
         r"needs? (?:some|a few|a couple|minor|small|little) (?:repairs|fixes|things|stuff)",
         r"needs? (?:some )?repairs|(?:just|only|mostly) (?:paint|carpet|cosmetic)",
+        r"(?:some|new|fresh) (?:paint|carpets?|flooring)|water heater",
         # Spanish
         rf"necesita (?:algunas |unas |pocas |pequenas |algo de |un poco de )?{_ES_REPAIRS}",
         rf"{_ES_REPAIRS} (?:menores|pequenas|chicas|sencillas)|algo de {_ES_REPAIRS}|"
@@ -136,6 +141,9 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"like new|brand new(?! (?:job|baby|car|truck|grandbaby|position|house|home))|mint|"
         r"pristine|immaculate|(?:it'?s|its|house is|home is|place is) ready to go",
         r"no (?:issues|problems|repairs)|nothing wrong",
+        r"(?:redid|redone|updated|upgraded|remodeled|renovated|rehabbed) (?:everything|it all|"
+        r"the whole (?:house|thing|place))",
+        r"(?:pretty much|basically|practically|almost|just about) (?:perfect|new|brand new)",
         # Spanish
         r"(?:buenas|excelentes|perfectas|muy buenas) condiciones|"
         r"(?:buen|excelente|perfecto|muy buen) estado",
@@ -147,19 +155,20 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
 
 # Words at least one pattern above needs (see Triggers); keep in step with the patterns.
 TRIGGERS = Triggers("""
+beat run worn shambles redoing redid perfect heater
 need new bad leak damag caved collaps old roo rro foun fond crack sink shift structur fire
-burn water flood mol moo mmo mildew termit gut tear knock remodel renovat rehab redo redone
-everything overhaul fixer shape condition rough trashed destroyed major lot alot ton sewer
-septic slab plumb electric wiring hvac heat power asbestos hoard uninhabit unliv condemn
-red falling squatter vandal furnace heater shot broken busted dead out gone done failing
-work paint carpet floor clean landscap touch updat upgrad love tl ttl few small little
-minor cosmetic fix dated outdated original wear lived bones handyman livable repair move
-ready turn maint kept taken mint pristine immaculate issue problem wrong nothing zero
-necesit reparacion arreglo trabajo techo tejado goter gotea moja cimiento cimentacion
-fundacion estructura plomeria electricidad tuberia drenaje dano inundad incendio quemo moho
-termitas plagas remodel renov mal maltratad destruid dejaron inhabitable demoler tumbar
-pint alfombra pisos detalles cosas estado condicion viej anticuad actualiz carino amor
-lista nueva impecable cuidad
+burn water flood mol moo mmo mildew termit gut tear knock remodel renovat rehab redo
+redone everything overhaul fixer shape condition rough trashed destroyed major lot alot
+ton sewer septic slab plumb electric wiring hvac heat power asbestos hoard uninhabit unliv
+condemn red falling squatter vandal furnace heater shot broken busted dead out gone done
+failing work paint carpet floor clean landscap touch updat upgrad love tl ttl few small
+little minor cosmetic fix dated outdated original wear lived bones handyman livable repair
+move ready turn maint kept taken mint pristine immaculate issue problem wrong nothing zero
+necesit reparacion arreglo trabajo muchas bastantes techo tejado goter gotea moja cimiento
+cimentacion fundacion estructura plomeria electricidad tuberia drenaje dano inundad
+incendio quemo moho termitas plagas remodel renov mal maltratad destruid dejaron
+inhabitable demoler tumbar pint alfombra pisos detalles cosas estado condicion viej
+anticuad actualiz carino amor lista nueva impecable cuidad
 """)
 
 

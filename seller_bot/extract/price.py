@@ -93,7 +93,7 @@ _NOT_PRICE_RES = [
         r"\b(?:built|remodeled|renovated|bought|since|in|from|year|back in)\s+"
         r"(?:in\s+)?(?:19|20)\d\d\b")),  # years
     (re.compile(r"\d[a-z-]{0,2}\s+[a-z]"), STREET_ADDRESS_RE),  # house numbers
-    (re.compile(r"\d[\s+\-.\d]*[a-z%]"), re.compile(
+    (re.compile(r"\d[\s+\-.]{0,3}(?:\d[\s+\-.]{0,3}){0,8}[a-z%]"), re.compile(
         r"(?<![\d.])\d+(?:\.\d+)?(?:\s*(?:-|to|or)\s*\d+(?:\.\d+)?)?\s*(?:\+\s*)?"
         r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?|hrs?|minutes?|mins?|"
         r"beds?|bedrooms?|br|bd|baths?|bathrooms?|ba|sq\s*ft|sqft|square|sf|"
@@ -213,12 +213,15 @@ def _prepare(text: str) -> str:
     return text
 
 
+MAX_NUMBERS = 24  # numbers read per message: nobody names more amounts than that
+
+
 def _tokens(text: str) -> list[_Token]:
-    """Every number in prepared text."""
+    """The numbers in prepared text (the first MAX_NUMBERS of them)."""
     return [
         _Token(m.start(), m.end(), m.group("num"), m.group("unit"), bool(m.group("dollar")),
                m.group("band"), bool(m.group("plural")))
-        for m in _AMOUNT_RE.finditer(text)
+        for m, _ in zip(_AMOUNT_RE.finditer(text), range(MAX_NUMBERS), strict=False)
     ]
 
 

@@ -125,9 +125,17 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bremind me (?:of )?(?:the|my) (?:time|appointment)"
         r"|\b(?:cuando|a que hora) (?:es|sera) (?:mi|la) cita|\ba que hora (?:viene|llega)")),
 )
+# Without a question mark a message asks only when it opens like a question: a wh-word and
+# then a verb ("when is", "how do", "who's"), or a verb first ("is it", "do you"). "When I find
+# a new place" and "es vieja" are answers.
 _QUESTION_WORD_RE = re.compile(
-    r"^(?:who|what|whats|when|where|why|how|do|does|did|is|are|can|could|would|will|should|"
-    r"quien|que|cuando|donde|por que|porque|como|cuanto|cuanta|puede|pueden|hay|es)\b"
+    r"^(?:(?:who|what|when|where|why|how)(?:'?s\b|\s+(?:is|are|was|were|do|does|did|can|"
+    r"could|would|will|should|much|many|long|soon|fast|quick|come|about))|whats|"
+    r"(?:do|does|did|is|are|can|could|would|will|should)\s+(?:you|u|ya|y'all|it|this|that|"
+    r"there|he|jorge|your|the|my|we|i)|"
+    r"(?:quien|que|cuando|donde|por que|como|cuanto|cuanta)\s+(?:es|son|me|le|les|nos|"
+    r"puede|pueden|hay|tiempo|cobran|pagan|va|van|tarda)|"
+    r"(?:puede|pueden)\s+(?:usted|ustedes|ud|uds))\b"
 )
 # Pings and bare confusion: the flow repeats its question rather than answering these.
 _NOT_A_QUESTION_RE = re.compile(

@@ -150,6 +150,8 @@ _LAST_SEASON_RE = re.compile(r"\b(?:last|this past|past)\s+(?:spring|summer|fall
 
 _UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
 _COUNT = r"\d+(?:\.\d+)?|an?|one|(?:a )?couple(?: of)?|(?:a )?few|several|half an?"
+# "month or two", "week or 2": a bare unit counts one.
+_BARE_UNIT_RE = re.compile(r"(?:^|(?<=[\s,.]))(?=(?:day|week|month|year) or (?:2|two|3|three)\b)")
 _DURATION_RE = re.compile(
     rf"\b(?P<a>{_COUNT})\s*(?:(?:-|to|or)\s*(?P<b>\d+(?:\.\d+)?)\s*)?{_UNIT}"
     r"(?:\s+(?:or|to)\s+(?P<c>\d+)\b(?!\s*(?:days?|weeks?|months?|years?)))?"  # a month or 2
@@ -250,13 +252,21 @@ def _unit_days(unit: str) -> int:
     return UNIT_DAYS[{"d": "day", "w": "week", "m": "month", "y": "year"}[unit[0]]]
 
 
+# Time asked to decide, not to sell: "give me a few days", "I'll get back to you in 2 days".
+_DECIDE_BEFORE_RE = re.compile(
+    r"\b(?:give|gimme|deme|dame|denme|think(?:ing)?(?: about it)?|sleep on it|"
+    r"back to (?:you|u|ya)|let (?:you|u|ya) know|call (?:you|u|ya)|text (?:you|u|ya)|"
+    r"talk|le aviso|te aviso|les aviso)\b(?:\s+[a-z']+){0,3}\s*$"
+)
+
+
 def _durations(text: str) -> list[tuple[int, int]]:
     """(days, start) for each 'N units' that is a plan, not history."""
     found = []
     for m in _DURATION_RE.finditer(text):
-        if _PAST_BEFORE_RE.search(preceding(text, m.start())) or _PAST_AFTER_RE.match(
-            text, m.end()
-        ):
+        before = preceding(text, m.start())
+        if (_PAST_BEFORE_RE.search(before) or _PAST_AFTER_RE.match(text, m.end())
+                or _DECIDE_BEFORE_RE.search(before)):
             continue
         unit = _unit_days(m.group("unit"))
         low = _count(m.group("a"))
@@ -429,7 +439,7 @@ def extract_timeline_days(text: str, today: date) -> int | None:
     if not (TRIGGERS.seen_in(normalized) or "a.s.a.p" in normalized
             or _DIGIT_RE.search(words_to_digits(normalized))):
         return None
-    clean = words_to_digits(normalized)
+    clean = _BARE_UNIT_RE.sub("a ", words_to_digits(normalized))
     if _SPANISH_HINT_RE.search(clean):
         for pattern, english in _SPANISH_RES:
             clean = pattern.sub(english, clean)

@@ -17,7 +17,7 @@ from seller_bot.flow import start_conversation
 from seller_bot.models import Conversation
 from seller_bot.store import ConversationStore, SlotTaken
 from services.rebuild import AggregateRebuilder
-from tests.conftest import LiveServer, Seller
+from tests.helpers import LiveServer, Seller
 
 TO_OFFER = ("hey", "needs paint and carpet", "400k", "downsizing, in 2 months")
 ACCEPTED = (*TO_OFFER, "yes works for me", "2231 Citrus Ave, Redlands CA 92373")

@@ -9,8 +9,8 @@ from dash.testing.wait import until
 from selenium.webdriver.support.ui import Select
 
 from components import ids
-from tests.conftest import Seller
-from tests.integration.conftest import click, make_app, start
+from tests.helpers import Seller
+from tests.integration.browser import click, make_app, start
 
 pytestmark = pytest.mark.browser
 NAME_CELLS = f'#{ids.TABLE} td[data-dash-column="name"]'

@@ -165,3 +165,22 @@ def test_condition_more(message: str, expected: str) -> None:
 @pytest.mark.parametrize("message", MORE_NONE)
 def test_no_condition_more(message: str) -> None:
     assert extract_condition(message) is None
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("honestly its beat up, carpets gross, one bathroom needs redoing", "major_repairs"),
+    ("pretty much perfect, we redid everything in 2021", "move_in_ready"),
+    ("needs a new water heater and some paint", "minor_repairs"),
+    ("run down", "major_repairs"),
+])
+def test_condition_held_out_phrasings(message: str, expected: str) -> None:
+    assert extract_condition(message) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("decent, roof needs work", "major_repairs"),
+    ("the kitchen needs to be redone", "major_repairs"),
+    ("plumbing needs some work", "major_repairs"),
+])
+def test_a_big_system_that_needs_work_is_major(message: str, expected: str) -> None:
+    assert extract_condition(message) == expected

@@ -233,3 +233,23 @@ def test_timeline_days_more(message: str, expected: int | None) -> None:
 ])
 def test_timeline_simulated_phrasings(message: str, expected: int | None) -> None:
     assert extract_timeline_days(message, BENCH_DAY) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("month or two", 45),
+    ("week or 2", 11),
+    ("a year or two", 548),
+])
+def test_bare_unit_or_two(message: str, expected: int) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) == expected
+
+
+@pytest.mark.parametrize("message", [
+    "maybe, give me a few days",
+    "tal vez, deme unos días",
+    "let me think about it a couple days",
+    "I'll get back to you in 2 days",
+    "ill let u know in a week",
+])
+def test_time_to_decide_is_no_timeline(message: str) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) is None
