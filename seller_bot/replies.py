@@ -14,7 +14,6 @@ from datetime import datetime
 from seller_bot.slots import describe
 
 MAX_REPLY_CHARS = 320
-LANGUAGES = ("en", "es")
 
 EN = {
     "greeting": "Hi {name}, I'm {buyer}'s assistant. ",
