@@ -283,6 +283,16 @@ def join(*parts: str | None) -> str:
     return " ".join(part.strip() for part in parts if part)
 
 
+def shorten(reply: str, limit: int = MAX_REPLY_CHARS) -> str:
+    """At most ``limit`` characters, cut after the last whole sentence that fits (a long
+    configured answer must not end a text mid-word)."""
+    if len(reply) <= limit:
+        return reply
+    head = reply[:limit]
+    end = max(head.rfind(mark) for mark in (". ", "? ", "! "))
+    return head[:end + 1] if end > 0 else head
+
+
 def first_name(name: str | None, lang: str = "en") -> str:
     if name and name.split():
         return name.split()[0]
