@@ -666,9 +666,7 @@ def handle_message(
     turn = _Turn(conv, unicodedata.normalize("NFC", text), now, rules, taken_slots)
     reply = turn.run()
     turn.rescore()
-    if reply is not None:
-        reply = reply[: replies.MAX_REPLY_CHARS]
-    return reply
+    return None if reply is None else replies.shorten(reply)
 
 
 def record_reply(conv: Conversation, reply: str, now: datetime, response_ms: float) -> None:
