@@ -68,7 +68,8 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"water damage|flood(?:ed|ing)?(?! zone)", rf"{_MOLD}|mildew|termites?",
         r"gutted|tear ?-?down|knock ?-?down|teardown",
         r"needs? (?:to be )?(?:gutted|remodeled|renovated|rehabbed|redone)",
-        r"needs? (?:a )?(?:complete |full |total |major )?(?:remodel|rehab|renovation|reno)",
+        r"needs? (?:a )?(?:complete |full |total |major |whole |[a-z]{3,6} )?"
+        r"(?:remodel|rehab|renovation|reno)",
         r"everything (?:redone|replaced|needs)|needs? it all",
         r"(?:complete|full|total|major|gut) (?:rehab|remodel|renovation|reno|overhaul)",
         r"fixer[- ]?upper|fixer",

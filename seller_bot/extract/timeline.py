@@ -96,6 +96,7 @@ SPANISH_PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bhace (\d+(?:\.\d+)? \w+|un \w+|una \w+)", r"\1 ago"),
     (r"\bmedio ano\b", "6 months"),
     (r"\b(?:uno|una|un) o (?=\d)", "1 or "), (r"(?<=\d) o (?=\d)", " or "),
+    (r"(?<=\b(?:dia|mes|ano)) o (?=\d\b)", " or "), (r"(?<=semana) o (?=\d\b)", " or "),
     (r"(?<=\d) a (?=\d)", " to "),
     (r"\bun par de\b", "a couple of"),
     (r"\b(?:unos|unas|algunos|algunas)(?: cuantos| cuantas| pocos| pocas)?\b(?= (?:dias|semanas|"

@@ -214,3 +214,13 @@ def test_bare_verdict_unasked_is_nothing(message: str) -> None:
 @pytest.mark.parametrize("message", ["arreglos pequeños", "unos arreglos pequeños nada más"])
 def test_small_fixes_in_spanish(message: str) -> None:
     assert extract_condition(message) == "minor_repairs"
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("move in reay", "move_in_ready"),
+    ("nothing worng w it", "move_in_ready"),
+    ("rugh sahpe", "major_repairs"),
+    ("needs a flul remodel", "major_repairs"),
+])
+def test_more_slips(message: str, expected: str) -> None:
+    assert extract_condition(message) == expected

@@ -272,3 +272,12 @@ def test_day_of_the_month(message: str, expected: int) -> None:
 ])
 def test_far_years_and_house_numbers_are_no_timeline(message: str) -> None:
     assert extract_timeline_days(message, BENCH_DAY) is None
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("un mes o dos", 45),
+    ("una semana o dos", 11),
+    ("en una semana", 7),
+])
+def test_spanish_one_or_two(message: str, expected: int) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) == expected
