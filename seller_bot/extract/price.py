@@ -113,6 +113,7 @@ _NUMBER = (r"\d{1,3}(?:,\d{1,3})+"  # 450,000 (and the typo 450,00)
            r"|\d*\.\d+|\d+")
 _UNIT = r"k|grand|thousand|thou|mm|mil|mill|millions|million|m"
 _AMOUNT_RE = re.compile(
+    r"(?=[lmhu$\d.])"  # a cheap first look: most positions start none of these
     r"(?:\b(?P<band>low|mid|middle|high|upper|lower)\s+(?:the\s+)?)?"
     rf"(?P<dollar>\$\s?)?(?P<num>{_NUMBER})(?:\s?(?P<unit>{_UNIT})\b)?(?P<plural>'?s\b)?"
 )
