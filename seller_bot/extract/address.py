@@ -122,13 +122,32 @@ def _title(words: str) -> str:
     return " ".join(out)
 
 
+# "chino" read where the seller typed "chino hils": a longer name whose next word starts the
+# same way is the one meant.
+_LONGER_NAMES = {name: [longer for longer in _CITY_NAMES if longer.startswith(name + " ")]
+                 for name in _CITY_NAMES}
+_NEXT_WORD_RE = re.compile(r"\s+([a-z]+)")
+
+
+def _longest_city(name: str, text: str, end: int) -> tuple[str, int]:
+    """The city name and where it ends, or a longer one it starts ('chino' + 'hillz')."""
+    nxt = _NEXT_WORD_RE.match(text, end)
+    if nxt:
+        for longer in _LONGER_NAMES.get(name, ()):
+            word = longer[len(name) + 1:].split()[0]
+            if nxt.group(1)[:2] == word[:2] and abs(len(nxt.group(1)) - len(word)) <= 1:
+                return longer, nxt.end()
+    return name, end
+
+
 def _tail(rest: str) -> tuple[str, str, str, str]:
     """Unit, city, state and zip that follow the street, each '' when absent."""
     unit = city = state = zip_code = ""
     if m := _UNIT_RE.match(rest):
         unit, rest = m.group("unit"), rest[m.end():]
     if m := _KNOWN_CITY_RE.match(rest):
-        city, rest = _CITY_NAMES[m.group("city")], rest[m.end():]
+        name, end = _longest_city(m.group("city"), rest, m.end())
+        city, rest = _CITY_NAMES[name], rest[end:]
     elif m := _ANY_CITY_RE.match(rest):
         city, rest = m.group("city"), rest[m.end():]
     if m := _STATE_RE.match(rest):

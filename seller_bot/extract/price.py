@@ -113,6 +113,7 @@ _NUMBER = (r"\d{1,3}(?:,\d{1,3})+"  # 450,000 (and the typo 450,00)
            r"|\d*\.\d+|\d+")
 _UNIT = r"k|grand|thousand|thou|mm|mil|mill|millions|million|m"
 _AMOUNT_RE = re.compile(
+    r"(?=[lmhu$\d.])"  # a cheap first look: most positions start none of these
     r"(?:\b(?P<band>low|mid|middle|high|upper|lower)\s+(?:the\s+)?)?"
     rf"(?P<dollar>\$\s?)?(?P<num>{_NUMBER})(?:\s?(?P<unit>{_UNIT})\b)?(?P<plural>'?s\b)?"
 )
@@ -214,6 +215,7 @@ def _prepare(text: str) -> str:
 
 
 MAX_NUMBERS = 24  # numbers read per message: nobody names more amounts than that
+CUE_CHARS = 40  # a price word sits within this many characters before its number
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -354,7 +356,7 @@ def _candidates(text: str, expecting: bool, bare_ok: bool = False) -> list[tuple
     while i < len(tokens):
         tok = tokens[i]
         before = preceding(text, tok.start)
-        cued = bool(_PRICE_CUE_RE.search(before))
+        cued = bool(_PRICE_CUE_RE.search(before, max(0, len(before) - CUE_CHARS)))
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         joiner = text[tok.end: nxt.start] if nxt else ""
         if nxt and _RANGE_JOIN_RE.fullmatch(joiner) and (

@@ -30,7 +30,7 @@ downsizing downsize smaller bigger closer family scenery change health stroke st
 next months month weeks summer spring winter whenever flexible possible really asap
 hundred thousand million seventy eighty ninety forty fifty sixty thirty twenty seven eight
 three five four nine grand asking around maybe probably selling house interested need back
-cash taxes year wrong full
+cash taxes year wrong full just nothing fair couple
 reparaciones condiciones necesita muchas buenas nuevo pintura alfombra cimientos semanas
 meses verano herencia divorcio trabajo pagos atrasado inquilinos lista vivir posible para
 fontana rialto ontario riverside corona chino upland redlands hemet perris temecula murrieta
@@ -45,12 +45,15 @@ these those whose house horse mouse great greet stare stairs start smart small
 sixty fifty seventy seven eight eighth ninety forty fourty thirty twenty four five nine
 fiver fives nines fours sevens eights threes leak lease least state stars loser heath
 stoke leaning round moths sking close millon millones update mucha buena lists colon renal
-stirs rally semana
+stirs rally semana coupe
 """)
 # Dropped letters in short words that no real word shares.
 SHORT_DROPS = {"shpe": "shape", "shap": "shape", "mnth": "month", "grnd": "grand",
                "hous": "house", "huse": "house", "reay": "ready", "redy": "ready",
-               "rady": "ready", "rugh": "rough", "rogh": "rough", "roug": "rough"}
+               "rady": "ready", "rugh": "rough", "rogh": "rough", "roug": "rough",
+               "rouh": "rough", "sape": "shape", "wrog": "wrong", "wrng": "wrong",
+               "leks": "leaks", "laks": "leaks", "rof": "roof", "weks": "weeks",
+               "mnths": "months", "hils": "hills", "vally": "valley"}
 MIN_LENGTH = 4  # shorter words are never repaired
 MIN_DELETION_LENGTH = 6  # a dropped letter is repaired only in words this long
 

@@ -145,3 +145,12 @@ def test_via_is_not_always_a_street(message: str) -> None:
 ])
 def test_slipped_two_word_cities(message: str, expected: str) -> None:
     assert extract_address(message) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("5111 stonewood ct, chino hillz ca 91709", "5111 Stonewood Ct, Chino Hills, CA 91709"),
+    ("5111 stonewood ct, chino hils", "5111 Stonewood Ct, Chino Hills, CA"),
+    ("12 oak st, chino ca 91710", "12 Oak St, Chino, CA 91710"),
+])
+def test_a_city_that_starts_a_longer_one(message: str, expected: str) -> None:
+    assert extract_address(message) == expected

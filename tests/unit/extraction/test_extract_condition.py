@@ -224,3 +224,14 @@ def test_small_fixes_in_spanish(message: str) -> None:
 ])
 def test_more_slips(message: str, expected: str) -> None:
     assert extract_condition(message) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("not bad sape juts dated", "minor_repairs"),
+    ("nohing wrrong w it", "move_in_ready"),
+    ("faair shape", "minor_repairs"),
+    ("rouh shape", "major_repairs"),
+    ("roof leks", "major_repairs"),
+])
+def test_simulated_slips(message: str, expected: str) -> None:
+    assert extract_condition(message) == expected
