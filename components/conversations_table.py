@@ -18,6 +18,7 @@ from dash import Dash, Input, Output, State, ctx, dash_table, dcc, html, no_upda
 from api.table import csv_lines
 from components import formatting as fmt
 from components import ids
+from core.privacy import mask_phone
 from seller_bot.models import STAGES, TEMPERATURES
 from services.container import UNAVAILABLE, Services
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
@@ -62,7 +63,7 @@ def record(row: ConversationRow, now: datetime) -> dict:
     return {
         "id": row_id(row),
         "name": row.name or fmt.UNKNOWN,
-        "phone": fmt.mask_phone(row.phone),
+        "phone": mask_phone(row.phone) or fmt.UNKNOWN,
         "address": row.address or fmt.UNKNOWN,
         "stage": " · ".join([stage, *flags]),
         "temperature": row.temperature,

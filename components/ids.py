@@ -27,7 +27,6 @@ DEAD_LETTERS_BANNER = "dead-letters-banner"
 
 # -- hero metrics ------------------------------------------------------------------------
 HERO = "hero"
-HERO_FRESHNESS = "hero-freshness"
 
 
 def kpi(name: str) -> str:

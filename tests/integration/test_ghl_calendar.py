@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app import create_app
-from tests.conftest import LiveServer, Seller
-from tests.waiting import wait_until
+from tests.helpers import LiveServer, Seller, wait_until
 
 TZ = ZoneInfo("America/Los_Angeles")
 FLOW = ["Hi, thinking about selling my house in Fontana",

@@ -19,7 +19,7 @@ from app import create_app
 from core.keys import LocationKeys
 from core.settings import Settings
 from seller_bot.models import Conversation
-from tests.conftest import LiveServer, inbound
+from tests.helpers import LiveServer, inbound
 from tests.redis_server import RedisServer
 
 URL = "/webhooks/ghl/inbound"
