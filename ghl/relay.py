@@ -118,7 +118,20 @@ class Relay:
                 log.warning("relay: redis unavailable (%s); retrying", type(exc).__name__)
                 stop.wait(1.0)
         self._pool.shutdown(wait=True)
+        self._leave_groups()
         log.info("relay %s stopped", self.consumer)
+
+    def _leave_groups(self) -> None:
+        """A clean stop removes this consumer from each group where it holds nothing (what it
+        still holds stays, for another relay to claim)."""
+        try:
+            for location in self._groups:
+                stream = LocationKeys(location).outbox
+                if not self.redis.xpending_range(stream, GROUP, "-", "+", 1,
+                                                 consumername=self.consumer):
+                    self.redis.xgroup_delconsumer(stream, GROUP, self.consumer)
+        except redis.RedisError as exc:
+            log.warning("relay: could not leave the consumer groups: %s", exc)
 
     def run_once(self) -> int:
         """Read what is due (own pending, claimed, new) and work it off; return actions done."""

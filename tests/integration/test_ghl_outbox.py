@@ -110,6 +110,8 @@ def test_ghl002_several_relays_keep_each_contacts_order(ghl_settings, ghl_live, 
     finally:
         for relay in relays:
             relay.stop()
+    # Stopped cleanly, holding nothing: they left the consumer group.
+    assert redis_client.xinfo_consumers(LocationKeys("loc-1").outbox, "relay") == []
     for contact, replies in expected.items():
         got = [r.body["message"] for r in ghl_api.api.sent(SMS)
                if r.body["contactId"] == contact]
