@@ -104,8 +104,9 @@ class Relay:
         self._held: dict[str, float] = {}  # location -> monotonic time its budget frees up
         self._pool = ThreadPoolExecutor(max_workers=settings.relay_concurrency,
                                         thread_name_prefix="relay")
-        # Covers one call (bounded by the timeout); a crashed relay's lock frees soon after.
-        self.lock_ms = int((settings.ghl_timeout_seconds + 2) * 1000)
+        # Covers one call: the timeout bounds each of connect, send and read. A crashed relay's
+        # lock frees by then, about when its entries become claimable anyway.
+        self.lock_ms = int((settings.ghl_timeout_seconds * 3 + 2) * 1000)
 
     # -- loop --------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
