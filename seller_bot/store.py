@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 
 import redis
@@ -26,10 +27,22 @@ MAX_CONFLICT_RETRIES = 200
 #   Z key score member  (ZADD)      R key member (ZREM)
 #   X key at_ms         (PEXPIREAT) D key        (DEL)
 #   A key n f1 v1 .. fn vn  (XADD key * ...: one outbox action, issue #11)
+#   C key score capacity member   (claim an appointment slot; C ops come first and are
+#                                  checked before anything is written: -2 when ``capacity``
+#                                  other members already hold that score)
 COMMIT_SCRIPT = """
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
 if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+local c = 6
+while ARGV[c] == 'C' do
+  local key, score = KEYS[tonumber(ARGV[c + 1])], ARGV[c + 2]
+  local held = redis.call('ZCOUNT', key, score, score)
+  local mine = redis.call('ZSCORE', key, ARGV[c + 4])
+  if mine and tonumber(mine) == tonumber(score) then held = held - 1 end
+  if held >= tonumber(ARGV[c + 3]) then return -2 end
+  c = c + 5
+end
 if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
 else
@@ -59,9 +72,11 @@ while i <= n do
     redis.call('DEL', key)
     i = i + 2
   elseif op == 'A' then
-    local n = tonumber(ARGV[i + 2])
-    redis.call('XADD', key, '*', unpack(ARGV, i + 3, i + 2 + 2 * n))
-    i = i + 3 + 2 * n
+    local count = tonumber(ARGV[i + 2])
+    redis.call('XADD', key, '*', unpack(ARGV, i + 3, i + 2 + 2 * count))
+    i = i + 3 + 2 * count
+  elseif op == 'C' then
+    i = i + 5
   else
     return redis.error_reply('unknown op ' .. op)
   end
@@ -76,6 +91,10 @@ class ConflictError(RuntimeError):
 
 class DuplicateMessage(Exception):
     """This messageId was processed already."""
+
+
+class SlotTaken(Exception):
+    """The appointment slot this write books is full (another seller claimed it first)."""
 
 
 class _Ops:
@@ -125,6 +144,13 @@ def diff_ops(old: Contribution | None, new: Contribution | None, fixed_keys: lis
     return ops
 
 
+def _books_a_slot(old: Conversation | None, new: Conversation) -> bool:
+    """Whether this change books an appointment time the conversation did not hold."""
+    if new.stage != "booked" or new.appointment_at is None:
+        return False
+    return old is None or old.stage != "booked" or old.appointment_at != new.appointment_at
+
+
 class ConversationStore:
     """Reads and atomically writes conversations of any location."""
 
@@ -156,10 +182,18 @@ class ConversationStore:
             found = pipe.execute()
         return next((loc for loc, hit in zip(locations, found, strict=True) if hit), None)
 
-    def taken_slots(self, location_id: str) -> list[float]:
-        """Start times (epoch seconds) of appointments already booked in this location."""
+    def taken_slots(self, location_id: str, after: float) -> list[float]:
+        """Start times (epoch seconds) after ``after`` booked to capacity in this location."""
         key = LocationKeys(location_id).index("appointments")
-        return [score for _, score in self.redis.zrange(key, 0, -1, withscores=True)]
+        booked = Counter(score for _, score in
+                         self.redis.zrangebyscore(key, after, "+inf", withscores=True))
+        return [score for score, n in booked.items()
+                if n >= self.settings.appointment_capacity]
+
+    def passed_appointments(self, location_id: str, before: float) -> list[str]:
+        """Contacts whose booked appointment started before ``before`` (epoch seconds)."""
+        key = LocationKeys(location_id).index("appointments")
+        return self.redis.zrangebyscore(key, "-inf", before)
 
     # -- writes ----------------------------------------------------------------------
     def _contribution(self, conv: Conversation | None, wall_now: float) -> Contribution | None:
@@ -185,6 +219,8 @@ class ConversationStore:
         result = self._commit(keys=keys, args=args)
         if result == -1:
             raise DuplicateMessage(message_id)
+        if result == -2:
+            raise SlotTaken(new.appointment_at if new is not None else None)
         if result and old is None and new is not None:
             self.redis.sadd(LOCATIONS, location_id)
         return int(result)
@@ -214,6 +250,10 @@ class ConversationStore:
                  keys.version]
         ops = diff_ops(self._contribution(old, wall_now), self._contribution(new, wall_now),
                        fixed, wall_now)
+        if new is not None and _books_a_slot(old, new):
+            ops.args[:0] = ["C", ops.key(keys.index("appointments")),
+                            repr(new.appointment_at.timestamp()),
+                            str(self.settings.appointment_capacity), contact_id]
         if self.crm is not None and outbox:
             for action in derive_actions(old, new, self.crm, requeue):
                 fields = action.stream_fields()
