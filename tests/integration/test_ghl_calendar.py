@@ -12,7 +12,7 @@ from app import create_app
 from tests.helpers import LiveServer, Seller, wait_until
 
 TZ = ZoneInfo("America/Los_Angeles")
-FLOW = ["Hi, thinking about selling my house in Fontana",
+FLOW = ["Hi, thinking about selling my house at 1234 Main St, Fontana",
         "it needs a new roof and the kitchen is dated", "around 450k",
         "relocating to Texas for work, need to close in 30 days"]
 SMS = "/conversations/messages"
