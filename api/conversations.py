@@ -68,14 +68,6 @@ def create_conversations_blueprint(bot: SellerBot, settings: Settings,
     def resume(contact_id: str) -> Response:
         return set_paused(contact_id, False)
 
-    @bp.post("/api/conversations/<contact_id>/dead-letters/<entry_id>/retry")
-    def retry_dead_letter(contact_id: str, entry_id: str) -> Response:
-        """Queue a reply or CRM update that failed for good again (GoHighLevel two-way)."""
-        location = locate(contact_id)
-        if not STREAM_ID.match(entry_id) or not outbox.retry(location, contact_id, entry_id):
-            raise ApiError(404, "not_found", f"no dead letter {entry_id} for {contact_id}")
-        return jsonify({"status": "queued", "contact_id": contact_id, "entry_id": entry_id})
-
     @bp.post("/api/conversations/<contact_id>/outcome")
     def outcome(contact_id: str) -> Response:
         """How the appointment went: {"outcome": "held|no_show|under_contract|dead"}."""
@@ -96,6 +88,14 @@ def create_conversations_blueprint(bot: SellerBot, settings: Settings,
         if conv is None:
             raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
         return detail(conv)
+
+    @bp.post("/api/conversations/<contact_id>/dead-letters/<entry_id>/retry")
+    def retry_dead_letter(contact_id: str, entry_id: str) -> Response:
+        """Queue a reply or CRM update that failed for good again (GoHighLevel two-way)."""
+        location = locate(contact_id)
+        if not STREAM_ID.match(entry_id) or not outbox.retry(location, contact_id, entry_id):
+            raise ApiError(404, "not_found", f"no dead letter {entry_id} for {contact_id}")
+        return jsonify({"status": "queued", "contact_id": contact_id, "entry_id": entry_id})
 
     @bp.delete("/api/conversations/<contact_id>")
     def forget(contact_id: str) -> Response:

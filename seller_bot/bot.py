@@ -28,11 +28,11 @@ from seller_bot.store import ConversationStore, DuplicateMessage, SlotTaken
 
 RETIRE_EVERY_SECONDS = 60
 log = logging.getLogger(__name__)
-# A GoHighLevel calendar: (location id, now) -> its free slot start times.
-FreeSlots = Callable[[str, datetime], list[datetime]]
 # A seller who loses a slot race is offered two new slots; losing again and again is only
 # possible under a storm of bookings, and then the message is refused (GoHighLevel retries).
 MAX_SLOT_RACES = 20
+# A GoHighLevel calendar: (location id, now) -> its free slot start times.
+FreeSlots = Callable[[str, datetime], list[datetime]]
 
 
 class NoAppointment(ValueError):
@@ -246,11 +246,11 @@ class SellerBot:
 
         def apply(conv: Conversation) -> Conversation:
             conv.paused = paused
-            if takeover_tag is not None:
-                conv.takeover_tag = takeover_tag
             if not paused:  # handed back to the bot: the person has dealt with it
                 conv.needs_human = False
                 conv.needs_human_reason = None
+            if takeover_tag is not None:
+                conv.takeover_tag = takeover_tag
             return conv
 
         return self.store.update(location_id, contact_id, apply)

@@ -593,7 +593,7 @@ class _Turn:
             slot = slots[choice]
             if slot in self.full_slots() or (
                     self.free_slots is not None and not still_free(slot, self.free_slots())):
-                return self.offer_slots(first_time=True, also_taken=[slot], key="slot_taken")
+                return self.slot_gone(slot)
             return self.book(slot)
         if conv.failed_attempts == 0 and not any(s > self.now for s in slots):
             return self.offer_slots(first_time=False)
@@ -603,6 +603,10 @@ class _Turn:
         if rejects_slots(self.text):
             return self.failed("appointment_at", lambda: self.offer_slots(first_time=False))
         return self.failed("appointment_at", lambda: self.pending_question())
+
+    def slot_gone(self, slot: datetime) -> str:
+        """The seller's pick was taken meanwhile: two slots still free (or a call back)."""
+        return self.offer_slots(first_time=True, also_taken=[slot], key="slot_taken")
 
     def book(self, slot: datetime) -> str:
         conv = self.conv
@@ -681,7 +685,7 @@ def handle_message(
     """Record the inbound text, advance the flow, rescore; return the reply (None: stay quiet).
 
     ``taken_slots`` is called only when slots are offered or picked: appointment times booked
-    to capacity; ``free_slots`` (a GoHighLevel calendar, #11) replaces the built-in slots.
+    to capacity; ``free_slots`` (a GoHighLevel calendar) replaces the built-in slots.
     """
     conv.transcript.append(Message(direction="inbound", body=text, at=now, message_id=message_id))
     conv.last_activity_at = now
@@ -720,7 +724,6 @@ def flag_passed_appointment(conv: Conversation, now: datetime) -> bool:
     return True
 
 
-# -- GoHighLevel two-way (#11) ---------------------------------------------------------------
 def reoffer_refused_slot(conv: Conversation, start_time: datetime, now: datetime,
                          rules: BotRules, taken_slots: Callable[[], Iterable[datetime]],
                          free_slots: Callable[[], list[datetime]] | None) -> str | None:
@@ -732,8 +735,7 @@ def reoffer_refused_slot(conv: Conversation, start_time: datetime, now: datetime
     conv.appointment_at = None
     turn = _Turn(conv, "", now, rules, taken_slots, free_slots)
     turn.set_stage("qualified")
-    reply = turn.offer_slots(first_time=True, also_taken=[start_time], key="slot_taken")
-    return reply[: replies.MAX_REPLY_CHARS]
+    return turn.slot_gone(start_time)[: replies.MAX_REPLY_CHARS]
 
 
 def record_other_channel(conv: Conversation, body: str, channel: str, now: datetime,

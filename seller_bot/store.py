@@ -26,10 +26,10 @@ MAX_CONFLICT_RETRIES = 200
 #   H key field delta   (HINCRBY, field removed when it reaches 0)
 #   Z key score member  (ZADD)      R key member (ZREM)
 #   X key at_ms         (PEXPIREAT) D key        (DEL)
-#   A key n f1 v1 .. fn vn  (XADD key * ...: one outbox action, issue #11)
 #   C key score capacity member   (claim an appointment slot; C ops come first and are
 #                                  checked before anything is written: -2 when ``capacity``
 #                                  other members already hold that score)
+#   A key n f1 v1 .. fn vn  (XADD key * ...: one outbox action, issue #11)
 COMMIT_SCRIPT = """
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
@@ -71,12 +71,12 @@ while i <= n do
   elseif op == 'D' then
     redis.call('DEL', key)
     i = i + 2
-  elseif op == 'A' then
-    local count = tonumber(ARGV[i + 2])
-    redis.call('XADD', key, '*', unpack(ARGV, i + 3, i + 2 + 2 * count))
-    i = i + 3 + 2 * count
   elseif op == 'C' then
     i = i + 5
+  elseif op == 'A' then
+    local n = tonumber(ARGV[i + 2])
+    redis.call('XADD', key, '*', unpack(ARGV, i + 3, i + 2 + 2 * n))
+    i = i + 3 + 2 * n
   else
     return redis.error_reply('unknown op ' .. op)
   end

@@ -4,18 +4,14 @@ clock, the app on a real port, GoHighLevel webhook bodies, and a seller texting 
 from __future__ import annotations
 
 import threading
-import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 
 import requests
 from werkzeug.serving import make_server
 
 # Far above what any test sends: only the tests of the rate limit set a real one.
 UNLIMITED_WEBHOOKS = "1000000/minute"
-T = TypeVar("T")
 
 
 class FakeClock:
@@ -89,16 +85,3 @@ class Seller:
         response = self.http.get(f"{self.base_url}/api/conversations/{self.contact}", timeout=10)
         assert response.status_code == 200, response.text
         return response.json()
-
-
-def wait_until(condition: Callable[[], T], timeout: float = 10.0,
-               message: str = "condition") -> T:
-    """Poll ``condition`` until it returns something truthy; that value is returned."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {message}")
-        time.sleep(0.02)

@@ -65,8 +65,9 @@ def ghl_api() -> Iterator[FakeServer]:
 @pytest.fixture
 def ghl_settings(redis_server: RedisServer, ghl_api: FakeServer) -> Settings:
     """Replies on, pointed at the local fake; short poll, claim and retry times."""
-    return Settings(redis_url=redis_server.url, webhook_rate_limit=UNLIMITED_WEBHOOKS,
-                    ghl_api_token="test-token", ghl_api_base=ghl_api.url, relay_poll_seconds=0.02,
+    return Settings(redis_url=redis_server.url, ghl_api_token="test-token",
+                    webhook_rate_limit=UNLIMITED_WEBHOOKS,
+                    ghl_api_base=ghl_api.url, relay_poll_seconds=0.02,
                     relay_claim_idle_seconds=1.0, ghl_retry_base_seconds=0.05,
                     ghl_retry_max_seconds=0.5, ghl_max_attempts=3, ghl_timeout_seconds=2.0)
 

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app import create_app
-from tests.helpers import LiveServer, Seller, wait_until
+from tests.helpers import LiveServer, Seller
+from tests.waiting import wait_until
 
 TZ = ZoneInfo("America/Los_Angeles")
-FLOW = ["Hi, thinking about selling my house at 1234 Main St, Fontana",
+FLOW = ["Hi, thinking about selling my house at 1234 W Elm St, Fontana CA 92335",
         "it needs a new roof and the kitchen is dated", "around 450k",
         "relocating to Texas for work, need to close in 30 days"]
 SMS = "/conversations/messages"

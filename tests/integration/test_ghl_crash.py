@@ -16,7 +16,8 @@ from app import create_app
 from core.keys import LocationKeys
 from ghl.relay import GROUP
 from seller_bot.models import Conversation
-from tests.helpers import LiveServer, Seller, wait_until
+from tests.helpers import LiveServer, Seller
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 SMS = "/conversations/messages"

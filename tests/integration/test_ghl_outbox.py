@@ -15,7 +15,8 @@ from ghl.fake import Fault
 from ghl.worker import RelayThread
 from seller_bot.bot import SellerBot
 from services.rebuild import AggregateRebuilder
-from tests.helpers import LiveServer, Seller, wait_until
+from tests.helpers import LiveServer, Seller
+from tests.waiting import wait_until
 
 FLOW = ["Hi, thinking about selling my house in Fontana",
         "it needs a new roof and the kitchen is dated", "around 450k",

@@ -12,8 +12,9 @@ from core.settings import Settings
 from ghl.fake import Fault
 from ghl.worker import RelayThread
 from seller_bot.bot import SellerBot
-from tests.helpers import Seller, wait_until
+from tests.helpers import Seller
 from tests.integration.browser import UI_SETTINGS, click, make_app, start
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.browser
 FIRST_NAME_CELL = f'#{ids.TABLE} td[data-dash-column="name"]'
