@@ -126,6 +126,7 @@ def create_webhook_blueprint(bot: SellerBot, settings: Settings,
         """The conversation kept changing, or slots kept filling up: nothing stored, 429."""
         error = retry_later("conversation busy, retry later")
         return jsonify({"error": "busy", "message": error.message}), 429, error.headers
+
     rate_limit = LocationRateLimit(client, settings.webhook_rate_limit)
     rsa = GhlVerifier(settings.ghl_webhook_public_key) if settings.ghl_webhook_public_key else None
     ed25519 = (Ed25519Verifier(settings.ghl_webhook_ed25519_public_key)
