@@ -44,7 +44,8 @@ def build_layout(services: Services, *, demo: bool = False) -> html.Div:
         state = layout.PageState(dashboard=None, conversations=None, now=services.bot.clock(),
                                  demo=demo)
     return layout.build_page(state, timezone=services.settings.timezone,
-                             refresh_seconds=services.settings.refresh_interval_seconds)
+                             refresh_seconds=services.settings.refresh_interval_seconds,
+                             replies_sent=services.settings.outbox_enabled)
 
 
 def register_callbacks(app: Dash, services: Services) -> None:
