@@ -161,7 +161,7 @@ class _Turn:
                  taken_slots: Callable[[], Iterable[datetime]],
                  free_slots: Callable[[], list[datetime]] | None = None) -> None:
         self.conv = conv
-        self.free_slots = free_slots  # the GoHighLevel calendar's, when one is set
+        self.free_slots = free_slots  # the GoHighLevel calendar's, when one is set (#11)
         self.text = text
         self.now = now
         self.rules = rules
