@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.keys import LocationKeys
-from seller_bot.models import CLOSED_STAGES, FUNNEL_STAGES, STAGES, TEMPERATURES, Conversation
+from seller_bot.models import (
+    CLOSED_STAGES,
+    FUNNEL_STAGES,
+    MOTIVATIONS,
+    STAGES,
+    TEMPERATURES,
+    Conversation,
+)
 
 HOUR = 3600
 # Minute buckets cover two rolling 24 h windows (now and the day before) plus the partial hour
@@ -27,7 +34,7 @@ STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 FUNNEL_RANK = {stage: rank for rank, stage in enumerate(FUNNEL_STAGES)}
 # Events counted per hour (and per minute for the last 49 hours).
 EVENTS = ("in", "out", "new", "offers", "qualified", "booked", "declined", "opted_out",
-          "hot_net", "open_net")
+          "hot_net", "open_net", "hot_action_net")
 PRICE_BINS = (0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 800_000,
               1_000_000, 1_500_000)
 TIMELINE_BUCKETS = (("0-30 days", 30), ("1-3 months", 90), ("3-6 months", 180),
@@ -70,6 +77,55 @@ def epoch(at: datetime) -> float:
 
 def hour_of(ts: float) -> int:
     return int(ts // HOUR) * HOUR
+
+
+# Issue #14: stages where a hot lead needs nothing from the team (booked and qualified have
+# figures of their own; the rest are exits). Names of the conversation-engine issue (#12)
+# are listed already, so its stages count right when it lands.
+NO_ACTION_STAGES = frozenset({"qualified", "booked", "declined", "opted_out", "wrong_number",
+                              "held", "no_show", "under_contract", "dead"})
+
+
+def needs_action(stage: str, temperature: str) -> bool:
+    """A hot lead the team should act on: hot and in a stage that is still being worked."""
+    return temperature == "hot" and stage not in NO_ACTION_STAGES
+
+
+def segments(conv: Conversation) -> list[str]:
+    """Names of the table segments this conversation belongs to: one per clickable figure
+    (KPI card, funnel stage, distribution bar), so a click lists exactly what was counted."""
+    names = [f"funnel:{stage}" for stage in funnel_reached(conv)]
+    names += [f"price:{price_bin(conv.price_expectation)}",
+              f"timeline:{timeline_bucket(conv.timeline_days)}",
+              f"motivation:{conv.motivation or 'unknown'}"]
+    if conv.stage not in CLOSED_STAGES:
+        names.append("open")
+    if needs_action(conv.stage, conv.temperature):
+        names.append("hot_action")
+    if conv.qualified:
+        names.append("qualified")
+    if getattr(conv, "needs_human", False):
+        names.append("needs_human")
+    if conv.stage == "negotiating":
+        names.append("negotiating")
+    return names
+
+
+def segment_names() -> Iterator[str]:
+    """Every segment name ``segments`` can return."""
+    yield from (f"funnel:{stage}" for stage in FUNNEL_STAGES)
+    yield from (f"price:{lower}" for lower in (*PRICE_BINS, "unknown"))
+    yield from (f"timeline:{label}" for label, _ in (*TIMELINE_BUCKETS, ("unknown", None)))
+    yield from (f"motivation:{m}" for m in (*MOTIVATIONS, "unknown"))
+    yield from ("open", "hot_action", "qualified", "needs_human", "negotiating")
+
+
+def funnel_reached(conv: Conversation) -> list[str]:
+    """The funnel stages this conversation reached (a decline has seen the offer)."""
+    reached = max((FUNNEL_RANK.get(s.stage, -1) for s in conv.stage_history), default=0)
+    if conv.stage in ("declined",):
+        reached = max(reached, FUNNEL_RANK["offer"])
+    return [stage for stage, rank in FUNNEL_RANK.items() if rank <= reached]
 
 
 def in_pipeline(conv: Conversation) -> bool:
@@ -126,12 +182,8 @@ def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:
     c[stats, f"timeline:{timeline_bucket(conv.timeline_days)}"] += 1
     c[stats, f"price_bin:{price_bin(conv.price_expectation)}"] += 1
     c[stats, f"urgency:{conv.urgency or 'unknown'}"] += 1
-    reached = max((FUNNEL_RANK.get(s.stage, -1) for s in conv.stage_history), default=0)
-    if conv.stage in ("declined",):
-        reached = max(reached, FUNNEL_RANK["offer"])
-    for stage, rank in FUNNEL_RANK.items():
-        if rank <= reached:
-            c[stats, f"funnel:{stage}"] += 1
+    for stage in funnel_reached(conv):
+        c[stats, f"funnel:{stage}"] += 1
     if conv.stage not in CLOSED_STAGES:
         c[stats, "open"] += 1
     if conv.qualified:
@@ -144,6 +196,16 @@ def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:
         if in_pipeline(conv):
             c[stats, "pipeline_value"] += conv.price_expectation
             c[stats, "pipeline_leads"] += 1
+    # Issue #14: hot leads needing action, offer answers; needs_human and negotiating are the
+    # conversation-engine issue's (#12) field names, counted here so its cards can exist.
+    if needs_action(conv.stage, conv.temperature):
+        c[stats, "hot_action"] += 1
+    if conv.offer_response is not None:
+        c[stats, f"offer_response:{conv.offer_response}"] += 1
+    if getattr(conv, "needs_human", False):
+        c[stats, "needs_human"] += 1
+    if conv.stage == "negotiating":
+        c[stats, "negotiating"] += 1
 
 
 def _event_times(conv: Conversation) -> list[tuple[str, float, int]]:
@@ -170,6 +232,26 @@ def _event_times(conv: Conversation) -> list[tuple[str, float, int]]:
         if is_hot != was_hot:
             events.append(("hot_net", epoch(change.at), 1 if is_hot else -1))
             was_hot = is_hot
+    events += _action_events(conv)
+    return events
+
+
+def _action_events(conv: Conversation) -> list[tuple[str, float, int]]:
+    """``hot_action_net``: +1 when the lead starts needing action (see ``needs_action``),
+    -1 when it stops, replaying stage and temperature changes in time order."""
+    changes = sorted([(epoch(s.at), 0, s.stage) for s in conv.stage_history]
+                     + [(epoch(t.at), 1, t.temperature) for t in conv.temperature_history])
+    stage, temperature, acting = "new", "cold", False
+    events = []
+    for at, kind, value in changes:
+        if kind == 0:
+            stage = value
+        else:
+            temperature = value
+        now_acting = needs_action(stage, temperature)
+        if now_acting != acting:
+            events.append(("hot_action_net", at, 1 if now_acting else -1))
+            acting = now_acting
     return events
 
 
@@ -194,6 +276,23 @@ def _events(conv: Conversation, keys: LocationKeys, wall_now: float, retention: 
             key = keys.hour(hour)
             c[key, f"rt:{rt_bin(msg.response_ms)}"] += 1
             out.bucket_expiry[key] = hour + retention
+
+
+def changes_past_hours(old: Contribution | None, new: Contribution | None, keys: LocationKeys,
+                       wall_now: float) -> bool:
+    """Whether going from ``old`` to ``new`` changes an hour bucket of a completed hour (a
+    deletion, a retirement, a back-dated message): the readers' merged sums of completed
+    hours are then out of date (``keys.history`` is bumped)."""
+    current = hour_of(wall_now)
+    prefix = keys.hour(0)[:-1]
+    before = old.counters if old else Counter()
+    after = new.counters if new else Counter()
+    for item in before.keys() | after.keys():
+        key = item[0]
+        if (key.startswith(prefix) and int(key[len(prefix):]) < current
+                and before[item] != after[item]):
+            return True
+    return False
 
 
 def sort_score(conv: Conversation, sort: str) -> float:
@@ -222,6 +321,9 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
         e[keys.index("open_inbound"), cid] = epoch(conv.last_inbound_at)
     if conv.appointment_at is not None and conv.stage == "booked":
         e[keys.index("appointments"), cid] = epoch(conv.appointment_at)
+    activity = epoch(conv.last_activity_at)
+    for name in segments(conv):
+        e[keys.index(f"seg:{name}"), cid] = activity
     for token in search_tokens(conv):
         e[keys.search, f"{token}{SEARCH_SEPARATOR}{cid}"] = 0
 
@@ -236,3 +338,5 @@ def index_keys(keys: LocationKeys) -> Iterator[str]:
             yield keys.index(f"stage:{stage}:{sort}")
     yield keys.index("open_inbound")
     yield keys.index("appointments")
+    for name in segment_names():
+        yield keys.index(f"seg:{name}")

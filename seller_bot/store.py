@@ -11,7 +11,7 @@ import redis
 
 from core.keys import LOCATIONS, LocationKeys
 from core.settings import Settings
-from seller_bot.aggregates import Contribution, contribution, index_keys
+from seller_bot.aggregates import Contribution, changes_past_hours, contribution, index_keys
 from seller_bot.models import Conversation
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ MAX_CONFLICT_RETRIES = 200
 #   H key field delta   (HINCRBY, field removed when it reaches 0)
 #   Z key score member  (ZADD)      R key member (ZREM)
 #   X key at_ms         (PEXPIREAT) D key        (DEL)
+#   I key               (INCR: the history version, when completed hours change; issue #14)
 COMMIT_SCRIPT = """
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
@@ -55,6 +56,9 @@ while i <= n do
     i = i + 3
   elseif op == 'D' then
     redis.call('DEL', key)
+    i = i + 2
+  elseif op == 'I' then
+    redis.call('INCR', key)
     i = i + 2
   else
     return redis.error_reply('unknown op ' .. op)
@@ -201,8 +205,10 @@ class ConversationStore:
         fixed = [keys.conversation(contact_id),
                  keys.seen(message_id) if message_id else keys.conversation(contact_id),
                  keys.version]
-        ops = diff_ops(self._contribution(old, wall_now), self._contribution(new, wall_now),
-                       fixed, wall_now)
+        old_part, new_part = self._contribution(old, wall_now), self._contribution(new, wall_now)
+        ops = diff_ops(old_part, new_part, fixed, wall_now)
+        if changes_past_hours(old_part, new_part, keys, wall_now):
+            ops.add("I", keys.history)
         if new is None and old is not None:
             for msg in old.transcript:
                 if msg.message_id:

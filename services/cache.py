@@ -69,6 +69,12 @@ class TieredCache:
         self.put(tier, key, value)
         return value
 
+    def get(self, tier: str, key: str) -> Any:
+        """The entry ``tier:key``, or None (absent, or the tier is off)."""
+        if self.ttl[tier] <= 0:
+            return None
+        return self.backend.get(f"{tier}:{key}")
+
     def put(self, tier: str, key: str, value: Any) -> None:
         """Store ``value`` as ``tier:key`` for the tier's TTL (replacing what is there)."""
         if self.ttl[tier] > 0:
