@@ -38,7 +38,7 @@ import redis
 
 from core.keys import LOCATIONS, LocationKeys
 from core.settings import Settings
-from seller_bot.aggregates import SEARCH_SEPARATOR, STAGE_RANK, search_words
+from seller_bot.aggregates import SEARCH_SEPARATOR, STAGE_RANK, search_words, segment_names
 from seller_bot.models import CLOSED_STAGES, STAGES, TEMPERATURES, Conversation
 from seller_bot.scoring import HOT_AT, WARM_AT
 from seller_bot.store import ConversationStore
@@ -74,6 +74,7 @@ EXPORT_CHUNK = 500
 # its activity + TTL: treat that last millisecond as expired already.
 EXPIRY_SLACK_SECONDS = 0.001
 # Digits typed with phone formatting ("(909) 555-0123", "+1 909.555.0123") are one search term.
+SEGMENTS = frozenset(segment_names())
 PHONE_RUN = re.compile(r"(?<!\w)\+?\(?\d[\d\s().+-]*\d(?!\w)")
 
 
@@ -298,6 +299,11 @@ class ConversationIndex:
             raise InvalidQuery("q", f"must be text of at most {MAX_SEARCH_CHARS} characters")
         if not isinstance(query.reveal_phone, bool):
             raise InvalidQuery("reveal_phone", "must be true or false")
+        if query.segment is not None and query.segment not in SEGMENTS:
+            raise InvalidQuery("segment", "must name a figure of the dashboard "
+                               "(open, hot_action, funnel:<stage>, price:<bin>, ...)")
+        if query.segment and query.stage and _has_search(query):
+            raise InvalidQuery("segment", "cannot be combined with both stage and q")
 
     def page(self, query: ConversationQuery) -> ConversationsPage:
         """One page of the table (the module docstring says what each kind of query costs)."""
@@ -382,7 +388,9 @@ class ConversationIndex:
         reverse = query.order == "desc"
         temp, stage = query.temperature, query.stage
         segment = Segment()
-        if _stalled_by_range(query) and stage:
+        if _segment_alone(query):
+            key = keys.index(f"seg:{query.segment}")
+        elif _stalled_by_range(query) and stage:
             key = keys.index(f"stage:{stage}:activity")
             segment = (Segment(low=HIGHEST, high=LOWEST) if stage in CLOSED_STAGES
                        else Segment(high=Bound(self._stalled_cutoff(now))))
@@ -410,6 +418,12 @@ class ConversationIndex:
     def _derivation(self, location_id: str, query: ConversationQuery) -> list[str] | None:
         """Index keys to intersect (the first carries the sort score), or None if not needed."""
         keys = LocationKeys(location_id)
+        if query.segment and not _segment_alone(query):
+            # The table's other filters, then only the segment's members (weight 0).
+            base = replace(query, segment=None)
+            inputs = (self._derivation(location_id, base)
+                      or [self._plan(location_id, base, 0).key])
+            return [*inputs, keys.index(f"seg:{query.segment}")]
         sort = SORT_INDEX[query.sort]
         temp, stage = query.temperature, query.stage
         if temp and stage and sort in ("activity", "price"):
@@ -656,10 +670,11 @@ class ConversationIndex:
         sort = SORT_INDEX[query.sort]
         score_key = (keys.index(f"temp:{query.temperature}:{sort}") if query.temperature
                      else keys.index(sort))
-        stage_key = keys.index(f"stage:{query.stage}:{sort}") if query.stage else score_key
+        stage_key = (keys.index(f"stage:{query.stage}:{sort}") if query.stage
+                     else keys.index(f"seg:{query.segment}") if query.segment else score_key)
         args: list[object] = [repr(self._expired_cutoff(now)),
                               repr(self._stalled_cutoff(now)) if query.stalled else "",
-                              "1" if query.stage else "0", SEARCH_ENTRY_CAP]
+                              "1" if query.stage or query.segment else "0", SEARCH_ENTRY_CAP]
         for term in terms:
             prefix = term.encode()
             # 0xFF never occurs in UTF-8, so it sorts after every token with this prefix.
@@ -791,8 +806,15 @@ def _stalled_by_range(query: ConversationQuery) -> bool:
 
 def _scannable(query: ConversationQuery) -> bool:
     """Temperature and stage by activity or price: scan the stage index for shallow pages."""
-    return bool(query.temperature and query.stage and not query.stalled
+    return bool(query.temperature and query.stage and not query.stalled and not query.segment
                 and SORT_INDEX[query.sort] in ("activity", "price"))
+
+
+def _segment_alone(query: ConversationQuery) -> bool:
+    """A segment (the conversations behind one figure) by last activity, no other filter:
+    its own index as written."""
+    return bool(query.segment and not (query.temperature or query.stage or query.stalled)
+                and SORT_INDEX[query.sort] == "activity")
 
 
 def _has_search(query: ConversationQuery) -> bool:
