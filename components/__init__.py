@@ -16,6 +16,7 @@ from components import (
     header,
     layout,
     refresh,
+    view_state,
 )
 from services.container import UNAVAILABLE, Services
 from services.dashboard_models import ConversationQuery
@@ -43,9 +44,10 @@ def build_layout(services: Services, *, demo: bool = False) -> html.Div:
         state = layout.PageState(dashboard=None, conversations=None, now=services.bot.clock(),
                                  demo=demo)
     return layout.build_page(state, timezone=services.settings.timezone,
-                             refresh_seconds=services.settings.refresh_interval_seconds)
+                             refresh_seconds=services.settings.refresh_interval_seconds,
+                             kept_days=services.settings.bucket_retention_seconds // 86400)
 
 
 def register_callbacks(app: Dash, services: Services) -> None:
-    for panel in (header, refresh, conversations_table, conversation_detail):
+    for panel in (header, view_state, refresh, conversations_table, conversation_detail):
         panel.register_callbacks(app, services)
