@@ -247,4 +247,4 @@ def appointments_figure(per_day: Distribution, uirevision: str) -> Figure:
              "hovertemplate": "%{x}: %{y} appointments<extra></extra>"}
     return figure([trace], uirevision, height=200,
                   margin={"l": 40, "r": 8, "t": 8, "b": 40},
-                  yaxis={"rangemode": "tozero", "dtick": 1})
+                  yaxis={"rangemode": "tozero", "tickformat": ",d", "nticks": 5})

@@ -101,7 +101,7 @@ def delta_view(delta: float | int | None, spec: KpiSpec,
     """(text, css class, verdict) of a change: colour says better or worse, the arrow says
     up or down, so neither depends on colour alone. ``note`` says why there is no delta."""
     if delta is None:
-        return note or "no earlier data to compare", "kpi-delta text-body-secondary", ""
+        return note or "no earlier data to compare", "kpi-delta kpi-note text-body-secondary", ""
     if delta == 0 or not any(ch in "123456789" for ch in spec.delta(delta)):
         # +0.0 ms is no change: neutral, never red or green.
         return f"no change{DELTA_SUFFIX}", "kpi-delta text-body-secondary", ""

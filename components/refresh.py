@@ -45,14 +45,15 @@ OUTPUTS = (
 NO_CHANGE = (no_update,) * len(OUTPUTS)
 
 
-def shown_key(data: DashboardData | None) -> str:
-    """What the cards and graphs show, as stored in ``STORE_RENDERED``: the data version,
-    marked when the data is stale, so that going stale and recovering both count as changes."""
+def shown_key(data: DashboardData | None, range_key: str = "24h") -> str:
+    """What the cards and graphs show, as stored in ``STORE_RENDERED``: the data version and
+    the range, marked when the data is stale, so that going stale and recovering both count
+    as changes, and a range the page asks for but does not show yet is rendered."""
     if data is None:
         return UNAVAILABLE_KEY
     if data.stale:
-        return f"stale:{data.stale_since}:{data.version}"
-    return data.version
+        return f"stale:{data.stale_since}:{data.version}@{range_key}"
+    return f"{data.version}@{range_key}"
 
 
 def too_old(as_of: str | None, now: datetime) -> bool:
@@ -81,7 +82,8 @@ def render(data: DashboardData, range_: str, timezone: str, seen, *,
     graphs = (figs[graph_id] for graph_id, _, _ in performance_chart.GRAPHS)
     label = window_label(data)
     return (
-        seen, shown_key(data), data.as_of, stale_open, stale_text, header.is_empty(data),
+        seen, shown_key(data, range_), data.as_of, stale_open, stale_text,
+        header.is_empty(data),
         hero_metrics.build_hero(data.hero, data.total_conversations, label),
         charts_freshness(data, timezone),
         *(fig if new_range else performance_chart.figure_patch(fig) for fig in graphs),
@@ -124,18 +126,19 @@ def refresh_outputs(services: Services, trigger: str | None, visible: bool | Non
         return NO_CHANGE
     forced = trigger in (ids.REFRESH_NOW, ids.STORE_RANGE)
     aged = too_old(as_of, services.data.clock())
+    spec = view_state.range_spec(range_)
     try:
         live = services.data.version()
     except UNAVAILABLE:
         live = None  # the dashboard read below says whether there is stale data to keep
-    if not forced and not aged and live is not None and live == seen == shown:
+    if (not forced and not aged and live is not None and live == seen
+            and shown == f"{live}@{spec.key}"):
         return NO_CHANGE
     new_seen = live if live is not None and live != seen else no_update
-    spec = view_state.range_spec(range_)
     data = read_dashboard(services, spec)
     timezone = services.settings.timezone
     fresh_again = aged and data is not None and not data.stale and data.as_of != as_of
-    if not forced and shown_key(data) == shown and not fresh_again:
+    if not forced and shown_key(data, spec.key) == shown and not fresh_again:
         # Nothing new for the cards and graphs (same data, still down, or the cache not yet
         # caught up); the table follows the live version.
         return (new_seen, *NO_CHANGE[1:])
@@ -155,4 +158,9 @@ def register_callbacks(app: Dash, services: Services) -> None:
         prevent_initial_call=True,
     )
     def refresh(_ticks, _clicks, visible, range_, seen, shown, as_of):
-        return refresh_outputs(services, ctx.triggered_id, visible, range_, seen, shown, as_of)
+        # Triggers that arrive together (a tick and a range change) are one call: the one
+        # that must render wins.
+        fired = {prop.split(".")[0] for prop in ctx.triggered_prop_ids}
+        trigger = next((t for t in (ids.STORE_RANGE, ids.REFRESH_NOW) if t in fired),
+                       ctx.triggered_id)
+        return refresh_outputs(services, trigger, visible, range_, seen, shown, as_of)

@@ -186,12 +186,16 @@ def sync_outputs(trigger, triggered_value, search: str | None, range_value: str 
             return (no_update,) * 9
     new_search = state.to_search()
     range_data = state.range_data()
+
+    def changed(new, old):  # an unchanged value is not sent: it would reload the table
+        return new if new != old else no_update
+
     return (
-        new_search if new_search != (search or "") else no_update,
+        changed(new_search, search or ""),
         state.range, state.start, state.end, state.range != "custom",
-        range_data if range_data != current_range else no_update,
-        state.segment if state.segment != current_segment else no_update,
-        state.temperature or ALL_VALUES, state.stage or ALL_VALUES,
+        changed(range_data, current_range), changed(state.segment, current_segment),
+        changed(state.temperature or ALL_VALUES, temperature or ALL_VALUES),
+        changed(state.stage or ALL_VALUES, stage or ALL_VALUES),
     )
 
 

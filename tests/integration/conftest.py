@@ -73,8 +73,9 @@ def click(dash_duo, selector: str, attempts: int = 5) -> None:
     click it; retried while a re-render is still moving it."""
     for attempt in range(attempts):
         element = dash_duo.find_element(selector)
-        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})",
-                                       element)
+        # Instant: Bootstrap makes scrolling smooth, and a click mid-scroll misses.
+        dash_duo.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
         try:
             element.click()
             return

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -44,7 +45,10 @@ def wait_for_column(dash_duo, name: str, expected: list[str], timeout: float = 1
 def pages_shown(dash_duo) -> int:
     """The pager's page count (DataTable hides the pager when there is one page)."""
     last = dash_duo.find_elements("div.last-page")
-    return int(last[0].text) if last else 1
+    try:
+        return int(last[0].text) if last else 1
+    except StaleElementReferenceException:  # redrawn meanwhile: ask again
+        return -1
 
 
 def wait_for_pages(dash_duo, expected: int) -> None:
@@ -65,9 +69,11 @@ def test_ui001_kpi_cards_show_what_the_services_compute(dash_duo, ui_redis, ui_s
                                     f"{hero.active_conversations.value:,}")
     dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('hot_leads')}",
                                     f"{hero.hot_leads.value:,}")
-    for spec in (*hero_metrics.PRIMARY, *hero_metrics.SECONDARY):
+    for spec in (*hero_metrics.PRIMARY, *hero_metrics.SECONDARY, *hero_metrics.TERTIARY):
         if spec.name == "response_time_ms":
             expected = spec.value(hero.response_time_ms.p50)
+        elif spec.name == "speed_to_lead_ms":  # from the outbound issue: not measured here
+            expected = "no data yet"
         else:
             expected = spec.value(getattr(hero, spec.name).value)
         assert dash_duo.find_element(f"#{ids.kpi_value(spec.name)}").text == expected, spec.name

@@ -253,6 +253,9 @@ def test_cmp006_refresh_choices_default_from_settings():
 # -- refresh loop -------------------------------------------------------------------------
 def tick(data: FakeData, seen, shown, *, trigger=ids.REFRESH_INTERVAL, as_of=NOW_ISO,
          range_=None, visible=True) -> tuple:
+    """One call of the loop; a bare version as ``shown`` means "shown for the 24 h range"."""
+    if shown and "@" not in shown and shown != refresh.UNAVAILABLE_KEY:
+        shown = f"{shown}@24h"
     return refresh.refresh_outputs(services(data), trigger, visible, range_, seen, shown, as_of)
 
 
@@ -267,7 +270,7 @@ def test_cmp007_tick_without_change_returns_no_update_after_one_version_read():
 def test_cmp008_tick_with_change_renders_every_output():
     data = FakeData(sample_data("v8"), version="v8")
     out = tick(data, "v7", "v7")
-    assert out[:3] == ("v8", "v8", NOW.isoformat())
+    assert out[:3] == ("v8", "v8@24h", NOW.isoformat())
     assert out[3] is False  # no stale banner
     assert len(out) == len(refresh.OUTPUTS)
     assert data.calls == Counter({"version": 1, "dashboard": 1})
@@ -295,25 +298,33 @@ def test_cmp009_cached_cards_lagging_move_only_the_table():
     # The cache caught up: the cards and graphs render, the table version stays.
     data.data = sample_data("v9")
     out = tick(data, "v9", "v8")
-    assert out[0] is no_update and out[1] == "v9"
+    assert out[0] is no_update and out[1] == "v9@24h"
 
 
 def test_cmp010_refresh_now_and_range_always_render_hidden_tab_never():
     for trigger in (ids.REFRESH_NOW, ids.STORE_RANGE):
         data = FakeData(sample_data("v1"), version="v1")
         out = tick(data, "v1", "v1", trigger=trigger, range_={"range": "7d"})
-        assert out[1] == "v1" and data.calls["dashboard"] == 1
+        assert out[1] == "v1@7d" and data.calls["dashboard"] == 1
     data = FakeData(sample_data("v2"), version="v2")
     assert tick(data, "v1", "v1", trigger=ids.STORE_VISIBLE, visible=False) == \
         refresh.NO_CHANGE
     assert not data.calls
 
 
+def test_cmp022_a_range_the_page_asks_for_but_does_not_show_is_rendered_on_a_tick():
+    """A tick and a range change can arrive as one call: the range still renders."""
+    data = FakeData(sample_data("v1"), version="v1")
+    out = tick(data, "v1", "v1@24h", range_={"range": "7d"})
+    assert out[1] == "v1@7d" and data.calls["dashboard"] == 1
+    assert tick(data, "v1", "v1@7d", range_={"range": "7d"}) == refresh.NO_CHANGE
+
+
 def test_cmp011_old_data_is_rendered_again_even_without_a_new_version():
     data = FakeData(sample_data("v1"), version="v1")
     old = (NOW - timedelta(seconds=refresh.MAX_AGE_SECONDS + 1)).isoformat()
     out = tick(data, "v1", "v1", as_of=old)
-    assert out[1] == "v1" and out[2] == NOW.isoformat() and data.calls["dashboard"] == 1
+    assert out[1] == "v1@24h" and out[2] == NOW.isoformat() and data.calls["dashboard"] == 1
     # ...unless the data service has nothing newer than what is shown.
     assert tick(data, "v1", "v1", as_of=NOW.isoformat()) == refresh.NO_CHANGE
 
@@ -330,7 +341,7 @@ def test_cmp012_redis_down_shows_stale_banner_once_then_recovers():
     assert tick(data, "v1", shown, as_of=old) == refresh.NO_CHANGE
     back = FakeData(sample_data("v2"), version="v2")
     out = tick(back, "v1", shown)
-    assert out[:2] == ("v2", "v2") and out[3] is False
+    assert out[:2] == ("v2", "v2@24h") and out[3] is False
 
 
 def test_cmp013_nothing_readable_keeps_what_the_page_shows():

@@ -170,7 +170,8 @@ def test_view009_clicks_pick_the_conversations_behind_the_figure():
                                   "all", {"range": "7d", "start": None, "end": None}, None)
     # The range stays, the other filters go: the table lists exactly the bar's sellers.
     assert out[0] == "?range=7d&seg=price%3A300000"
-    assert out[5] is no_update and out[6] == "price:300000" and out[7:] == ("all", "all")
+    assert out[5] is no_update and out[6] == "price:300000"
+    assert out[7] == "all" and out[8] is no_update  # the stage select already says "all"
     assert view_state.segment_title("price:300000") == "Asking price $300k-400k"
     wait = view_state.sync_outputs(ids.RANGE_SELECT, "custom", "", "custom", None, None,
                                    "all", "all", None, None)
