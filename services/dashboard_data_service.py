@@ -118,38 +118,55 @@ class DashboardDataService:
             self._last_good[spec.key] = data
         return data
 
-    def _panel(self, tier: str, key: str, version: str, compute: Callable,
-               decode: Callable):
-        """A panel computed from data version ``version`` or, when the latest entry is younger
-        than MIN_RECOMPUTE_SECONDS, that entry (a stream of writes); else computed now.
-
-        One entry per panel, ``{"version", "at", "value"}``, so the throttle is shared by all
-        workers; an entry written by another release of the app (a rolling deploy) is
-        recomputed.
-        """
-        now = self.clock().timestamp()
-        entry = self.cache.get(tier, key)
-        if isinstance(entry, dict) and {"version", "at", "value"} <= entry.keys():
-            age = now - entry["at"]
-            if (entry["version"] == version and age < self.cache.ttl[tier]) or (
-                    0 <= age < MIN_RECOMPUTE_SECONDS):
-                try:
-                    return decode(entry["value"])
-                except (KeyError, TypeError):
-                    pass
-        panel = compute()
-        self.cache.put(tier, key, {"version": getattr(panel, "version", version), "at": now,
-                                   "value": panel.to_dict()})
-        return panel
+    def _cached(self, entry, tier: str, version: str, now: float, decode: Callable):
+        """The panel in a cache entry ``{"version", "at", "value"}`` when it may be served:
+        computed from ``version`` within the tier's time, or (a stream of writes) computed
+        less than MIN_RECOMPUTE_SECONDS ago; None otherwise, or when the entry was written by
+        another release of the app (a rolling deploy). One entry per panel, so the throttle
+        is shared by all workers."""
+        if not isinstance(entry, dict) or not {"version", "at", "value"} <= entry.keys():
+            return None
+        age = now - entry["at"]
+        if not ((entry["version"] == version and age < self.cache.ttl[tier])
+                or 0 <= age < MIN_RECOMPUTE_SECONDS):
+            return None
+        try:
+            return decode(entry["value"])
+        except (KeyError, TypeError):
+            return None
 
     def _read(self, spec: RangeSpec) -> DashboardData:
+        """The version, the three panel entries in one MGET, what is missing computed (the
+        KPI and distribution panels from one read) and stored in one round trip per tier."""
         version = self.metrics.version()
-        kpis = self._panel(TIER_KPIS, f"dashboard:{spec.key}", version,
-                           lambda: self.metrics.kpis(spec), KpiPanel.from_dict)
-        distributions = self._panel(TIER_DISTRIBUTIONS, "dashboard", version,
-                                    self.metrics.distributions, DistributionPanel.from_dict)
-        appointments = self._panel(TIER_KPIS, "appointments", version,
-                                   self._appointments, self._appointments_from_dict)
+        now = self.clock().timestamp()
+        slots = {"kpis": (TIER_KPIS, f"dashboard:{spec.key}"),
+                 "distributions": (TIER_DISTRIBUTIONS, "dashboard"),
+                 "appointments": (TIER_KPIS, "appointments")}
+        decoders = {"kpis": KpiPanel.from_dict, "distributions": DistributionPanel.from_dict,
+                    "appointments": self._appointments_from_dict}
+        entries = dict(zip(slots, self.cache.get_many(list(slots.values())), strict=True))
+        panels = {name: self._cached(entries[name], slots[name][0], version, now,
+                                     decoders[name]) for name in slots}
+        computed = {}
+        if panels["kpis"] is None:
+            if panels["distributions"] is None:
+                panels["kpis"], panels["distributions"] = \
+                    self.metrics.kpis_and_distributions(spec)
+                computed["distributions"] = panels["distributions"]
+            else:
+                panels["kpis"] = self.metrics.kpis(spec)
+            computed["kpis"] = panels["kpis"]
+        elif panels["distributions"] is None:
+            panels["distributions"] = computed["distributions"] = self.metrics.distributions()
+        if panels["appointments"] is None:
+            panels["appointments"] = computed["appointments"] = self._appointments()
+        # Panels go to the cache as they are: orjson writes dataclasses directly.
+        self.cache.put_many({slots[name]: {"version": getattr(panel, "version", version),
+                                           "at": now, "value": panel}
+                             for name, panel in computed.items()})
+        kpis, distributions, appointments = (panels["kpis"], panels["distributions"],
+                                             panels["appointments"])
         freshness = {"kpis": kpis.as_of, "distributions": distributions.as_of,
                      "trends": kpis.as_of, "appointments": appointments.as_of}
         return DashboardData(

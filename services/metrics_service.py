@@ -407,6 +407,11 @@ class MetricsService:
     # -- panels --------------------------------------------------------------------------
     def kpis(self, spec: RangeSpec | None = None) -> KpiPanel:
         """Hero, splits, the range's series and heatmap: one live read plus the summary."""
+        return self.kpis_and_distributions(spec)[0]
+
+    def kpis_and_distributions(self, spec: RangeSpec | None = None
+                               ) -> tuple[KpiPanel, DistributionPanel]:
+        """Both panels from the same read (the distributions need only its stats hash)."""
         spec = spec or RangeSpec()
         now = self.clock()
         t = now.timestamp()
@@ -433,13 +438,16 @@ class MetricsService:
             by_temperature={temp: stats[f"temp:{temp}"] for temp in TEMPERATURES},
             by_stage={stage: stats[f"stage:{stage}"] for stage in STAGES},
             messages=messages, response_times=response_times, window=window,
-            heatmap=heatmap(messages, self.settings.timezone))
+            heatmap=heatmap(messages, self.settings.timezone),
+        ), self._distributions(stats, now, live.version)
 
     def distributions(self) -> DistributionPanel:
         """Funnel and the price, timeline and motivation splits: the stats hashes only."""
-        now = self.clock()
         snapshot = self.reader.read(stats=True)
-        stats = snapshot.stats
+        return self._distributions(snapshot.stats, self.clock(), snapshot.version)
+
+    @staticmethod
+    def _distributions(stats: Counter, now: datetime, version: str) -> DistributionPanel:
 
         def split(prefix: str, names: Iterable[tuple[str, str]]) -> Distribution:
             pairs = list(names)
@@ -447,7 +455,7 @@ class MetricsService:
                                 counts=[stats[f"{prefix}:{name}"] for name, _ in pairs])
 
         return DistributionPanel(
-            as_of=now.isoformat(), version=snapshot.version,
+            as_of=now.isoformat(), version=version,
             funnel=split("funnel", ((s, s) for s in FUNNEL_STAGES)),
             price_distribution=split("price_bin", price_labels()),
             timeline_distribution=split(
