@@ -16,7 +16,8 @@ machine falls on every size alike:
   the old system did it, and checks that it finds the same figures.
 Each measured read is one ``time_*`` function returning ``Read``s for a ``Bench``; add more
 to ``READS``.
-``--write`` replaces the "Dashboard read" section of docs/benchmarks.md with the results.
+``--write`` replaces the issue-14 "Dashboard read" section of docs/benchmarks.md with the
+results (the section above it keeps the figures from before that issue).
 """
 
 from __future__ import annotations
@@ -396,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
                       fields)
         print(text)
         if args.write:
-            write_section("Dashboard read", "dashboard-read", text)
+            write_section("Dashboard read, issue 14 (panels keyed by the data version, "
+                          "completed hours kept)", "dashboard-read-14", text)
     finally:
         for bench in benches:
             bench.server.cleanup()
