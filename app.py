@@ -2,6 +2,7 @@
 
     python app.py [--demo] [--reset] [--port N]      development server on 127.0.0.1
     gunicorn app:server                              production (see Procfile, docs/deploy.md)
+    flask --app app users|rebuild|simulate ...       operator commands (cli.py)
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import dash
 import redis
 from flask import Flask
 
-from api.auth import ConfigurationError, init_login, parse_users
+from api.assets import init_asset_caching
+from api.auth import init_login, parse_users
 from api.conversations import create_conversations_blueprint
 from api.dashboard import create_dashboard_blueprint
 from api.errors import register_error_handlers
@@ -26,10 +28,12 @@ from api.health import create_health_blueprint
 from api.security import create_limiter, init_security
 from api.table import create_table_blueprint
 from api.webhook import create_webhook_blueprint
+from cli import register_commands
 from components import build_layout, register_callbacks
+from components.layout import INDEX_STRING, LAZY_ASSETS
 from core.logging import configure_logging
 from core.redis_client import connect
-from core.settings import Settings
+from core.settings import ConfigurationError, Settings
 from seller_bot.bot import SellerBot, utc_now
 from services.container import Services
 from services.dashboard_data_service import DashboardDataService
@@ -72,9 +76,12 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     server.register_blueprint(create_table_blueprint(data.table))
     server.register_blueprint(create_dashboard_blueprint(data))
 
-    # compress: Flask-Compress gzip/brotli; plotly.js alone is 4.6 MB uncompressed.
+    # compress: Flask-Compress gzip/brotli. plotly.js is not Dash's full bundle (4.6 MB) but a
+    # custom one in assets/lazy/, loaded when the charts come into view (assets/dashboard.js).
     app = dash.Dash(__name__, server=server, title="Seller Bot Analytics",
-                    update_title=None, compress=True)
+                    update_title=None, compress=True, index_string=INDEX_STRING,
+                    assets_path_ignore=[LAZY_ASSETS])
+    init_asset_caching(server, app, LAZY_ASSETS)
     init_security(server, app, settings)
     if settings.production or users:
         init_login(server, users, limiter)
@@ -82,6 +89,7 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     # A function, so every page view is built with the data of that moment.
     app.layout = lambda: build_layout(services, demo=demo)
     register_callbacks(app, services)
+    register_commands(server)
     server.extensions["sellerbot"] = {"settings": settings, "redis": client, "bot": bot,
                                       "data": data, "demo": demo}
     return app
@@ -134,8 +142,9 @@ _lazy: dict[str, object] = {}
 
 
 def __getattr__(name: str) -> object:
-    """``app`` and ``server`` are built on first use, so importing this module has no effects."""
-    if name in ("app", "server"):
+    """``app`` and ``server`` are built on first use, so importing this module has no effects.
+    ``application`` is the server too: the name ``flask --app app`` looks for a Flask app."""
+    if name in ("app", "server", "application"):
         if "app" not in _lazy:
             _lazy["app"] = create_app()
         application = _lazy["app"]

@@ -21,6 +21,8 @@ from flask_limiter import Limiter
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.settings import ConfigurationError
+
 OPEN_PATHS = frozenset({"/healthz", "/webhooks/ghl/inbound", "/login"})
 OPEN_PREFIXES = ("/assets/",)
 API_PREFIXES = ("/api/", "/_dash-", "/_reload-hash")
@@ -50,17 +52,13 @@ LOGIN_PAGE = """<!doctype html>
 </main></body></html>"""
 
 
-class ConfigurationError(RuntimeError):
-    """The app cannot start with these settings; the message says what to set."""
-
-
 class DashboardUser(UserMixin):
     def __init__(self, name: str) -> None:
         self.id = name
 
 
 def parse_users(spec: str | None) -> dict[str, str]:
-    """``name:hash,name2:hash2`` (hashes from ``python -m services.users add NAME``)."""
+    """``name:hash,name2:hash2`` (hashes from ``flask --app app users add NAME``)."""
     users: dict[str, str] = {}
     for pair in (spec or "").split(","):
         if not pair.strip():
@@ -69,7 +67,7 @@ def parse_users(spec: str | None) -> dict[str, str]:
         if not sep or not name or "$" not in password_hash:
             raise ConfigurationError(
                 "DASHBOARD_USERS must be name:password-hash pairs separated by commas; "
-                "make a hash with: python -m services.users add NAME")
+                "make a hash with: flask --app app users add NAME")
         users[name] = password_hash
     return users
 

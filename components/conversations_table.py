@@ -2,8 +2,8 @@
 
 The only module that uses ``dash_table.DataTable``. The browser never holds more than one page:
 ``page_action='custom'`` and ``sort_action='custom'`` hand paging and sorting to the server, and
-the filters are explicit controls (temperature, stage, stalled only, search) read by the same
-callback.
+the filters are explicit controls (temperature, stage, stalled only, needs a person, search)
+read by the same callback.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dash import Dash, Input, Output, State, ctx, dash_table, dcc, html, no_upda
 from api.table import csv_lines
 from components import formatting as fmt
 from components import ids, view_state
+from core.privacy import mask_phone
 from seller_bot.models import STAGES, TEMPERATURES
 from services.container import UNAVAILABLE, Services
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
@@ -37,11 +38,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 SORT_KEY_OF_COLUMN = {"last_activity": "last_activity", "lead_score": "lead_score",
                       "price": "price_expectation", "stage": "stage"}
 DEFAULT_SORT = [{"column_id": "last_activity", "direction": "desc"}]
-TEMPERATURE_STYLE = {
-    "hot": ("#dc3545", "rgba(220, 53, 69, 0.12)"),
-    "warm": ("#e8590c", "rgba(253, 126, 20, 0.14)"),
-    "cold": ("#0d6efd", "rgba(13, 110, 253, 0.10)"),
-}
+# Text and background per temperature: theme-aware CSS variables (assets/app.css, WCAG AA).
+TEMPERATURE_STYLE = {t: (f"var(--sb-{t})", f"var(--sb-{t}-bg)") for t in ("hot", "warm", "cold")}
 
 
 # -- pure builders ---------------------------------------------------------------------------
@@ -58,11 +56,12 @@ def split_row_id(value: str) -> tuple[str, str]:
 def record(row: ConversationRow, now: datetime) -> dict:
     """One table row as displayed: formatted, masked, unknowns spelled out."""
     stage = fmt.label(row.stage)
-    flags = [flag for flag, on in (("stalled", row.stalled), ("paused", row.paused)) if on]
+    flags = [flag for flag, on in (("stalled", row.stalled), ("paused", row.paused),
+                                   ("needs a person", row.needs_human)) if on]
     return {
         "id": row_id(row),
         "name": row.name or fmt.UNKNOWN,
-        "phone": fmt.mask_phone(row.phone),
+        "phone": mask_phone(row.phone) or fmt.UNKNOWN,
         "address": row.address or fmt.UNKNOWN,
         "stage": " · ".join([stage, *flags]),
         "temperature": row.temperature,
@@ -80,7 +79,8 @@ def records(rows: Iterable[ConversationRow], now: datetime) -> list[dict]:
 
 def query_from(page_current: int | None, sort_by: list[dict] | None, temperature: str | None,
                stage: str | None, stalled: bool | None, search: str | None,
-               page_size: int = PAGE_SIZE, segment: str | None = None) -> ConversationQuery:
+               page_size: int = PAGE_SIZE, needs_human: bool | None = False,
+               segment: str | None = None) -> ConversationQuery:
     """The service query for the table's current controls (page_current is 0-based)."""
     sort, order = "last_activity", "desc"
     for item in sort_by or []:
@@ -93,11 +93,13 @@ def query_from(page_current: int | None, sort_by: list[dict] | None, temperature
         temperature=temperature if temperature in TEMPERATURES else None,
         stage=stage if stage in STAGES else None,
         stalled=bool(stalled), q=(search or "").strip()[:MAX_SEARCH] or None, sort=sort,
-        order=order, segment=segment if segment in view_state.SEGMENTS else None)
+        order=order, needs_human=bool(needs_human),
+        segment=segment if segment in view_state.SEGMENTS else None)
 
 
 def has_filters(query: ConversationQuery) -> bool:
-    return bool(query.temperature or query.stage or query.stalled or query.q or query.segment)
+    return bool(query.temperature or query.stage or query.stalled or query.q
+                or query.needs_human or query.segment)
 
 
 def segment_chip(page: ConversationsPage | None, query: ConversationQuery) -> tuple[str, str]:
@@ -147,6 +149,8 @@ def build_filters() -> dbc.Row:
                 xs=6, md=2),
         dbc.Col(_select(ids.FILTER_STAGE, "All stages", STAGES), xs=6, md=2),
         dbc.Col(dbc.Switch(id=ids.FILTER_STALLED, label="Stalled only", value=False,
+                           className="mb-0"), xs="auto", className="d-flex align-items-center"),
+        dbc.Col(dbc.Switch(id=ids.FILTER_NEEDS_HUMAN, label="Needs a person", value=False,
                            className="mb-0"), xs="auto", className="d-flex align-items-center"),
         dbc.Col([
             dbc.Button("Clear", id=ids.FILTER_CLEAR, size="sm", color="link",
@@ -252,7 +256,8 @@ KEEP_PAGE = frozenset({f"{ids.TABLE}.page_current", f"{ids.STORE_VERSION}.data",
 
 def table_outputs(services: Services, triggered: set[str], page_current: int | None,
                   sort_by: list[dict] | None, temperature: str | None, stage: str | None,
-                  stalled: bool | None, search: str | None, segment: str | None = None) -> tuple:
+                  stalled: bool | None, search: str | None,
+                  needs_human: bool | None = False, segment: str | None = None) -> tuple:
     """(rows, page count, page index, summary, empty message, table class, chip text, chip
     class) for the table's controls; ``triggered`` holds the prop ids that fired
     (``ctx.triggered_prop_ids``)."""
@@ -261,7 +266,7 @@ def table_outputs(services: Services, triggered: set[str], page_current: int | N
     if triggered - KEEP_PAGE:
         page_current = 0
     query = query_from(page_current, sort_by, temperature, stage, stalled, search,
-                       segment=segment)
+                       needs_human=needs_human, segment=segment)
     page = load_page(services, query)
     if page is None:  # keep the rows on screen and say why they are not current
         return (no_update, no_update, no_update, no_update, UNAVAILABLE_TEXT, no_update,
@@ -286,32 +291,36 @@ def register_callbacks(app: Dash, services: Services) -> None:
         Input(ids.FILTER_STALLED, "value"), Input(ids.FILTER_SEARCH, "value"),
         Input(ids.STORE_SEGMENT, "data"),
         Input(ids.STORE_VERSION, "data"), Input(ids.REFRESH_NOW, "n_clicks"),
+        Input(ids.FILTER_NEEDS_HUMAN, "value"),
         prevent_initial_call=True,
     )
     def update_table(page_current, sort_by, temperature, stage, stalled, search, segment,
-                     _version, _refresh_now):
+                     _version, _refresh_now, needs_human):
         return table_outputs(services, set(ctx.triggered_prop_ids), page_current, sort_by,
-                             temperature, stage, stalled, search, segment)
+                             temperature, stage, stalled, search, needs_human, segment)
 
     @app.callback(
         Output(ids.FILTER_STALLED, "value"), Output(ids.FILTER_SEARCH, "value"),
+        Output(ids.FILTER_NEEDS_HUMAN, "value"),
         Input(ids.FILTER_CLEAR, "n_clicks"), prevent_initial_call=True,
     )
     def clear_filters(_clicks):
         # Temperature, stage and the figure filter live in the URL: view_state clears them.
-        return False, ""
+        return False, "", False
 
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data"),
         Input(ids.EXPORT_BUTTON, "n_clicks"),
         State(ids.TABLE, "sort_by"), State(ids.FILTER_TEMPERATURE, "value"),
         State(ids.FILTER_STAGE, "value"), State(ids.FILTER_STALLED, "value"),
-        State(ids.FILTER_SEARCH, "value"), State(ids.STORE_SEGMENT, "data"),
+        State(ids.FILTER_SEARCH, "value"), State(ids.FILTER_NEEDS_HUMAN, "value"),
+        State(ids.STORE_SEGMENT, "data"),
         prevent_initial_call=True,
     )
-    def export(_clicks, sort_by, temperature, stage, stalled, search, segment):
+    def export(_clicks, sort_by, temperature, stage, stalled, search, needs_human, segment):
         return export_download(services, query_from(0, sort_by, temperature, stage, stalled,
-                                                    search, segment=segment))
+                                                    search, needs_human=needs_human,
+                                                    segment=segment))
 
 
 def export_download(services: Services, query: ConversationQuery) -> dict:

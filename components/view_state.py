@@ -22,13 +22,11 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from components import formatting as fmt
 from components import ids
 from components.performance_chart import RANGES
-from seller_bot.aggregates import segment_names
-from seller_bot.models import STAGES, TEMPERATURES
 from services.container import Services
+from services.conversation_index import SEGMENTS, STAGES, TEMPERATURES
 from services.metrics_service import InvalidRange, RangeSpec, price_labels
 
 ALL_VALUES = "all"  # the table selects' "no filter" choice (conversations_table.ALL)
-SEGMENTS = frozenset(segment_names())
 # Cards whose figure is a set of conversations, and the filter that lists them.
 CARD_FILTERS: dict[str, dict[str, str]] = {
     "active_conversations": {"segment": "open"},

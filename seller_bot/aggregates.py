@@ -32,9 +32,6 @@ MINUTE_RETENTION = 49 * HOUR
 SORT_KEYS = ("activity", "score", "price", "stage")
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 FUNNEL_RANK = {stage: rank for rank, stage in enumerate(FUNNEL_STAGES)}
-# Events counted per hour (and per minute for the last 49 hours).
-EVENTS = ("in", "out", "new", "offers", "qualified", "booked", "declined", "opted_out",
-          "hot_net", "open_net", "hot_action_net")
 PRICE_BINS = (0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 800_000,
               1_000_000, 1_500_000)
 TIMELINE_BUCKETS = (("0-30 days", 30), ("1-3 months", 90), ("3-6 months", 180),
@@ -79,11 +76,9 @@ def hour_of(ts: float) -> int:
     return int(ts // HOUR) * HOUR
 
 
-# Issue #14: stages where a hot lead needs nothing from the team (booked and qualified have
-# figures of their own; the rest are exits). Names of the conversation-engine issue (#12)
-# are listed already, so its stages count right when it lands.
-NO_ACTION_STAGES = frozenset({"qualified", "booked", "declined", "opted_out", "wrong_number",
-                              "held", "no_show", "under_contract", "dead"})
+# Issue #14: stages where a hot lead needs nothing from the team (qualified and booked have
+# figures of their own; the rest are closed).
+NO_ACTION_STAGES = CLOSED_STAGES | {"qualified"}
 
 
 def needs_action(stage: str, temperature: str) -> bool:
@@ -104,7 +99,7 @@ def segments(conv: Conversation) -> list[str]:
         names.append("hot_action")
     if conv.qualified:
         names.append("qualified")
-    if getattr(conv, "needs_human", False):
+    if conv.needs_human:
         names.append("needs_human")
     if conv.stage == "negotiating":
         names.append("negotiating")
@@ -123,13 +118,13 @@ def segment_names() -> Iterator[str]:
 def funnel_reached(conv: Conversation) -> list[str]:
     """The funnel stages this conversation reached (a decline has seen the offer)."""
     reached = max((FUNNEL_RANK.get(s.stage, -1) for s in conv.stage_history), default=0)
-    if conv.stage in ("declined",):
+    if conv.stage in ("declined", "negotiating"):
         reached = max(reached, FUNNEL_RANK["offer"])
     return [stage for stage, rank in FUNNEL_RANK.items() if rank <= reached]
 
 
 def in_pipeline(conv: Conversation) -> bool:
-    """Hot, qualified or booked leads make up the pipeline (SPEC section 2)."""
+    """Hot, qualified or booked leads make up the pipeline (README, "The dashboard")."""
     return conv.temperature == "hot" or conv.qualified or conv.stage == "booked"
 
 
@@ -190,22 +185,21 @@ def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:
         c[stats, "qualified"] += 1
     if conv.paused:
         c[stats, "paused"] += 1
+    if conv.needs_human:
+        c[stats, "needs_human"] += 1
+        c[stats, f"needs_human:{conv.needs_human_reason or 'unknown'}"] += 1
     if conv.price_expectation is not None:
         c[stats, "price_known"] += 1
         c[stats, "price_sum"] += conv.price_expectation
         if in_pipeline(conv):
             c[stats, "pipeline_value"] += conv.price_expectation
             c[stats, "pipeline_leads"] += 1
-    # Issue #14: hot leads needing action, offer answers; needs_human and negotiating are the
-    # conversation-engine issue's (#12) field names, counted here so its cards can exist.
+    # Issue #14: hot leads needing action, offer answers (counter-offers waiting are
+    # stage:negotiating, needs a human is needs_human above).
     if needs_action(conv.stage, conv.temperature):
         c[stats, "hot_action"] += 1
     if conv.offer_response is not None:
         c[stats, f"offer_response:{conv.offer_response}"] += 1
-    if getattr(conv, "needs_human", False):
-        c[stats, "needs_human"] += 1
-    if conv.stage == "negotiating":
-        c[stats, "negotiating"] += 1
 
 
 def _event_times(conv: Conversation) -> list[tuple[str, float, int]]:
@@ -317,6 +311,8 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
         e[keys.index(sort), cid] = score
         e[keys.index(f"temp:{conv.temperature}:{sort}"), cid] = score
         e[keys.index(f"stage:{conv.stage}:{sort}"), cid] = score
+        if conv.needs_human:
+            e[keys.index(f"needs_human:{sort}"), cid] = score
     if conv.stage not in CLOSED_STAGES and conv.last_inbound_at is not None:
         e[keys.index("open_inbound"), cid] = epoch(conv.last_inbound_at)
     if conv.appointment_at is not None and conv.stage == "booked":
@@ -336,6 +332,7 @@ def index_keys(keys: LocationKeys) -> Iterator[str]:
             yield keys.index(f"temp:{temp}:{sort}")
         for stage in STAGES:
             yield keys.index(f"stage:{stage}:{sort}")
+        yield keys.index(f"needs_human:{sort}")
     yield keys.index("open_inbound")
     yield keys.index("appointments")
     for name in segment_names():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 
 import redis
@@ -24,11 +25,23 @@ MAX_CONFLICT_RETRIES = 200
 #   H key field delta   (HINCRBY, field removed when it reaches 0)
 #   Z key score member  (ZADD)      R key member (ZREM)
 #   X key at_ms         (PEXPIREAT) D key        (DEL)
+#   C key score capacity member   (claim an appointment slot; C ops come first and are
+#                                  checked before anything is written: -2 when ``capacity``
+#                                  other members already hold that score)
 #   I key               (INCR: the history version, when completed hours change; issue #14)
 COMMIT_SCRIPT = """
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
 if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+local c = 6
+while ARGV[c] == 'C' do
+  local key, score = KEYS[tonumber(ARGV[c + 1])], ARGV[c + 2]
+  local held = redis.call('ZCOUNT', key, score, score)
+  local mine = redis.call('ZSCORE', key, ARGV[c + 4])
+  if mine and tonumber(mine) == tonumber(score) then held = held - 1 end
+  if held >= tonumber(ARGV[c + 3]) then return -2 end
+  c = c + 5
+end
 if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
 else
@@ -57,6 +70,8 @@ while i <= n do
   elseif op == 'D' then
     redis.call('DEL', key)
     i = i + 2
+  elseif op == 'C' then
+    i = i + 5
   elseif op == 'I' then
     redis.call('INCR', key)
     i = i + 2
@@ -74,6 +89,10 @@ class ConflictError(RuntimeError):
 
 class DuplicateMessage(Exception):
     """This messageId was processed already."""
+
+
+class SlotTaken(Exception):
+    """The appointment slot this write books is full (another seller claimed it first)."""
 
 
 class _Ops:
@@ -123,6 +142,13 @@ def diff_ops(old: Contribution | None, new: Contribution | None, fixed_keys: lis
     return ops
 
 
+def _books_a_slot(old: Conversation | None, new: Conversation) -> bool:
+    """Whether this change books an appointment time the conversation did not hold."""
+    if new.stage != "booked" or new.appointment_at is None:
+        return False
+    return old is None or old.stage != "booked" or old.appointment_at != new.appointment_at
+
+
 class ConversationStore:
     """Reads and atomically writes conversations of any location."""
 
@@ -153,10 +179,18 @@ class ConversationStore:
             found = pipe.execute()
         return next((loc for loc, hit in zip(locations, found, strict=True) if hit), None)
 
-    def taken_slots(self, location_id: str) -> list[float]:
-        """Start times (epoch seconds) of appointments already booked in this location."""
+    def taken_slots(self, location_id: str, after: float) -> list[float]:
+        """Start times (epoch seconds) after ``after`` booked to capacity in this location."""
         key = LocationKeys(location_id).index("appointments")
-        return [score for _, score in self.redis.zrange(key, 0, -1, withscores=True)]
+        booked = Counter(score for _, score in
+                         self.redis.zrangebyscore(key, after, "+inf", withscores=True))
+        return [score for score, n in booked.items()
+                if n >= self.settings.appointment_capacity]
+
+    def passed_appointments(self, location_id: str, before: float) -> list[str]:
+        """Contacts whose booked appointment started before ``before`` (epoch seconds)."""
+        key = LocationKeys(location_id).index("appointments")
+        return self.redis.zrangebyscore(key, "-inf", before)
 
     # -- writes ----------------------------------------------------------------------
     def _contribution(self, conv: Conversation | None, wall_now: float) -> Contribution | None:
@@ -180,6 +214,8 @@ class ConversationStore:
         result = self._commit(keys=keys, args=args)
         if result == -1:
             raise DuplicateMessage(message_id)
+        if result == -2:
+            raise SlotTaken(new.appointment_at if new is not None else None)
         if result and old is None and new is not None:
             self.redis.sadd(LOCATIONS, location_id)
         return int(result)
@@ -209,6 +245,10 @@ class ConversationStore:
         ops = diff_ops(old_part, new_part, fixed, wall_now)
         if changes_past_hours(old_part, new_part, keys, wall_now):
             ops.add("I", keys.history)
+        if new is not None and _books_a_slot(old, new):
+            ops.args[:0] = ["C", ops.key(keys.index("appointments")),
+                            repr(new.appointment_at.timestamp()),
+                            str(self.settings.appointment_capacity), contact_id]
         if new is None and old is not None:
             for msg in old.transcript:
                 if msg.message_id:
@@ -252,7 +292,7 @@ class ConversationStore:
 
         Runs a margin before the TTL so the document is still there to subtract; an entry whose
         document vanished anyway (process down for longer than the margin) is dropped from the
-        indexes it can be found in, and ``python -m services.rebuild`` repairs the counters.
+        indexes it can be found in, and ``flask --app app rebuild`` repairs the counters.
         """
         keys = LocationKeys(location_id)
         cutoff = (self.wall_clock() - self.settings.conversation_ttl_seconds
@@ -272,7 +312,7 @@ class ConversationStore:
         return retired
 
     def _drop_orphan(self, keys: LocationKeys, contact_id: str) -> None:
-        log.warning("conversation expired before it was retired; run services.rebuild",
+        log.warning("conversation expired before it was retired; run flask --app app rebuild",
                     extra={"location_id": keys.location_id, "contact_id": contact_id})
         with self.redis.pipeline(transaction=True) as pipe:
             for key in index_keys(keys):

@@ -180,7 +180,8 @@ class DashboardDataService:
             motivation_distribution=distributions.motivation_distribution,
             messages=kpis.messages, response_times=kpis.response_times,
             freshness=freshness, stalled_conversations=kpis.stalled_conversations,
-            window=kpis.window, heatmap=kpis.heatmap, appointments=appointments.panel)
+            needs_human=kpis.needs_human, window=kpis.window, heatmap=kpis.heatmap,
+            appointments=appointments.panel)
 
     def _appointments(self) -> AppointmentsPanel:
         return AppointmentsPanel(as_of=self.clock().isoformat(),

@@ -31,7 +31,13 @@ from core.keys import LOCATIONS, LocationKeys
 from core.settings import Settings
 from seller_bot.aggregates import HOUR, PRICE_BINS, TIMELINE_BUCKETS, hour_of
 from seller_bot.bot import utc_now
-from seller_bot.models import FUNNEL_STAGES, MOTIVATIONS, STAGES, TEMPERATURES
+from seller_bot.models import (
+    FUNNEL_STAGES,
+    MOTIVATIONS,
+    NEEDS_HUMAN_REASONS,
+    STAGES,
+    TEMPERATURES,
+)
 from services.dashboard_models import (
     Distribution,
     Heatmap,
@@ -270,6 +276,7 @@ class KpiPanel:
     by_stage: dict[str, int]
     messages: TimeSeries
     response_times: TimeSeries
+    needs_human: dict[str, int] = field(default_factory=dict)  # "total" and per reason
     window: Window | None = None
     heatmap: Heatmap | None = None
 
@@ -368,7 +375,8 @@ def rate(count: int, total: int, count_24h: int, total_24h: int) -> Kpi:
 
 
 class MetricsService:
-    """Hero KPIs, distributions, funnel and time series from the aggregates (SPEC section 6).
+    """Hero KPIs, distributions, funnel and time series from the aggregates (README, "The
+    dashboard").
 
     KPI definitions (24 h windows as in the module docstring):
     - active_conversations: conversations not booked, declined or opted out (and not expired);
@@ -439,6 +447,9 @@ class MetricsService:
             by_stage={stage: stats[f"stage:{stage}"] for stage in STAGES},
             messages=messages, response_times=response_times, window=window,
             heatmap=heatmap(messages, self.settings.timezone),
+            needs_human={"total": stats["needs_human"],
+                         **{reason: stats[f"needs_human:{reason}"]
+                            for reason in NEEDS_HUMAN_REASONS}},
         ), self._distributions(stats, now, live.version)
 
     def distributions(self) -> DistributionPanel:
@@ -578,7 +589,7 @@ class MetricsService:
                               last_24h["new"]),
             offer_acceptance_rate=Kpi(accepted / answered if answered else None, None, None,
                                       note=NO_HISTORY),
-            counter_offers=Kpi(stats["negotiating"], None, None, note=NO_HISTORY),
+            counter_offers=Kpi(stats["stage:negotiating"], None, None, note=NO_HISTORY),
             needs_human=Kpi(stats["needs_human"], None, None, note=NO_HISTORY),
         )
 

@@ -15,8 +15,8 @@ from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 
 from components import ids
-from tests.conftest import Seller
-from tests.integration.conftest import DESKTOP, click, make_app, start
+from tests.helpers import Seller
+from tests.integration.browser import DESKTOP, SCROLL_TO_CENTER, click, make_app, start, text
 from tests.integration.table_store import build_store
 
 pytestmark = pytest.mark.browser
@@ -44,13 +44,9 @@ def seeded(ui_redis: redis.Redis, ui_settings):
     return ui_redis
 
 
-def text(dash_duo, selector: str) -> str:
-    return dash_duo.find_element(selector).text
-
-
 def table_total(dash_duo) -> int | None:
     """The row count the table's summary states ("12 conversations match · ...")."""
-    words = text(dash_duo, f"#{ids.TABLE_SUMMARY}").split()
+    words = (text(dash_duo, f"#{ids.TABLE_SUMMARY}") or "").split()
     return int(words[0].replace(",", "")) if words else None
 
 
@@ -67,7 +63,6 @@ def listed(dash_duo) -> int:
     return (count - 1) * 10 + rows
 
 
-SCROLL = "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})"
 # A point inside an SVG path (the centroid of points along its outline: inside a bar, and inside
 # a donut slice smaller than half the donut), as an offset from its bounding box's centre.
 INSIDE = """
@@ -83,7 +78,7 @@ return [x - (r.left + r.width / 2), y - (r.top + r.height / 2)];
 
 def press(dash_duo, mark) -> None:
     """Click a plotted mark as a person does, on a point inside it."""
-    dash_duo.driver.execute_script(SCROLL, mark)
+    dash_duo.driver.execute_script(SCROLL_TO_CENTER, mark)
     dx, dy = dash_duo.driver.execute_script(INSIDE, mark)
     ActionChains(dash_duo.driver).move_to_element(mark).move_by_offset(int(dx), int(dy)) \
         .click().perform()
