@@ -45,7 +45,7 @@ def test_metrics401_dashboard_over_http_has_the_spec_fields(live_server):
     assert len(month["messages"]["buckets"]) == 720
     # Hours older than the kept history are missing (None), not zero.
     assert month["messages"]["series"]["inbound"][0] is None
-    assert sum(v or 0 for v in month["messages"]["series"]["inbound"]) == 7
+    assert sum(v or 0 for v in month["messages"]["series"]["inbound"]) == 8
     assert month["window"]["label"] == "last 30 days"
 
     bad = requests.get(f"{live_server.url}/api/dashboard?range=1y", timeout=10)

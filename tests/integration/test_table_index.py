@@ -536,7 +536,7 @@ def test_table060_segments_list_exactly_the_conversations_behind_each_figure(
         for name, value in table_redis.hgetall(key).items():
             stats[name] = stats.get(name, 0) + int(value)
     counter = {"open": "open", "hot_action": "hot_action", "qualified": "qualified",
-               "needs_human": "needs_human", "negotiating": "negotiating"}
+               "needs_human": "needs_human", "negotiating": "stage:negotiating"}
     nonempty = 0
     for segment in sorted(SEGMENTS):
         combos = [ConversationQuery(page_size=9, segment=segment),
