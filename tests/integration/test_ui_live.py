@@ -44,6 +44,11 @@ def seeded(ui_redis: redis.Redis, ui_settings):
     return ui_redis
 
 
+def show_charts(dash_duo, graph_id: str = ids.GRAPH_MESSAGES) -> None:
+    """Scroll a chart into view, as a person does: plotly.js loads when a chart comes near."""
+    dash_duo.driver.execute_script(SCROLL_TO_CENTER, dash_duo.find_element(f"#{graph_id}"))
+
+
 def table_total(dash_duo) -> int | None:
     """The row count the table's summary states ("12 conversations match · ...")."""
     words = (text(dash_duo, f"#{ids.TABLE_SUMMARY}") or "").split()
@@ -97,6 +102,7 @@ def test_ui105_webhook_message_reaches_cards_and_funnel_within_one_tick(dash_duo
                                               "cache_distribution_seconds": 300,
                                               "cache_trend_seconds": 3600})
     url = start(dash_duo, make_app(settings, empty_redis))
+    show_charts(dash_duo, ids.GRAPH_FUNNEL)
     Seller(url, contact="first", contactName="Ana Ruiz").says("hi, selling my house")
     dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('active_conversations')}", "1",
                                     timeout=4)
@@ -127,6 +133,7 @@ def test_ui106_clicks_on_a_card_a_funnel_stage_and_a_donut_slice_list_exactly_th
     assert listed(dash_duo) == shown
 
     # A funnel stage: the bar's own number, then the same count in the table.
+    show_charts(dash_duo, ids.GRAPH_FUNNEL)
     dash_duo.wait_for_element(f"#{ids.GRAPH_FUNNEL} g.point path")
     offers = dash_duo.driver.execute_script(
         f"const g = document.querySelector('#{ids.GRAPH_FUNNEL} .js-plotly-plot');"
@@ -166,7 +173,8 @@ def test_ui106_clicks_on_a_card_a_funnel_stage_and_a_donut_slice_list_exactly_th
 def test_ui107_range_changes_every_panel_it_claims_and_the_url_restores_the_view(
         dash_duo, seeded, ui_settings):
     url = start(dash_duo, make_app(ui_settings, seeded))
-    until(lambda: dash_duo.driver.execute_script(MESSAGES_POINTS) == 24, 5)
+    show_charts(dash_duo)
+    until(lambda: dash_duo.driver.execute_script(MESSAGES_POINTS) == 24, 10)
     day_heat = dash_duo.driver.execute_script(HEATMAP_TOTAL)
     booked_card = f"#{ids.kpi('appointments_booked')}"
     assert "last 24 h" in text(dash_duo, booked_card)
@@ -181,6 +189,7 @@ def test_ui107_range_changes_every_panel_it_claims_and_the_url_restores_the_view
     # The same URL, opened afresh with a filter, restores range and filter.
     dash_duo.driver.get(f"{url}/?range=7d&seg=hot_action")
     dash_duo.wait_for_element(f"#{ids.TABLE}")
+    show_charts(dash_duo)
     until(lambda: dash_duo.driver.execute_script(MESSAGES_POINTS) == 168, 8,
           msg="range not restored from the URL")
     until(lambda: "Hot leads needing action" in text(dash_duo, f"#{ids.SEGMENT_CHIP}"), 5)
@@ -196,7 +205,8 @@ def test_ui108_phone_layout_has_no_overlaps(dash_duo, seeded, ui_settings):
     start(dash_duo, make_app(ui_settings, seeded))
     driver = dash_duo.driver
     driver.set_window_size(*PHONE)
-    dash_duo.wait_for_element(f"#{ids.GRAPH_HEATMAP} .main-svg")
+    show_charts(dash_duo, ids.GRAPH_HEATMAP)
+    dash_duo.wait_for_element(f"#{ids.GRAPH_HEATMAP} .main-svg", timeout=15)
     until(lambda: driver.execute_script("return window.innerWidth") <= PHONE[0], 5)
     boxes = driver.execute_script("""
         const pick = s => [...document.querySelectorAll(s)];
