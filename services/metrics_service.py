@@ -38,6 +38,7 @@ from seller_bot.models import (
     STAGES,
     TEMPERATURES,
 )
+from services.conversation_index import InvalidQuery
 from services.dashboard_models import (
     Distribution,
     Heatmap,
@@ -202,13 +203,8 @@ class AggregateReader:
 
 
 # -- ranges ----------------------------------------------------------------------------------
-class InvalidRange(ValueError):
+class InvalidRange(InvalidQuery):
     """A bad range parameter; ``parameter`` names it (the API answers 422)."""
-
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(f"{parameter}: {message}")
-        self.parameter = parameter
-        self.message = message
 
 
 @dataclass(frozen=True)

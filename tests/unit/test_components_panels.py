@@ -37,6 +37,7 @@ from services.dashboard_models import (
     ResponseTimeKpi,
     TimeSeries,
 )
+from tests.helpers import by_id, texts
 
 NOW = datetime(2026, 3, 2, 18, 42, tzinfo=UTC)
 NOW_ISO = NOW.isoformat()
@@ -130,35 +131,6 @@ def row(n: int, **changes) -> ConversationRow:
 def page_of(rows: list[ConversationRow], total: int) -> ConversationsPage:
     return ConversationsPage(rows=rows, page=1, page_size=10, total=total,
                              pages=-(-total // 10), as_of=NOW.isoformat())
-
-
-def texts(component) -> list[str]:
-    """Every string inside a component tree, in order."""
-    found: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, str):
-            found.append(node)
-        elif isinstance(node, list | tuple):
-            for child in node:
-                walk(child)
-        elif hasattr(node, "children"):
-            walk(node.children)
-
-    walk(component)
-    return found
-
-
-def by_id(component, wanted: str):
-    if getattr(component, "id", None) == wanted:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str):
-            hit = by_id(child, wanted)
-            if hit is not None:
-                return hit
-    return None
 
 
 # -- hero metrics -------------------------------------------------------------------------

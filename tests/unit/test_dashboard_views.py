@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import plotly.graph_objects as go
 import pytest
-from dash import no_update
+from dash import html, no_update
 
 from components import figures, hero_metrics, ids, view_state
 from components import formatting as fmt
@@ -23,6 +23,7 @@ from seller_bot.aggregates import (
 from seller_bot.models import Conversation, Message, StageChange, TemperatureChange
 from services.dashboard_models import Distribution, Heatmap, Hero, Kpi, ResponseTimeKpi, TimeSeries
 from services.metrics_service import InvalidRange, RangeSpec, heatmap
+from tests.helpers import by_id, texts
 
 T0 = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)  # a Monday, 9:00 in Los Angeles
 KEYS = LocationKeys("loc-1")
@@ -190,41 +191,12 @@ def hero(**changes) -> Hero:
 
 
 def test_view010_processing_time_said_plainly_speed_to_lead_missing():
-    rows = hero_metrics.build_hero(hero(), 9, "last 7 days")
-    words = " ".join(t for t in _texts(rows))
+    rows = html.Div(hero_metrics.build_hero(hero(), 9, "last 7 days"))
+    words = " ".join(texts(rows))
     assert hero_metrics.PROCESSING_TITLE in words and "last 7 days" in words
-    speed = _find(rows, ids.kpi_value("speed_to_lead_ms"))
+    speed = by_id(rows, ids.kpi_value("speed_to_lead_ms"))
     assert speed.children == fmt.NO_DATA
-    assert _find(rows, ids.kpi_value("needs_human")).children == "4"
+    assert by_id(rows, ids.kpi_value("needs_human")).children == "4"
     # Clickable cards carry the id the URL callback listens to.
-    assert _find(rows, ids.kpi_filter("hot_leads")) is not None
-    assert _find(rows, ids.kpi_filter("pipeline_value")) is None
-
-
-def _texts(component) -> list[str]:
-    found: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, str):
-            found.append(node)
-        elif isinstance(node, list | tuple):
-            for item in node:
-                walk(item)
-        elif node is not None:
-            walk(getattr(node, "children", None))
-
-    walk(component)
-    return found
-
-
-def _find(component, component_id):
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None) if not isinstance(component, list) \
-        else component
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str):
-            hit = _find(child, component_id)
-            if hit is not None:
-                return hit
-    return None
+    assert by_id(rows, ids.kpi_filter("hot_leads")) is not None
+    assert by_id(rows, ids.kpi_filter("pipeline_value")) is None
