@@ -46,7 +46,8 @@ def build_layout(services: Services, *, demo: bool = False) -> html.Div:
                                  demo=demo)
     return layout.build_page(state, timezone=services.settings.timezone,
                              refresh_seconds=services.settings.refresh_interval_seconds,
-                             kept_days=services.settings.bucket_retention_seconds // 86400)
+                             kept_days=services.settings.bucket_retention_seconds // 86400,
+                             replies_sent=services.settings.outbox_enabled)
 
 
 def register_callbacks(app: Dash, services: Services) -> None:

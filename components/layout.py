@@ -56,7 +56,7 @@ class PageState:
 
 
 def build_page(state: PageState, *, timezone: str, refresh_seconds: int,
-               kept_days: int = 8) -> html.Div:
+               kept_days: int = 8, replies_sent: bool = True) -> html.Div:
     """The page for the default view (24 h, no filter); ``components.view_state`` then applies
     what the URL asks for."""
     data = state.dashboard
@@ -78,7 +78,7 @@ def build_page(state: PageState, *, timezone: str, refresh_seconds: int,
         dcc.Interval(id=ids.CLOCK_INTERVAL, interval=1000),
         header.build_header(refresh_seconds, demo=state.demo),
         html.Main([
-            header.build_banners(data, timezone),
+            header.build_banners(data, timezone, replies_sent=replies_sent),
             view_state.build_range_bar(view, state.now.astimezone(ZoneInfo(timezone)).date(),
                                        view_state.range_label(label if data else None,
                                                               kept_days)),

@@ -14,6 +14,7 @@ from core.keys import LOCATIONS, LocationKeys
 from core.settings import Settings
 from seller_bot.aggregates import Contribution, changes_past_hours, contribution, index_keys
 from seller_bot.models import Conversation
+from seller_bot.outbox import CrmConfig, Requeue, derive_actions
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ MAX_CONFLICT_RETRIES = 200
 #   C key score capacity member   (claim an appointment slot; C ops come first and are
 #                                  checked before anything is written: -2 when ``capacity``
 #                                  other members already hold that score)
+#   A key n f1 v1 .. fn vn  (XADD key * ...: one outbox action, issue #11)
 #   I key               (INCR: the history version, when completed hours change; issue #14)
 COMMIT_SCRIPT = """
 local current = redis.call('GET', KEYS[1]) or ''
@@ -72,6 +74,10 @@ while i <= n do
     i = i + 2
   elseif op == 'C' then
     i = i + 5
+  elseif op == 'A' then
+    local n = tonumber(ARGV[i + 2])
+    redis.call('XADD', key, '*', unpack(ARGV, i + 3, i + 2 + 2 * n))
+    i = i + 3 + 2 * n
   elseif op == 'I' then
     redis.call('INCR', key)
     i = i + 2
@@ -158,6 +164,7 @@ class ConversationStore:
         self.settings = settings
         self.wall_clock = wall_clock
         self._commit = client.register_script(COMMIT_SCRIPT)
+        self.crm = CrmConfig.from_settings(settings)  # None: the outbox is off
 
     # -- reads -----------------------------------------------------------------------
     def load(self, location_id: str, contact_id: str) -> Conversation | None:
@@ -203,14 +210,16 @@ class ConversationStore:
         return conv.last_activity_at.timestamp() + self.settings.conversation_ttl_seconds
 
     def commit(self, old_raw: str | None, old: Conversation | None, new: Conversation | None,
-               *, location_id: str, contact_id: str, message_id: str | None = None) -> int:
+               *, location_id: str, contact_id: str, message_id: str | None = None,
+               requeue: tuple[Requeue, ...] = ()) -> int:
         """Write ``new`` if the stored document is still ``old_raw``; return the data version.
 
         Returns 0 when the document changed meanwhile (the caller re-reads and retries);
         raises DuplicateMessage when ``message_id`` was already processed.
         """
         keys, args = self.commit_call(old_raw, old, new, location_id=location_id,
-                                      contact_id=contact_id, message_id=message_id)
+                                      contact_id=contact_id, message_id=message_id,
+                                      requeue=requeue)
         result = self._commit(keys=keys, args=args)
         if result == -1:
             raise DuplicateMessage(message_id)
@@ -225,14 +234,16 @@ class ConversationStore:
 
         The same script and contribution as ``commit``; the pipeline's result for it is the
         data version, or 0 when the contact existed already. The caller adds the location.
+        Seeded history is the past: nothing of it goes to the outbox.
         """
         keys, args = self.commit_call(None, None, new, location_id=new.location_id,
-                                      contact_id=new.contact_id)
+                                      contact_id=new.contact_id, outbox=False)
         self._commit(keys=keys, args=args, client=pipe)
 
     def commit_call(self, old_raw: str | None, old: Conversation | None,
                     new: Conversation | None, *, location_id: str, contact_id: str,
-                    message_id: str | None = None) -> tuple[list[str], list]:
+                    message_id: str | None = None, requeue: tuple[Requeue, ...] = (),
+                    outbox: bool = True) -> tuple[list[str], list]:
         """The commit script's keys and arguments for the change from ``old`` to ``new``."""
         wall_now = self.wall_clock()
         keys = LocationKeys(location_id)
@@ -249,6 +260,10 @@ class ConversationStore:
             ops.args[:0] = ["C", ops.key(keys.index("appointments")),
                             repr(new.appointment_at.timestamp()),
                             str(self.settings.appointment_capacity), contact_id]
+        if self.crm is not None and outbox:
+            for action in derive_actions(old, new, self.crm, requeue):
+                fields = action.stream_fields()
+                ops.add("A", keys.outbox, str(len(fields) // 2), *fields)
         if new is None and old is not None:
             for msg in old.transcript:
                 if msg.message_id:
@@ -262,8 +277,10 @@ class ConversationStore:
     def update(self, location_id: str, contact_id: str,
                change: Callable[[Conversation], Conversation | None],
                *, message_id: str | None = None,
-               create: Callable[[], Conversation] | None = None) -> Conversation | None:
-        """Read-modify-write with retries; ``change`` returns the new state (None deletes)."""
+               create: Callable[[], Conversation] | None = None,
+               requeue: tuple[Requeue, ...] = ()) -> Conversation | None:
+        """Read-modify-write with retries; ``change`` returns the new state (None deletes);
+        ``requeue``: outbox actions to queue again with this write."""
         for _ in range(MAX_CONFLICT_RETRIES):
             raw = self.load_raw(location_id, contact_id)
             if raw is None and create is None:
@@ -272,7 +289,7 @@ class ConversationStore:
             working = Conversation.from_json(raw) if raw else create()
             new = change(working)
             if self.commit(raw, old, new, location_id=location_id, contact_id=contact_id,
-                           message_id=message_id):
+                           message_id=message_id, requeue=requeue):
                 return new
         raise ConflictError(f"conversation {contact_id} kept changing; giving up")
 

@@ -9,6 +9,7 @@ import redis
 from core.settings import Settings
 from seller_bot.bot import SellerBot
 from services.dashboard_data_service import DashboardDataService, DataUnavailable
+from services.outbox_service import OutboxService
 
 # A read that fails with one of these means "the store cannot be read right now".
 UNAVAILABLE = (DataUnavailable, redis.ConnectionError, redis.TimeoutError)
@@ -21,3 +22,4 @@ class Services:
     data: DashboardDataService
     bot: SellerBot
     settings: Settings
+    outbox: OutboxService | None = None  # replies through GoHighLevel (dead letters, retry)

@@ -26,6 +26,7 @@ from services.dashboard_models import (
     DashboardData,
 )
 from services.metrics_service import DistributionPanel, KpiPanel, MetricsService, RangeSpec
+from services.outbox_service import OutboxService
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ class DashboardDataService:
                  clock: Callable[[], datetime] = utc_now,
                  cache: TieredCache | None = None,
                  metrics: MetricsService | None = None,
+                 outbox: OutboxService | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.redis = client
         self.settings = settings
@@ -79,6 +81,7 @@ class DashboardDataService:
         self.metrics = metrics or MetricsService(client, settings, clock,
                                                  summaries=self.cache.backend)
         self.appointments = AppointmentsReader(client, settings.timezone, clock)
+        self.outbox = outbox or OutboxService(client, settings)
         self.table = ConversationIndex(client, settings, wall_clock=lambda: clock().timestamp())
         self.monotonic = monotonic
         self._last_good: dict[str, DashboardData] = {}
@@ -181,7 +184,7 @@ class DashboardDataService:
             messages=kpis.messages, response_times=kpis.response_times,
             freshness=freshness, stalled_conversations=kpis.stalled_conversations,
             needs_human=kpis.needs_human, window=kpis.window, heatmap=kpis.heatmap,
-            appointments=appointments.panel)
+            appointments=appointments.panel, outbox=self.outbox.summary(self.store.locations))
 
     def _appointments(self) -> AppointmentsPanel:
         return AppointmentsPanel(as_of=self.clock().isoformat(),

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -45,10 +45,17 @@ from services.dashboard_models import (
     Hero,
     Kpi,
     ResponseTimeKpi,
+    SpeedToLeadKpi,
     TimeSeries,
     Window,
 )
-from services.performance_tracker import RT_PREFIX, PerformanceTracker, ResponseHistogram
+from services.performance_tracker import (
+    DELIVERED_PREFIX,
+    RT_PREFIX,
+    SPEED_TO_LEAD_PREFIX,
+    PerformanceTracker,
+    ResponseHistogram,
+)
 
 MINUTE = 60
 DAY = 24 * HOUR
@@ -61,13 +68,17 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Completed hours' merged sums are valid for the whole current hour (their key names it).
 SUMMARY_SECONDS = 2 * 3600
 SERIES_FIELDS = ("in", "out", "new")
+HISTOGRAMS = ("rt", "dt", "stl")  # HourBucket histograms kept merged in HoursSummary
 UNKNOWN = "unknown"
 NO_HISTORY = "no history kept: the change cannot be computed"
 RANGE_DELTA_NOTE = "change shown for the 24 h range only"
 # Locations re-read this many times at most when the set changes during a read.
 LOCATION_RETRIES = 3
 # "rt:<bin>" -> bin for every bin up to hours of response time: parsed once, not per read.
-RT_FIELD_BINS = {f"{RT_PREFIX}{rt_bin}": rt_bin for rt_bin in range(400)}
+RT_FIELD_BINS = {f"{prefix}{rt_bin}": (prefix, rt_bin) for rt_bin in range(400)
+                 for prefix in (RT_PREFIX, DELIVERED_PREFIX, SPEED_TO_LEAD_PREFIX)}
+HISTOGRAM_PREFIXES = (RT_PREFIX, DELIVERED_PREFIX, SPEED_TO_LEAD_PREFIX)
+HERO_TYPES = {"response_time_ms": ResponseTimeKpi, "speed_to_lead_ms": SpeedToLeadKpi}
 # Events the figures count over the last 24 h and over the 24 h before; only their minute
 # counts are read for the partial hours at the windows' edges.
 WINDOW_EVENTS = ("new", "qualified", "booked", "opted_out", "hot_net", "open_net",
@@ -78,22 +89,29 @@ PREVIOUS_WINDOW_EVENTS = ("booked",)
 # -- reading ---------------------------------------------------------------------------------
 @dataclass
 class HourBucket:
-    """One hour's event counts and bot response-time histogram (bin -> replies)."""
+    """One hour's event counts and histograms (bin -> replies): bot response time (``rt``),
+    delivered response time (``dt``) and speed to lead (``stl``)."""
 
     events: Counter = field(default_factory=Counter)
     rt: dict[int, int] = field(default_factory=dict)
+    dt: dict[int, int] = field(default_factory=dict)
+    stl: dict[int, int] = field(default_factory=dict)
 
     def add(self, raw: dict[str, str]) -> None:
         """Add one location's hour hash, in a single pass over its fields."""
-        events, rt, bin_of = self.events, self.rt, RT_FIELD_BINS.get
+        events, bin_of = self.events, RT_FIELD_BINS.get
+        histograms = {RT_PREFIX: self.rt, DELIVERED_PREFIX: self.dt,
+                      SPEED_TO_LEAD_PREFIX: self.stl}
         for name, value in raw.items():
-            rt_bin = bin_of(name)
-            if rt_bin is None and name.startswith(RT_PREFIX):
-                rt_bin = int(name[len(RT_PREFIX):])
-            if rt_bin is None:
+            found = bin_of(name)
+            if found is None and name.startswith(HISTOGRAM_PREFIXES):
+                prefix, _, number = name.partition(":")
+                found = (prefix + ":", int(number))
+            if found is None:
                 events[name] += int(value)
             else:
-                rt[rt_bin] = rt.get(rt_bin, 0) + int(value)
+                histogram = histograms[found[0]]
+                histogram[found[1]] = histogram.get(found[1], 0) + int(value)
 
 
 @dataclass
@@ -284,8 +302,8 @@ class KpiPanel:
         hero = data["hero"]
         return cls(**{
             **data,
-            "hero": Hero(**{name: (ResponseTimeKpi(**value) if name == "response_time_ms"
-                                   else Kpi(**value)) for name, value in hero.items()}),
+            "hero": Hero(**{name: HERO_TYPES.get(name, Kpi)(**value)
+                            for name, value in hero.items()}),
             "messages": TimeSeries(**data["messages"]),
             "response_times": TimeSeries(**data["response_times"]),
             "window": Window(**data["window"]) if data.get("window") else None,
@@ -324,10 +342,12 @@ class HoursSummary:
     series: dict[str, list]
     day_events: dict[str, int]        # WINDOW_EVENTS over the 23 completed hours of 24 h
     previous_events: dict[str, int]   # PREVIOUS_WINDOW_EVENTS, hours H-47 .. H-25
-    day_rt: dict[str, int]            # response times, hours H-23 .. H-1
-    previous_rt_p50: float | None     # hours H-47 .. H-24
-    range_rt: dict[str, int]          # response times over the range's completed hours
-    range_events: dict[str, int]      # booked, in over the range's completed hours
+    # Per histogram kind (HISTOGRAMS: bot response "rt", delivered "dt", speed to lead "stl"):
+    day: dict[str, dict[str, int]]          # hours H-23 .. H-1, merged
+    previous_p50: dict[str, float | None]   # hours H-47 .. H-24
+    previous_samples: dict[str, int]        # hours H-47 .. H-24
+    range_hist: dict[str, dict[str, int]]   # the range's completed hours, merged
+    range_events: dict[str, int]            # booked, in over the range's completed hours
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -512,34 +532,38 @@ class MetricsService:
                     totals[name] += found[name]
             return {name: totals[name] for name in names}
 
-        def merged(hours: Iterable[int]) -> dict[str, int]:
-            total = ResponseHistogram.merge(bucket(h).rt for h in hours)
-            return {str(b): n for b, n in total.counts.items()}
+        def merged(hours: Iterable[int], kind: str) -> ResponseHistogram:
+            return ResponseHistogram.merge(getattr(bucket(h), kind) for h in hours)
+
+        def as_json(histogram_: ResponseHistogram) -> dict[str, int]:
+            return {str(b): n for b, n in histogram_.counts.items()}
 
         kept = self._kept_from(current)
-        series: dict[str, list] = {name: [] for name in (*SERIES_FIELDS, "p50", "p95",
-                                                          "samples")}
+        series: dict[str, list] = {name: [] for name in (
+            *SERIES_FIELDS, "p50", "p95", "samples", "dt_p50", "dt_p95", "dt_samples")}
         for hour in range(first, min(last + HOUR, current), HOUR):
             found = bucket(hour)
             missing = hour < kept
             for name in SERIES_FIELDS:
                 series[name].append(None if missing else found.events[name])
-            p50, p95 = ResponseHistogram(found.rt).percentiles(50, 95)
-            series["p50"].append(p50)
-            series["p95"].append(p95)
-            series["samples"].append(None if missing else sum(found.rt.values()))
+            for prefix, counts in (("", found.rt), ("dt_", found.dt)):
+                p50, p95 = ResponseHistogram(counts).percentiles(50, 95)
+                series[f"{prefix}p50"].append(p50)
+                series[f"{prefix}p95"].append(p95)
+                series[f"{prefix}samples"].append(None if missing else sum(counts.values()))
         day = range(current - (WINDOW_HOURS - 1) * HOUR, current, HOUR)
+        before = range(current - 2 * DAY + HOUR, current - DAY + HOUR, HOUR)
         range_hours = range(first, min(last + HOUR, current), HOUR)
+        previous = {kind: merged(before, kind) for kind in HISTOGRAMS}
         return HoursSummary(
             first=first, series=series,
             day_events=events(day, WINDOW_EVENTS),
             previous_events=events(range(current - 2 * DAY + HOUR, current - DAY, HOUR),
                                    PREVIOUS_WINDOW_EVENTS),
-            day_rt=merged(day),
-            previous_rt_p50=ResponseHistogram.merge(
-                bucket(h).rt for h in range(current - 2 * DAY + HOUR, current - DAY + HOUR,
-                                            HOUR)).percentile(50),
-            range_rt=merged(range_hours),
+            day={kind: as_json(merged(day, kind)) for kind in HISTOGRAMS},
+            previous_p50={kind: h.percentile(50) for kind, h in previous.items()},
+            previous_samples={kind: h.samples for kind, h in previous.items()},
+            range_hist={kind: as_json(merged(range_hours, kind)) for kind in HISTOGRAMS},
             range_events=events(range_hours, ("booked", "in")))
 
     # -- figures -------------------------------------------------------------------------
@@ -554,19 +578,29 @@ class MetricsService:
         active = stats["open"]
         pipeline_value = stats["pipeline_value"]
         now_bucket = live.hours.get(current, HourBucket())
-        day_rt = ResponseHistogram.merge([histogram(summary.day_rt), now_bucket.rt])
         if spec.name == "24h":
-            response = self.tracker.from_histograms(day_rt, summary.previous_rt_p50)
+            # Delivered once any reply of these 48 hours was accepted by GoHighLevel (#11).
+            kind = "dt" if self.delivered(
+                sum(summary.day["dt"].values()) + summary.previous_samples["dt"]
+                + sum(now_bucket.dt.values())) else "rt"
+            response = self.tracker.from_histograms(
+                ResponseHistogram.merge([histogram(summary.day[kind]),
+                                         getattr(now_bucket, kind)]),
+                summary.previous_p50[kind])
             booked_now, booked_before = last_24h["booked"], before["booked"]
             booked = Kpi(booked_now, booked_now - booked_before, booked_before)
         else:
-            parts = [histogram(summary.range_rt)]
+            live_dt = sum(now_bucket.dt.values()) if include_current else 0
+            kind = "dt" if self.delivered(sum(summary.range_hist["dt"].values())
+                                          + live_dt) else "rt"
+            parts = [histogram(summary.range_hist[kind])]
             booked_now = summary.range_events["booked"]
             if include_current:
-                parts.append(now_bucket.rt)
+                parts.append(getattr(now_bucket, kind))
                 booked_now += now_bucket.events["booked"]
             response = self.tracker.from_histograms(ResponseHistogram.merge(parts), None)
             booked = Kpi(booked_now, None, None, note=RANGE_DELTA_NOTE)
+        response = replace(response, basis="delivered" if kind == "dt" else "processing")
         accepted = stats["offer_response:accepted"]
         answered = accepted + stats["offer_response:declined"]
         return Hero(
@@ -587,7 +621,21 @@ class MetricsService:
                                       note=NO_HISTORY),
             counter_offers=Kpi(stats["stage:negotiating"], None, None, note=NO_HISTORY),
             needs_human=Kpi(stats["needs_human"], None, None, note=NO_HISTORY),
+            speed_to_lead_ms=self._speed_to_lead(summary, now_bucket),
         )
+
+    def delivered(self, samples: int) -> bool:
+        """Response time shows "delivered" (arrival to GoHighLevel accepting the reply) once
+        replies go out through GoHighLevel and some were accepted in the hours shown, else
+        "processing" (arrival to the reply decided)."""
+        return self.settings.outbox_enabled and samples > 0
+
+    def _speed_to_lead(self, summary: HoursSummary, now_bucket: HourBucket) -> SpeedToLeadKpi:
+        """First inbound to the first reply accepted, over the last 24 h, against the 24 before."""
+        kpi = self.tracker.from_histograms(
+            ResponseHistogram.merge([histogram(summary.day["stl"]), now_bucket.stl]),
+            summary.previous_p50["stl"])
+        return SpeedToLeadKpi(p50=kpi.p50, p95=kpi.p95, delta=kpi.delta, samples=kpi.samples)
 
     def events_last_24h(self, live: AggregateSnapshot, summary: HoursSummary,
                         t: float) -> Counter:
@@ -625,13 +673,15 @@ class MetricsService:
             now = live.hours.get(current, HourBucket())
             for name in SERIES_FIELDS:
                 values[name].append(now.events[name])
-            p50, p95 = ResponseHistogram(now.rt).percentiles(50, 95)
-            values["p50"].append(p50)
-            values["p95"].append(p95)
-            values["samples"].append(sum(now.rt.values()))
+            for prefix, counts in (("", now.rt), ("dt_", now.dt)):
+                p50, p95 = ResponseHistogram(counts).percentiles(50, 95)
+                values[f"{prefix}p50"].append(p50)
+                values[f"{prefix}p95"].append(p95)
+                values[f"{prefix}samples"].append(sum(counts.values()))
         messages = TimeSeries(buckets=buckets, series={
             "inbound": values["in"], "outbound": values["out"],
             "new_conversations": values["new"]})
+        prefix = "dt_" if self.delivered(sum(v or 0 for v in values["dt_samples"])) else ""
         response_times = TimeSeries(buckets=buckets, series={
-            name: values[name] for name in ("p50", "p95", "samples")})
+            name: values[prefix + name] for name in ("p50", "p95", "samples")})
         return messages, response_times
