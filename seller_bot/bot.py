@@ -162,8 +162,8 @@ class SellerBot:
 
         def apply(conv: Conversation) -> Conversation:
             reply = reoffer_refused_slot(conv, start, now, self.rules,
-                                 lambda: self._taken_slots(location_id),
-                                 self._free_slots(location_id, now))
+                                         lambda: self._taken_slots(location_id),
+                                         self._free_slots(location_id, now))
             if reply is not None:
                 record_reply(conv, reply, now, 0.0)
                 conv.last_activity_at = now
