@@ -10,18 +10,19 @@ from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.keys import RATE_LIMIT_PREFIX
+from core.redis_client import limits_storage
 from core.settings import Settings
 
 
 def create_limiter(server: Flask, client: redis.Redis) -> Limiter:
     """Flask-Limiter on the app's own Redis (shared by all workers), no global limits; the
     login form uses it. The webhook's per-location budget is api.webhook.LocationRateLimit."""
+    storage_uri, storage_options = limits_storage(client)
     return Limiter(
         key_func=lambda: request.remote_addr or "unknown",
         app=server,
-        storage_uri="redis://",
-        storage_options={"connection_pool": client.connection_pool,
-                         "key_prefix": RATE_LIMIT_PREFIX},
+        storage_uri=storage_uri,
+        storage_options={**storage_options, "key_prefix": RATE_LIMIT_PREFIX},
         strategy="fixed-window",
         headers_enabled=False,
         # A Redis outage must not turn into 500s here: the route itself answers 503.

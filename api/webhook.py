@@ -16,7 +16,7 @@ import orjson
 import redis
 from flask import Blueprint, Response, jsonify, request
 from limits import parse
-from limits.storage import RedisStorage
+from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from pydantic import ValidationError
 
@@ -30,6 +30,7 @@ from api.signatures import (
     hmac_valid,
 )
 from core.keys import RATE_LIMIT_PREFIX, LocationKeys
+from core.redis_client import limits_storage
 from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.payload import ContactTagUpdate, InboundMessage
@@ -98,8 +99,8 @@ class LocationRateLimit:
     messages, so forged or broken requests cannot use up a location's budget."""
 
     def __init__(self, client: redis.Redis, limit: str) -> None:
-        storage = RedisStorage("redis://", connection_pool=client.connection_pool,
-                               key_prefix=RATE_LIMIT_PREFIX)
+        uri, options = limits_storage(client)
+        storage = storage_from_string(uri, key_prefix=RATE_LIMIT_PREFIX, **options)
         self.item = parse(limit)
         self.limiter = FixedWindowRateLimiter(storage)
 

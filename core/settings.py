@@ -29,6 +29,8 @@ class Settings(BaseSettings):
 
     redis_url: str | None = None
     data_dir: Path = Path("data")
+    # Issue #15: REDIS_URL names a Redis Cluster node (also implied by a redis+cluster:// URL).
+    redis_cluster: bool = False
 
     secret_key: str | None = None
     webhook_secret: str | None = None
