@@ -96,7 +96,9 @@ class LocationRebuild:
         if old:
             pipe.delete(*old)
         for key in sorted(self.index_keys):
-            pipe.rename(self.staging_key(key), key)
+            # Through execute_command: redis-py's cluster pipeline refuses pipe.rename (it
+            # cannot know the two keys share a slot); they do, both carry the location's tag.
+            pipe.execute_command("RENAME", self.staging_key(key), key)
         hashes: dict[str, dict[str, int]] = {}
         for (key, field), value in self.counters.items():
             if value:  # the write script drops a field that reaches 0; so do we
