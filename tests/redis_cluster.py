@@ -4,6 +4,7 @@ with ``redis-cli --cluster create``, stopped afterwards."""
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import tempfile
 from pathlib import Path
@@ -14,6 +15,21 @@ from tests.redis_server import free_port
 from tests.waiting import wait_until
 
 MASTERS = 3
+BUS_OFFSET = 10000  # a node's cluster bus listens on its port + 10000
+
+
+def free_node_port() -> int:
+    """A free port whose cluster bus port (+10000) is a valid port and free too."""
+    while True:
+        port = free_port()
+        if port + BUS_OFFSET > 65535:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port + BUS_OFFSET))
+            except OSError:
+                continue
+        return port
 
 
 class RedisClusterServers:
@@ -34,6 +50,13 @@ class RedisClusterServers:
         return f"redis+cluster://127.0.0.1:{self.ports[0]}"
 
     def start(self) -> RedisClusterServers:
+        try:
+            return self._start()
+        except BaseException:
+            self.cleanup()
+            raise
+
+    def _start(self) -> RedisClusterServers:
         for _ in range(MASTERS):
             self._start_node()
         nodes = [f"127.0.0.1:{port}" for port in self.ports]
@@ -52,7 +75,7 @@ class RedisClusterServers:
         """One node on a free port; a port another process took meanwhile (the machine is
         shared) is given up for another."""
         for _ in range(3):
-            port = free_port()
+            port = free_node_port()
             process = subprocess.Popen(
                 [self.binary, "--port", str(port), "--bind", "127.0.0.1",
                  "--cluster-enabled", "yes", "--cluster-config-file", f"nodes-{port}.conf",
