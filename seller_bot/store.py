@@ -11,6 +11,7 @@ from collections.abc import Callable
 import redis
 
 from core.keys import LOCATIONS, LocationKeys
+from core.redis_client import is_cluster
 from core.settings import Settings
 from seller_bot.aggregates import Contribution, contribution, index_keys
 from seller_bot.models import Conversation
@@ -234,7 +235,12 @@ class ConversationStore:
         """
         keys, args = self.commit_call(None, None, new, location_id=new.location_id,
                                       contact_id=new.contact_id, outbox=False)
-        self._commit(keys=keys, args=args, client=pipe)
+        if is_cluster(self.redis):
+            # A cluster pipeline refuses EVALSHA; EVAL sends the script (the server caches it)
+            # and is routed by its keys, all in the location's slot.
+            pipe.execute_command("EVAL", COMMIT_SCRIPT, len(keys), *keys, *args)
+        else:
+            self._commit(keys=keys, args=args, client=pipe)
 
     def commit_call(self, old_raw: str | None, old: Conversation | None,
                     new: Conversation | None, *, location_id: str, contact_id: str,

@@ -13,7 +13,7 @@ import requests
 from redis.cluster import RedisCluster
 
 from app import create_app
-from core.keys import CACHE_PREFIX, LocationKeys
+from core.keys import CACHE_PREFIX, LOCATIONS, LocationKeys
 from core.redis_client import connect
 from core.settings import Settings
 from services.cache import TIER_KPIS, TieredCache
@@ -164,3 +164,16 @@ def test_cluster009_cache_clear_reaches_every_master(cluster, cluster_client):
     left = [key for node in cluster_client.get_primaries()
             for key in cluster_client.get_redis_connection(node).keys(f"{CACHE_PREFIX}*")]
     assert left == []
+
+
+def test_cluster010_bulk_seeding(cluster, cluster_client):
+    """``simulate --bulk`` pipelines the commit script (EVAL on a cluster, EVALSHA elsewhere)."""
+    app = create_app(cluster_settings(cluster), cluster_client)
+    result = app.server.test_cli_runner().invoke(
+        args=["simulate", "--sellers", "6", "--days", "1", "--seed", "15", "--bulk"])
+    assert result.exception is None, result.output
+    locations = cluster_client.smembers(LOCATIONS)
+    assert locations
+    stored = sum(len(list(cluster_client.scan_iter(match=LocationKeys(loc).conversation("*"))))
+                 for loc in locations)
+    assert stored == 6
