@@ -16,10 +16,13 @@ from app import create_app
 from core.keys import CACHE_PREFIX, LOCATIONS, LocationKeys
 from core.redis_client import connect
 from core.settings import Settings
+from ghl.worker import RelayThread
+from seller_bot.bot import SellerBot
 from services.cache import TIER_KPIS, TieredCache
 from services.rebuild import AggregateRebuilder
 from tests.helpers import UNLIMITED_WEBHOOKS, LiveServer, Seller, inbound
 from tests.redis_cluster import RedisClusterServers
+from tests.waiting import wait_until
 
 # Their tags hash to slots 8010 and 16378: the second and the third master of three.
 NORTH, SOUTH = "north", "south"
@@ -177,3 +180,28 @@ def test_cluster010_bulk_seeding(cluster, cluster_client):
     stored = sum(len(list(cluster_client.scan_iter(match=LocationKeys(loc).conversation("*"))))
                  for loc in locations)
     assert stored == 6
+
+
+def test_cluster011_replies_relayed_to_ghl(cluster, cluster_client, ghl_api):
+    """The outbox streams, the relay's consumer group and scripts, one location per master."""
+    settings = cluster_settings(
+        cluster, ghl_api_token="test-token", ghl_api_base=ghl_api.url, relay_poll_seconds=0.02,
+        relay_claim_idle_seconds=1.0, ghl_retry_base_seconds=0.05, ghl_retry_max_seconds=0.5,
+        ghl_max_attempts=3, ghl_timeout_seconds=2.0)
+    app = create_app(settings, cluster_client)
+    relay = RelayThread(cluster_client, settings, SellerBot(cluster_client, settings)).start()
+    try:
+        with LiveServer(app.server) as server:
+            sellers = [Seller(server.url, contact=f"c-{loc}", location=loc)
+                       for loc in (NORTH, SOUTH)]
+            replies = {s.contact: s.says("Hi, thinking about selling my house")["reply"]
+                       for s in sellers}
+            for seller in sellers:
+                wait_until(lambda s=seller: all(
+                    m.get("accepted_at") for m in s.state()["transcript"]
+                    if m["direction"] == "outbound"), message=f"{seller.contact} delivered")
+    finally:
+        relay.stop()
+    sent = {r.body["contactId"]: r.body["message"]
+            for r in ghl_api.api.sent("/conversations/messages")}
+    assert sent == replies
