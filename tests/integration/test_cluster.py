@@ -13,14 +13,16 @@ import requests
 from redis.cluster import RedisCluster
 
 from app import create_app
-from core.keys import CACHE_PREFIX, LOCATIONS, LocationKeys
+from core.keys import CACHE_PREFIX, LOCATIONS, RATE_LIMIT_PREFIX, LocationKeys
 from core.redis_client import connect
 from core.settings import Settings
 from ghl.worker import RelayThread
 from seller_bot.bot import SellerBot
 from services.cache import TIER_KPIS, TieredCache
 from services.rebuild import AggregateRebuilder
+from services.users import user_entry
 from tests.helpers import UNLIMITED_WEBHOOKS, LiveServer, Seller, inbound
+from tests.integration.test_production import PASSWORD, SECRET_KEY, WEBHOOK_SECRET, log_in
 from tests.redis_cluster import RedisClusterServers
 from tests.waiting import wait_until
 
@@ -205,3 +207,20 @@ def test_cluster011_replies_relayed_to_ghl(cluster, cluster_client, ghl_api):
     sent = {r.body["contactId"]: r.body["message"]
             for r in ghl_api.api.sent("/conversations/messages")}
     assert sent == replies
+
+
+def test_cluster012_production_login(cluster, cluster_client):
+    """Production mode on the cluster: login works, and the login form's limiter (Flask-Limiter
+    on ``redis+cluster://``) counts in the cluster."""
+    settings = cluster_settings(cluster, app_env="production", secret_key=SECRET_KEY,
+                                webhook_secret=WEBHOOK_SECRET,
+                                dashboard_users=user_entry("jorge", PASSWORD))
+    app = create_app(settings, cluster_client)
+    with LiveServer(app.server) as server:
+        _, wrong = log_in(server, password="wrong")
+        session, response = log_in(server)
+        assert wrong.status_code != 302
+        assert response.status_code == 302, response.text
+        conversation = session.get(f"{server.url}/api/conversations/nobody", timeout=10)
+        assert conversation.status_code == 404  # signed in: past the login, no such contact
+    assert list(cluster_client.scan_iter(match=f"{RATE_LIMIT_PREFIX}*"))
