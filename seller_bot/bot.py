@@ -24,7 +24,7 @@ from seller_bot.flow import (
 from seller_bot.models import APPOINTMENT_OUTCOMES, Conversation
 from seller_bot.outbox import Requeue, arrival_ms
 from seller_bot.payload import InboundMessage
-from seller_bot.store import ConversationStore, DuplicateMessage, SlotTaken
+from seller_bot.store import ConflictError, ConversationStore, DuplicateMessage, SlotTaken
 
 RETIRE_EVERY_SECONDS = 60
 log = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ class SellerBot:
             except SlotTaken:
                 continue  # re-run the turn: the slot now counts as full, two others are offered
         else:
-            raise SlotTaken("slots kept filling up; retry later")
+            raise ConflictError(f"slots kept filling up for {contact}; retry later")
         self._housekeeping_now_and_then(location)
         reply = outcome.get("reply")
         if reply is None:
@@ -162,8 +162,8 @@ class SellerBot:
 
         def apply(conv: Conversation) -> Conversation:
             reply = reoffer_refused_slot(conv, start, now, self.rules,
-                                 lambda: self._taken_slots(location_id),
-                                 self._free_slots(location_id, now))
+                                         lambda: self._taken_slots(location_id),
+                                         self._free_slots(location_id, now))
             if reply is not None:
                 record_reply(conv, reply, now, 0.0)
                 conv.last_activity_at = now
@@ -194,6 +194,9 @@ class SellerBot:
                                                                     now.timestamp()))
 
     def _flag_passed(self, location_id: str, contact_id: str, now: datetime) -> bool:
+        stored = self.store.load(location_id, contact_id)
+        if stored is None or not flag_passed_appointment(stored, now):
+            return False  # flagged already (or gone): nothing to write
         changed = []
 
         def apply(conv: Conversation) -> Conversation:
