@@ -160,13 +160,15 @@ class AggregateReader:
         return known, replies[1:]
 
     def version(self) -> str:
-        """The data version of all locations (SMEMBERS + MGET, one round trip)."""
+        """The data version of all locations (SMEMBERS + one GET each, one round trip).
+
+        One GET per location, not MGET: the keys live in different Redis Cluster slots."""
         def queue(pipe: redis.client.Pipeline, locations: list[str]) -> None:
-            if locations:
-                pipe.mget([LocationKeys(loc).version for loc in locations])
+            for loc in locations:
+                pipe.get(LocationKeys(loc).version)
 
         locations, replies = self._pipelined(queue)
-        return data_version(locations, replies[0] if locations else [])
+        return data_version(locations, replies[:len(locations)])
 
     def read(self, *, stats: bool = False, hours: Iterable[int] = (),
              minutes: Mapping[int, Sequence[str]] | None = None,
@@ -182,8 +184,11 @@ class AggregateReader:
         def queue(pipe: redis.client.Pipeline, locations: list[str]) -> None:
             if not locations:
                 return
-            pipe.mget([LocationKeys(loc).version for loc in locations])
-            pipe.mget([LocationKeys(loc).history for loc in locations])
+            # One GET per key, not MGET: the locations live in different Redis Cluster slots.
+            for loc in locations:
+                pipe.get(LocationKeys(loc).version)
+            for loc in locations:
+                pipe.get(LocationKeys(loc).history)
             for loc in locations:
                 keys = LocationKeys(loc)
                 if stats:
@@ -198,12 +203,12 @@ class AggregateReader:
         locations, replies = self._pipelined(queue)
         snapshot = AggregateSnapshot(
             locations=locations,
-            version=data_version(locations, replies[0] if locations else []),
-            history=data_version(locations, replies[1] if locations else []),
+            version=data_version(locations, replies[:len(locations)]),
+            history=data_version(locations, replies[len(locations):2 * len(locations)]),
             stats=Counter(), hours={hour: HourBucket() for hour in hours},
             minutes={hour: {event: [0] * 60 for event in events}
                      for hour, events in minutes.items()})
-        it = iter(replies[2:])
+        it = iter(replies[2 * len(locations):])
         for _ in locations:
             if stats:
                 snapshot.stats.update({name: int(value) for name, value in next(it).items()})
