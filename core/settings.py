@@ -52,8 +52,20 @@ class Settings(BaseSettings):
     cache_trend_seconds: int = Field(3600, ge=0)
     refresh_interval_seconds: int = Field(30, ge=0)
 
+    # Hardening (issue #13): slow clients, suppression records, sessions, proxies, login limits,
+    # transcript cap.
+    body_read_timeout_seconds: float = Field(10, gt=0)
+    suppression_key: str | None = None
+    session_idle_seconds: int = Field(12 * 3600, ge=60)
+    session_absolute_seconds: int = Field(7 * 24 * 3600, ge=60)
+    trusted_proxy_hops: int = Field(0, ge=0, le=5)
+    login_rate_limit_ip: str = "10/minute"
+    login_rate_limit_account: str = "20/hour"
+    transcript_max_messages: int = Field(200, ge=10)
+    transcript_max_bytes: int = Field(256 * 1024, ge=4096)
+
     @field_validator("redis_url", "secret_key", "webhook_secret", "ghl_webhook_public_key",
-                     "dashboard_users", mode="before")
+                     "dashboard_users", "suppression_key", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
