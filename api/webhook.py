@@ -105,6 +105,10 @@ def create_webhook_blueprint(bot: SellerBot, settings: Settings,
             message = InboundMessage.model_validate(data)
         except ValidationError as exc:
             raise validation_error(exc) from exc
+        # A redelivery or replay costs one EXISTS and none of the location's budget.
+        if message.messageId and not message.ignore_reason and bot.store.is_duplicate(
+                message.locationId, message.messageId):
+            return jsonify(bot.duplicate_result(message).to_dict())
         if not rate_limit.allow(message.locationId):
             raise ApiError(429, "rate_limited",
                            f"over {settings.webhook_rate_limit} for location {message.locationId}")

@@ -31,6 +31,10 @@ class LocationKeys:
     def seen(self, message_id: str) -> str:
         return f"{self.tag}:seen:{message_id}"
 
+    def suppressed(self, digest: str) -> str:
+        """A deleted or opted-out contact's suppression record (keyed hash, issue #13)."""
+        return f"{self.tag}:sup:{digest}"
+
     def index(self, name: str) -> str:
         return f"{self.tag}:idx:{name}"
 

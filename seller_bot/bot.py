@@ -13,7 +13,7 @@ from core.settings import Settings
 from seller_bot.flow import BotRules, handle_message, record_reply, start_conversation
 from seller_bot.models import Conversation
 from seller_bot.payload import InboundMessage
-from seller_bot.store import ConversationStore, DuplicateMessage
+from seller_bot.store import ConversationStore, DuplicateMessage, Suppressed
 
 RETIRE_EVERY_SECONDS = 60
 
@@ -32,10 +32,39 @@ class InboundResult:
     reason: str | None = None
 
     def to_dict(self) -> dict:
+        if self.status == "duplicate" and self.stage is not None:
+            # The reply given the first time (the caller may never have received it).
+            return {"status": "duplicate", "reply": self.reply, "stage": self.stage,
+                    "temperature": self.temperature, "lead_score": self.lead_score}
         if self.status != "processed":
             return {"status": self.status, **({"reason": self.reason} if self.reason else {})}
         return {"status": "processed", "reply": self.reply, "stage": self.stage,
                 "temperature": self.temperature, "lead_score": self.lead_score}
+
+
+def reply_to(conv: Conversation, message_id: str) -> str | None:
+    """The bot's reply to one inbound message, from the transcript (None: no reply was sent,
+    or the message was summarised away by the transcript cap)."""
+    for position, msg in enumerate(conv.transcript):
+        if msg.direction == "inbound" and msg.message_id == message_id:
+            after = conv.transcript[position + 1: position + 2]
+            return after[0].body if after and after[0].direction == "outbound" else None
+    return None
+
+
+def cap_transcript(conv: Conversation, max_messages: int, max_bytes: int) -> None:
+    """Keep the newest messages within both limits; the older ones are counted in
+    ``transcript_trimmed``, so the document says how many there were."""
+    sizes = [len(m.body.encode()) + 100 for m in conv.transcript]  # + timestamps, ids
+    keep, total = 0, 0
+    for size in reversed(sizes):
+        if keep == max_messages or total + size > max_bytes:
+            break
+        keep, total = keep + 1, total + size
+    dropped = len(conv.transcript) - max(keep, 1)
+    if dropped > 0:
+        conv.transcript = conv.transcript[dropped:]
+        conv.transcript_trimmed += dropped
 
 
 class SellerBot:
@@ -74,6 +103,8 @@ class SellerBot:
             if reply is not None:
                 elapsed_ms = (self.timer() - received) * 1000
                 record_reply(conv, reply, now, elapsed_ms)
+            cap_transcript(conv, self.settings.transcript_max_messages,
+                           self.settings.transcript_max_bytes)
             outcome["reply"] = reply
             return conv
 
@@ -86,7 +117,9 @@ class SellerBot:
             conv = self.store.update(location, contact, apply, message_id=message.messageId,
                                      create=create)
         except DuplicateMessage:
-            return InboundResult("duplicate")
+            return self.duplicate_result(message)
+        except Suppressed:
+            return InboundResult("ignored", reason="deleted")
         self._retire_expired_now_and_then(location)
         reply = outcome.get("reply")
         if reply is None:
@@ -94,6 +127,17 @@ class SellerBot:
             return InboundResult("ignored", reason=reason)
         return InboundResult("processed", reply=reply, stage=conv.stage,
                              temperature=conv.temperature, lead_score=conv.lead_score)
+
+    def duplicate_result(self, message: InboundMessage) -> InboundResult:
+        """The answer to a message processed already: the reply it got then. Registers the
+        location again (idempotent), in case the first attempt failed right after its commit."""
+        self.store.register_location(message.locationId)
+        conv = self.store.load(message.locationId, message.contactId)
+        if conv is None or not message.messageId:
+            return InboundResult("duplicate")
+        return InboundResult("duplicate", reply=reply_to(conv, message.messageId),
+                             stage=conv.stage, temperature=conv.temperature,
+                             lead_score=conv.lead_score)
 
     def _taken_slots(self, location_id: str) -> list[datetime]:
         return [datetime.fromtimestamp(ts, UTC) for ts in self.store.taken_slots(location_id)]

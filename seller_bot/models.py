@@ -98,6 +98,9 @@ class Conversation(BaseModel):
     stage_history: list[StageChange] = Field(default_factory=list)
     temperature_history: list[TemperatureChange] = Field(default_factory=list)
 
+    # Transcript cap (issue #13): how many older messages were summarised away.
+    transcript_trimmed: int = 0
+
     @property
     def qualified(self) -> bool:
         return self.offer_response == "accepted"

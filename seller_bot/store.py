@@ -3,6 +3,8 @@ indexes and counters it feeds (a compare-and-set Lua script over one location's 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import time
 from collections.abc import Callable
@@ -18,16 +20,21 @@ log = logging.getLogger(__name__)
 
 MAX_CONFLICT_RETRIES = 200
 
-# KEYS[1] document, KEYS[2] messageId marker, KEYS[3] data version, KEYS[4..] the rest.
+# KEYS[1] document, KEYS[2] messageId marker, KEYS[3] data version, KEYS[4] the contact's
+# suppression record, KEYS[5..] the rest.
 # ARGV: expected document ('' = absent), new document ('' = delete), document expiry (ms),
 # marker value ('' = none), marker expiry (ms), then ops:
 #   H key field delta   (HINCRBY, field removed when it reaches 0)
 #   Z key score member  (ZADD)      R key member (ZREM)
 #   X key at_ms         (PEXPIREAT) D key        (DEL)
+#   S key value at_ms   (SET, with PXAT unless at_ms is 0)
+# Returns the new data version; 0 the document changed meanwhile; -1 duplicate message;
+# -3 the contact is suppressed (deleted or opted out and deleted): not created again.
 COMMIT_SCRIPT = """
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
 if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+if ARGV[1] == '' and ARGV[2] ~= '' and redis.call('EXISTS', KEYS[4]) == 1 then return -3 end
 if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
 else
@@ -56,6 +63,13 @@ while i <= n do
   elseif op == 'D' then
     redis.call('DEL', key)
     i = i + 2
+  elseif op == 'S' then
+    if ARGV[i + 3] == '0' then
+      redis.call('SET', key, ARGV[i + 2])
+    else
+      redis.call('SET', key, ARGV[i + 2], 'PXAT', ARGV[i + 3])
+    end
+    i = i + 4
   else
     return redis.error_reply('unknown op ' .. op)
   end
@@ -70,6 +84,15 @@ class ConflictError(RuntimeError):
 
 class DuplicateMessage(Exception):
     """This messageId was processed already."""
+
+
+class Suppressed(Exception):
+    """The contact was deleted (or opted out and was deleted): it is not created again."""
+
+
+# The development fallback when neither SUPPRESSION_KEY nor SECRET_KEY is set (production
+# requires SECRET_KEY), so suppression records survive a restart of ``python app.py``.
+DEVELOPMENT_SUPPRESSION_KEY = "development-only-suppression-key"
 
 
 class _Ops:
@@ -128,6 +151,14 @@ class ConversationStore:
         self.settings = settings
         self.wall_clock = wall_clock
         self._commit = client.register_script(COMMIT_SCRIPT)
+        self._suppression_key = (settings.suppression_key or settings.secret_key
+                                 or DEVELOPMENT_SUPPRESSION_KEY).encode()
+
+    def suppression_key(self, location_id: str, contact_id: str) -> str:
+        """The contact's suppression record: a keyed hash, no personal data in it."""
+        digest = hmac.new(self._suppression_key, f"{location_id}\0{contact_id}".encode(),
+                          hashlib.sha256).hexdigest()[:40]
+        return LocationKeys(location_id).suppressed(digest)
 
     # -- reads -----------------------------------------------------------------------
     def load(self, location_id: str, contact_id: str) -> Conversation | None:
@@ -139,6 +170,16 @@ class ConversationStore:
 
     def locations(self) -> list[str]:
         return sorted(self.redis.smembers(LOCATIONS))
+
+    def register_location(self, location_id: str) -> None:
+        """Add the location to the set every reader walks (idempotent: also done again on a
+        duplicate message, in case the first attempt's connection dropped right after the
+        commit). Outside the commit script: on Redis Cluster the set lives in another slot."""
+        self.redis.sadd(LOCATIONS, location_id)
+
+    def is_duplicate(self, location_id: str, message_id: str) -> bool:
+        """This message was processed already (one EXISTS: checked before the rate limit)."""
+        return bool(self.redis.exists(LocationKeys(location_id).seen(message_id)))
 
     def find_location(self, contact_id: str) -> str | None:
         """The location holding this contact (contact ids are unique across GoHighLevel)."""
@@ -165,19 +206,25 @@ class ConversationStore:
         return conv.last_activity_at.timestamp() + self.settings.conversation_ttl_seconds
 
     def commit(self, old_raw: str | None, old: Conversation | None, new: Conversation | None,
-               *, location_id: str, contact_id: str, message_id: str | None = None) -> int:
+               *, location_id: str, contact_id: str, message_id: str | None = None,
+               forget: bool = False) -> int:
         """Write ``new`` if the stored document is still ``old_raw``; return the data version.
 
         Returns 0 when the document changed meanwhile (the caller re-reads and retries);
-        raises DuplicateMessage when ``message_id`` was already processed.
+        raises DuplicateMessage when ``message_id`` was already processed, Suppressed when
+        ``old`` is None and the contact was deleted. ``forget`` (a deletion asked for) leaves
+        a suppression record behind.
         """
         keys, args = self.commit_call(old_raw, old, new, location_id=location_id,
-                                      contact_id=contact_id, message_id=message_id)
+                                      contact_id=contact_id, message_id=message_id,
+                                      forget=forget)
         result = self._commit(keys=keys, args=args)
         if result == -1:
             raise DuplicateMessage(message_id)
+        if result == -3:
+            raise Suppressed(contact_id)
         if result and old is None and new is not None:
-            self.redis.sadd(LOCATIONS, location_id)
+            self.register_location(location_id)
         return int(result)
 
     def queue_commit(self, pipe: redis.client.Pipeline, new: Conversation) -> None:
@@ -192,7 +239,7 @@ class ConversationStore:
 
     def commit_call(self, old_raw: str | None, old: Conversation | None,
                     new: Conversation | None, *, location_id: str, contact_id: str,
-                    message_id: str | None = None) -> tuple[list[str], list]:
+                    message_id: str | None = None, forget: bool = False) -> tuple[list[str], list]:
         """The commit script's keys and arguments for the change from ``old`` to ``new``."""
         wall_now = self.wall_clock()
         keys = LocationKeys(location_id)
@@ -200,18 +247,31 @@ class ConversationStore:
             new = None  # history older than the TTL: nothing of it is kept
         fixed = [keys.conversation(contact_id),
                  keys.seen(message_id) if message_id else keys.conversation(contact_id),
-                 keys.version]
+                 keys.version, self.suppression_key(location_id, contact_id)]
         ops = diff_ops(self._contribution(old, wall_now), self._contribution(new, wall_now),
                        fixed, wall_now)
         if new is None and old is not None:
             for msg in old.transcript:
                 if msg.message_id:
                     ops.add("D", keys.seen(msg.message_id))
+            self._add_suppression(ops, old, fixed[3], wall_now, forget=forget)
         new_raw = new.to_json() if new is not None else ""
         expire_ms = int(self.expires_at(new) * 1000) if new is not None else 0
         marker_expire_ms = int((wall_now + self.settings.conversation_ttl_seconds) * 1000)
         return ops.keys, [old_raw or "", new_raw, expire_ms, contact_id if message_id else "",
                           marker_expire_ms, *ops.args]
+
+    def _add_suppression(self, ops: _Ops, old: Conversation, key: str, wall_now: float, *,
+                         forget: bool) -> None:
+        """An opted-out contact stays suppressed for good (deleted or expired: never texted
+        again); a deleted one for as long as a replay or redelivery of its messages could
+        arrive (the replay window, and the message markers' lifetime)."""
+        if old.stage == "opted_out":
+            ops.add("S", key, "opted_out", "0")
+        elif forget:
+            keep = max(self.settings.webhook_max_age_seconds,
+                       self.settings.conversation_ttl_seconds)
+            ops.add("S", key, "deleted", str(int((wall_now + keep) * 1000)))
 
     def update(self, location_id: str, contact_id: str,
                change: Callable[[Conversation], Conversation | None],
@@ -237,7 +297,7 @@ class ConversationStore:
             if raw is None:
                 return False
             if self.commit(raw, Conversation.from_json(raw), None,
-                           location_id=location_id, contact_id=contact_id):
+                           location_id=location_id, contact_id=contact_id, forget=True):
                 return True
         raise ConflictError(f"conversation {contact_id} kept changing; giving up")
 

@@ -1,0 +1,182 @@
+"""Hardening (issue #13): each test replays an attack or fault over real HTTP against a real
+redis-server and checks the app holds."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+import redis
+import requests
+
+from api.signatures import hmac_signature
+from app import create_app
+from core.keys import LOCATIONS
+from core.settings import Settings
+from tests.conftest import LiveServer, inbound
+
+SECRET = "webhook-secret-for-tests"
+
+
+def post(server, payload: dict, secret: str | None = SECRET) -> requests.Response:
+    body = json.dumps(payload).encode()
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers["X-Webhook-Signature"] = hmac_signature(secret, body)
+    return requests.post(f"{server.url}/webhooks/ghl/inbound", data=body, headers=headers,
+                         timeout=10)
+
+
+@pytest.fixture
+def signed(redis_server, redis_client) -> Iterator[LiveServer]:
+    settings = Settings(redis_url=redis_server.url, webhook_secret=SECRET,
+                        webhook_rate_limit="3/minute")
+    with LiveServer(create_app(settings, redis_client).server) as server:
+        yield server
+
+
+def suppression_records(client: redis.Redis) -> dict[str, tuple[str, int]]:
+    return {key: (client.get(key), client.ttl(key)) for key in client.scan_iter("*:sup:*")}
+
+
+# -- deleted and opted-out contacts stay silent ---------------------------------------------
+def test_hard001_replay_after_delete_does_not_recreate_the_contact(signed, redis_client):
+    first = inbound("Hi, thinking about selling my house", contact="maria", location="loc-a")
+    assert post(signed, first).json()["status"] == "processed"
+    deleted = requests.delete(f"{signed.url}/api/conversations/maria", timeout=10)
+    assert deleted.json()["status"] == "deleted"
+    for _ in range(2):  # a GoHighLevel redelivery, then an attacker's replay
+        again = post(signed, first)
+        assert again.status_code == 200
+        assert again.json() == {"status": "ignored", "reason": "deleted"}
+    assert requests.get(f"{signed.url}/api/conversations/maria", timeout=10).status_code == 404
+    records = suppression_records(redis_client)
+    assert len(records) == 1
+    (key, (value, ttl)), = records.items()
+    assert "maria" not in key and value == "deleted"
+    assert 0 < ttl <= Settings().conversation_ttl_seconds
+    assert not list(redis_client.scan_iter("*:conv:*"))
+
+
+def test_hard002_opted_out_then_deleted_is_never_texted_again(signed, redis_client):
+    seller = dict(contact="olga", location="loc-a")
+    assert post(signed, inbound("Hello, I want to sell", **seller)).json()["status"] == \
+        "processed"
+    assert post(signed, inbound("STOP", **seller)).json()["stage"] == "opted_out"
+    assert requests.delete(f"{signed.url}/api/conversations/olga", timeout=10).ok
+    later = post(signed, inbound("hi again, are you still buying?", **seller))
+    assert later.json() == {"status": "ignored", "reason": "deleted"}
+    (value, ttl), = suppression_records(redis_client).values()
+    assert (value, ttl) == ("opted_out", -1)  # no expiry: never texted again
+
+
+# -- duplicates do not spend the rate limit ------------------------------------------------------
+def test_hard003_replays_do_not_spend_the_location_budget(signed):
+    captured = inbound("Hi there", contact="c1", location="loc-b")
+    assert post(signed, captured).json()["status"] == "processed"
+    for _ in range(50):
+        replay = post(signed, captured)
+        assert replay.status_code == 200 and replay.json()["status"] == "duplicate"
+    fresh = [post(signed, inbound(f"hello {i}", contact=f"c{i}", location="loc-b"))
+             for i in range(2, 5)]
+    assert [r.status_code for r in fresh] == [200, 200, 429]  # budget 3/minute: 1 + 2 left
+
+
+# -- a connection lost right after the commit ----------------------------------------------------
+class DropAfterScript:
+    """Loopback TCP proxy in front of Redis. Armed, it forwards the next script call, lets Redis
+    run it, and closes the client's connection instead of passing the script's reply on."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.armed = threading.Event()
+        self.dropped = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            pending = threading.Event()  # a script call went up; its reply is to be dropped
+            threading.Thread(target=self._up, args=(client, upstream, pending),
+                             daemon=True).start()
+            threading.Thread(target=self._down, args=(upstream, client, pending),
+                             daemon=True).start()
+
+    def _up(self, client: socket.socket, upstream: socket.socket,
+            pending: threading.Event) -> None:
+        try:
+            while data := client.recv(65536):
+                if self.armed.is_set() and b"EVALSHA" in data.upper():
+                    pending.set()
+                upstream.sendall(data)
+        except OSError:
+            pass
+        finally:
+            upstream.close()
+
+    def _down(self, upstream: socket.socket, client: socket.socket,
+              pending: threading.Event) -> None:
+        try:
+            while data := upstream.recv(65536):
+                if pending.is_set() and not data.startswith(b"-NOSCRIPT"):
+                    self.armed.clear()
+                    self.dropped.set()
+                    client.shutdown(socket.SHUT_RDWR)
+                    client.close()
+                    return
+                client.sendall(data)
+        except OSError:
+            pass
+        finally:
+            client.close()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_hard004_connection_lost_after_commit_keeps_reply_and_location(redis_server,
+                                                                      redis_client):
+    proxy = DropAfterScript(redis_server.port)
+    through_proxy = redis.Redis(port=proxy.port, decode_responses=True, socket_timeout=5)
+    settings = Settings(redis_url=redis_server.url, webhook_secret=SECRET)
+    message = inbound("Hi, I want to sell my house in Fontana", contact="new-seller",
+                      location="brand-new-loc")
+    try:
+        with LiveServer(create_app(settings, through_proxy).server) as server:
+            proxy.armed.set()
+            first = post(server, message)
+            assert proxy.dropped.is_set()
+            assert first.status_code in (200, 503), first.text
+            redelivered = post(server, message)
+            assert redelivered.status_code == 200
+            answer = redelivered.json()
+            stored = requests.get(f"{server.url}/api/conversations/new-seller",
+                                  timeout=10).json()
+            bot_said = [m["body"] for m in stored["transcript"] if m["direction"] == "outbound"]
+            assert answer["status"] == "duplicate"
+            assert answer["reply"] == bot_said[0] and answer["stage"] == stored["stage"]
+            assert redis_client.sismember(LOCATIONS, "brand-new-loc")
+            table = requests.get(f"{server.url}/api/conversations", timeout=10).json()
+            assert [row["contact_id"] for row in table["rows"]] == ["new-seller"]
+    finally:
+        through_proxy.close()
+        proxy.close()
+
+
+def test_hard005_rebuild_finds_a_location_that_was_never_registered(signed, redis_client):
+    from services.rebuild import AggregateRebuilder
+
+    assert post(signed, inbound("hello", contact="c1", location="lost-loc")).ok
+    redis_client.srem(LOCATIONS, "lost-loc")
+    results = AggregateRebuilder(redis_client, Settings()).rebuild_all()
+    assert [(r.location_id, r.conversations) for r in results] == [("lost-loc", 1)]
+    assert redis_client.sismember(LOCATIONS, "lost-loc")
