@@ -13,6 +13,7 @@ import redis
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 
 from api.errors import ApiError
+from core.redis_client import CANNOT_READ
 from services.conversation_index import ConversationIndex, InvalidQuery
 from services.dashboard_models import ConversationQuery, ConversationRow
 
@@ -101,7 +102,7 @@ def create_table_blueprint(index: ConversationIndex) -> Blueprint:
             page = index.page(query)
         except InvalidQuery as exc:
             raise invalid(exc.parameter, exc.message) from exc
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
+        except CANNOT_READ as exc:
             raise ApiError(503, "unavailable", "storage unavailable, retry later") from exc
         return jsonify(page.to_dict())
 

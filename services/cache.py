@@ -11,6 +11,7 @@ cache that is meant to be shared.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,8 @@ from flask_caching.backends import RedisCache
 
 from core.keys import CACHE_PREFIX
 from core.settings import Settings
+
+log = logging.getLogger(__name__)
 
 TIER_KPIS = "kpis"
 TIER_DISTRIBUTIONS = "distributions"
@@ -58,7 +61,8 @@ class TieredCache:
         """The cached value of ``tier:key``, or ``compute()`` stored for the tier's TTL.
 
         ``compute`` must return something JSON can carry (dicts, lists, numbers, strings).
-        Redis errors propagate: the caller decides what a failure means.
+        A failed read propagates (the caller decides what it means); storing the value is
+        best-effort: a Redis that refuses writes (out of memory) never fails a read.
         """
         if self.ttl[tier] <= 0:
             return compute()
@@ -70,9 +74,14 @@ class TieredCache:
         return value
 
     def put(self, tier: str, key: str, value: Any) -> None:
-        """Store ``value`` as ``tier:key`` for the tier's TTL (replacing what is there)."""
-        if self.ttl[tier] > 0:
+        """Store ``value`` as ``tier:key`` for the tier's TTL (replacing what is there);
+        best-effort: a failed write is logged, never raised."""
+        if self.ttl[tier] <= 0:
+            return
+        try:
             self.backend.set(f"{tier}:{key}", value, timeout=self.ttl[tier])
+        except redis.RedisError as exc:
+            log.warning("cache write failed (%s); served uncached", type(exc).__name__)
 
     def clear(self) -> None:
         """Drop every entry under this cache's prefix (tests and the rebuild command)."""

@@ -12,6 +12,7 @@ from datetime import datetime
 import orjson
 import redis
 
+from core.redis_client import CANNOT_READ
 from core.settings import Settings
 from seller_bot.bot import utc_now
 from seller_bot.store import ConversationStore
@@ -34,7 +35,7 @@ from services.metrics_service import (
 
 log = logging.getLogger(__name__)
 
-REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError)
+REDIS_DOWN = CANNOT_READ
 # Expired conversations leave the counters when retired; the read path does it this often.
 RETIRE_EVERY_SECONDS = 30
 
@@ -160,8 +161,11 @@ class DashboardDataService:
             if now - self._last_retired < RETIRE_EVERY_SECONDS:
                 return
             self._last_retired = now
-        for location in self.store.locations():
-            self.store.retire_expired(location)
+        try:
+            for location in self.store.locations():
+                self.store.retire_expired(location)
+        except redis.RedisError as exc:  # e.g. out of memory: reads still work, so go on
+            log.warning("retiring expired conversations failed: %s", type(exc).__name__)
 
     # -- conversation table ----------------------------------------------------------------
     def conversations(self, query: ConversationQuery) -> ConversationsPage:

@@ -17,6 +17,7 @@ from app import create_app
 from core.keys import LOCATIONS
 from core.settings import Settings
 from tests.conftest import LiveServer, inbound
+from tests.redis_server import RedisServer
 
 SECRET = "webhook-secret-for-tests"
 
@@ -180,3 +181,39 @@ def test_hard005_rebuild_finds_a_location_that_was_never_registered(signed, redi
     results = AggregateRebuilder(redis_client, Settings()).rebuild_all()
     assert [(r.location_id, r.conversations) for r in results] == [("lost-loc", 1)]
     assert redis_client.sismember(LOCATIONS, "lost-loc")
+
+
+# -- out of memory ----------------------------------------------------------------------------
+@pytest.fixture
+def small_redis() -> Iterator[RedisServer]:
+    server = RedisServer(extra_args=("--maxmemory", "4mb", "--maxmemory-policy",
+                                     "noeviction")).start()
+    yield server
+    server.cleanup()
+
+
+def test_hard006_full_redis_keeps_the_dashboard_and_health_says_so(small_redis):
+    client = redis.Redis.from_url(small_redis.url, decode_responses=True)
+    with LiveServer(create_app(Settings(redis_url=small_redis.url), client).server) as server:
+        for n in range(3):
+            assert post(server, inbound("hello", contact=f"c{n}"), secret=None).ok
+        fillers = 0
+        for size in (20_000, 1_000, 1):  # big, then small: until not even a byte fits
+            with pytest.raises(redis.exceptions.OutOfMemoryError):
+                while True:
+                    client.set(f"filler:{fillers}", "x" * size)
+                    fillers += 1
+        health = requests.get(f"{server.url}/healthz", timeout=10)
+        assert health.status_code == 503
+        assert health.json() == {"status": "degraded", "redis": "ok", "writable": False}
+        dashboard = requests.get(f"{server.url}/api/dashboard", timeout=10)
+        assert dashboard.status_code == 200 and dashboard.json()["stale"] is False
+        assert dashboard.json()["hero"]["active_conversations"]["value"] == 3
+        table = requests.get(f"{server.url}/api/conversations", timeout=10)
+        assert table.status_code == 200 and table.json()["total"] == 3
+        assert not list(client.scan_iter("sellerbot:cache:*"))  # every cache write refused
+        refused = post(server, inbound("one more", contact="c9"), secret=None)
+        assert refused.status_code in (429, 503)  # GoHighLevel retries; nothing written
+        client.delete(*[f"filler:{n}" for n in range(fillers)])
+        assert requests.get(f"{server.url}/healthz", timeout=10).json()["writable"] is True
+    client.close()

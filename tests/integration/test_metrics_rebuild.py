@@ -52,7 +52,7 @@ def aggregate_dump(client, fake_now: float) -> dict:
     dump = {}
     real_ms = time.time() * 1000
     for key in client.scan_iter(match="{loc:*}*", count=1000):
-        if any(part in key for part in (":conv:", ":seen:", ":version")):
+        if any(part in key for part in (":conv:", ":seen:", ":sup:", ":version")):
             continue
         ttl_ms = client.pttl(key)
         expires = round((real_ms + ttl_ms) / 1000) if ttl_ms >= 0 else None
