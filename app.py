@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
                     update_title=None, compress=True)
     init_security(server, app, settings)
     if settings.production or users:
-        init_login(server, users, limiter)
+        init_login(server, users, limiter, client, settings)
     services = Services(data=data, bot=bot, settings=settings)
     # A function, so every page view is built with the data of that moment.
     app.layout = lambda: build_layout(services, demo=demo)
