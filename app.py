@@ -66,9 +66,10 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     bot = SellerBot(client, settings, clock=clock)
     register_error_handlers(server)
     server.register_blueprint(create_webhook_blueprint(bot, settings, client))
-    server.register_blueprint(create_conversations_blueprint(bot, settings, clock))
-    server.register_blueprint(create_health_blueprint(client))
     data = DashboardDataService(client, settings, store=bot.store, clock=clock)
+    server.register_blueprint(create_conversations_blueprint(bot, settings, clock,
+                                                             on_forget=data.forget_pages))
+    server.register_blueprint(create_health_blueprint(client))
     server.register_blueprint(create_table_blueprint(data.table))
     server.register_blueprint(create_dashboard_blueprint(data))
 

@@ -23,7 +23,9 @@ def hmac_signature(secret: str, body: bytes) -> str:
 def hmac_valid(secret: str, body: bytes, header: str | None) -> bool:
     if not header:
         return False
-    return hmac.compare_digest(hmac_signature(secret, body), header.strip())
+    # As bytes: compare_digest refuses a str with non-ASCII characters (TypeError, a 500).
+    return hmac.compare_digest(hmac_signature(secret, body).encode(),
+                               header.strip().encode("utf-8", "surrogateescape"))
 
 
 class GhlVerifier:

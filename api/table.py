@@ -95,6 +95,11 @@ def csv_lines(rows: Iterator[ConversationRow]) -> Iterator[str]:
 def create_table_blueprint(index: ConversationIndex) -> Blueprint:
     bp = Blueprint("table", __name__)
 
+    @bp.after_request
+    def no_store(response: Response) -> Response:
+        response.headers["Cache-Control"] = "no-store"  # personal data: never cached
+        return response
+
     @bp.get("/api/conversations")
     def conversations() -> Response:
         query = query_from_request()

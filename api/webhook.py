@@ -86,6 +86,12 @@ def create_webhook_blueprint(bot: SellerBot, settings: Settings,
             name for name, on in ((HMAC_HEADER, settings.webhook_secret), (GHL_HEADER, ghl)) if on)
         raise ApiError(401, "bad_signature", f"missing or invalid {expected}")
 
+    @bp.get("/webhooks/ghl/inbound")
+    def inbound_get() -> tuple[Response, int, dict]:
+        """Not the Dash page shell (its catch-all route would serve it): a JSON 405."""
+        return (jsonify({"error": "method_not_allowed", "message": "POST a webhook event"}),
+                405, {"Allow": "POST"})
+
     @bp.post("/webhooks/ghl/inbound")
     def inbound() -> Response:
         received = time.perf_counter()

@@ -132,22 +132,32 @@ def load_detail(services: Services, location_id: str, contact_id: str,
 NOTHING = (no_update,) * 10
 
 
+def stored_contact(contact: object) -> tuple[str, str] | None:
+    """(location, contact) of the open drill-down, from the browser's store; None when the
+    stored state is not what this module wrote there."""
+    if not isinstance(contact, dict):
+        return None
+    return split_row_id(f"{contact.get('location_id')}/{contact.get('contact_id')}")
+
+
 def detail_outputs(services: Services, trigger: str | None, active_cell: dict | None,
                    contact: dict | None, is_open: bool = False) -> tuple:
     """Open the drill-down for the clicked row, flip pause / resume for the open one, or
     reload the open one when the data changed (new messages appear while it is open)."""
     if trigger == ids.TABLE:
-        if not active_cell or not active_cell.get("row_id"):
-            return NOTHING
-        location_id, contact_id = split_row_id(active_cell["row_id"])
-    elif contact and (trigger == ids.DETAIL_PAUSE or (trigger == ids.STORE_VERSION and is_open)):
-        location_id, contact_id = contact["location_id"], contact["contact_id"]
+        picked = split_row_id(active_cell.get("row_id")) if isinstance(active_cell, dict) \
+            else None
+    elif trigger == ids.DETAIL_PAUSE or (trigger == ids.STORE_VERSION and is_open is True):
+        picked = stored_contact(contact)
     else:
+        picked = None
+    if picked is None:
         return NOTHING
+    location_id, contact_id = picked
     try:
         if trigger == ids.DETAIL_PAUSE:
             # The button acts on what it showed, so a double click cannot undo itself.
-            services.bot.set_paused(location_id, contact_id, not contact["paused"])
+            services.bot.set_paused(location_id, contact_id, contact.get("paused") is not True)
         detail = load_detail(services, location_id, contact_id, services.data.clock())
     except UNAVAILABLE:
         return (True, no_update, [html.P(UNAVAILABLE_TEXT)], None, PAUSE_LABEL, "secondary",

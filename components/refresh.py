@@ -111,6 +111,7 @@ def refresh_outputs(services: Services, trigger: str | None, visible: bool | Non
     the page last saw, ``shown``/``as_of`` describe what its cards and graphs show."""
     if trigger == ids.STORE_VISIBLE and visible is False:
         return NO_CHANGE
+    as_of = as_of if isinstance(as_of, str) else None  # stored state comes from the browser
     forced = trigger in (ids.REFRESH_NOW, ids.RANGE_SELECT)
     aged = too_old(as_of, services.data.clock())
     try:
@@ -120,7 +121,9 @@ def refresh_outputs(services: Services, trigger: str | None, visible: bool | Non
     if not forced and not aged and live is not None and live == seen == shown:
         return NO_CHANGE
     new_seen = live if live is not None and live != seen else no_update
-    range_ = range_ if range_ in dict(performance_chart.RANGES) else performance_chart.DEFAULT_RANGE
+    ranges = dict(performance_chart.RANGES)
+    range_ = range_ if isinstance(range_, str) and range_ in ranges else \
+        performance_chart.DEFAULT_RANGE
     data = read_dashboard(services, range_)
     timezone = services.settings.timezone
     fresh_again = aged and data is not None and not data.stale and data.as_of != as_of

@@ -182,13 +182,18 @@ class ConversationStore:
         return bool(self.redis.exists(LocationKeys(location_id).seen(message_id)))
 
     def find_location(self, contact_id: str) -> str | None:
-        """The location holding this contact (contact ids are unique across GoHighLevel)."""
+        """The (first) location holding this contact."""
+        return next(iter(self.find_locations(contact_id)), None)
+
+    def find_locations(self, contact_id: str) -> list[str]:
+        """Every location holding this contact id (GoHighLevel ids are unique, but one contact
+        can be copied into several sub-accounts)."""
         locations = self.locations()
         with self.redis.pipeline(transaction=False) as pipe:
             for location in locations:
                 pipe.exists(LocationKeys(location).conversation(contact_id))
             found = pipe.execute()
-        return next((loc for loc, hit in zip(locations, found, strict=True) if hit), None)
+        return [loc for loc, hit in zip(locations, found, strict=True) if hit]
 
     def taken_slots(self, location_id: str) -> list[float]:
         """Start times (epoch seconds) of appointments already booked in this location."""

@@ -51,6 +51,8 @@ class TieredCache:
     def __init__(self, client: redis.Redis, settings: Settings,
                  key_prefix: str = CACHE_PREFIX) -> None:
         self.backend = JsonRedisCache(host=client, key_prefix=key_prefix)
+        self.redis = client
+        self.prefix = key_prefix
         self.ttl = {
             TIER_KPIS: settings.cache_kpi_seconds,
             TIER_DISTRIBUTIONS: settings.cache_distribution_seconds,
@@ -82,6 +84,14 @@ class TieredCache:
             self.backend.set(f"{tier}:{key}", value, timeout=self.ttl[tier])
         except redis.RedisError as exc:
             log.warning("cache write failed (%s); served uncached", type(exc).__name__)
+
+    def drop(self, tier: str, namespace: str) -> int:
+        """Delete every entry of ``tier`` whose key starts with ``namespace``; returns how many."""
+        names = list(self.redis.scan_iter(match=f"{self.prefix}{tier}:{namespace}*",
+                                          count=1000))
+        if names:
+            self.redis.delete(*names)
+        return len(names)
 
     def clear(self) -> None:
         """Drop every entry under this cache's prefix (tests and the rebuild command)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -36,6 +37,7 @@ from services.metrics_service import (
 log = logging.getLogger(__name__)
 
 REDIS_DOWN = CANNOT_READ
+PAGES = "page:"  # cache key namespace of table pages
 # Expired conversations leave the counters when retired; the read path does it this often.
 RETIRE_EVERY_SECONDS = 30
 
@@ -175,9 +177,18 @@ class DashboardDataService:
         small GETs, and any write (a message, a pause) shows on the next read.
         """
         self.table.validate(query)
-        key = f"page:{self.metrics.version()}:{orjson.dumps(asdict(query)).decode()}"
+        # Hashed: a search term (a name, a phone number) never appears in a key name.
+        key = hashlib.sha256(
+            f"{self.metrics.version()}:{orjson.dumps(asdict(query)).decode()}".encode())
         return ConversationsPage.from_dict(self.cache.get_or_compute(
-            TIER_KPIS, key, lambda: self.table.page(query).to_dict()))
+            TIER_KPIS, f"{PAGES}{key.hexdigest()}", lambda: self.table.page(query).to_dict()))
+
+    def forget_pages(self, location_id: str) -> None:
+        """Drop cached table pages after a deletion: they may hold the deleted seller. Pages
+        mix locations, so every page goes (``location_id`` is for the log)."""
+        dropped = self.cache.drop(TIER_KPIS, PAGES)
+        log.info("cached pages dropped after a deletion",
+                 extra={"location_id": location_id, "pages": dropped})
 
     def export_rows(self, query: ConversationQuery) -> Iterator[ConversationRow]:
         """Every row matching the table's filters and sort, streamed for the CSV export."""

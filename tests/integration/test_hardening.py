@@ -14,6 +14,7 @@ import requests
 
 from api.signatures import hmac_signature
 from app import create_app
+from components import ids
 from core.keys import LOCATIONS
 from core.settings import Settings
 from tests.conftest import LiveServer, inbound
@@ -217,3 +218,84 @@ def test_hard006_full_redis_keeps_the_dashboard_and_health_says_so(small_redis):
         client.delete(*[f"filler:{n}" for n in range(fillers)])
         assert requests.get(f"{server.url}/healthz", timeout=10).json()["writable"] is True
     client.close()
+
+
+# -- ambiguous contact ids, personal data in the cache ------------------------------------------
+def test_hard007_delete_of_a_contact_in_two_locations_is_409(signed, redis_client):
+    for location in ("loc-east", "loc-west"):
+        assert post(signed, inbound("hi", contact="twin", location=location)).ok
+    answer = requests.delete(f"{signed.url}/api/conversations/twin", timeout=10)
+    assert answer.status_code == 409
+    assert answer.json()["locations"] == ["loc-east", "loc-west"]
+    assert len(list(redis_client.scan_iter("*:conv:twin"))) == 2
+    one = requests.delete(f"{signed.url}/api/conversations/twin?location_id=loc-west",
+                          timeout=10)
+    assert one.json()["status"] == "deleted"
+    assert requests.get(f"{signed.url}/api/conversations/twin", timeout=10).json()[
+        "location_id"] == "loc-east"
+
+
+def table_callback(server, search: str) -> requests.Response:
+    """The conversation table's Dash callback over HTTP, as the browser sends it."""
+    outputs = [{"id": ids.TABLE, "property": p} for p in ("data", "page_count", "page_current")]
+    outputs += [{"id": ids.TABLE_SUMMARY, "property": "children"},
+                {"id": ids.TABLE_EMPTY, "property": "children"}]
+    values = [(ids.TABLE, "page_current", 0), (ids.TABLE, "sort_by", []),
+              (ids.FILTER_TEMPERATURE, "value", "all"), (ids.FILTER_STAGE, "value", "all"),
+              (ids.FILTER_STALLED, "value", False), (ids.FILTER_SEARCH, "value", search),
+              (ids.STORE_VERSION, "data", None), (ids.REFRESH_NOW, "n_clicks", None)]
+    joined = "...".join(f"{o['id']}.{o['property']}" for o in outputs)
+    body = {"output": f"..{joined}..", "outputs": outputs, "state": [],
+            "inputs": [{"id": i, "property": p, "value": v} for i, p, v in values],
+            "changedPropIds": [f"{ids.FILTER_SEARCH}.value"]}
+    return requests.post(f"{server.url}/_dash-update-component", json=body, timeout=10)
+
+
+def test_hard008_no_personal_data_in_the_cache_after_delete(signed, redis_client):
+    assert post(signed, inbound("hi, 8421 Haven Ave", contact="zed", contactName="Zelda Quux",
+                                phone="+19095550177")).ok
+    for search in ("", "Zelda", "0177"):  # the dashboard's table, as the browser asks for it
+        assert table_callback(signed, search).status_code == 200
+    cached = list(redis_client.scan_iter("sellerbot:cache:*"))
+    assert cached and not any("Zelda" in key or "0177" in key for key in cached)
+    assert requests.delete(f"{signed.url}/api/conversations/zed", timeout=10).ok
+    for key in redis_client.scan_iter("sellerbot:cache:*"):
+        value = redis_client.get(key)
+        assert "Zelda" not in value and "zed" not in value and "0177" not in value
+
+
+# -- small ones ---------------------------------------------------------------------------------
+def test_hard009_webhook_get_and_cache_headers(signed):
+    get = requests.get(f"{signed.url}/webhooks/ghl/inbound", timeout=10)
+    assert get.status_code == 405 and get.json()["error"] == "method_not_allowed"
+    assert post(signed, inbound("hi", contact="c1")).ok
+    for path in ("/api/conversations", "/api/conversations/c1"):
+        assert requests.get(signed.url + path, timeout=10).headers["Cache-Control"] == \
+            "no-store"
+
+
+def test_hard010_non_ascii_signature_is_401(signed, redis_client):
+    body = json.dumps(inbound("hi")).encode()
+    for signature in ("sha256=ü" + "0" * 63, "ßßß", "sha256=\u00ff"):
+        response = requests.post(f"{signed.url}/webhooks/ghl/inbound", data=body, timeout=10,
+                                 headers={"Content-Type": "application/json",
+                                          "X-Webhook-Signature": signature.encode("latin-1")})
+        assert response.status_code == 401
+    assert redis_client.dbsize() == 0
+
+
+def test_hard011_transcript_cap_summarises_older_messages(redis_server, redis_client):
+    settings = Settings(redis_url=redis_server.url, transcript_max_messages=10,
+                        transcript_max_bytes=4096)
+    with LiveServer(create_app(settings, redis_client).server) as server:
+        for n in range(12):
+            assert post(server, inbound(f"message number {n} " + "x" * 150, contact="chatty"),
+                        secret=None).ok
+        stored = requests.get(f"{server.url}/api/conversations/chatty", timeout=10).json()
+    transcript = stored["transcript"]
+    assert len(transcript) <= 10
+    assert len(json.dumps(transcript)) < 4096 + 10 * 100
+    # 12 inbound + up to 12 replies: everything not kept is counted.
+    kept_inbound = sum(m["direction"] == "inbound" for m in transcript)
+    assert stored["transcript_trimmed"] + len(transcript) >= 12 + kept_inbound
+    assert transcript[-2]["body"].startswith("message number 11")
