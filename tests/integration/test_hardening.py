@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -299,3 +300,18 @@ def test_hard011_transcript_cap_summarises_older_messages(redis_server, redis_cl
     kept_inbound = sum(m["direction"] == "inbound" for m in transcript)
     assert stored["transcript_trimmed"] + len(transcript) >= 12 + kept_inbound
     assert transcript[-2]["body"].startswith("message number 11")
+
+
+def test_hard012_session_absolute_lifetime(redis_client):
+    from api.sessions import SessionRegistry
+
+    now = [time.time()]  # fake, but near real time: Redis expires keys by its own clock
+    registry = SessionRegistry(redis_client, idle_seconds=600, absolute_seconds=3600,
+                               clock=lambda: now[0])
+    sid, started = registry.start("jorge")
+    for _ in range(7):  # active all along: the idle deadline keeps moving
+        now[0] += 500
+        assert registry.touch(sid, "jorge", started)
+    now[0] = started + 3600  # but never past the absolute lifetime
+    assert not registry.touch(sid, "jorge", started)
+    assert not registry.touch(sid, "mallory", started - 10)

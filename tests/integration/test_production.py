@@ -318,3 +318,10 @@ def test_prod015_login_limit_per_account_across_addresses(redis_server, redis_cl
 
         assert attempt(0, PASSWORD) == 302  # a success spends nothing
         assert [attempt(n, "guess") for n in range(1, 6)] == [401, 401, 401, 429, 429]
+
+
+def test_prod016_login_page_stylesheet_is_served(production):
+    page = requests.get(f"{production.url}/login", timeout=10)
+    assert "<form method=\"post\" action=\"/login\">" in page.text
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page.text).group(1)
+    assert requests.get(production.url + stylesheet, timeout=10).status_code == 200
