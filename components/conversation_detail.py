@@ -69,6 +69,15 @@ def _bubble(message: dict, timezone: str) -> html.Div:
     ], className="bubble bubble-in" if inbound else "bubble bubble-out")
 
 
+def _trimmed_note(count: int | None) -> list:
+    """The transcript cap's trace: how many older messages are not kept."""
+    if not count:
+        return []
+    noun = "message" if count == 1 else "messages"
+    return [html.P(f"{count:,} earlier {noun} not kept (transcript limit).",
+                   className="small text-body-secondary")]
+
+
 def build_detail(detail: dict, timezone: str) -> list:
     """The offcanvas body for one conversation (the API's detail dict)."""
     status = [
@@ -92,6 +101,7 @@ def build_detail(detail: dict, timezone: str) -> list:
         html.H3("Score", className="detail-heading"),
         _score_parts(detail),
         html.H3("Transcript", className="detail-heading"),
+        *_trimmed_note(detail.get("transcript_trimmed")),
         html.Div([_bubble(m, timezone) for m in transcript] or
                  [html.P("No messages yet.", className="text-body-secondary")],
                  className="transcript"),

@@ -97,9 +97,10 @@ class BufferedStore:
     def flush(self) -> None:
         """Send what is queued; refuse to have silently skipped an existing contact."""
         results = self.pipe.execute()
-        clashes = sum(1 for result in results if result == 0)
+        clashes = sum(1 for result in results if result <= 0)  # -3: deleted, suppressed
         if clashes:
-            raise RuntimeError(f"{clashes} simulated contacts existed already; use another seed")
+            raise RuntimeError(f"{clashes} simulated contacts existed already or were deleted; "
+                               "use another seed")
         if self.locations:
             self.store.redis.sadd(LOCATIONS, *sorted(self.locations))
         self.queued = 0
