@@ -73,6 +73,9 @@ def trickler(port: int) -> socket.socket:
 
 
 def test_slow001_healthz_answers_while_32_clients_trickle_bodies(redis_server, redis_client):
+    web = next(line for line in (ROOT / "Procfile").read_text().splitlines()
+               if line.startswith("web:"))
+    assert "--config gunicorn.conf.py app:server" in web  # what this test starts
     with Gunicorn(redis_server.url) as server:
         slow_clients_are_served_around(server.url, server.port)
 
