@@ -99,6 +99,19 @@ def slow_clients_are_served_around(url: str, port: int) -> None:
     finally:
         for sock in slow:
             sock.close()
+    # Clients trickling their headers are parked the same way, and dropped after keepalive (5 s).
+    slow = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(SLOW_CLIENTS)]
+    try:
+        for sock in slow:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        assert requests.get(f"{url}/healthz", timeout=1).status_code == 200
+        assert time.monotonic() - started < 1
+        for sock in slow:
+            assert wait_until(lambda s=sock: s.recv(4096) == b"", timeout=20)
+    finally:
+        for sock in slow:
+            sock.close()
     # A whole body still goes through the wrapper untouched.
     response = requests.post(f"{url}/webhooks/ghl/inbound", timeout=10, json={
         "type": "InboundMessage", "locationId": "loc-1", "contactId": "c-1",
