@@ -27,6 +27,12 @@ logconfig_dict = gunicorn_logconfig()
 
 def post_worker_init(worker) -> None:
     """Wrap the loaded app so a request body must arrive within the deadline."""
+    from gevent import monkey
+
+    if not monkey.is_module_patched("socket"):  # --worker-class overridden: no deadline there
+        worker.log.warning("not a gevent worker: clients trickling requests can hold every "
+                           "worker thread (see docs/deploy.md, Slow clients)")
+        return
     from api.slow_clients import BodyDeadline
     from app import MAX_REQUEST_BYTES
     from core.settings import Settings
