@@ -2,6 +2,7 @@
 
     python app.py [--demo] [--reset] [--port N]      development server on 127.0.0.1
     gunicorn app:server                              production (see Procfile, docs/deploy.md)
+    flask --app app users|rebuild|simulate ...       operator commands (cli.py)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import dash
 import redis
 from flask import Flask
 
-from api.auth import ConfigurationError, init_login, parse_users
+from api.auth import init_login, parse_users
 from api.conversations import create_conversations_blueprint
 from api.dashboard import create_dashboard_blueprint
 from api.errors import register_error_handlers
@@ -26,10 +27,11 @@ from api.health import create_health_blueprint
 from api.security import create_limiter, init_security
 from api.table import create_table_blueprint
 from api.webhook import create_webhook_blueprint
+from cli import register_commands
 from components import build_layout, register_callbacks
 from core.logging import configure_logging
 from core.redis_client import connect
-from core.settings import Settings
+from core.settings import ConfigurationError, Settings
 from seller_bot.bot import SellerBot, utc_now
 from services.container import Services
 from services.dashboard_data_service import DashboardDataService
@@ -83,6 +85,7 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     # A function, so every page view is built with the data of that moment.
     app.layout = lambda: build_layout(services, demo=demo)
     register_callbacks(app, services)
+    register_commands(server)
     server.extensions["sellerbot"] = {"settings": settings, "redis": client, "bot": bot,
                                       "data": data, "demo": demo}
     return app
@@ -135,8 +138,9 @@ _lazy: dict[str, object] = {}
 
 
 def __getattr__(name: str) -> object:
-    """``app`` and ``server`` are built on first use, so importing this module has no effects."""
-    if name in ("app", "server"):
+    """``app`` and ``server`` are built on first use, so importing this module has no effects.
+    ``application`` is the server too: the name ``flask --app app`` looks for a Flask app."""
+    if name in ("app", "server", "application"):
         if "app" not in _lazy:
             _lazy["app"] = create_app()
         application = _lazy["app"]

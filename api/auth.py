@@ -26,7 +26,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from api.sessions import SessionRegistry
 from core.redis_client import CANNOT_READ
-from core.settings import Settings
+from core.settings import ConfigurationError, Settings
 
 log = logging.getLogger(__name__)
 
@@ -59,17 +59,13 @@ LOGIN_PAGE = """<!doctype html>
 </main></body></html>"""
 
 
-class ConfigurationError(RuntimeError):
-    """The app cannot start with these settings; the message says what to set."""
-
-
 class DashboardUser(UserMixin):
     def __init__(self, name: str) -> None:
         self.id = name
 
 
 def parse_users(spec: str | None) -> dict[str, str]:
-    """``name:hash,name2:hash2`` (hashes from ``python -m services.users add NAME``)."""
+    """``name:hash,name2:hash2`` (hashes from ``flask --app app users add NAME``)."""
     users: dict[str, str] = {}
     for pair in (spec or "").split(","):
         if not pair.strip():
@@ -78,7 +74,7 @@ def parse_users(spec: str | None) -> dict[str, str]:
         if not sep or not name or "$" not in password_hash:
             raise ConfigurationError(
                 "DASHBOARD_USERS must be name:password-hash pairs separated by commas; "
-                "make a hash with: python -m services.users add NAME")
+                "make a hash with: flask --app app users add NAME")
         users[name] = password_hash
     return users
 

@@ -1,4 +1,4 @@
-"""GET /api/dashboard: everything the dashboard shows, in one call (SPEC section 4)."""
+"""GET /api/dashboard: everything the dashboard shows, in one call (README, the routes table)."""
 
 from __future__ import annotations
 

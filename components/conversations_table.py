@@ -18,10 +18,11 @@ from dash import Dash, Input, Output, State, ctx, dash_table, dcc, html, no_upda
 from api.table import csv_lines
 from components import formatting as fmt
 from components import ids
-from core.keys import ID_PATTERN
+from core.privacy import mask_phone
 from seller_bot.models import STAGES, TEMPERATURES
 from services.container import UNAVAILABLE, Services
 from services.conversation_index import MAX_PAGE
+from services.conversation_view import valid_id
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
 
 PAGE_SIZE = 10
@@ -57,7 +58,7 @@ def split_row_id(value: object) -> tuple[str, str] | None:
     if not isinstance(value, str):
         return None
     location_id, _, contact_id = value.partition("/")
-    if not ID_PATTERN.match(location_id) or not ID_PATTERN.match(contact_id):
+    if not valid_id(location_id) or not valid_id(contact_id):
         return None
     return location_id, contact_id
 
@@ -81,7 +82,7 @@ def record(row: ConversationRow, now: datetime) -> dict:
     return {
         "id": row_id(row),
         "name": row.name or fmt.UNKNOWN,
-        "phone": fmt.mask_phone(row.phone),
+        "phone": mask_phone(row.phone) or fmt.UNKNOWN,
         "address": row.address or fmt.UNKNOWN,
         "stage": " · ".join([stage, *flags]),
         "temperature": row.temperature,

@@ -6,7 +6,6 @@ inventing a zero.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -14,7 +13,6 @@ NO_DATA = "no data yet"
 UNKNOWN = "unknown"
 EMPTY_STORE = ("No conversations yet: point your GoHighLevel webhook at "
                "/webhooks/ghl/inbound or run with --demo.")
-MASK = "•"
 
 
 def money(value: float | int | None, missing: str = UNKNOWN) -> str:
@@ -134,25 +132,6 @@ def label(value: str | None, missing: str = UNKNOWN) -> str:
     if value is None or value == "":
         return missing
     return value.replace("_", " ")
-
-
-def mask_phone(phone: str | None, missing: str = UNKNOWN) -> str:
-    """(909) •••-0123: enough to recognise a number, not enough to dial it off a screen.
-
-    A number that is already masked (contains • or *) is returned unchanged.
-    """
-    if not phone:
-        return missing
-    if MASK in phone or "*" in phone:
-        return phone
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    if len(digits) == 10:
-        return f"({digits[:3]}) {MASK * 3}-{digits[-4:]}"
-    if len(digits) >= 4:
-        return f"{MASK * 4}{digits[-4:]}"
-    return MASK * 4
 
 
 def signed(value: float | int, text: str) -> str:

@@ -25,7 +25,6 @@ EMPTY_STATE = "empty-state"
 
 # -- hero metrics ------------------------------------------------------------------------
 HERO = "hero"
-HERO_FRESHNESS = "hero-freshness"
 
 
 def kpi(name: str) -> str:

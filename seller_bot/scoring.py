@@ -1,4 +1,4 @@
-"""Lead score (0-100), its explainable parts, and temperature (SPEC section 2)."""
+"""Lead score (0-100), its explainable parts, and temperature."""
 
 from __future__ import annotations
 

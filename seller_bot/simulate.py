@@ -1,7 +1,7 @@
 """Simulated sellers texting the bot: a backfilled week of history, then live traffic.
 
-    python -m seller_bot.simulate [--sellers 300] [--days 7] [--seed 7] [--rate 0]
-                                  [--redis-url URL | --target http://host:port] [--bulk]
+    flask --app app simulate [--sellers 300] [--days 7] [--seed 7] [--rate 0]
+                             [--target http://host:port] [--bulk]
 
 Every message goes through the real bot: in-process through ``SellerBot`` (the webhook's own
 entry point) with its clock set to the message's historical time, or over HTTP to a running
@@ -13,7 +13,6 @@ order across all sellers, and each seller answers the bot's last reply.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import dataclasses
 import heapq
@@ -21,7 +20,6 @@ import itertools
 import logging
 import random
 import secrets
-import sys
 import threading
 import time
 from collections import Counter
@@ -35,7 +33,6 @@ import redis
 from tqdm import tqdm
 
 from core.keys import LocationKeys
-from core.redis_client import connect
 from core.settings import Settings
 from seller_bot.bot import utc_now
 from seller_bot.delivery import InProcess, Webhook
@@ -282,61 +279,31 @@ class Simulator:
         return adopted
 
 
-# -- command line ----------------------------------------------------------------------
+# -- the command (``flask --app app simulate``, see cli.py) ---------------------------------
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m seller_bot.simulate",
-        description="Simulated sellers texting the bot: backfilled history, then live traffic.")
-    parser.add_argument("--sellers", type=int, default=300, help="conversations to backfill")
-    parser.add_argument("--days", type=float, default=7, help="history spread over these days")
-    parser.add_argument("--seed", default=DEFAULT_SEED, help="same seed, same sellers")
-    parser.add_argument("--rate", type=float, default=0,
-                        help="after backfilling, send this many messages/s until Ctrl-C")
-    parser.add_argument("--redis-url", help="in-process: this Redis (default REDIS_URL, or "
-                        "the embedded one in DATA_DIR)")
-    parser.add_argument("--target", help="send over HTTP to a running app, e.g. "
-                        "http://127.0.0.1:8050 (signed with WEBHOOK_SECRET when set)")
-    parser.add_argument("--location", default=DEFAULT_LOCATION, help="GoHighLevel location id")
-    parser.add_argument("--bulk", action="store_true",
-                        help="in-process: buffer each conversation and write it once, "
-                        "pipelined (for large benchmarks)")
-    args = parser.parse_args(argv)
-    if args.target and (args.redis_url or args.bulk):
-        parser.error("--target sends over HTTP; --redis-url and --bulk are for in-process runs")
-    return args
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    logging.basicConfig(level=logging.WARNING)
-    settings = Settings()
-    if args.redis_url:
-        settings = settings.model_copy(update={"redis_url": args.redis_url})
-    client = None if args.target else connect(settings)
-    if client is None:
-        transport = Webhook(args.target, settings.webhook_secret)
+def run(client: redis.Redis | None, settings: Settings, *, sellers: int = 300, days: float = 7,
+        seed: int | str = DEFAULT_SEED, rate: float = 0, target: str | None = None,
+        location: str = DEFAULT_LOCATION, bulk: bool = False,
+        echo: Callable[[str], object] = print) -> None:
+    """Backfill ``sellers`` conversations into ``client`` (or over HTTP to ``target``, then
+    ``client`` is not used), then send about ``rate`` messages/s until Ctrl-C."""
+    if target:
+        transport, client = Webhook(target, settings.webhook_secret), None
     else:
-        transport = InProcess(client, settings, buffered=args.bulk)
-    simulator = Simulator(transport, seed=args.seed, location_id=args.location,
+        transport = InProcess(client, settings, buffered=bulk)
+    simulator = Simulator(transport, seed=seed, location_id=location,
                           buyer_name=settings.buyer_name, timezone=settings.timezone)
-    if args.sellers:
-        ttl = None if args.target else settings.conversation_ttl_seconds
-        report = simulator.backfill(args.sellers, days=args.days, ttl_seconds=ttl,
-                                    progress=True)
-        print(report)
+    if sellers:
+        ttl = None if target else settings.conversation_ttl_seconds
+        report = simulator.backfill(sellers, days=days, ttl_seconds=ttl, progress=True)
+        echo(str(report))
         if report.statuses["duplicate"]:
-            print("some messages were duplicates: this seed was simulated into this store "
-                  "before; pass another --seed")
-    if args.rate > 0:
-        print(f"live: about {args.rate:g} messages/s, Ctrl-C to stop")
+            echo("some messages were duplicates: this seed was simulated into this store "
+                 "before; pass another --seed")
+    if rate > 0:
+        echo(f"live: about {rate:g} messages/s, Ctrl-C to stop")
         simulator.use_fresh_live_stream(client)
         with contextlib.suppress(KeyboardInterrupt):
-            simulator.run_live((0.5 / args.rate, 1.5 / args.rate))
-        print(f"live messages: {dict(simulator.live_statuses)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+            simulator.run_live((0.5 / rate, 1.5 / rate))
+        echo(f"live messages: {dict(simulator.live_statuses)}")

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 SLOTS_OFFERED = 2
 LOOKAHEAD = timedelta(days=7)
 MIN_NOTICE = timedelta(hours=2)
-SLOT_LENGTH = timedelta(hours=1)
 PREFERRED_HOURS = (10, 14, 11, 15, 9, 13, 16, 12)
 
 

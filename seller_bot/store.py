@@ -311,7 +311,7 @@ class ConversationStore:
 
         Runs a margin before the TTL so the document is still there to subtract; an entry whose
         document vanished anyway (process down for longer than the margin) is dropped from the
-        indexes it can be found in, and ``python -m services.rebuild`` repairs the counters.
+        indexes it can be found in, and ``flask --app app rebuild`` repairs the counters.
         """
         keys = LocationKeys(location_id)
         cutoff = (self.wall_clock() - self.settings.conversation_ttl_seconds
@@ -331,7 +331,7 @@ class ConversationStore:
         return retired
 
     def _drop_orphan(self, keys: LocationKeys, contact_id: str) -> None:
-        log.warning("conversation expired before it was retired; run services.rebuild",
+        log.warning("conversation expired before it was retired; run flask --app app rebuild",
                     extra={"location_id": keys.location_id, "contact_id": contact_id})
         with self.redis.pipeline(transaction=True) as pipe:
             for key in index_keys(keys):

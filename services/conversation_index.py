@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 import redis
 
 from core.keys import LOCATIONS, LocationKeys
+from core.privacy import mask_phone
 from core.settings import Settings
 from seller_bot.aggregates import SEARCH_SEPARATOR, STAGE_RANK, search_words
 from seller_bot.models import CLOSED_STAGES, STAGES, TEMPERATURES, Conversation
@@ -194,19 +195,6 @@ class Source:
     @property
     def scanned_total(self) -> int:
         return sum(s.count - len(s.holes) for s in self.segments)
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """``(•••) •••-0123`` for a US number; other numbers keep only their last 4 digits."""
-    if not phone:
-        return phone
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
-    if len(national) == 10:
-        return f"(•••) •••-{national[-4:]}"
-    if len(digits) <= 4:
-        return "•" * len(digits)
-    return f"•••-{digits[-4:]}"
 
 
 def search_terms(text: str) -> list[str]:

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from core.keys import ID_PATTERN
 from seller_bot.models import CLOSED_STAGES, Conversation
 
 INTERNAL_FIELDS = {"asking", "failed_attempts", "stage_history", "temperature_history",
                    "slots_offered"}
+
+
+def valid_id(value: object) -> bool:
+    """A location or contact id as the store names them (anything from a browser is checked)."""
+    return isinstance(value, str) and ID_PATTERN.match(value) is not None
 
 
 def is_stalled(conv: Conversation, now: datetime, stalled_after_seconds: int) -> bool:

@@ -271,7 +271,8 @@ def rate(count: int, total: int, count_24h: int, total_24h: int) -> Kpi:
 
 
 class MetricsService:
-    """Hero KPIs, distributions, funnel and time series from the aggregates (SPEC section 6).
+    """Hero KPIs, distributions, funnel and time series from the aggregates (README, "The
+    dashboard").
 
     KPI definitions (24 h windows as in the module docstring):
     - active_conversations: conversations not booked, declined or opted out (and not expired);

@@ -1,6 +1,6 @@
 """Repair command: recompute every aggregate and index from the conversation documents.
 
-    python -m services.rebuild [--redis-url URL]
+    flask --app app rebuild
 
 For each location the stats hash, the hour and minute buckets and every sorted-set index are
 recomputed as the sum of ``seller_bot.aggregates.contribution`` over the stored documents, the
@@ -12,9 +12,7 @@ meanwhile the location is rebuilt again.
 
 from __future__ import annotations
 
-import argparse
 import logging
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -24,7 +22,6 @@ import redis
 from pydantic import ValidationError
 
 from core.keys import LOCATIONS, LocationKeys
-from core.redis_client import connect
 from core.settings import Settings
 from seller_bot.aggregates import contribution
 from seller_bot.models import Conversation
@@ -34,7 +31,6 @@ log = logging.getLogger(__name__)
 
 SCAN_COUNT = 1000
 BATCH = 500
-ZADD_CHUNK = 5000
 MAX_ATTEMPTS = 5
 
 
@@ -187,23 +183,3 @@ class AggregateRebuilder:
         # The dashboard cache may hold figures from before the repair.
         TieredCache(self.redis, self.settings).clear()
         return results
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    parser.add_argument("--redis-url", help="Redis to repair (default: REDIS_URL, else the "
-                        "embedded one in DATA_DIR)")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    settings = Settings(**({"redis_url": args.redis_url} if args.redis_url else {}))
-    client = connect(settings)
-    started = time.perf_counter()
-    for result in AggregateRebuilder(client, settings).rebuild_all():
-        print(f"{result.location_id}: {result.conversations} conversations"
-              f"{f', {result.skipped} unreadable skipped' if result.skipped else ''}")
-    print(f"rebuilt in {time.perf_counter() - started:.1f} s")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

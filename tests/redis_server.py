@@ -26,6 +26,7 @@ class RedisServer:
         self.binary = shutil.which("redis-server")
         if not self.binary:
             raise RuntimeError("redis-server not found: apt-get install -y redis-server")
+        self.chosen_port = port is None
         self.port = port or free_port()
         self.appendonly = appendonly
         self.extra_args = extra_args  # e.g. ("--maxmemory", "4mb")
@@ -37,6 +38,18 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
+        """Start on this server's port; a port some other process took meanwhile (the machine
+        is shared) is given up for another free one, unless it was asked for or in use before
+        (a restart keeps its port)."""
+        for _ in range(3):
+            if self._start_once():
+                return self
+            if not self.chosen_port:
+                break
+            self.port = free_port()
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def _start_once(self) -> bool:
         args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
                 "--dir", str(self.dir), "--save", "",
                 "--appendonly", "yes" if self.appendonly else "no",
@@ -45,16 +58,20 @@ class RedisServer:
                                         stderr=subprocess.DEVNULL)
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
         deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
-        client.close()
-        return self
+        try:
+            while self.process.poll() is None and time.monotonic() < deadline:
+                try:
+                    # The server answering must be ours, not another process's on this port.
+                    if client.info("server")["process_id"] == self.process.pid:
+                        self.chosen_port = False  # a restart comes back on the same port
+                        return True
+                except redis.ConnectionError:
+                    pass
+                time.sleep(0.05)  # the polling interval
+        finally:
+            client.close()
+        self.stop(kill=True)
+        return False
 
     def stop(self, *, kill: bool = False) -> None:
         if self.process and self.process.poll() is None:

@@ -1,4 +1,4 @@
-"""Bad input gets a clear JSON error and changes nothing (SPEC section 4)."""
+"""Bad input gets a clear JSON error and changes nothing (README, "Webhook contract")."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import requests
 from api.signatures import hmac_signature
 from app import create_app
 from core.settings import Settings
-from tests.conftest import LiveServer, inbound
+from tests.helpers import LiveServer, inbound
 from tests.integration.test_persistence import _everything
 
 URL = "/webhooks/ghl/inbound"

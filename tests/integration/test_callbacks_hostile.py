@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from app import create_app
 from core.settings import Settings
 from services.users import user_entry
-from tests.conftest import LiveServer, inbound
+from tests.helpers import LiveServer, inbound
 from tests.integration.test_production import (
     PASSWORD,
     SECRET_KEY,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import requests
 
-from tests.conftest import Seller
+from tests.helpers import Seller
 
 
 def test_conv001_first_text_to_booked(live_server):

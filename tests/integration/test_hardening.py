@@ -18,7 +18,7 @@ from app import create_app
 from components import ids
 from core.keys import LOCATIONS
 from core.settings import Settings
-from tests.conftest import LiveServer, inbound
+from tests.helpers import LiveServer, inbound
 from tests.redis_server import RedisServer
 
 SECRET = "webhook-secret-for-tests"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from core.keys import LocationKeys
 from seller_bot.models import Conversation
-from tests.conftest import inbound
+from tests.helpers import inbound
 from tests.integration.test_persistence import _everything
 
 FUZZ = settings(max_examples=120, deadline=None,

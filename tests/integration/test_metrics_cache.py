@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 
 import pytest
 import redis
+from dash.testing.wait import until
 
 from app import create_app
 from core.keys import CACHE_PREFIX
@@ -16,7 +16,7 @@ from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.payload import InboundMessage
 from services.dashboard_data_service import DashboardDataService, DataUnavailable
-from tests.conftest import inbound
+from tests.helpers import FakeClock, inbound
 from tests.redis_server import RedisServer
 
 # Bookkeeping commands of the client library or of this test, not reads of the dashboard.
@@ -68,14 +68,22 @@ def test_metrics301_second_call_within_ttl_is_served_from_cache(bot, redis_clien
 
 
 def test_metrics302_after_the_ttl_it_recomputes(bot, redis_client, redis_server):
-    settings = Settings(redis_url=redis_server.url, cache_kpi_seconds=1,
-                        cache_distribution_seconds=1, cache_trend_seconds=1)
-    service = DashboardDataService(redis_client, settings, store=bot.store)
+    settings = Settings(redis_url=redis_server.url, cache_kpi_seconds=60,
+                        cache_distribution_seconds=60, cache_trend_seconds=60)
+    clock = FakeClock()
+    service = DashboardDataService(redis_client, settings, store=bot.store, clock=clock)
     first = service.dashboard()
     say(bot, "hi", "dora")
     cached = service.dashboard()
     assert (cached.total_conversations, cached.as_of) == (3, first.as_of)
-    time.sleep(1.1)
+    # A minute later Redis has expired the entries: shortened here instead of waited for.
+    clock.advance(seconds=61)
+    entries = list(redis_client.scan_iter(match=f"{CACHE_PREFIX}*"))
+    assert entries and all(0 < redis_client.ttl(key) <= 60 for key in entries)
+    for key in entries:
+        redis_client.pexpire(key, 1)
+    until(lambda: not any(redis_client.scan_iter(match=f"{CACHE_PREFIX}*")), 15,
+          msg="cache entries did not expire")
     redis_client.config_resetstat()
     fresh = service.dashboard()
     assert fresh.total_conversations == 4

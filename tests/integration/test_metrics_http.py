@@ -6,7 +6,7 @@ from datetime import datetime
 
 import requests
 
-from tests.conftest import Seller
+from tests.helpers import Seller
 
 BOOKED = ["Hi, thinking about selling my house", "needs a new roof", "around 450k",
           "relocating for work, need to move in 30 days", "yes that works", "the first one"]

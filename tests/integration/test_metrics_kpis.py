@@ -21,7 +21,7 @@ from seller_bot.bot import SellerBot
 from seller_bot.models import Conversation
 from seller_bot.payload import InboundMessage
 from services.dashboard_data_service import DashboardDataService
-from tests.conftest import FakeClock, inbound
+from tests.helpers import FakeClock, inbound
 
 MINUTE = timedelta(minutes=1)
 HOURS = timedelta(hours=1)

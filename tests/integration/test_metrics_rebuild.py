@@ -1,4 +1,4 @@
-"""services.rebuild recomputes exactly what the incremental writes produced.
+"""``flask --app app rebuild`` recomputes exactly what the incremental writes produced.
 
 A seeded random workload of 2,000 messages goes through the real bot on a fake clock spread
 over about three days (advancing, re-scoring, declining, opting out, pausing, deleting, and
@@ -13,11 +13,8 @@ passed are left out of the dumps, as Redis would have removed them by then.
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -26,10 +23,9 @@ from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.payload import InboundMessage
 from services.rebuild import AggregateRebuilder
-from tests.conftest import FakeClock, inbound
+from tests.helpers import FakeClock, inbound
 
 MESSAGES = 2000
-ROOT = Path(__file__).resolve().parents[2]
 LOCATION_IDS = ("loc-1", "loc-2")
 OPENERS = ["hi", "Hello, I want to sell my house at 12 Oak Street",
            "Thinking about selling, got your flyer"]
@@ -170,15 +166,13 @@ def test_metrics201_rebuild_equals_incremental_after_random_workload(workload, r
     assert sum(r.conversations for r in results) == stored > 0
 
 
-def test_metrics202_rebuild_command_line(redis_client, redis_server, settings):
-    """``python -m services.rebuild --redis-url`` repairs a drifted counter."""
+def test_metrics202_rebuild_command_line(redis_client, app):
+    """``flask --app app rebuild`` repairs a drifted counter."""
     keys = LocationKeys("loc-9")
     redis_client.sadd(LOCATIONS, "loc-9")
     redis_client.hset(keys.stats, mapping={"conversations": 5, "open": 2})
-    result = subprocess.run([sys.executable, "-m", "services.rebuild", "--redis-url",
-                             redis_server.url], capture_output=True, text=True, timeout=60,
-                            cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    assert "loc-9: 0 conversations" in result.stdout
+    result = app.server.test_cli_runner().invoke(args=["rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "loc-9: 0 conversations" in result.output
     assert redis_client.exists(keys.stats) == 0
     assert redis_client.get(keys.version) == "1"

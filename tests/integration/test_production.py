@@ -18,7 +18,7 @@ from api.signatures import hmac_signature
 from app import create_app
 from core.settings import Settings
 from services.users import user_entry
-from tests.conftest import LiveServer, inbound
+from tests.helpers import LiveServer, inbound
 from tests.integration.test_persistence import _everything
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,21 +30,21 @@ REQUIRED = {"SECRET_KEY": SECRET_KEY, "WEBHOOK_SECRET": WEBHOOK_SECRET,
 
 
 @pytest.mark.parametrize("missing", sorted(REQUIRED))
-def test_prod001_refuses_to_start_without_each_setting(missing):
+def test_prod001_refuses_to_start_without_each_setting(missing, command_dir):
     env = {k: v for k, v in os.environ.items() if k not in REQUIRED}
     env.update({k: v for k, v in REQUIRED.items() if k != missing}, APP_ENV="production")
-    result = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run([sys.executable, str(ROOT / "app.py")], cwd=command_dir, env=env,
+                            capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert missing in result.stderr
     assert "APP_ENV=production needs" in result.stderr
 
 
-def test_prod002_gunicorn_refuses_too():
+def test_prod002_gunicorn_refuses_too(command_dir):
     env = {k: v for k, v in os.environ.items() if k not in REQUIRED}
     env.update(APP_ENV="production", SECRET_KEY=SECRET_KEY)
     result = subprocess.run([sys.executable, "-m", "gunicorn", "app:server", "--bind",
-                             "127.0.0.1:0", "--workers", "1"], cwd=ROOT, env=env,
+                             "127.0.0.1:0", "--workers", "1"], cwd=command_dir, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     for name in ("WEBHOOK_SECRET", "REDIS_URL", "DASHBOARD_USERS"):
@@ -56,7 +56,8 @@ def production(redis_server, redis_client):
     settings = Settings(app_env="production", redis_url=redis_server.url, secret_key=SECRET_KEY,
                         webhook_secret=WEBHOOK_SECRET,
                         dashboard_users=user_entry("jorge", PASSWORD),
-                        webhook_rate_limit="8/minute")
+                        # A day's window: a minute's could roll over in the middle of a test.
+                        webhook_rate_limit="8/day")
     app = create_app(settings, redis_client)
     with LiveServer(app.server) as server:
         yield server

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import inbound
+from tests.helpers import inbound
 from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,15 +20,18 @@ ROOT = Path(__file__).resolve().parents[2]
 def start_app(data_dir: Path, port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env["DATA_DIR"] = str(data_dir)
-    process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env,
+    # Run in the data folder: no local .env of the checkout is read.
+    process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)],
+                               cwd=data_dir, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
                 return process
-        except requests.ConnectionError:
-            time.sleep(0.2)
+        except requests.RequestException:  # not listening yet, or too busy to answer
+            pass
+        time.sleep(0.2)  # the polling interval
     process.kill()
     raise RuntimeError("app did not start")
 

@@ -1,7 +1,7 @@
 """The traffic simulator and demo mode against a real Redis (area code ``sim``).
 
 Seeded history goes through the real bot with an injected clock; these tests check that it
-walks the whole flow, that the aggregates it leaves are the ones ``services.rebuild`` derives
+walks the whole flow, that the aggregates it leaves are the ones ``flask --app app rebuild`` derives
 from the documents, that a seed replays byte for byte, that the demo's live trickle writes, and
 that the HTTP mode signs requests the app accepts.
 """
@@ -9,16 +9,14 @@ that the HTTP mode signs requests the app accepts.
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import redis
+from dash.testing.wait import until
 
 from app import create_app
 from core.keys import LocationKeys
@@ -27,9 +25,9 @@ from seller_bot.delivery import DeliveryError, InProcess, Webhook
 from seller_bot.demo import DemoTraffic
 from seller_bot.models import STAGES, TEMPERATURES, Conversation
 from seller_bot.simulate import DEFAULT_LOCATION, Simulator
-from tests.conftest import LiveServer
+from tests.helpers import LiveServer
+from tests.integration.browser import holds
 
-ROOT = Path(__file__).resolve().parents[2]
 KEYS = LocationKeys(DEFAULT_LOCATION)
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 
@@ -82,7 +80,7 @@ def seed(client: redis.Redis, settings: Settings, sellers: int, *, now: datetime
 
 
 def test_sim001_300_sellers_walk_the_whole_flow_and_rebuild_agrees(redis_client, settings,
-                                                                    redis_server):
+                                                                    app):
     now = datetime.now(UTC)
     _, report = seed(redis_client, settings, 300, now=now)
     assert report.statuses["processed"] == report.messages > 300 * 3
@@ -111,11 +109,9 @@ def test_sim001_300_sellers_walk_the_whole_flow_and_rebuild_agrees(redis_client,
 
     before = aggregate_dump(redis_client)
     assert before[KEYS.stats][1]["conversations"] == "300"
-    rebuild = subprocess.run([sys.executable, "-m", "services.rebuild",
-                              "--redis-url", redis_server.url],
-                             cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert rebuild.returncode == 0, rebuild.stderr
-    assert "300 conversations" in rebuild.stdout
+    rebuild = app.server.test_cli_runner().invoke(args=["rebuild"])
+    assert rebuild.exit_code == 0, rebuild.output
+    assert "300 conversations" in rebuild.output
     assert_same_aggregates(aggregate_dump(redis_client), before)
 
 
@@ -172,7 +168,8 @@ def test_sim004_demo_trickle_keeps_writing_until_stopped(redis_client, redis_ser
     version, messages = redis_client.get(KEYS.version), inbound_total(redis_client)
     demo.start(application.server)
     try:
-        time.sleep(2.5)
+        until(lambda: demo.sent >= 5 and inbound_total(redis_client) > messages, 15,
+              msg="the demo trickle did not write")
         second = http.get("/api/dashboard").get_json()
         assert int(redis_client.get(KEYS.version)) > int(version)
         assert inbound_total(redis_client) > messages
@@ -183,8 +180,8 @@ def test_sim004_demo_trickle_keeps_writing_until_stopped(redis_client, redis_ser
         demo.stop()
     assert demo._thread is None
     stopped_at = redis_client.get(KEYS.version)
-    time.sleep(0.5)
-    assert redis_client.get(KEYS.version) == stopped_at
+    holds(lambda: redis_client.get(KEYS.version) == stopped_at, 0.5,
+          msg="the demo kept writing after stop()")
 
 
 def test_sim005_demo_restart_continues_open_conversations_then_reset(redis_client, settings):
@@ -194,12 +191,9 @@ def test_sim005_demo_restart_continues_open_conversations_then_reset(redis_clien
     restart_at = datetime.now(UTC)
     restarted.start()  # in-process bot, no app
     try:
-        deadline = time.monotonic() + 15
-        while restarted.sent < 30 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        until(lambda: restarted.sent >= 30, 15, msg="the restarted demo did not send")
     finally:
         restarted.stop()
-    assert restarted.sent >= 30
     assert restarted.results["duplicate"] == 0
     convs = [Conversation.from_json(raw) for raw in documents(redis_client).values()]
     continued = [c for c in convs if c.created_at < restart_at and any(

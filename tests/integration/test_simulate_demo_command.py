@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import requests
+from dash.testing.wait import until
 
 from tests.redis_server import free_port
 
@@ -25,9 +26,10 @@ class DemoApp:
                if key not in ("REDIS_URL", "WEBHOOK_SECRET", "APP_ENV", "DASHBOARD_USERS")}
         # No KPI cache, so two reads a few seconds apart show what changed in between.
         env.update(DATA_DIR=str(data_dir), CACHE_KPI_SECONDS="0", PYTHONUNBUFFERED="1")
+        # Run in the data folder: no local .env of the checkout is read.
         self.process = subprocess.Popen(
-            [sys.executable, "app.py", "--demo", "--port", str(self.port), *extra],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [sys.executable, str(ROOT / "app.py"), "--demo", "--port", str(self.port), *extra],
+            cwd=data_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     @property
     def url(self) -> str:
@@ -38,11 +40,11 @@ class DemoApp:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.process.stdout.read()
             try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too busy to answer
                 pass
-            time.sleep(0.3)
+            time.sleep(0.3)  # the polling interval
         raise AssertionError("the demo app did not start")
 
     def dashboard(self) -> dict:
@@ -66,9 +68,9 @@ def test_sim007_app_demo_seeds_once_and_keeps_moving(tmp_path):
         assert first["total_conversations"] >= 300
         assert set(first["by_stage"]) >= {"condition", "price", "motivation", "offer",
                                           "qualified", "booked", "declined", "opted_out"}
-        time.sleep(8)  # a live message every 2-5 s
-        second = demo.dashboard()
-        assert second["version"] != first["version"]
+        # A live message every 2-5 s.
+        until(lambda: demo.dashboard()["version"] != first["version"], 30,
+              msg="the demo did not move")
     finally:
         output = demo.stop()
     assert "seeding" in output

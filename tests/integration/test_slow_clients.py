@@ -34,7 +34,8 @@ class Gunicorn:
     """gunicorn with the Procfile's config (one worker: the harshest case) on a free port;
     ``logged`` holds its stdout lines once stopped."""
 
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, redis_url: str, cwd: Path) -> None:
+        self.cwd = cwd  # outside the checkout: no local .env is read
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "REDIS_URL": redis_url, "WEB_CONCURRENCY": "1",
@@ -43,9 +44,9 @@ class Gunicorn:
 
     def __enter__(self) -> Gunicorn:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+            [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
              "--bind", f"127.0.0.1:{self.port}", "app:server"],
-            cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            cwd=self.cwd, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
         def healthy() -> bool:
             if self.process.poll() is not None:
@@ -72,11 +73,12 @@ def trickler(port: int) -> socket.socket:
     return sock
 
 
-def test_slow001_healthz_answers_while_32_clients_trickle_bodies(redis_server, redis_client):
+def test_slow001_healthz_answers_while_32_clients_trickle_bodies(redis_server, redis_client,
+                                                                 command_dir):
     web = next(line for line in (ROOT / "Procfile").read_text().splitlines()
                if line.startswith("web:"))
     assert "--config gunicorn.conf.py app:server" in web  # what this test starts
-    with Gunicorn(redis_server.url) as server:
+    with Gunicorn(redis_server.url, command_dir) as server:
         slow_clients_are_served_around(server.url, server.port)
 
 
@@ -120,8 +122,8 @@ def slow_clients_are_served_around(url: str, port: int) -> None:
     assert response.status_code == 200 and response.json()["status"] == "processed"
 
 
-def test_slow002_gunicorn_logs_are_json_lines(redis_server, redis_client):
-    with Gunicorn(redis_server.url) as server:
+def test_slow002_gunicorn_logs_are_json_lines(redis_server, redis_client, command_dir):
+    with Gunicorn(redis_server.url, command_dir) as server:
         assert requests.get(f"{server.url}/healthz", timeout=5).status_code == 200
         requests.get(f"{server.url}/api/conversations?q=Maria", timeout=5)
     records = [json.loads(line) for line in server.logged]

@@ -15,7 +15,7 @@ from app import create_app
 from core.settings import Settings
 from seller_bot.models import Conversation
 from services.dashboard_models import ConversationQuery
-from tests.conftest import LiveServer
+from tests.helpers import LiveServer
 from tests.integration.table_store import all_documents, brute_force, build_store
 from tests.redis_server import RedisServer, free_port
 

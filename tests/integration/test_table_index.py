@@ -12,6 +12,7 @@ import pytest
 import redis
 
 from core.keys import LocationKeys
+from core.privacy import mask_phone
 from core.settings import Settings
 from seller_bot.aggregates import sort_score
 from seller_bot.bot import SellerBot
@@ -21,7 +22,6 @@ from services.conversation_index import (
     BAND,
     ConversationIndex,
     InvalidQuery,
-    mask_phone,
     next_action,
 )
 from services.dashboard_models import SORT_KEYS, ConversationQuery

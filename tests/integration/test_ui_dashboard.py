@@ -5,24 +5,41 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
 
 from components import hero_metrics, ids
 from services.dashboard_data_service import DashboardDataService
 from services.dashboard_models import ConversationQuery
-from tests.integration.conftest import ARTIFACTS, DESKTOP, click, make_app, start
+from tests.integration.browser import (
+    ARTIFACTS,
+    DESKTOP,
+    WAIT_SECONDS,
+    choose,
+    click,
+    make_app,
+    start,
+    text,
+    texts,
+)
 from tests.integration.table_store import build_store
 
 pytestmark = pytest.mark.browser
 NOW = datetime.now(UTC).replace(microsecond=0)
 PHONE = (390, 844)
+# Every responsive graph has been redrawn to the width of its container.
+GRAPHS_FIT = """
+const graphs = [...document.querySelectorAll('.js-plotly-plot')];
+return graphs.length > 0 && graphs.every(g => {
+    const svg = g.querySelector('.main-svg');
+    return svg && Math.abs(svg.getBoundingClientRect().width
+                           - g.getBoundingClientRect().width) < 2;
+});
+"""
 
 
 @pytest.fixture(scope="module")
@@ -32,28 +49,36 @@ def seeded(ui_redis, ui_settings):
 
 
 def column(dash_duo, name: str) -> list[str]:
-    return [cell.text for cell in dash_duo.find_elements(
-        f'#{ids.TABLE} td[data-dash-column="{name}"]')]
+    return texts(dash_duo, f'#{ids.TABLE} td[data-dash-column="{name}"]')
 
 
-def wait_for_column(dash_duo, name: str, expected: list[str], timeout: float = 10) -> None:
+def wait_for_column(dash_duo, name: str, expected: list[str],
+                    timeout: float = WAIT_SECONDS) -> None:
     until(lambda: column(dash_duo, name) == expected, timeout,
           msg=f"column {name}: {column(dash_duo, name)} != {expected}")
 
 
 def pages_shown(dash_duo) -> int:
     """The pager's page count (DataTable hides the pager when there is one page)."""
-    last = dash_duo.find_elements("div.last-page")
-    return int(last[0].text) if last else 1
+    last = text(dash_duo, "div.last-page")
+    return int(last) if last else 1
 
 
 def wait_for_pages(dash_duo, expected: int) -> None:
-    until(lambda: pages_shown(dash_duo) == expected, 10,
+    until(lambda: pages_shown(dash_duo) == expected, WAIT_SECONDS,
           msg=f"pages: {pages_shown(dash_duo)} != {expected}")
 
 
 def shown_names(rows) -> list[str]:
     return [row.name or "unknown" for row in rows]
+
+
+def resize(driver, width: int, height: int) -> None:
+    """Set the window size and wait until the page and its graphs have been laid out again."""
+    driver.set_window_size(width, height)
+    until(lambda: driver.get_window_size() == {"width": width, "height": height}
+          and driver.execute_script(GRAPHS_FIT), WAIT_SECONDS,
+          msg=f"the page did not settle at {width}x{height}")
 
 
 def test_ui001_kpi_cards_show_what_the_services_compute(dash_duo, ui_redis, ui_settings, seeded):
@@ -70,12 +95,12 @@ def test_ui001_kpi_cards_show_what_the_services_compute(dash_duo, ui_redis, ui_s
             expected = spec.value(hero.response_time_ms.p50)
         else:
             expected = spec.value(getattr(hero, spec.name).value)
-        assert dash_duo.find_element(f"#{ids.kpi_value(spec.name)}").text == expected, spec.name
+        assert text(dash_duo, f"#{ids.kpi_value(spec.name)}") == expected, spec.name
     # The rate shows as a percentage of the service's ratio, one decimal.
     rate = hero.qualification_rate.value
-    assert dash_duo.find_element(f"#{ids.kpi_value('qualification_rate')}").text == \
+    assert text(dash_duo, f"#{ids.kpi_value('qualification_rate')}") == \
         f"{rate * 100:.1f}%"
-    assert dash_duo.find_element(f"#{ids.TITLE}").text == "Seller Bot Analytics"
+    assert text(dash_duo, f"#{ids.TITLE}") == "Seller Bot Analytics"
     assert dash_duo.driver.title == "Seller Bot Analytics"
     assert dash_duo.get_logs() == []
 
@@ -99,8 +124,8 @@ def test_ui002_sorting_then_page_3_shows_rows_21_to_30(dash_duo, ui_redis, ui_se
     wait_for_column(dash_duo, "name", shown_names(top30[20:30]))
     assert column(dash_duo, "lead_score") == [str(r.lead_score) for r in top30[20:30]]
     assert column(dash_duo, "phone") == [r.phone for r in top30[20:30]]
-    assert dash_duo.find_element(".current-page-shadow").text == "3"
-    summary = dash_duo.find_element(f"#{ids.TABLE_SUMMARY}").text
+    assert text(dash_duo, ".current-page-shadow") == "3"
+    summary = text(dash_duo, f"#{ids.TABLE_SUMMARY}")
     assert "showing 21–30" in summary and "page 3 of" in summary
     assert dash_duo.get_logs() == []
 
@@ -114,17 +139,17 @@ def test_ui003_temperature_filter_and_search_narrow_rows_and_pages(dash_duo, ui_
     assert everything.total > hot.total > hot_maria.total > 0
     wait_for_pages(dash_duo, everything.pages)
 
-    Select(dash_duo.find_element(f"#{ids.FILTER_TEMPERATURE}")).select_by_value("hot")
+    choose(dash_duo, f"#{ids.FILTER_TEMPERATURE}", "hot")
     wait_for_pages(dash_duo, hot.pages)
     wait_for_column(dash_duo, "name", shown_names(hot.rows))
     assert set(column(dash_duo, "temperature")) == {"hot"}
-    assert dash_duo.find_element(f"#{ids.TABLE_SUMMARY}").text.startswith(
+    assert text(dash_duo, f"#{ids.TABLE_SUMMARY}").startswith(
         f"{hot.total} conversations match")
 
     dash_duo.find_element(f"#{ids.FILTER_SEARCH}").send_keys("maria")
     wait_for_pages(dash_duo, hot_maria.pages)
     wait_for_column(dash_duo, "name", shown_names(hot_maria.rows))
-    assert dash_duo.find_element(f"#{ids.TABLE_SUMMARY}").text.startswith(
+    assert text(dash_duo, f"#{ids.TABLE_SUMMARY}").startswith(
         f"{hot_maria.total} conversation")
 
     dash_duo.find_element(f"#{ids.FILTER_SEARCH}").send_keys("zzzz-nobody")
@@ -144,15 +169,16 @@ def test_ui004_export_downloads_the_filtered_rows_as_csv(dash_duo, ui_redis, ui_
     query = ConversationQuery(temperature="warm")
     expected = [row.contact_id for row in seeded.export_rows(query)]
     assert 10 < len(expected) < seeded.conversations(ConversationQuery()).total
-    Select(dash_duo.find_element(f"#{ids.FILTER_TEMPERATURE}")).select_by_value("warm")
-    until(lambda: set(column(dash_duo, "temperature")) == {"warm"}, 10)
+    choose(dash_duo, f"#{ids.FILTER_TEMPERATURE}", "warm")
+    until(lambda: set(column(dash_duo, "temperature")) == {"warm"}, WAIT_SECONDS)
     click(dash_duo, f"#{ids.EXPORT_BUTTON}")
 
     folder = Path(dash_duo.download_path)
-    until(lambda: [p for p in folder.glob("conversations-*.csv")], 10,
+    until(lambda: [p for p in folder.glob("conversations-*.csv")], WAIT_SECONDS,
           msg="no CSV downloaded")
     path = next(folder.glob("conversations-*.csv"))
-    until(lambda: path.read_text(encoding="utf-8-sig").count("\n") > len(expected), 5)
+    until(lambda: path.read_text(encoding="utf-8-sig").count("\n") > len(expected),
+          WAIT_SECONDS)
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert [row["contact_id"] for row in rows] == expected
     assert {row["temperature"] for row in rows} == {"warm"}
@@ -165,26 +191,25 @@ def test_ui005_screenshots_light_dark_desktop_phone(dash_duo, ui_redis, ui_setti
     driver = dash_duo.driver
     ARTIFACTS.mkdir(exist_ok=True)
     theme = "return document.documentElement.getAttribute('data-bs-theme')"
-    dash_duo.wait_for_element(f"#{ids.GRAPH_MESSAGES} .main-svg")
+    dash_duo.wait_for_element(f"#{ids.GRAPH_MESSAGES} .main-svg", timeout=WAIT_SECONDS)
     assert driver.execute_script(theme) == "light"
     for name in ("light", "dark"):
         if name == "dark":
             click(dash_duo, f"#{ids.THEME_TOGGLE}")
-            until(lambda: driver.execute_script(theme) == "dark", 5)
-            dash_duo.wait_for_text_to_equal(f"#{ids.THEME_TOGGLE}", "☀ Light")
+            until(lambda: driver.execute_script(theme) == "dark", WAIT_SECONDS)
+            dash_duo.wait_for_text_to_equal(f"#{ids.THEME_TOGGLE}", "☀ Light",
+                                            timeout=WAIT_SECONDS)
         for size, (width, height) in (("desktop", DESKTOP), ("phone", PHONE)):
-            driver.set_window_size(width, height)
-            time.sleep(0.6)  # let the graphs resize
+            resize(driver, width, height)
             driver.save_screenshot(str(ARTIFACTS / f"dashboard-{name}-{size}.png"))
-        driver.set_window_size(*DESKTOP)
+        resize(driver, *DESKTOP)
     # On a phone the table scrolls sideways inside its card instead of widening the page.
-    driver.set_window_size(*PHONE)
-    time.sleep(0.3)
+    resize(driver, *PHONE)
     assert driver.execute_script(
         "return document.documentElement.scrollWidth <= window.innerWidth + 1")
     # The theme is remembered: a reload comes back dark.
     driver.refresh()
-    dash_duo.wait_for_element(f"#{ids.TABLE}")
+    dash_duo.wait_for_element(f"#{ids.TABLE}", timeout=WAIT_SECONDS)
     assert driver.execute_script(theme) == "dark"
     assert all((ARTIFACTS / f"dashboard-{t}-{s}.png").stat().st_size > 10_000
                for t in ("light", "dark") for s in ("desktop", "phone"))

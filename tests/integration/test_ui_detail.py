@@ -9,8 +9,8 @@ from dash.testing.wait import until
 from selenium.common.exceptions import NoAlertPresentException
 
 from components import conversation_detail, ids
-from tests.conftest import Seller
-from tests.integration.conftest import click, make_app, start
+from tests.helpers import Seller
+from tests.integration.browser import WAIT_SECONDS, click, make_app, start, text
 
 pytestmark = pytest.mark.browser
 FIRST_NAME_CELL = f'#{ids.TABLE} td[data-dash-column="name"]'
@@ -31,33 +31,36 @@ def test_ui201_row_click_opens_conversation_and_pause_stops_the_bot(dash_duo, em
     maria.says("Hi, I got your flyer. Thinking about selling my house")
     maria.says("it needs a new roof and the kitchen is dated")
     maria.says("around 450k")
-    dash_duo.wait_for_text_to_equal(FIRST_NAME_CELL, "Maria Lopez", timeout=8)
+    dash_duo.wait_for_text_to_equal(FIRST_NAME_CELL, "Maria Lopez", timeout=WAIT_SECONDS)
 
     click(dash_duo, FIRST_NAME_CELL)
-    dash_duo.wait_for_text_to_equal(".offcanvas-title", "Maria Lopez")
+    dash_duo.wait_for_text_to_equal(".offcanvas-title", "Maria Lopez", timeout=WAIT_SECONDS)
     bubbles = dash_duo.find_elements(f"#{ids.DETAIL_BODY} .bubble")
     assert len(bubbles) == len(maria.state()["transcript"]) == 6
     assert len(dash_duo.find_elements(f"#{ids.DETAIL_BODY} .bubble-in")) == 3
-    body = dash_duo.find_element(f"#{ids.DETAIL_BODY}").text
+    body = text(dash_duo, f"#{ids.DETAIL_BODY}")
     assert "$450,000" in body and "major repairs" in body
     assert "Lead score" in body
 
     click(dash_duo, f"#{ids.DETAIL_PAUSE}")
-    dash_duo.wait_for_text_to_equal(f"#{ids.DETAIL_PAUSE}", conversation_detail.RESUME_LABEL)
-    assert dash_duo.find_element(f"#{ids.DETAIL_STATUS}").text.startswith("Paused")
+    dash_duo.wait_for_text_to_equal(f"#{ids.DETAIL_PAUSE}", conversation_detail.RESUME_LABEL,
+                                    timeout=WAIT_SECONDS)
+    assert text(dash_duo, f"#{ids.DETAIL_STATUS}").startswith("Paused")
     assert maria.state()["paused"] is True
     assert maria.says("hello? are you there") == {"status": "ignored", "reason": "paused"}
     # The open drill-down picks up the new message on the next tick; the bot did not answer.
-    until(lambda: len(dash_duo.find_elements(f"#{ids.DETAIL_BODY} .bubble")) == 7, 8,
+    until(lambda: len(dash_duo.find_elements(f"#{ids.DETAIL_BODY} .bubble")) == 7, WAIT_SECONDS,
           msg="new message not shown in the open conversation")
-    assert dash_duo.find_elements(f"#{ids.DETAIL_BODY} .bubble")[-1].get_attribute(
-        "class") == "bubble bubble-in"
+    assert dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].pop().className",
+        f"#{ids.DETAIL_BODY} .bubble") == "bubble bubble-in"
     # The table shows the takeover after the next tick.
     dash_duo.wait_for_contains_text(f'#{ids.TABLE} td[data-dash-column="stage"]', "paused",
-                                    timeout=8)
+                                    timeout=WAIT_SECONDS)
 
     click(dash_duo, f"#{ids.DETAIL_PAUSE}")
-    dash_duo.wait_for_text_to_equal(f"#{ids.DETAIL_PAUSE}", conversation_detail.PAUSE_LABEL)
+    dash_duo.wait_for_text_to_equal(f"#{ids.DETAIL_PAUSE}", conversation_detail.PAUSE_LABEL,
+                                    timeout=WAIT_SECONDS)
     assert maria.state()["paused"] is False
     assert maria.says("relocating for work, need to close in 30 days")["status"] == "processed"
     assert dash_duo.get_logs() == []
@@ -66,10 +69,10 @@ def test_ui201_row_click_opens_conversation_and_pause_stops_the_bot(dash_duo, em
 def test_ui202_seller_name_with_html_renders_as_text(dash_duo, empty_redis, ui_settings):
     url = start(dash_duo, make_app(ui_settings, empty_redis))
     Seller(url, contact="xss-1", contactName=XSS_NAME).says("hi, selling my house")
-    dash_duo.wait_for_text_to_equal(FIRST_NAME_CELL, XSS_NAME, timeout=8)
+    dash_duo.wait_for_text_to_equal(FIRST_NAME_CELL, XSS_NAME, timeout=WAIT_SECONDS)
     click(dash_duo, FIRST_NAME_CELL)
-    dash_duo.wait_for_text_to_equal(".offcanvas-title", XSS_NAME)
-    until(lambda: dash_duo.find_elements(f"#{ids.DETAIL_BODY} .bubble"), 5)
+    dash_duo.wait_for_text_to_equal(".offcanvas-title", XSS_NAME, timeout=WAIT_SECONDS)
+    until(lambda: dash_duo.find_elements(f"#{ids.DETAIL_BODY} .bubble"), WAIT_SECONDS)
     # No <img> was created anywhere in the page's content, and no alert fired.
     assert dash_duo.driver.execute_script(
         "return document.querySelectorAll('main img, .offcanvas img').length") == 0

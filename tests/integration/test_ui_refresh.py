@@ -4,10 +4,9 @@ demo's live trickle moves the KPI cards."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import redis
+from dash.testing.errors import TestingTimeoutError as WaitTimeout
 from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 
@@ -15,8 +14,18 @@ from components import formatting as fmt
 from components import ids
 from core.settings import Settings
 from seller_bot.demo import DemoTraffic
-from tests.conftest import Seller
-from tests.integration.conftest import UI_SETTINGS, make_app, start
+from tests.helpers import Seller
+from tests.integration.browser import (
+    UI_SETTINGS,
+    WAIT_SECONDS,
+    callbacks_idle,
+    holds,
+    make_app,
+    scroll_into_view,
+    start,
+    text,
+    texts,
+)
 from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.browser
@@ -29,20 +38,28 @@ document.dispatchEvent(new Event('visibilitychange'));
 """
 
 GRAPH = f"document.querySelector('#{ids.GRAPH_MESSAGES} .js-plotly-plot')"
-# The x range the user zoomed to (autorange = no zoom), and the inbound messages drawn.
-X_RANGE = f"const g = {GRAPH}; return g.layout.xaxis.autorange ? null : g.layout.xaxis.range;"
-INBOUND_TOTAL = (f"const g = {GRAPH}; const t = g.data.find(d => d.name === 'Inbound messages');"
+# The x range the user zoomed to (autorange = no zoom), and the inbound messages drawn; null
+# while the graph is not drawn (yet, or again).
+X_RANGE = (f"const g = {GRAPH}; if (!g || !g.layout || !g.layout.xaxis) return null;"
+           " return g.layout.xaxis.autorange ? null : g.layout.xaxis.range;")
+INBOUND_TOTAL = (f"const g = {GRAPH}; if (!g || !g.data) return null;"
+                 " const t = g.data.find(d => d.name === 'Inbound messages');"
                  " return t ? t.y.reduce((a, b) => a + (b || 0), 0) : null;")
 
 
-def zoom_box(dash_duo) -> None:
-    """Drag a zoom box over the messages graph, as a user does."""
-    drag = dash_duo.find_element(f"#{ids.GRAPH_MESSAGES} .nsewdrag")
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", drag)
-    time.sleep(0.3)
-    ActionChains(dash_duo.driver).move_to_element_with_offset(drag, 10, 10).click_and_hold() \
-        .move_by_offset(100, 50).release().perform()
-    time.sleep(0.5)
+def zoom_box(dash_duo) -> list:
+    """Drag a zoom box over the messages graph, as a user does; returns the zoomed x range.
+    A drag can miss while the page is still settling: then find the graph again and retry."""
+    for _ in range(4):
+        drag = scroll_into_view(dash_duo, f"#{ids.GRAPH_MESSAGES} .nsewdrag")
+        ActionChains(dash_duo.driver).move_to_element_with_offset(drag, 10, 10) \
+            .click_and_hold().move_by_offset(100, 50).release().perform()
+        try:
+            until(lambda: dash_duo.driver.execute_script(X_RANGE) is not None, 5)
+        except WaitTimeout:
+            continue
+        return dash_duo.driver.execute_script(X_RANGE)
+    raise AssertionError("could not zoom")
 
 
 @pytest.fixture
@@ -52,7 +69,7 @@ def empty_redis(ui_redis: redis.Redis) -> redis.Redis:
 
 
 def names(dash_duo) -> list[str]:
-    return [c.text for c in dash_duo.find_elements(f'#{ids.TABLE} td[data-dash-column="name"]')]
+    return texts(dash_duo, f'#{ids.TABLE} td[data-dash-column="name"]')
 
 
 def test_ui101_webhook_conversation_appears_on_the_next_tick(dash_duo, empty_redis,
@@ -61,33 +78,29 @@ def test_ui101_webhook_conversation_appears_on_the_next_tick(dash_duo, empty_red
     # First run: say what to do, never zeros that look like data.
     dash_duo.wait_for_text_to_equal(f"#{ids.EMPTY_STATE}", fmt.EMPTY_STORE)
     dash_duo.wait_for_text_to_equal(f"#{ids.TABLE_EMPTY}", fmt.EMPTY_STORE)
-    assert dash_duo.find_element(f"#{ids.kpi_value('active_conversations')}").text == \
+    assert text(dash_duo, f"#{ids.kpi_value('active_conversations')}") == \
         fmt.NO_DATA
     dash_duo.driver.execute_script("window.__same_page = true")
 
     Seller(url, contact="new-seller", contactName="Rosa Diaz").says(
         "Hi, thinking about selling my house, it needs a new roof")
     dash_duo.wait_for_text_to_equal(f'#{ids.TABLE} td[data-dash-column="name"]', "Rosa Diaz",
-                                    timeout=8)
-    dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('active_conversations')}", "1")
-    until(lambda: not dash_duo.find_elements(f"#{ids.EMPTY_STATE}"), 5)
-    assert dash_duo.find_element(f"#{ids.TABLE_EMPTY}").text == ""
+                                    timeout=WAIT_SECONDS)
+    dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('active_conversations')}", "1",
+                                    timeout=WAIT_SECONDS)
+    until(lambda: not dash_duo.find_elements(f"#{ids.EMPTY_STATE}"), WAIT_SECONDS)
+    assert text(dash_duo, f"#{ids.TABLE_EMPTY}") == ""
     assert dash_duo.driver.execute_script("return window.__same_page") is True  # no reload
-    assert dash_duo.find_element(f"#{ids.FRESHNESS}").text.startswith("updated ")
+    assert text(dash_duo, f"#{ids.FRESHNESS}").startswith("updated ")
 
     # Zoom into the messages graph; the next data change redraws it and keeps the zoom.
-    until(lambda: dash_duo.driver.execute_script(INBOUND_TOTAL) == 1, 5,
+    until(lambda: dash_duo.driver.execute_script(INBOUND_TOTAL) == 1, WAIT_SECONDS,
           msg="the graph does not show the first message")
-    for _ in range(4):  # a drag can miss while the page is still settling; try again
-        zoom_box(dash_duo)
-        if dash_duo.driver.execute_script(X_RANGE) is not None:
-            break
-    assert dash_duo.driver.execute_script(X_RANGE) is not None, "could not zoom"
-    zoomed = dash_duo.driver.execute_script(X_RANGE)
+    zoomed = zoom_box(dash_duo)
     Seller(url, contact="second-seller", contactName="Sam Next").says("hello, selling a condo")
     dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('active_conversations')}", "2",
-                                    timeout=8)
-    until(lambda: dash_duo.driver.execute_script(INBOUND_TOTAL) == 2, 5,
+                                    timeout=WAIT_SECONDS)
+    until(lambda: dash_duo.driver.execute_script(INBOUND_TOTAL) == 2, WAIT_SECONDS,
           msg="the graph was not redrawn with the new message")
     assert dash_duo.driver.execute_script(X_RANGE) == zoomed
     assert dash_duo.get_logs() == []
@@ -98,14 +111,15 @@ def test_ui102_hidden_tab_stops_refreshing_until_visible_again(dash_duo, empty_r
     url = start(dash_duo, make_app(ui_settings, empty_redis))
     dash_duo.wait_for_text_to_equal(f"#{ids.TABLE_EMPTY}", fmt.EMPTY_STORE)
     dash_duo.driver.execute_script(SET_HIDDEN, True)
-    time.sleep(0.3)
+    # A refresh sent before the tab was hidden may still be on its way: let it land first.
+    until(lambda: callbacks_idle(dash_duo), WAIT_SECONDS, msg="callbacks still running")
     Seller(url, contact="while-hidden", contactName="Hidden Harry").says("hi, selling a house")
-    time.sleep(3.5)  # three and a half refresh periods
-    assert names(dash_duo) == []
+    holds(lambda: names(dash_duo) == [], 3.5 * UI_SETTINGS["refresh_interval_seconds"],
+          msg="a hidden tab refreshed")
     dash_duo.driver.execute_script(SET_HIDDEN, False)
-    # Becoming visible checks at once, without waiting for the next period.
+    # Becoming visible checks again.
     dash_duo.wait_for_text_to_equal(f'#{ids.TABLE} td[data-dash-column="name"]',
-                                    "Hidden Harry", timeout=3)
+                                    "Hidden Harry", timeout=WAIT_SECONDS)
     assert dash_duo.get_logs() == []
 
 
@@ -118,23 +132,24 @@ def test_ui103_redis_down_shows_stale_banner_and_recovery_clears_it(dash_duo):
         url = start(dash_duo, make_app(settings, client))
         Seller(url, contact="before-outage", contactName="Olga Stale").says(
             "hello, I want to sell my place")
-        dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('active_conversations')}", "1")
+        dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('active_conversations')}", "1",
+                                        timeout=WAIT_SECONDS)
 
         server.stop()
-        until(lambda: "Redis unreachable since" in dash_duo.find_element(
-            f"#{ids.STALE_BANNER}").text, 10, msg="no stale banner")
-        banner = dash_duo.find_element(f"#{ids.STALE_BANNER}").text
+        until(lambda: "Redis unreachable since" in (text(dash_duo, f"#{ids.STALE_BANNER}") or ""),
+              WAIT_SECONDS, msg="no stale banner")
+        banner = text(dash_duo, f"#{ids.STALE_BANNER}")
         assert banner.startswith("Showing data from ")
         # The last figures stay on screen.
-        assert dash_duo.find_element(f"#{ids.kpi_value('active_conversations')}").text == "1"
+        assert text(dash_duo, f"#{ids.kpi_value('active_conversations')}") == "1"
         assert "Olga Stale" in names(dash_duo)
 
         server.start()
-        until(lambda: not dash_duo.find_elements(f"#{ids.STALE_BANNER}"), 15,
+        until(lambda: not dash_duo.find_elements(f"#{ids.STALE_BANNER}"), WAIT_SECONDS,
               msg="stale banner did not clear")
         Seller(url, contact="after-outage", contactName="Rita Back").says("hi there")
         dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('active_conversations')}", "2",
-                                        timeout=8)
+                                        timeout=WAIT_SECONDS)
         assert dash_duo.get_logs() == []
     finally:
         client.close()
@@ -148,9 +163,10 @@ def test_ui104_demo_live_trickle_changes_the_kpi_cards(dash_duo, empty_redis, ui
     demo.start(app.server)
     try:
         start(dash_duo, app)
-        dash_duo.wait_for_text_to_equal(f"#{ids.DEMO_BADGE}", "Demo data")
-        first = dash_duo.find_element(f"#{ids.HERO}").text
-        until(lambda: dash_duo.find_element(f"#{ids.HERO}").text != first, 15,
+        dash_duo.wait_for_text_to_equal(f"#{ids.DEMO_BADGE}", "Demo data",
+                                        timeout=WAIT_SECONDS)
+        first = text(dash_duo, f"#{ids.HERO}")
+        until(lambda: text(dash_duo, f"#{ids.HERO}") != first, WAIT_SECONDS,
               msg="the KPI cards did not move")
         assert demo.sent > 0
     finally:

@@ -54,15 +54,6 @@ def test_fmt005_ago_and_times_of_missing_or_naive_values():
         "Tue Mar 3, 9:30 AM"
 
 
-@pytest.mark.parametrize(("phone", "text"), [
-    ("+19095550123", "(909) •••-0123"), ("(909) 555-0123", "(909) •••-0123"),
-    ("+44 20 7946 0958", "••••0958"), ("12", "••••"), (None, "unknown"),
-    ("(•••) •••-0123", "(•••) •••-0123"),  # masked already by the service
-])
-def test_fmt006_mask_phone(phone, text):
-    assert fmt.mask_phone(phone) == text
-
-
 @pytest.mark.parametrize(("days", "text"), [
     (None, "unknown"), (0, "ASAP"), (1, "1 day"), (30, "30 days"), (60, "60 days"),
     (90, "~3 months"), (365, "~1 year"), (540, "~1.5 years"), (730, "~2 years"),

@@ -354,7 +354,7 @@ def test_cmp015_rows_are_formatted_masked_and_colour_plus_text():
     record = conversations_table.record(
         row(1, phone="+19095550123", address=None, stalled=True, paused=True), NOW)
     assert record == {
-        "id": "loc-1/c1", "name": "Seller 1", "phone": "(909) •••-0123",
+        "id": "loc-1/c1", "name": "Seller 1", "phone": "(•••) •••-0123",
         "address": "unknown", "stage": "offer · stalled · paused", "temperature": "hot",
         "lead_score": 80, "price": "$412,000", "timeline": "30 days",
         "last_activity": "12 min ago", "next_action": "Waiting on offer answer"}

@@ -1,4 +1,4 @@
-"""Lead score parts and temperature thresholds (SPEC section 2)."""
+"""Lead score parts and temperature thresholds (seller_bot/scoring.py)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,87 @@
+"""Helpers shared by the tests (the fixtures that use them are in conftest.py): a hand-moved
+clock, the app on a real port, GoHighLevel webhook bodies, and a seller texting over HTTP."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import requests
+from werkzeug.serving import make_server
+
+# Far above what any test sends: only the tests of the rate limit set a real one.
+UNLIMITED_WEBHOOKS = "1000000/minute"
+
+
+class FakeClock:
+    """A clock tests move by hand; starts at the real current time."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime.now(UTC).replace(microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+class LiveServer:
+    """The app's Flask server on a real port in a background thread."""
+
+    def __init__(self, flask_app) -> None:
+        # Port 0: the system picks a free port as it binds, so no other process can take it.
+        self._server = make_server("127.0.0.1", 0, flask_app, threaded=True)
+        self.port = self._server.server_port
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+
+def inbound(text: str, contact: str = "contact-1", location: str = "loc-1", **extra) -> dict:
+    """A GoHighLevel InboundMessage webhook body with a message id of its own (unique across
+    tests, runs and processes, so no store ever takes it for a duplicate)."""
+    payload = {
+        "type": "InboundMessage", "locationId": location, "contactId": contact,
+        "conversationId": f"conv-{contact}", "messageId": f"msg-{uuid.uuid4().hex}", "body": text,
+        "messageType": "SMS", "direction": "inbound",
+        "dateAdded": datetime.now(UTC).isoformat(), "contactName": "Maria Lopez",
+        "phone": "+19095550101",
+    }
+    payload.update(extra)
+    return payload
+
+
+class Seller:
+    """Texts the bot through the real HTTP route, like GoHighLevel would."""
+
+    def __init__(self, base_url: str, contact: str = "contact-1", location: str = "loc-1",
+                 session: requests.Session | None = None, **fields) -> None:
+        self.base_url = base_url
+        self.contact = contact
+        self.location = location
+        self.fields = fields
+        self.http = session or requests.Session()
+
+    def says(self, text: str) -> dict:
+        response = self.http.post(
+            f"{self.base_url}/webhooks/ghl/inbound",
+            json=inbound(text, self.contact, self.location, **self.fields), timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def state(self) -> dict:
+        response = self.http.get(f"{self.base_url}/api/conversations/{self.contact}", timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()
