@@ -20,7 +20,7 @@ from core.keys import RATE_LIMIT_PREFIX, LocationKeys
 from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.payload import InboundMessage
-from seller_bot.store import ConflictError
+from seller_bot.store import UNREAD, ConflictError
 
 log = logging.getLogger(__name__)
 
@@ -111,15 +111,19 @@ def create_webhook_blueprint(bot: SellerBot, settings: Settings,
             message = InboundMessage.model_validate(data)
         except ValidationError as exc:
             raise validation_error(exc) from exc
-        # A redelivery or replay costs one EXISTS and none of the location's budget.
-        if message.messageId and not message.ignore_reason and bot.store.is_duplicate(
-                message.locationId, message.messageId):
-            return jsonify(bot.duplicate_result(message).to_dict())
+        # A redelivery or replay costs no budget: the duplicate check comes first, in the
+        # same round trip as reading the document the write starts from.
+        stored = UNREAD
+        if message.messageId and not message.ignore_reason:
+            seen, stored = bot.store.peek(message.locationId, message.contactId,
+                                          message.messageId)
+            if seen:
+                return jsonify(bot.duplicate_result(message, stored).to_dict())
         if not rate_limit.allow(message.locationId):
             raise ApiError(429, "rate_limited",
                            f"over {settings.webhook_rate_limit} for location {message.locationId}")
         try:
-            result = bot.handle_inbound(message, received=received)
+            result = bot.handle_inbound(message, received=received, stored=stored)
         except redis.RedisError as exc:
             log.warning("redis unavailable; webhook refused so GoHighLevel retries",
                         extra={"contact_id": message.contactId})

@@ -13,7 +13,7 @@ from core.settings import Settings
 from seller_bot.flow import BotRules, handle_message, record_reply, start_conversation
 from seller_bot.models import Conversation
 from seller_bot.payload import InboundMessage
-from seller_bot.store import ConversationStore, DuplicateMessage, Suppressed
+from seller_bot.store import UNREAD, ConversationStore, DuplicateMessage, Suppressed
 
 RETIRE_EVERY_SECONDS = 60
 
@@ -81,9 +81,10 @@ class SellerBot:
         self.store = ConversationStore(client, settings, wall_clock=wall_clock)
         self._last_retired: dict[str, float] = {}
 
-    def handle_inbound(self, message: InboundMessage,
-                       received: float | None = None) -> InboundResult:
-        """Process one webhook event; ``received`` is its ``timer()`` arrival time."""
+    def handle_inbound(self, message: InboundMessage, received: float | None = None, *,
+                       stored: str | object | None = UNREAD) -> InboundResult:
+        """Process one webhook event; ``received`` is its ``timer()`` arrival time, ``stored``
+        the contact's document if the caller read it already (``ConversationStore.peek``)."""
         received = self.timer() if received is None else received
         ignore = message.ignore_reason
         if ignore:
@@ -115,7 +116,8 @@ class SellerBot:
 
         try:
             conv = self.store.update(location, contact, apply, message_id=message.messageId,
-                                     create=create)
+                                     create=create,
+                                     **({} if stored is UNREAD else {"first_raw": stored}))
         except DuplicateMessage:
             return self.duplicate_result(message)
         except Suppressed:
@@ -128,11 +130,14 @@ class SellerBot:
         return InboundResult("processed", reply=reply, stage=conv.stage,
                              temperature=conv.temperature, lead_score=conv.lead_score)
 
-    def duplicate_result(self, message: InboundMessage) -> InboundResult:
+    def duplicate_result(self, message: InboundMessage,
+                         stored: str | object | None = UNREAD) -> InboundResult:
         """The answer to a message processed already: the reply it got then. Registers the
         location again (idempotent), in case the first attempt failed right after its commit."""
         self.store.register_location(message.locationId)
-        conv = self.store.load(message.locationId, message.contactId)
+        raw = (self.store.load_raw(message.locationId, message.contactId) if stored is UNREAD
+               else stored)
+        conv = Conversation.from_json(raw) if raw else None
         if conv is None or not message.messageId:
             return InboundResult("duplicate")
         return InboundResult("duplicate", reply=reply_to(conv, message.messageId),

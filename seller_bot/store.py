@@ -86,6 +86,9 @@ class DuplicateMessage(Exception):
     """This messageId was processed already."""
 
 
+UNREAD = object()  # ``update``'s first_raw when the caller has not read the document
+
+
 class Suppressed(Exception):
     """The contact was deleted (or opted out and was deleted): it is not created again."""
 
@@ -177,9 +180,16 @@ class ConversationStore:
         commit). Outside the commit script: on Redis Cluster the set lives in another slot."""
         self.redis.sadd(LOCATIONS, location_id)
 
-    def is_duplicate(self, location_id: str, message_id: str) -> bool:
-        """This message was processed already (one EXISTS: checked before the rate limit)."""
-        return bool(self.redis.exists(LocationKeys(location_id).seen(message_id)))
+    def peek(self, location_id: str, contact_id: str,
+             message_id: str) -> tuple[bool, str | None]:
+        """(message processed already, stored document) in one round trip: the webhook checks
+        for a duplicate before the rate limit, and the write starts from this document."""
+        keys = LocationKeys(location_id)
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.exists(keys.seen(message_id))
+            pipe.get(keys.conversation(contact_id))
+            seen, raw = pipe.execute()
+        return bool(seen), raw
 
     def find_location(self, contact_id: str) -> str | None:
         """The (first) location holding this contact."""
@@ -281,10 +291,13 @@ class ConversationStore:
     def update(self, location_id: str, contact_id: str,
                change: Callable[[Conversation], Conversation | None],
                *, message_id: str | None = None,
-               create: Callable[[], Conversation] | None = None) -> Conversation | None:
-        """Read-modify-write with retries; ``change`` returns the new state (None deletes)."""
-        for _ in range(MAX_CONFLICT_RETRIES):
-            raw = self.load_raw(location_id, contact_id)
+               create: Callable[[], Conversation] | None = None,
+               first_raw: str | object | None = UNREAD) -> Conversation | None:
+        """Read-modify-write with retries; ``change`` returns the new state (None deletes).
+        ``first_raw``: the document as just read (``peek``), saving the first read."""
+        for attempt in range(MAX_CONFLICT_RETRIES):
+            raw = (first_raw if attempt == 0 and first_raw is not UNREAD
+                   else self.load_raw(location_id, contact_id))
             if raw is None and create is None:
                 return None
             old = Conversation.from_json(raw) if raw else None
