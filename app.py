@@ -19,6 +19,7 @@ import dash
 import redis
 from flask import Flask
 
+from api.assets import init_asset_caching
 from api.auth import init_login, parse_users
 from api.conversations import create_conversations_blueprint
 from api.dashboard import create_dashboard_blueprint
@@ -29,6 +30,7 @@ from api.table import create_table_blueprint
 from api.webhook import create_webhook_blueprint
 from cli import register_commands
 from components import build_layout, register_callbacks
+from components.layout import INDEX_STRING, LAZY_ASSETS
 from core.logging import configure_logging
 from core.redis_client import connect
 from core.settings import ConfigurationError, Settings
@@ -75,9 +77,12 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     server.register_blueprint(create_table_blueprint(data.table))
     server.register_blueprint(create_dashboard_blueprint(data))
 
-    # compress: Flask-Compress gzip/brotli; plotly.js alone is 4.6 MB uncompressed.
+    # compress: Flask-Compress gzip/brotli. plotly.js is not Dash's full bundle (4.6 MB) but a
+    # custom one in assets/lazy/, loaded when the charts come into view (assets/dashboard.js).
     app = dash.Dash(__name__, server=server, title="Seller Bot Analytics",
-                    update_title=None, compress=True)
+                    update_title=None, compress=True, index_string=INDEX_STRING,
+                    assets_path_ignore=[LAZY_ASSETS])
+    init_asset_caching(server, app, LAZY_ASSETS)
     init_security(server, app, settings)
     if settings.production or users:
         init_login(server, users, limiter, client, settings)

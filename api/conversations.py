@@ -1,4 +1,4 @@
-"""REST routes for one conversation: read, human takeover, forget."""
+"""REST routes for one conversation: read, human takeover, appointment outcome, forget."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import BadRequest
 
 from api.errors import ApiError
 from core.keys import ID_PATTERN
 from core.settings import Settings
-from seller_bot.bot import SellerBot
+from seller_bot.bot import NoAppointment, SellerBot
+from seller_bot.models import APPOINTMENT_OUTCOMES
 from services.conversation_view import conversation_detail
 
 
@@ -71,6 +73,27 @@ def create_conversations_blueprint(bot: SellerBot, settings: Settings,
     @bp.post("/api/conversations/<contact_id>/resume")
     def resume(contact_id: str) -> Response:
         return set_paused(contact_id, False)
+
+    @bp.post("/api/conversations/<contact_id>/outcome")
+    def outcome(contact_id: str) -> Response:
+        """How the appointment went: {"outcome": "held|no_show|under_contract|dead"}."""
+        try:
+            body = request.get_json(force=True)
+        except BadRequest as exc:
+            raise ApiError(400, "invalid_json", "the body is not JSON") from exc
+        value = body.get("outcome") if isinstance(body, dict) else None
+        if value not in APPOINTMENT_OUTCOMES:
+            message = f"must be one of {', '.join(APPOINTMENT_OUTCOMES)}"
+            raise ApiError(422, "invalid_field", f"outcome: {message}",
+                           fields=[{"field": "outcome", "message": message}])
+        try:
+            conv = bot.record_outcome(locate(contact_id), contact_id, value)
+        except NoAppointment as exc:
+            raise ApiError(409, "no_appointment",
+                           f"contact {contact_id} has no appointment to record") from exc
+        if conv is None:
+            raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
+        return detail(conv)
 
     @bp.delete("/api/conversations/<contact_id>")
     def forget(contact_id: str) -> Response:

@@ -64,6 +64,7 @@ def query_from_request() -> ConversationQuery:
         sort=request.args.get("sort") or defaults.sort,
         order=(request.args.get("order") or defaults.order).lower(),
         reveal_phone=_bool_arg("reveal_phone"),
+        needs_human=_bool_arg("needs_human"),
     )
 
 

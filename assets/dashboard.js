@@ -9,6 +9,15 @@
  *   "store-visible", and becoming visible again triggers one version check on the server.
  * - "updated N s ago": recomputed every second from the time of the data on screen,
  *   without a request to the server.
+ * - plotly.js on demand: dcc.Graph draws with window.Plotly when it is defined, and otherwise
+ *   fetches Dash's full bundle (4.6 MB). Here window.Plotly starts as a promise-like object that
+ *   dcc.Graph waits on; when a chart card comes near the screen, this file loads our custom
+ *   bundle (assets/lazy/, only the trace types we draw: vendor/plotly/build.sh), which replaces
+ *   window.Plotly with the library itself. The cards and the table never wait for it.
+ * - Charts' text alternative: each chart's data as text for screen readers, from its figure.
+ * - Keyboard access to the conversations table (dash_table has none of its own): Tab reaches
+ *   each row's seller cell and the sort buttons, Enter or Space uses them (a seller cell opens
+ *   the conversation, as a click does); the pager's icon buttons get names.
  */
 (function () {
     "use strict";
@@ -38,6 +47,91 @@
     }
 
     applyTheme(preferredTheme());
+
+    // Named by version and content hash, so it may be cached for a year (see api/assets.py).
+    var PLOTLY_BUNDLE = "lazy/plotly-4.1.1-873b068019.min.js";
+    var ASSETS = document.currentScript
+        ? document.currentScript.src.replace(/[^/]*$/, "") : "/assets/";
+    var CHART = ".chart-card";
+    var NEAR = "0px";  // a chart card entering the screen
+    var plotly = null;
+
+    function loadPlotly() {
+        if (!plotly) {
+            plotly = new Promise(function (resolve, reject) {
+                var script = document.createElement("script");
+                script.src = ASSETS + PLOTLY_BUNDLE;
+                script.onload = function () { resolve(window.Plotly); };
+                script.onerror = function () {
+                    plotly = null;
+                    reject(new Error("plotly.js could not be loaded from " + script.src));
+                };
+                document.head.appendChild(script);
+            });
+        }
+        return plotly;
+    }
+
+    /* Call ``ready`` once a chart card is near the viewport. The cards are being rendered when
+       dcc.Graph first asks for Plotly, so wait a few frames for them to be in the document. */
+    function whenChartsNear(ready, frames) {
+        var cards = document.querySelectorAll(CHART);
+        if (!cards.length && frames > 0) {
+            window.requestAnimationFrame(function () { whenChartsNear(ready, frames - 1); });
+            return;
+        }
+        if (!cards.length || !("IntersectionObserver" in window)) {
+            ready();
+            return;
+        }
+        var observer = new IntersectionObserver(function (entries) {
+            if (entries.some(function (entry) { return entry.isIntersecting; })) {
+                observer.disconnect();
+                ready();
+            }
+        }, {rootMargin: NEAR});
+        cards.forEach(function (card) { observer.observe(card); });
+    }
+
+    if (!window.Plotly) {
+        window.Plotly = {
+            then: function (resolve, reject) {
+                whenChartsNear(function () { loadPlotly().then(resolve, reject); }, 120);
+            }
+        };
+    }
+
+    function cell(value) {
+        return value === null || value === undefined || value === "" ? "no data" : String(value);
+    }
+
+    /* One chart's data as rows: [category, value of trace 1, value of trace 2, ...]. */
+    function chartRows(traces) {
+        var order = [];
+        var rows = {};
+        traces.forEach(function (trace, index) {
+            var horizontal = trace.orientation === "h" || trace.type === "funnel";
+            var keys = trace.type === "pie" ? trace.labels : horizontal ? trace.y : trace.x;
+            var values = trace.type === "pie" ? trace.values : horizontal ? trace.x : trace.y;
+            (keys || []).forEach(function (key, i) {
+                if (!(key in rows)) {
+                    rows[key] = [];
+                    order.push(key);
+                }
+                rows[key][index] = values ? values[i] : null;
+            });
+        });
+        return order.map(function (key) {
+            return [key].concat(traces.map(function (_, index) { return rows[key][index]; }));
+        });
+    }
+
+    /* A heatmap as rows of its y categories, one value per x category. */
+    function heatmapRows(trace) {
+        return (trace.z || []).map(function (row, i) {
+            return [trace.y ? trace.y[i] : i].concat(row);
+        });
+    }
 
     function age(seconds) {
         if (seconds < 5) {
@@ -84,6 +178,30 @@
             return ["updated " + age(elapsed), tip];
         },
 
+        /* A chart's figure as text, "category: value; ..." (with the series' names when there
+           are several), or the empty state's message. Plain text: returning components
+           here would make Dash re-walk the whole layout for each chart. */
+        chartText: function (figure) {
+            var traces = (figure && figure.data) || [];
+            if (!traces.length) {
+                var notes = ((figure && figure.layout && figure.layout.annotations) || [])
+                    .map(function (note) { return note.text; });
+                return notes.join(" ") || "No data";
+            }
+            var heatmap = traces[0].type === "heatmap";
+            var names = heatmap ? traces[0].x || [] : traces.map(function (trace) {
+                return trace.name || "";
+            });
+            var rows = heatmap ? heatmapRows(traces[0]) : chartRows(traces);
+            return rows.map(function (row) {
+                var values = row.slice(1).map(function (value, i) {
+                    return names.length > 1 && names[i] !== "" ? names[i] + " " + cell(value)
+                        : cell(value);
+                });
+                return cell(row[0]) + ": " + values.join(", ");
+            }).join("; ") + ".";
+        },
+
         toggleTheme: function (_clicks, theme) {
             var current = theme === "light" || theme === "dark" ? theme : preferredTheme();
             return current === "dark" ? "light" : "dark";
@@ -96,6 +214,69 @@
             return current === "dark" ? "\u2600 Light" : "\u263e Dark";
         }
     };
+
+    var PAGER = {"first-page": "First page", "previous-page": "Previous page",
+                 "next-page": "Next page", "last-page": "Last page"};
+    var ROW_CELL = ".dash-table-container td[data-dash-column]:first-child";
+    var SORT = ".dash-table-container .column-header--sort";
+
+    function name(node, label) {
+        if (node.getAttribute("aria-label") !== label) {
+            node.setAttribute("aria-label", label);
+        }
+    }
+
+    function enhanceTables() {
+        document.querySelectorAll(".dash-table-container .previous-next-container button")
+            .forEach(function (button) {
+                Object.keys(PAGER).forEach(function (cls) {
+                    if (button.classList.contains(cls)) {
+                        name(button, PAGER[cls]);
+                    }
+                });
+            });
+        document.querySelectorAll(".dash-table-container input.current-page")
+            .forEach(function (input) { name(input, "Page number"); });
+        document.querySelectorAll(ROW_CELL + ":not([tabindex='0'])").forEach(function (cell) {
+            cell.setAttribute("tabindex", "0");
+        });
+        document.querySelectorAll(SORT).forEach(function (sort) {
+            var header = sort.closest("th");
+            var column = header ? header.textContent.trim() : "this column";
+            sort.setAttribute("tabindex", "0");
+            sort.setAttribute("role", "button");
+            name(sort, "Sort by " + column);
+        });
+    }
+
+    var pending = false;
+    new MutationObserver(function () {
+        if (!pending) {
+            pending = true;
+            window.requestAnimationFrame(function () {
+                pending = false;
+                enhanceTables();
+            });
+        }
+    }).observe(document.documentElement, {childList: true, subtree: true});
+
+    /* Captured before dash_table sees the key: its own handler swallows Tab inside the table
+       (a keyboard trap) and Enter (even on its pager's buttons) to move its selection. */
+    window.addEventListener("keydown", function (event) {
+        var target = event.target;
+        if (!target.closest || !target.closest(".dash-table-container")) {
+            return;
+        }
+        if (event.key === "Tab") {
+            event.stopPropagation();
+        } else if ((event.key === "Enter" || event.key === " ") &&
+                   (target.matches(ROW_CELL) || target.matches(SORT) ||
+                    target.matches("button"))) {
+            event.stopPropagation();
+            event.preventDefault();
+            target.click();
+        }
+    }, true);
 
     document.addEventListener("visibilitychange", function () {
         var dc = window.dash_clientside;

@@ -38,6 +38,7 @@ local texts = {
   "around 450k",
   "relocating for work, want to close in 30 days",
   "yes that works",
+  "1420 Juniper Ave",
   "the first one",
   "thanks!",
 }

@@ -15,6 +15,7 @@ from components import (
     conversations_table,
     header,
     layout,
+    performance_chart,
     refresh,
 )
 from services.container import UNAVAILABLE, Services
@@ -52,5 +53,5 @@ def build_layout(services: Services, *, demo: bool = False) -> html.Div:
 
 
 def register_callbacks(app: Dash, services: Services) -> None:
-    for panel in (header, refresh, conversations_table, conversation_detail):
+    for panel in (header, refresh, conversations_table, conversation_detail, performance_chart):
         panel.register_callbacks(app, services)

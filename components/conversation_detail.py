@@ -1,6 +1,7 @@
 """Conversation drill-down: clicking a table row opens an offcanvas with the transcript as chat
-bubbles, the extracted fields, the score parts, and a pause / resume button (human takeover)
-that really pauses the bot (``SellerBot.set_paused``)."""
+bubbles, the extracted fields, the score parts, a pause / resume button (human takeover) that
+really pauses the bot (``SellerBot.set_paused``), and the appointment outcome control
+(``SellerBot.record_outcome``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 from components import formatting as fmt
 from components import ids
 from components.conversations_table import split_row_id
+from seller_bot.bot import NoAppointment
+from seller_bot.models import APPOINTMENT_OUTCOMES
 from services.container import UNAVAILABLE, Services
 from services.conversation_view import conversation_detail
 
@@ -19,6 +22,9 @@ PAUSE_LABEL = "Pause bot (take over)"
 RESUME_LABEL = "Resume bot"
 NOT_FOUND = "This conversation no longer exists (expired or deleted)."
 UNAVAILABLE_TEXT = "This conversation cannot be read right now (Redis unreachable)."
+OUTCOME_LABEL = "Save outcome"
+NO_APPOINTMENT = "No appointment yet: nothing to record."
+LANGUAGES = {"en": "English", "es": "Spanish"}
 
 
 # -- pure builders ---------------------------------------------------------------------------
@@ -39,7 +45,10 @@ def _fields(detail: dict, timezone: str) -> list[tuple[str, str]]:
         ("Timeline", fmt.timeline(detail.get("timeline_days"))),
         ("Urgency", fmt.label(detail.get("urgency"))),
         ("Cash offer", offer + (f" ({fmt.label(response)})" if response else "")),
+        ("Counter-offer", fmt.money(detail.get("counter_amount"), "none")),
         ("Appointment", fmt.date_time(detail.get("appointment_at"), timezone, "not booked")),
+        ("Outcome", fmt.label(detail.get("appointment_outcome"), "not recorded")),
+        ("Language", LANGUAGES.get(detail.get("language"), fmt.UNKNOWN)),
         ("Commission potential", fmt.money(detail.get("commission_potential"))),
     ]
 
@@ -89,6 +98,9 @@ def build_detail(detail: dict, timezone: str) -> list:
         status.append(html.Span("stalled", className="badge text-bg-warning"))
     if detail.get("paused"):
         status.append(html.Span("paused", className="badge text-bg-dark"))
+    if detail.get("needs_human"):
+        reason = fmt.label(detail.get("needs_human_reason"))
+        status.append(html.Span(f"needs a person: {reason}", className="badge text-bg-danger"))
     phone = detail.get("phone")
     transcript = detail.get("transcript") or []
     return [
@@ -123,9 +135,19 @@ def build_panel() -> dbc.Offcanvas:
             dbc.Button(PAUSE_LABEL, id=ids.DETAIL_PAUSE, color="warning", size="sm"),
             html.Div(id=ids.DETAIL_STATUS, className="small text-body-secondary"),
         ], className="detail-takeover"),
+        html.Div([
+            html.Label("Appointment outcome", htmlFor=ids.DETAIL_OUTCOME,
+                       className="visually-hidden"),
+            dbc.Select(id=ids.DETAIL_OUTCOME, size="sm", placeholder="Appointment outcome",
+                       options=[{"label": fmt.label(o), "value": o}
+                                for o in APPOINTMENT_OUTCOMES]),
+            dbc.Button(OUTCOME_LABEL, id=ids.DETAIL_OUTCOME_SAVE, size="sm",
+                       color="primary", outline=True),
+        ], className="detail-outcome d-flex gap-2 my-2"),
         html.Div(id=ids.DETAIL_BODY),
-    ], id=ids.DETAIL, title="Conversation", placement="end", is_open=False, scrollable=True,
-        className="detail-offcanvas")
+    ], id=ids.DETAIL, title=html.Span("Conversation", id=ids.DETAIL_TITLE),
+        labelledby=ids.DETAIL_TITLE,  # the dialog is named by the seller shown
+        placement="end", is_open=False, scrollable=True, className="detail-offcanvas")
 
 
 # -- callbacks -------------------------------------------------------------------------------
@@ -151,13 +173,17 @@ def stored_contact(contact: object) -> tuple[str, str] | None:
 
 
 def detail_outputs(services: Services, trigger: str | None, active_cell: dict | None,
-                   contact: dict | None, is_open: bool = False) -> tuple:
-    """Open the drill-down for the clicked row, flip pause / resume for the open one, or
-    reload the open one when the data changed (new messages appear while it is open)."""
+                   contact: dict | None, is_open: bool = False,
+                   outcome: str | None = None) -> tuple:
+    """Open the drill-down for the clicked row, flip pause / resume or record the appointment
+    outcome for the open one, or reload the open one when the data changed (new messages
+    appear while it is open)."""
+    acts = (ids.DETAIL_PAUSE, ids.DETAIL_OUTCOME_SAVE)
+    note = None
     if trigger == ids.TABLE:
         picked = split_row_id(active_cell.get("row_id")) if isinstance(active_cell, dict) \
             else None
-    elif trigger == ids.DETAIL_PAUSE or (trigger == ids.STORE_VERSION and is_open is True):
+    elif trigger in acts or (trigger == ids.STORE_VERSION and is_open is True):
         picked = stored_contact(contact)
     else:
         picked = None
@@ -168,6 +194,13 @@ def detail_outputs(services: Services, trigger: str | None, active_cell: dict | 
         if trigger == ids.DETAIL_PAUSE:
             # The button acts on what it showed, so a double click cannot undo itself.
             services.bot.set_paused(location_id, contact_id, contact.get("paused") is not True)
+        if trigger == ids.DETAIL_OUTCOME_SAVE and isinstance(outcome, str) \
+                and outcome in APPOINTMENT_OUTCOMES:
+            try:
+                services.bot.record_outcome(location_id, contact_id, outcome)
+                note = f"Outcome recorded: {fmt.label(outcome)}."
+            except NoAppointment:
+                note = NO_APPOINTMENT
         detail = load_detail(services, location_id, contact_id, services.data.clock())
     except UNAVAILABLE:
         return (True, no_update, [html.P(UNAVAILABLE_TEXT)], None, PAUSE_LABEL, "secondary",
@@ -181,20 +214,22 @@ def detail_outputs(services: Services, trigger: str | None, active_cell: dict | 
     # Clearing the active cell lets the same row be clicked again later.
     return (True, detail.get("name") or "Unknown seller",
             build_detail(detail, services.settings.timezone), stored, label, color, False,
-            status, None, [])
+            note or status, None, [])
 
 
 def register_callbacks(app: Dash, services: Services) -> None:
     @app.callback(
-        Output(ids.DETAIL, "is_open"), Output(ids.DETAIL, "title"),
+        Output(ids.DETAIL, "is_open"), Output(ids.DETAIL_TITLE, "children"),
         Output(ids.DETAIL_BODY, "children"), Output(ids.DETAIL_CONTACT, "data"),
         Output(ids.DETAIL_PAUSE, "children"), Output(ids.DETAIL_PAUSE, "color"),
         Output(ids.DETAIL_PAUSE, "disabled"), Output(ids.DETAIL_STATUS, "children"),
         Output(ids.TABLE, "active_cell"), Output(ids.TABLE, "selected_cells"),
         Input(ids.TABLE, "active_cell"), Input(ids.DETAIL_PAUSE, "n_clicks"),
-        Input(ids.STORE_VERSION, "data"),
+        Input(ids.STORE_VERSION, "data"), Input(ids.DETAIL_OUTCOME_SAVE, "n_clicks"),
         State(ids.DETAIL_CONTACT, "data"), State(ids.DETAIL, "is_open"),
+        State(ids.DETAIL_OUTCOME, "value"),
         prevent_initial_call=True,
     )
-    def show(active_cell, _clicks, _version, contact, is_open):
-        return detail_outputs(services, ctx.triggered_id, active_cell, contact, is_open)
+    def show(active_cell, _clicks, _version, _saves, contact, is_open, outcome):
+        return detail_outputs(services, ctx.triggered_id, active_cell, contact, is_open,
+                              outcome)

@@ -2,8 +2,8 @@
 
 The only module that uses ``dash_table.DataTable``. The browser never holds more than one page:
 ``page_action='custom'`` and ``sort_action='custom'`` hand paging and sorting to the server, and
-the filters are explicit controls (temperature, stage, stalled only, search) read by the same
-callback.
+the filters are explicit controls (temperature, stage, stalled only, needs a person, search)
+read by the same callback.
 """
 
 from __future__ import annotations
@@ -40,11 +40,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 SORT_KEY_OF_COLUMN = {"last_activity": "last_activity", "lead_score": "lead_score",
                       "price": "price_expectation", "stage": "stage"}
 DEFAULT_SORT = [{"column_id": "last_activity", "direction": "desc"}]
-TEMPERATURE_STYLE = {
-    "hot": ("#dc3545", "rgba(220, 53, 69, 0.12)"),
-    "warm": ("#e8590c", "rgba(253, 126, 20, 0.14)"),
-    "cold": ("#0d6efd", "rgba(13, 110, 253, 0.10)"),
-}
+# Text and background per temperature: theme-aware CSS variables (assets/app.css, WCAG AA).
+TEMPERATURE_STYLE = {t: (f"var(--sb-{t})", f"var(--sb-{t}-bg)") for t in ("hot", "warm", "cold")}
 
 
 # -- pure builders ---------------------------------------------------------------------------
@@ -78,7 +75,8 @@ def choice(value: object, allowed: Iterable[str]) -> str | None:
 def record(row: ConversationRow, now: datetime) -> dict:
     """One table row as displayed: formatted, masked, unknowns spelled out."""
     stage = fmt.label(row.stage)
-    flags = [flag for flag, on in (("stalled", row.stalled), ("paused", row.paused)) if on]
+    flags = [flag for flag, on in (("stalled", row.stalled), ("paused", row.paused),
+                                   ("needs a person", row.needs_human)) if on]
     return {
         "id": row_id(row),
         "name": row.name or fmt.UNKNOWN,
@@ -100,7 +98,8 @@ def records(rows: Iterable[ConversationRow], now: datetime) -> list[dict]:
 
 def query_from(page_current: int | None, sort_by: list[dict] | None, temperature: str | None,
                stage: str | None, stalled: bool | None, search: str | None,
-               page_size: int = PAGE_SIZE) -> ConversationQuery:
+               page_size: int = PAGE_SIZE, needs_human: bool | None = False
+               ) -> ConversationQuery:
     """The service query for the table's current controls (page_current is 0-based)."""
     sort, order = "last_activity", "desc"
     for item in sort_by if isinstance(sort_by, list) else []:
@@ -113,11 +112,13 @@ def query_from(page_current: int | None, sort_by: list[dict] | None, temperature
     return ConversationQuery(
         page=page_index(page_current) + 1, page_size=page_size,
         temperature=choice(temperature, TEMPERATURES), stage=choice(stage, STAGES),
-        stalled=stalled is True, q=search or None, sort=sort, order=order)
+        stalled=stalled is True, q=search or None, sort=sort, order=order,
+        needs_human=needs_human is True)
 
 
 def has_filters(query: ConversationQuery) -> bool:
-    return bool(query.temperature or query.stage or query.stalled or query.q)
+    return bool(query.temperature or query.stage or query.stalled or query.q
+                or query.needs_human)
 
 
 def summary(page: ConversationsPage | None, query: ConversationQuery) -> str:
@@ -158,6 +159,8 @@ def build_filters() -> dbc.Row:
                 xs=6, md=2),
         dbc.Col(_select(ids.FILTER_STAGE, "All stages", STAGES), xs=6, md=2),
         dbc.Col(dbc.Switch(id=ids.FILTER_STALLED, label="Stalled only", value=False,
+                           className="mb-0"), xs="auto", className="d-flex align-items-center"),
+        dbc.Col(dbc.Switch(id=ids.FILTER_NEEDS_HUMAN, label="Needs a person", value=False,
                            className="mb-0"), xs="auto", className="d-flex align-items-center"),
         dbc.Col([
             dbc.Button("Clear", id=ids.FILTER_CLEAR, size="sm", color="link",
@@ -250,14 +253,16 @@ KEEP_PAGE = frozenset({f"{ids.TABLE}.page_current", f"{ids.STORE_VERSION}.data",
 
 def table_outputs(services: Services, triggered: set[str], page_current: int | None,
                   sort_by: list[dict] | None, temperature: str | None, stage: str | None,
-                  stalled: bool | None, search: str | None) -> tuple:
+                  stalled: bool | None, search: str | None,
+                  needs_human: bool | None = False) -> tuple:
     """(rows, page count, page index, summary, empty message) for the table's controls;
     ``triggered`` holds the prop ids that fired (``ctx.triggered_prop_ids``)."""
     # A new filter or sort starts again from page 1; paging and refresh keep the page.
     shown_page = page_index(page_current)
     if triggered - KEEP_PAGE:
         page_current = 0
-    query = query_from(page_current, sort_by, temperature, stage, stalled, search)
+    query = query_from(page_current, sort_by, temperature, stage, stalled, search,
+                       needs_human=needs_human)
     page = load_page(services, query)
     if page is None:  # keep the rows on screen and say why they are not current
         return no_update, no_update, no_update, no_update, UNAVAILABLE_TEXT
@@ -278,32 +283,34 @@ def register_callbacks(app: Dash, services: Services) -> None:
         Input(ids.FILTER_TEMPERATURE, "value"), Input(ids.FILTER_STAGE, "value"),
         Input(ids.FILTER_STALLED, "value"), Input(ids.FILTER_SEARCH, "value"),
         Input(ids.STORE_VERSION, "data"), Input(ids.REFRESH_NOW, "n_clicks"),
+        Input(ids.FILTER_NEEDS_HUMAN, "value"),
         prevent_initial_call=True,
     )
     def update_table(page_current, sort_by, temperature, stage, stalled, search, _version,
-                     _refresh_now):
+                     _refresh_now, needs_human):
         return table_outputs(services, set(ctx.triggered_prop_ids), page_current, sort_by,
-                             temperature, stage, stalled, search)
+                             temperature, stage, stalled, search, needs_human)
 
     @app.callback(
         Output(ids.FILTER_TEMPERATURE, "value"), Output(ids.FILTER_STAGE, "value"),
         Output(ids.FILTER_STALLED, "value"), Output(ids.FILTER_SEARCH, "value"),
+        Output(ids.FILTER_NEEDS_HUMAN, "value"),
         Input(ids.FILTER_CLEAR, "n_clicks"), prevent_initial_call=True,
     )
     def clear_filters(_clicks):
-        return ALL, ALL, False, ""
+        return ALL, ALL, False, "", False
 
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data"),
         Input(ids.EXPORT_BUTTON, "n_clicks"),
         State(ids.TABLE, "sort_by"), State(ids.FILTER_TEMPERATURE, "value"),
         State(ids.FILTER_STAGE, "value"), State(ids.FILTER_STALLED, "value"),
-        State(ids.FILTER_SEARCH, "value"),
+        State(ids.FILTER_SEARCH, "value"), State(ids.FILTER_NEEDS_HUMAN, "value"),
         prevent_initial_call=True,
     )
-    def export(_clicks, sort_by, temperature, stage, stalled, search):
+    def export(_clicks, sort_by, temperature, stage, stalled, search, needs_human):
         return export_download(services, query_from(0, sort_by, temperature, stage, stalled,
-                                                    search))
+                                                    search, needs_human=needs_human))
 
 
 def export_download(services: Services, query: ConversationQuery) -> dict:

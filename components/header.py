@@ -55,12 +55,12 @@ def stale_banner(data: DashboardData | None, timezone: str) -> tuple[bool, str]:
 
 def build_header(default_refresh_seconds: int, *, demo: bool = False) -> html.Header:
     brand = [
-        html.Img(src="/assets/favicon.ico", alt="", className="brand-icon", width=28,
+        html.Img(src="/assets/brand.svg", alt="", className="brand-icon", width=28,
                  height=28),
         html.H1(TITLE, id=ids.TITLE, className="brand-title"),
     ]
     if demo:
-        brand.append(dbc.Badge("Demo data", id=ids.DEMO_BADGE, color="info",
+        brand.append(dbc.Badge("Demo data", id=ids.DEMO_BADGE, color="info", text_color="dark",
                                className="demo-badge",
                                title="Simulated sellers: started with --demo"))
     controls = [

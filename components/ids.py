@@ -47,6 +47,7 @@ TABLE_EMPTY = "conversations-empty"
 FILTER_TEMPERATURE = "filter-temperature"
 FILTER_STAGE = "filter-stage"
 FILTER_STALLED = "filter-stalled"
+FILTER_NEEDS_HUMAN = "filter-needs-human"
 FILTER_SEARCH = "filter-search"
 FILTER_CLEAR = "filter-clear"
 EXPORT_BUTTON = "export-button"
@@ -68,8 +69,18 @@ GRAPHS: tuple[str, ...] = (
 )
 
 # -- conversation detail -----------------------------------------------------------------
+
+
+def chart_text(graph_id: str) -> str:
+    """The visually hidden text alternative (the figure's data) of a graph."""
+    return f"{graph_id}-text"
+
+
 DETAIL = "detail"
 DETAIL_BODY = "detail-body"
+DETAIL_TITLE = "detail-title"
 DETAIL_CONTACT = "detail-contact"          # store: {"location_id", "contact_id"}
 DETAIL_PAUSE = "detail-pause"
 DETAIL_STATUS = "detail-status"
+DETAIL_OUTCOME = "detail-outcome"            # select: how the appointment went
+DETAIL_OUTCOME_SAVE = "detail-outcome-save"

@@ -22,6 +22,25 @@ from components import (
 )
 from services.dashboard_models import ConversationsPage, DashboardData
 
+# Dash's page shell with the document's language (screen readers pick their voice by it).
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        {%config%}
+        {%scripts%}
+        {%renderer%}
+    </body>
+</html>"""
+# Files in assets/lazy/ are served but not put in the page: assets/dashboard.js loads them.
+LAZY_ASSETS = "lazy"
+
 
 @dataclass(frozen=True)
 class PageState:

@@ -14,9 +14,10 @@ the axis ranges the user controls.
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Patch, dcc, html
+from dash import ClientsideFunction, Dash, Input, Output, Patch, dcc, html
 
 from components import figures, ids
+from services.container import Services
 from services.dashboard_models import DashboardData
 
 RANGES = (("24h", "24 h"), ("7d", "7 days"))
@@ -83,8 +84,13 @@ def _graph_card(graph_id: str, title: str, width: int, figure: figures.Figure) -
                 "displayModeBar": "hover" if graph_id in ZOOMABLE else False,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]},
     )
+    # The graph is drawn once plotly.js is loaded (assets/dashboard.js: when the card nears the
+    # screen); its data is in the text alternative at once, built from the same figure.
+    text = html.Div([html.P(f"{title}: the chart's data"), html.Div(id=ids.chart_text(graph_id))],
+                    className="visually-hidden")
     return dbc.Col(
-        dbc.Card([dbc.CardHeader(title, className="chart-title"), dbc.CardBody(graph)],
+        dbc.Card([dbc.CardHeader(title, className="chart-title"),
+                  dbc.CardBody([graph, text], className="chart-body")],
                  className="chart-card h-100"),
         xs=12, lg=width)
 
@@ -107,3 +113,12 @@ def build_panel(data: DashboardData | None, timezone: str,
                    className="g-3")
     return html.Section([heading, grid], className="charts",
                         **{"aria-label": "Performance charts"})
+
+
+def register_callbacks(app: Dash, services: Services) -> None:
+    """Clientside only: each graph's text alternative follows its figure (patches included)."""
+    del services
+    for graph_id, _, _ in GRAPHS:
+        app.clientside_callback(
+            ClientsideFunction("sellerbot", "chartText"),
+            Output(ids.chart_text(graph_id), "children"), Input(graph_id, "figure"))

@@ -56,6 +56,43 @@ class Settings(BaseSettings):
     cache_trend_seconds: int = Field(3600, ge=0)
     refresh_interval_seconds: int = Field(30, ge=0)
 
+    # Issue #12: appointment slots and the answers to sellers' common questions
+    # (docs/seller-questions.md; {buyer} and {percent} are filled in).
+    appointment_capacity: int = Field(1, ge=1)
+    appointment_days_ahead: int = Field(7, ge=1, le=60)
+    answer_who_is_this: str = (
+        "I'm {buyer}'s assistant. {buyer} is a local cash home buyer here in the Inland Empire.")
+    answer_how_got_number: str = (
+        "Your number came from public property records or a mailer you answered. If you'd "
+        "rather not get texts, just reply STOP.")
+    answer_cash_or_financing: str = (
+        "It's all cash: no bank loan, so there's no financing that could fall through.")
+    answer_closing_costs: str = (
+        "{buyer} pays the normal closing costs, and you pay no commissions or agent fees.")
+    answer_how_fast_close: str = (
+        "{buyer} can close in as little as 7 to 14 days, or on the date you pick.")
+    answer_how_offer_computed: str = (
+        "The offer is about {percent}% of the price you have in mind: it covers repairs and "
+        "holding costs, and you sell as-is with no fees.")
+    answer_are_you_agent: str = (
+        "No, {buyer} isn't an agent and buys houses directly: no listing, no commission.")
+    answer_who_is_this_es: str = (
+        "Soy asistente de {buyer}. {buyer} compra casas al contado aquí en el Inland Empire.")
+    answer_how_got_number_es: str = (
+        "Su número viene de registros públicos de propiedades o de un anuncio que contestó. "
+        "Si prefiere no recibir mensajes, responda ALTO.")
+    answer_cash_or_financing_es: str = (
+        "Es todo al contado: sin préstamo bancario que se pueda caer.")
+    answer_closing_costs_es: str = (
+        "{buyer} paga los costos normales de cierre, y usted no paga comisiones.")
+    answer_how_fast_close_es: str = (
+        "{buyer} puede cerrar en 7 a 14 días, o en la fecha que usted elija.")
+    answer_how_offer_computed_es: str = (
+        "La oferta es más o menos el {percent}% del precio que usted pide: cubre reparaciones "
+        "y gastos, y usted vende la casa como está, sin comisiones.")
+    answer_are_you_agent_es: str = (
+        "No, {buyer} no es agente: compra casas directamente, sin comisiones.")
+
     # Hardening (issue #13): slow clients, suppression records, sessions, proxies, login limits,
     # transcript cap.
     body_read_timeout_seconds: float = Field(10, gt=0)

@@ -124,7 +124,7 @@ def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:
     c[stats, f"price_bin:{price_bin(conv.price_expectation)}"] += 1
     c[stats, f"urgency:{conv.urgency or 'unknown'}"] += 1
     reached = max((FUNNEL_RANK.get(s.stage, -1) for s in conv.stage_history), default=0)
-    if conv.stage in ("declined",):
+    if conv.stage in ("declined", "negotiating"):
         reached = max(reached, FUNNEL_RANK["offer"])
     for stage, rank in FUNNEL_RANK.items():
         if rank <= reached:
@@ -135,6 +135,9 @@ def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:
         c[stats, "qualified"] += 1
     if conv.paused:
         c[stats, "paused"] += 1
+    if conv.needs_human:
+        c[stats, "needs_human"] += 1
+        c[stats, f"needs_human:{conv.needs_human_reason or 'unknown'}"] += 1
     if conv.price_expectation is not None:
         c[stats, "price_known"] += 1
         c[stats, "price_sum"] += conv.price_expectation
@@ -215,6 +218,8 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
         e[keys.index(sort), cid] = score
         e[keys.index(f"temp:{conv.temperature}:{sort}"), cid] = score
         e[keys.index(f"stage:{conv.stage}:{sort}"), cid] = score
+        if conv.needs_human:
+            e[keys.index(f"needs_human:{sort}"), cid] = score
     if conv.stage not in CLOSED_STAGES and conv.last_inbound_at is not None:
         e[keys.index("open_inbound"), cid] = epoch(conv.last_inbound_at)
     if conv.appointment_at is not None and conv.stage == "booked":
@@ -231,5 +236,6 @@ def index_keys(keys: LocationKeys) -> Iterator[str]:
             yield keys.index(f"temp:{temp}:{sort}")
         for stage in STAGES:
             yield keys.index(f"stage:{stage}:{sort}")
+        yield keys.index(f"needs_human:{sort}")
     yield keys.index("open_inbound")
     yield keys.index("appointments")

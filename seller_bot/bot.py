@@ -10,12 +10,32 @@ from datetime import UTC, datetime
 import redis
 
 from core.settings import Settings
-from seller_bot.flow import BotRules, handle_message, record_reply, start_conversation
-from seller_bot.models import Conversation
+from seller_bot.flow import (
+    BotRules,
+    flag_passed_appointment,
+    handle_message,
+    record_outcome,
+    record_reply,
+    start_conversation,
+)
+from seller_bot.models import APPOINTMENT_OUTCOMES, Conversation
 from seller_bot.payload import InboundMessage
-from seller_bot.store import UNREAD, ConversationStore, DuplicateMessage, Suppressed
+from seller_bot.store import (
+    UNREAD,
+    ConversationStore,
+    DuplicateMessage,
+    SlotTaken,
+    Suppressed,
+)
 
 RETIRE_EVERY_SECONDS = 60
+# A seller who loses a slot race is offered two new slots; losing again and again is only
+# possible under a storm of bookings, and then the message is refused (GoHighLevel retries).
+MAX_SLOT_RACES = 20
+
+
+class NoAppointment(ValueError):
+    """An outcome was recorded for a conversation without an appointment."""
 
 
 def utc_now() -> datetime:
@@ -30,16 +50,20 @@ class InboundResult:
     temperature: str | None = None
     lead_score: int | None = None
     reason: str | None = None
+    asking: str | None = None  # the question the bot waits on (None: none)
+    language: str | None = None
+    needs_human: bool = False
 
     def to_dict(self) -> dict:
-        if self.status == "duplicate" and self.stage is not None:
-            # The reply given the first time (the caller may never have received it).
-            return {"status": "duplicate", "reply": self.reply, "stage": self.stage,
-                    "temperature": self.temperature, "lead_score": self.lead_score}
-        if self.status != "processed":
+        if self.status == "duplicate" and self.stage is None:
+            return {"status": "duplicate"}
+        if self.status not in ("processed", "duplicate"):
             return {"status": self.status, **({"reason": self.reason} if self.reason else {})}
-        return {"status": "processed", "reply": self.reply, "stage": self.stage,
-                "temperature": self.temperature, "lead_score": self.lead_score}
+        # A duplicate repeats the first answer (the caller may never have received it).
+        return {"status": self.status, "reply": self.reply, "stage": self.stage,
+                "temperature": self.temperature, "lead_score": self.lead_score,
+                "asking": self.asking, "language": self.language,
+                "needs_human": self.needs_human}
 
 
 def reply_to(conv: Conversation, message_id: str) -> str | None:
@@ -114,21 +138,31 @@ class SellerBot:
                                       phone=message.phone,
                                       conversation_id=message.conversationId)
 
-        try:
-            conv = self.store.update(location, contact, apply, message_id=message.messageId,
-                                     create=create,
-                                     **({} if stored is UNREAD else {"first_raw": stored}))
-        except DuplicateMessage:
-            return self.duplicate_result(message)
-        except Suppressed:
-            return InboundResult("ignored", reason="deleted")
-        self._retire_expired_now_and_then(location)
+        first_read = {} if stored is UNREAD else {"first_raw": stored}
+        for _ in range(MAX_SLOT_RACES):
+            try:
+                conv = self.store.update(location, contact, apply,
+                                         message_id=message.messageId, create=create,
+                                         **first_read)
+                break
+            except DuplicateMessage:
+                return self.duplicate_result(message)
+            except Suppressed:
+                return InboundResult("ignored", reason="deleted")
+            except SlotTaken:
+                first_read = {}  # re-run the turn on a fresh read: the slot now counts as full
+        else:
+            raise SlotTaken("slots kept filling up; retry later")
+        self._housekeeping_now_and_then(location)
         reply = outcome.get("reply")
         if reply is None:
-            reason = "opted out" if conv.stage == "opted_out" else "paused"
+            reason = ("wrong number" if conv.stage == "wrong_number"
+                      else "opted out" if conv.stage == "opted_out" else "paused")
             return InboundResult("ignored", reason=reason)
         return InboundResult("processed", reply=reply, stage=conv.stage,
-                             temperature=conv.temperature, lead_score=conv.lead_score)
+                             temperature=conv.temperature, lead_score=conv.lead_score,
+                             asking=conv.asking, language=conv.language,
+                             needs_human=conv.needs_human)
 
     def duplicate_result(self, message: InboundMessage,
                          stored: str | object | None = UNREAD) -> InboundResult:
@@ -142,24 +176,65 @@ class SellerBot:
             return InboundResult("duplicate")
         return InboundResult("duplicate", reply=reply_to(conv, message.messageId),
                              stage=conv.stage, temperature=conv.temperature,
-                             lead_score=conv.lead_score)
+                             lead_score=conv.lead_score, asking=conv.asking,
+                             language=conv.language, needs_human=conv.needs_human)
 
     def _taken_slots(self, location_id: str) -> list[datetime]:
-        return [datetime.fromtimestamp(ts, UTC) for ts in self.store.taken_slots(location_id)]
+        after = self.clock().timestamp()
+        return [datetime.fromtimestamp(ts, UTC)
+                for ts in self.store.taken_slots(location_id, after)]
 
-    def _retire_expired_now_and_then(self, location_id: str) -> None:
-        """Retire conversations reaching their TTL, at most once a minute per location."""
+    def _housekeeping_now_and_then(self, location_id: str) -> None:
+        """At most once a minute per location: retire conversations reaching their TTL, and
+        flag booked ones whose appointment is over without an outcome."""
         wall_now = time.monotonic()
         if wall_now - self._last_retired.get(location_id, float("-inf")) < RETIRE_EVERY_SECONDS:
             return
         self._last_retired[location_id] = wall_now
         self.store.retire_expired(location_id)
+        self.flag_passed_appointments(location_id)
+
+    def flag_passed_appointments(self, location_id: str) -> int:
+        """Flag for a person every booked conversation whose appointment is over; how many."""
+        now = self.clock()
+        return sum(self._flag_passed(location_id, contact_id, now)
+                   for contact_id in self.store.passed_appointments(location_id,
+                                                                    now.timestamp()))
+
+    def _flag_passed(self, location_id: str, contact_id: str, now: datetime) -> bool:
+        changed = []
+
+        def apply(conv: Conversation) -> Conversation:
+            changed.append(flag_passed_appointment(conv, now))
+            return conv
+
+        self.store.update(location_id, contact_id, apply)
+        return bool(changed and changed[-1])
+
+    def record_outcome(self, location_id: str, contact_id: str,
+                       outcome: str) -> Conversation | None:
+        """How the appointment went; None when the contact is unknown. Raises NoAppointment
+        when the conversation has no appointment, ValueError for an unknown outcome."""
+        if outcome not in APPOINTMENT_OUTCOMES:
+            raise ValueError(f"outcome must be one of {', '.join(APPOINTMENT_OUTCOMES)}")
+        now = self.clock()
+
+        def apply(conv: Conversation) -> Conversation:
+            if conv.appointment_at is None:
+                raise NoAppointment(contact_id)
+            record_outcome(conv, outcome, now)
+            return conv
+
+        return self.store.update(location_id, contact_id, apply)
 
     def set_paused(self, location_id: str, contact_id: str, paused: bool) -> Conversation | None:
         """Human takeover: while paused the bot records messages but does not reply."""
 
         def apply(conv: Conversation) -> Conversation:
             conv.paused = paused
+            if not paused:  # handed back to the bot: the person has dealt with it
+                conv.needs_human = False
+                conv.needs_human_reason = None
             return conv
 
         return self.store.update(location_id, contact_id, apply)

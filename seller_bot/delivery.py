@@ -53,16 +53,23 @@ class BufferedStore:
         self.locations: set[str] = set()
 
     def booked(self, location_id: str) -> list[float]:
-        """This location's booked slot times (a heap), starting from what is stored."""
+        """This location's booked slot times (a heap, one entry per booking), starting from
+        the full slots stored (each counted at capacity)."""
         if location_id not in self.appointments:
-            self.appointments[location_id] = sorted(self.store.taken_slots(location_id))
+            full = self.store.taken_slots(location_id, self.latest)
+            self.appointments[location_id] = sorted(
+                full * self.store.settings.appointment_capacity)
         return self.appointments[location_id]
 
-    def taken_slots(self, location_id: str) -> list[float]:
+    def taken_slots(self, location_id: str, after: float) -> list[float]:
         booked = self.booked(location_id)
         while booked and booked[0] < self.latest:
             heapq.heappop(booked)  # past appointments never collide with new slots
-        return list(booked)
+        capacity = self.store.settings.appointment_capacity
+        return [at for at, n in Counter(booked).items() if n >= capacity and at > after]
+
+    def passed_appointments(self, location_id: str, before: float) -> list[str]:
+        return []  # nothing is stored before it is flushed
 
     def retire_expired(self, location_id: str, limit: int = 200) -> int:
         return 0  # nothing is stored before it is flushed
@@ -97,10 +104,12 @@ class BufferedStore:
     def flush(self) -> None:
         """Send what is queued; refuse to have silently skipped an existing contact."""
         results = self.pipe.execute()
-        clashes = sum(1 for result in results if result <= 0)  # -3: deleted, suppressed
+        clashes = sum(1 for result in results if result in (0, -3))  # -3: deleted, suppressed
         if clashes:
             raise RuntimeError(f"{clashes} simulated contacts existed already or were deleted; "
                                "use another seed")
+        if any(result == -2 for result in results):
+            raise RuntimeError("simulated bookings exceeded a slot's capacity")
         if self.locations:
             self.store.redis.sadd(LOCATIONS, *sorted(self.locations))
         self.queued = 0

@@ -7,18 +7,29 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+# New stages go at the end: a stage's position is its rank in the stage sort index.
 Stage = Literal[
     "new", "condition", "price", "motivation", "offer", "qualified", "booked",
     "declined", "opted_out",
+    "negotiating", "wrong_number", "held", "no_show", "under_contract", "dead",
 ]
-STAGES: tuple[str, ...] = (
-    "new", "condition", "price", "motivation", "offer", "qualified", "booked",
-    "declined", "opted_out",
-)
-EXIT_STAGES = frozenset({"declined", "opted_out"})
-CLOSED_STAGES = EXIT_STAGES | {"booked"}
+STAGES: tuple[str, ...] = Stage.__args__
+AppointmentOutcome = Literal["held", "no_show", "under_contract", "dead"]
+APPOINTMENT_OUTCOMES: tuple[str, ...] = AppointmentOutcome.__args__
+EXIT_STAGES = frozenset({"declined", "opted_out", "wrong_number", "no_show", "dead"})
+# Not in the bot's hands any more: exits, and appointments booked or held.
+CLOSED_STAGES = EXIT_STAGES | {"booked", "held", "under_contract"}
+# Never texted again, whatever they write.
+SILENT_STAGES = frozenset({"opted_out", "wrong_number"})
 FUNNEL_STAGES: tuple[str, ...] = (
-    "new", "condition", "price", "motivation", "offer", "qualified", "booked",
+    "new", "condition", "price", "motivation", "offer", "qualified", "booked", "held",
+    "under_contract",
+)
+Language = Literal["en", "es"]
+# Why a person has to step in (``needs_human_reason``).
+NEEDS_HUMAN_REASONS: tuple[str, ...] = (
+    "question_not_understood", "counter_offer", "no_slot_free", "language_not_supported",
+    "angry", "distressed", "appointment_passed",
 )
 Temperature = Literal["hot", "warm", "cold"]
 TEMPERATURES: tuple[str, ...] = ("hot", "warm", "cold")
@@ -92,6 +103,13 @@ class Conversation(BaseModel):
     transcript: list[Message] = Field(default_factory=list)
     stage_history: list[StageChange] = Field(default_factory=list)
     temperature_history: list[TemperatureChange] = Field(default_factory=list)
+
+    # Issue #12: the bot in front of real sellers.
+    language: Language = "en"
+    needs_human: bool = False
+    needs_human_reason: str | None = None
+    counter_amount: int | None = None
+    appointment_outcome: AppointmentOutcome | None = None
 
     # Transcript cap (issue #13): how many older messages were summarised away.
     transcript_trimmed: int = 0

@@ -1,9 +1,11 @@
 """Simulated home sellers: who they are (Inland Empire homes, names, phones) and how they text.
 
 A ``Persona`` is drawn from one ``random.Random``; a ``SimulatedSeller`` then answers what the
-bot just asked, in the persona's style, with the same generator. Most answers use wording the
-extractors understand; a realistic share does not (off-topic, vague, typos), so re-asks and
-unknown fields happen as they do with real sellers.
+bot just asked (the ``asking`` of the bot's answer, not its wording), in the persona's style and
+language, with the same generator. Most answers use wording the extractors understand; a
+realistic share does not (off-topic, vague, typos), so re-asks and unknown fields happen as
+they do with real sellers. Some sellers write in Spanish, some ask the bot a question, some
+correct an answer they gave, some counter the offer, and a few have the wrong number.
 """
 
 from __future__ import annotations
@@ -122,11 +124,15 @@ MOTIVATION_WEIGHTS = {
     "inheritance": 13, "downsizing": 11, "upsizing": 6, "retirement": 9, "medical": 6,
     "landlord_exit": 11, "other": 9,
 }
-# How the story ends. "ghost" goes quiet, "stop" opts out, "think" cannot decide.
+# How the story ends. "ghost" goes quiet, "stop" opts out, "think" cannot decide, "haggle"
+# counters the offer, "wrong" is not the owner at all.
 ENDINGS = {"book": 0.3, "decline": 0.1, "haggle": 0.1, "think": 0.08, "stop": 0.07,
-           "ghost": 0.35}
+           "ghost": 0.33, "wrong": 0.02}
 GHOST_AT = {"condition": 0.3, "price": 0.2, "motivation": 0.2, "offer": 0.15, "slots": 0.15}
 STOP_AT = {"condition": 0.35, "price": 0.2, "motivation": 0.15, "offer": 0.3}
+SPANISH_SHARE = 0.1  # sellers who text in Spanish
+ASKS_SHARE = 0.2  # sellers who ask the bot something along the way
+CORRECTS_SHARE = 0.08  # sellers who give a price, then correct it
 STYLES = {"plain": 0.28, "terse": 0.25, "chatty": 0.2, "typos": 0.14, "emoji": 0.13}
 
 
@@ -163,6 +169,9 @@ class Persona:
     volunteers: bool  # tells several facts at once
     clarity: float  # chance an answer is phrased so the bot can understand it
     slot_pick: int  # 0 or 1: which offered slot suits them
+    language: str = "en"
+    asks: bool = False  # asks a question when the bot first asks something
+    corrects: bool = False  # gives a wrong price first, then corrects it
 
 
 def weighted(rng: random.Random, weights: dict[str, float]) -> str:
@@ -213,7 +222,8 @@ def make_persona(rng: random.Random, index: int) -> Persona:
     home = pick_home(rng)
     ending = weighted(rng, ENDINGS)
     quits_at = (weighted(rng, GHOST_AT) if ending == "ghost"
-                else weighted(rng, STOP_AT) if ending == "stop" else None)
+                else weighted(rng, STOP_AT) if ending == "stop"
+                else "condition" if ending == "wrong" else None)
     style = weighted(rng, STYLES)
     return Persona(
         index=index, contact_id=contact_id, conversation_id=conversation_id, name=name,
@@ -222,6 +232,8 @@ def make_persona(rng: random.Random, index: int) -> Persona:
         ending=ending, quits_at=quits_at, style=style,
         numbers_in_words=rng.random() < 0.18, volunteers=rng.random() < 0.25,
         clarity=rng.uniform(0.72, 0.98), slot_pick=0 if rng.random() < 0.6 else 1,
+        language="es" if rng.random() < SPANISH_SHARE else "en",
+        asks=rng.random() < ASKS_SHARE, corrects=rng.random() < CORRECTS_SHARE,
     )
 
 
@@ -319,6 +331,7 @@ UNCLEAR = {
               "who's buying it, you or a company?"),
     "slots": ("can we do the weekend?", "what about saturday?", "i work during the day",
               "can you just call me"),
+    "address": ("by the high school", "near the park, you can't miss it"),
 }
 ACCEPT = ("yes that works", "yes", "sounds good", "ok let's do it", "deal",
           "that works for me 👍", "sure, let's move forward", "yeah we can do that", "ok")
@@ -345,6 +358,96 @@ OPENINGS = (
     "Interested in a cash offer for my home at {address}",
     "you guys buy houses? saw your ad",
 )
+QUESTIONS = ("is it all cash?", "who is this?", "who pays the closing costs?",
+             "how fast can you close?", "are you an agent?", "how did you get my number?")
+CORRECTION = "sorry, I meant {k}k not {w}k"
+WRONG_NUMBER = ("sorry, wrong number", "I think you have the wrong number",
+                "wrong person, I don't own a house")
+
+# -- the same, in Spanish --------------------------------------------------------------
+
+CONDITION_TEXTS_ES = {
+    "move_in_ready": (("lista para vivir", "está lista para vivir, la arreglamos hace poco"),
+                      ("en buenas condiciones", "está en muy buenas condiciones")),
+    "minor_repairs": (("necesita pintura", "necesita pintura y alfombra nueva"),
+                      ("arreglos pequeños", "unos arreglos pequeños nada más")),
+    "major_repairs": (("necesita techo nuevo", "necesita techo nuevo y la cocina está vieja"),
+                      ("muchas reparaciones", "necesita muchas reparaciones, hay grietas en "
+                       "los cimientos")),
+}
+MOTIVATION_TEXTS_ES = {
+    "job_relocation": (("me mudo por trabajo", "me transfieren a Texas por el trabajo"),),
+    "divorce": (("divorcio", "nos estamos divorciando"),),
+    "foreclosure": (("atrasado en los pagos", "estoy atrasado en la hipoteca y el banco ya "
+                     "mandó aviso"),),
+    "financial_distress": (("necesito el dinero", "perdí mi trabajo y no puedo pagar la "
+                            "hipoteca"),),
+    "inheritance": (("la heredé", "la heredé de mi mamá"),),
+    "downsizing": (("algo más pequeño", "los hijos se fueron y la casa es muy grande"),),
+    "upsizing": (("necesitamos más espacio", "necesitamos más espacio, viene un bebé"),),
+    "retirement": (("me jubilo", "me voy a jubilar y me mudo a Arizona"),),
+    "medical": (("por salud", "por problemas de salud, mi esposo ya no puede con las "
+                 "escaleras"),),
+    "landlord_exit": (("cansado de inquilinos", "es de renta y ya me cansé de los "
+                       "inquilinos"),),
+    "other": (("cerca de la familia", "quiero mudarme cerca de mi familia"),),
+}
+TIMELINES_ES: tuple[tuple[str, str], ...] = (  # the same moments as TIMELINES, in order
+    ("lo antes posible", "necesito cerrar lo antes posible"),
+    ("lo antes posible", "lo más pronto posible"),
+    ("para ayer jaja", "para ayer jaja"),
+    ("un par de semanas", "en un par de semanas si se puede"),
+    ("30 días", "necesito cerrar en 30 días"),
+    ("el próximo mes", "el próximo mes idealmente"),
+    ("60 días", "en 60 días"),
+    ("un mes o dos", "en uno o dos meses"),
+    ("2-3 meses", "en 2 o 3 meses"),
+    ("90 días", "como en 90 días"),
+    ("para el verano", "quisiera terminar para el verano"),
+    ("fin de año", "para fin de año"),
+    ("sin prisa", "sin prisa la verdad"),
+    ("cuando sea", "cuando sea, somos flexibles"),
+    ("6 meses", "en 6 meses más o menos"),
+)
+UNCLEAR_ES = {
+    "condition": ("es una casa jaja", "3 recámaras 2 baños", "es vieja"),
+    "price": ("no sé", "lo que valga", "depende de su oferta"),
+    "motivation": ("razones personales", "es complicado"),
+    "timeline": ("depende", "no sé todavía"),
+    "offer": ("¿cómo funciona esto?", "¿es una oferta real?"),
+    "slots": ("¿puede el fin de semana?", "trabajo en el día"),
+    "address": ("por la escuela", "cerca del parque"),
+}
+ACCEPT_ES = ("sí, está bien", "sí", "me parece bien", "trato hecho", "de acuerdo", "ok, sí")
+DECLINE_ES = ("no gracias", "no, es muy poco", "no me interesa a ese precio")
+THINK_ES = ("déjeme pensarlo", "tengo que hablarlo con mi esposo", "tal vez, deme unos días")
+COUNTER_ES = ("¿puede subir a {k} mil?", "¿qué tal {k} mil?", "yo quisiera por lo menos {k} mil")
+STOP_ES = ("ALTO", "ya no me escriba", "no me envíe más mensajes", "PARAR")
+THANKS_ES = ("gracias, nos vemos", "muchas gracias 🙏")
+OPENINGS_ES = (
+    "Hola, vi su anuncio. Quiero vender mi casa en {city}",
+    "Buenas tardes, ¿ustedes compran casas en {city}?",
+    "Hola, me interesa vender mi casa",
+    "Hola, ¿cuánto me darían por mi casa en {address}?",
+)
+QUESTIONS_ES = ("¿es en efectivo?", "¿quién es?", "¿quién paga los costos de cierre?")
+CORRECTION_ES = "perdón, quise decir {k} mil, no {w} mil"
+WRONG_NUMBER_ES = ("número equivocado", "perdón, número equivocado")
+SLOT_WORDS_ES = (("1", "la primera", "el primero"), ("2", "la segunda", "el segundo"))
+# Everything a seller writes, by language.
+TEXTS = {
+    "en": {"condition": CONDITION_TEXTS, "motivation": MOTIVATION_TEXTS,
+           "timelines": TIMELINES, "unclear": UNCLEAR, "accept": ACCEPT, "decline": DECLINE,
+           "think": THINK, "counter": COUNTER, "stop": STOP, "thanks": THANKS,
+           "openings": OPENINGS, "questions": QUESTIONS, "correction": CORRECTION,
+           "wrong": WRONG_NUMBER, "change_of_heart": CHANGE_OF_HEART},
+    "es": {"condition": CONDITION_TEXTS_ES, "motivation": MOTIVATION_TEXTS_ES,
+           "timelines": TIMELINES_ES, "unclear": UNCLEAR_ES, "accept": ACCEPT_ES,
+           "decline": DECLINE_ES, "think": THINK_ES, "counter": COUNTER_ES, "stop": STOP_ES,
+           "thanks": THANKS_ES, "openings": OPENINGS_ES, "questions": QUESTIONS_ES,
+           "correction": CORRECTION_ES, "wrong": WRONG_NUMBER_ES,
+           "change_of_heart": ("bueno, sí, hagámoslo",)},
+}
 EMOJI = ("🙂", "👍", "🏠", "😅", "🙏", "😊", "🤔", "😬")
 # Fillers that change no meaning (no "ok", "yeah" or "hmm": those answer an offer).
 CHATTY_OPENERS = ("So ", "Well ", "Honestly ", "Oh ", "Hey, ")
@@ -415,32 +518,28 @@ def add_typos(rng: random.Random, text: str, rate: float) -> str:
 
 
 def offered_slots(reply: str) -> list[tuple[str, int, str]]:
-    """(weekday abbreviation, hour, AM/PM) of each slot the bot listed."""
+    """(weekday abbreviation, hour, AM/PM) of each slot the bot listed in English."""
     return [(m.group(2), int(m.group(3)), m.group(5)) for m in SLOT_RE.finditer(reply)]
 
 
-def question_topic(reply: str | None, stage: str | None) -> str:
-    """What the bot's message asks the seller, read from its text and the stage it reports."""
+# The bot's pending question (``asking`` in its answer) -> what the seller answers.
+TOPIC_OF_ASKING = {"condition": "condition", "price_expectation": "price",
+                   "motivation": "motivation_timeline", "timeline_days": "timeline",
+                   "offer_response": "offer", "appointment_at": "slots", "address": "address"}
+WAITING_RE = re.compile(r"reply yes|responda sí")
+
+
+def question_topic(reply: str | None, stage: str | None, asking: str | None) -> str:
+    """What the bot's message asks the seller: its pending question, as it reports it."""
     if not reply:
         return "none"
-    text = reply.lower()
-    if stage == "qualified" and offered_slots(reply):
-        return "slots"
-    if stage == "offer" and "reply yes" in text:
+    topic = TOPIC_OF_ASKING.get(asking or "", "closed")
+    if topic == "offer" and WAITING_RE.search(reply):
         return "offer_waiting"
-    if stage == "offer" and "?" in reply:
-        return "offer"
-    if "?" not in reply:
-        return "closed"  # booked, declined, opted out, "Jorge will follow up", no slots
-    if stage in ("condition", "price"):
-        return stage
-    if stage == "motivation":
-        reason = re.search(r"reason|why|prompting|thinking about selling", text)
-        timing = re.search(r"how soon|timeline|how quickly|when would", text)
-        if reason and timing:
-            return "motivation_timeline"
-        return "motivation" if reason else "timeline"
-    return "closed"
+    if topic == "motivation_timeline" and "?" in reply and not re.search(
+            r"how soon|timeline|how quickly|when would|pronto|tiempo|rápido", reply.lower()):
+        return "motivation"
+    return topic
 
 
 class SimulatedSeller:
@@ -452,12 +551,16 @@ class SimulatedSeller:
         self.buyer_name = buyer_name
         self.last_topic: str | None = None
         self.ending = persona.ending
+        self.texts = TEXTS[persona.language]
+        self.asked = not persona.asks  # whether its one question was asked already
+        self.corrected = not persona.corrects
+        self.price_given = False
 
     # -- the conversation --------------------------------------------------------------
     def opening(self) -> str:
         """The first text: a hello, sometimes with several facts at once."""
         p, rng = self.persona, self.rng
-        if p.volunteers:
+        if p.volunteers and p.language == "en":
             facts = rng.sample([self.condition_text(), self.price_statement(),
                                 self.motivation_text()], k=rng.choice((2, 2, 3)))
             if rng.random() < 0.35:
@@ -466,19 +569,21 @@ class SimulatedSeller:
                      for fact in facts]
             text = "Hi, want to sell my house at " + ", ".join([self.address(True), *facts])
             return self.styled(text, opener=False)
-        template = rng.choice(OPENINGS)
+        template = rng.choice(self.texts["openings"])
         return self.styled(template.format(
             city=p.home.city.name, arterial=rng.choice(p.home.city.arterials),
             buyer=self.buyer_name, street=p.home.street_address, address=self.address(True)),
             opener=False)
 
-    def respond(self, reply: str | None, stage: str | None) -> str | None:
-        """The next text after the bot said ``reply``; None when the seller writes no more."""
-        topic = question_topic(reply, stage)
+    def respond(self, reply: str | None, stage: str | None,
+                asking: str | None = None) -> str | None:
+        """The next text after the bot said ``reply`` (waiting on ``asking``); None when the
+        seller writes no more."""
+        topic = question_topic(reply, stage, asking)
         repeated = topic == self.last_topic
         self.last_topic = topic
         text = self._answer(topic, reply or "", repeated)
-        if text is None or text in STOP:
+        if text is None or text in self.texts["stop"]:
             return text  # an opt-out is sent as typed, so it stays a carrier keyword
         return self.styled(text)
 
@@ -486,54 +591,81 @@ class SimulatedSeller:
         p, rng = self.persona, self.rng
         quits_here = p.quits_at is not None and topic.startswith(p.quits_at)
         if quits_here and self.ending == "stop":
-            return rng.choice(STOP)
+            return rng.choice(self.texts["stop"])
         if quits_here and self.ending == "ghost":
             return None
+        if quits_here and self.ending == "wrong":
+            return rng.choice(self.texts["wrong"])
         if topic in ("none", "closed"):
             return self.after_the_end(reply)
+        if not self.asked and topic not in ("offer_waiting", "slots"):
+            self.asked = True
+            return rng.choice(self.texts["questions"])  # the bot answers, then asks again
         if topic in ("offer", "offer_waiting"):
             return self.about_offer(topic, repeated)
         if topic == "slots":
             return self.pick_slot(reply, repeated)
         if not self.understandable(repeated):
-            return rng.choice(UNCLEAR[topic.split("_")[0]])
+            return rng.choice(self.texts["unclear"][topic.split("_")[0]])
+        if self.price_given and not self.corrected:
+            self.corrected = True
+            return f"{self.correction()}. {self._clear_answer(topic)}"
+        return self._clear_answer(topic)
+
+    def _clear_answer(self, topic: str) -> str:
+        p, rng = self.persona, self.rng
         if topic == "condition":
             return self.condition_text() + self.volunteered("price")
         if topic == "price":
+            self.price_given = True
             return self.price_phrase(asked=True) + self.volunteered("motivation")
         if topic == "motivation":
             return self.motivation_text()
         if topic == "timeline":
             return self.timeline_text()
+        if topic == "address":
+            return self.address(True)
         if rng.random() < 0.25:
             return self.motivation_text()  # answers half the question; the bot asks again
-        return f"{self.motivation_text()}, {TIMELINES[p.timeline][1]}"
+        return f"{self.motivation_text()}, {self.texts['timelines'][p.timeline][1]}"
+
+    def correction(self) -> str:
+        """'sorry, I meant 470k not 440k': the real price after a slip."""
+        price = self.persona.home.price
+        return self.texts["correction"].format(k=price // 1000, w=self.slip(price) // 1000)
+
+    def slip(self, price: int) -> int:
+        """The wrong price a correcting seller types first."""
+        return price - 30_000 if price > 100_000 else price + 30_000
 
     def about_offer(self, topic: str, repeated: bool) -> str | None:
-        rng, ending = self.rng, self.ending
+        rng, ending, texts = self.rng, self.ending, self.texts
         if repeated and topic == "offer_waiting":
             return None  # said "let me think" twice already: gone quiet
         if topic == "offer" and not repeated and not self.understandable(False):
-            return rng.choice(UNCLEAR["offer"])
+            return rng.choice(texts["unclear"]["offer"])
         if ending == "haggle":
             self.ending = rng.choices(("book", "decline", "think"), weights=(45, 35, 20))[0]
             counter = self.persona.home.price * rng.uniform(0.8, 1.0)
-            return rng.choice(COUNTER).format(k=round(counter / 5000) * 5)
+            return rng.choice(texts["counter"]).format(k=round(counter / 5000) * 5)
         if ending == "think":
             self.ending = rng.choices(("book", "decline", "ghost_now"), weights=(40, 25, 35))[0]
-            return rng.choice(THINK)
+            return rng.choice(texts["think"])
         if ending == "ghost_now":
             return None
         if ending == "decline":
-            return rng.choice(DECLINE)
-        return rng.choice(ACCEPT)
+            return rng.choice(texts["decline"])
+        return rng.choice(texts["accept"])
 
     def pick_slot(self, reply: str, repeated: bool) -> str:
         rng = self.rng
-        slots = offered_slots(reply)
         if not repeated and rng.random() > self.persona.clarity + 0.1:
-            return rng.choice(UNCLEAR["slots"])
-        index = min(self.persona.slot_pick, len(slots) - 1)
+            return rng.choice(self.texts["unclear"]["slots"])
+        slots = offered_slots(reply)
+        index = min(self.persona.slot_pick, max(0, len(slots) - 1))
+        if self.persona.language == "es" or not slots:
+            return rng.choice(SLOT_WORDS_ES[index] if self.persona.language == "es"
+                              else (("1",), ("2",))[index])
         weekday, hour, ampm = slots[index]
         ways = [("the first one", "1", "first one works", "option 1")[rng.randrange(4)]
                 if index == 0 else
@@ -546,11 +678,13 @@ class SimulatedSeller:
     def after_the_end(self, reply: str) -> str | None:
         """Booked, declined, answered by a person: now and then one more text."""
         rng = self.rng
-        if "booked" in reply and rng.random() < 0.25:
-            return rng.choice(THANKS)
-        if "thanks for considering" in reply.lower() and rng.random() < 0.1:
+        lower = reply.lower()
+        if ("booked" in lower or "su cita" in lower) and rng.random() < 0.25:
+            return rng.choice(self.texts["thanks"])
+        if ("thanks for considering" in lower or "gracias por considerarlo" in lower) \
+                and rng.random() < 0.1:
             self.ending = "book"
-            return rng.choice(CHANGE_OF_HEART)
+            return rng.choice(self.texts["change_of_heart"])
         return None
 
     # -- phrasing ----------------------------------------------------------------------
@@ -571,32 +705,38 @@ class SimulatedSeller:
         return f"{home.street_address} in {home.city.name}"
 
     def condition_text(self) -> str:
-        terse, full = self.rng.choice(CONDITION_TEXTS[self.persona.home.condition])
+        terse, full = self.rng.choice(self.texts["condition"][self.persona.home.condition])
         return terse if self.terse() else full
 
     def price_phrase(self, asked: bool) -> str:
         p = self.persona
-        return price_text(self.rng, p.home.price, p.numbers_in_words, asked)
+        price = p.home.price if self.corrected else self.slip(p.home.price)
+        if p.language == "es":
+            return self.rng.choice(("{k} mil", "unos {k} mil", "${p:,}", "como {k} mil")).format(
+                k=price // 1000, p=price)
+        return price_text(self.rng, price, p.numbers_in_words, asked)
 
     def price_statement(self) -> str:
         """The price said in passing, with a money marker the bot can read unasked."""
         price = self.persona.home.price
+        self.corrected = True  # volunteered early: nothing to correct later
         return self.rng.choice(("we'd want around {k}k", "looking for {k}k",
                                 "hoping to get ${p:,}", "asking {k}k")).format(
             k=price // 1000, p=price)
 
     def motivation_text(self) -> str:
-        terse, full = self.rng.choice(MOTIVATION_TEXTS[self.persona.motivation])
+        terse, full = self.rng.choice(self.texts["motivation"][self.persona.motivation])
         return terse if self.terse() else full
 
     def timeline_text(self) -> str:
-        terse, full = TIMELINES[self.persona.timeline]
+        terse, full = self.texts["timelines"][self.persona.timeline]
         return terse if self.terse() else full
 
     def volunteered(self, field: str) -> str:
         """Chatty sellers and volunteers sometimes answer the next question too."""
         p = self.persona
-        if not (p.volunteers or p.style == "chatty") or self.rng.random() > 0.35:
+        if (p.language != "en" or not (p.volunteers or p.style == "chatty")
+                or self.rng.random() > 0.35):
             return ""
         if field == "price":
             return ". " + self.price_statement()
@@ -605,7 +745,7 @@ class SimulatedSeller:
     def styled(self, text: str, *, opener: bool = True) -> str:
         """The persona's habits applied: short and lowercase, chatty, emoji, typos."""
         rng, style = self.rng, self.persona.style
-        if style == "chatty" and rng.random() < 0.6:
+        if style == "chatty" and rng.random() < 0.6 and self.persona.language == "en":
             if opener:
                 text = rng.choice(CHATTY_OPENERS) + text[0].lower() + text[1:]
             text += rng.choice(CHATTY_CLOSERS)

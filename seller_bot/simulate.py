@@ -170,7 +170,7 @@ class Simulator:
         # dateAdded is older than its replay window: history is sent as arriving now.
         stamp = simulated if self.transport.time_travels else self.clock()
         result = self.transport.send(self.payload(seller, text, stamp), at)
-        answer = seller.respond(result.get("reply"), result.get("stage"))
+        answer = seller.respond(result.get("reply"), result.get("stage"), result.get("asking"))
         return result, self.follow_up(seller, answer, simulated)
 
     def follow_up(self, seller: SimulatedSeller, text: str | None, after: datetime) -> Due | None:
@@ -271,7 +271,7 @@ class Simulator:
                 name=conv.name, phone=conv.phone or "")
             seller = SimulatedSeller(persona, rng, self.buyer_name)
             self.sent_by[conv.contact_id] = len(conv.transcript)  # fresh message ids
-            answer = seller.respond(replies[-1].body, conv.stage)
+            answer = seller.respond(replies[-1].body, conv.stage, conv.asking)
             follow_up = self.follow_up(seller, answer, conv.last_activity_at)
             if follow_up is not None:
                 heapq.heappush(self.waiting, follow_up)

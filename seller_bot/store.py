@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 
 import redis
@@ -27,14 +28,27 @@ MAX_CONFLICT_RETRIES = 200
 #   H key field delta   (HINCRBY, field removed when it reaches 0)
 #   Z key score member  (ZADD)      R key member (ZREM)
 #   X key at_ms         (PEXPIREAT) D key        (DEL)
+#   C key score capacity member   (claim an appointment slot; C ops come first and are
+#                                  checked before anything is written: -2 when ``capacity``
+#                                  other members already hold that score)
 #   S key value at_ms   (SET, with PXAT unless at_ms is 0)
-# Returns the new data version; 0 the document changed meanwhile; -1 duplicate message;
+# Returns the new data version; 0 the document changed meanwhile; -1 duplicate message; -2
+# slot full (C);
 # -3 the contact is suppressed (deleted or opted out and deleted): not created again.
 COMMIT_SCRIPT = """
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
 if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
 if ARGV[1] == '' and ARGV[2] ~= '' and redis.call('EXISTS', KEYS[4]) == 1 then return -3 end
+local c = 6
+while ARGV[c] == 'C' do
+  local key, score = KEYS[tonumber(ARGV[c + 1])], ARGV[c + 2]
+  local held = redis.call('ZCOUNT', key, score, score)
+  local mine = redis.call('ZSCORE', key, ARGV[c + 4])
+  if mine and tonumber(mine) == tonumber(score) then held = held - 1 end
+  if held >= tonumber(ARGV[c + 3]) then return -2 end
+  c = c + 5
+end
 if ARGV[2] == '' then
   redis.call('DEL', KEYS[1])
 else
@@ -70,6 +84,8 @@ while i <= n do
       redis.call('SET', key, ARGV[i + 2], 'PXAT', ARGV[i + 3])
     end
     i = i + 4
+  elseif op == 'C' then
+    i = i + 5
   else
     return redis.error_reply('unknown op ' .. op)
   end
@@ -96,6 +112,10 @@ class Suppressed(Exception):
 # The development fallback when neither SUPPRESSION_KEY nor SECRET_KEY is set (production
 # requires SECRET_KEY), so suppression records survive a restart of ``python app.py``.
 DEVELOPMENT_SUPPRESSION_KEY = "development-only-suppression-key"
+
+
+class SlotTaken(Exception):
+    """The appointment slot this write books is full (another seller claimed it first)."""
 
 
 class _Ops:
@@ -143,6 +163,13 @@ def diff_ops(old: Contribution | None, new: Contribution | None, fixed_keys: lis
         if old_entries.get((key, member)) != score:
             ops.add("Z", key, repr(float(score)), member)
     return ops
+
+
+def _books_a_slot(old: Conversation | None, new: Conversation) -> bool:
+    """Whether this change books an appointment time the conversation did not hold."""
+    if new.stage != "booked" or new.appointment_at is None:
+        return False
+    return old is None or old.stage != "booked" or old.appointment_at != new.appointment_at
 
 
 class ConversationStore:
@@ -205,10 +232,18 @@ class ConversationStore:
             found = pipe.execute()
         return [loc for loc, hit in zip(locations, found, strict=True) if hit]
 
-    def taken_slots(self, location_id: str) -> list[float]:
-        """Start times (epoch seconds) of appointments already booked in this location."""
+    def taken_slots(self, location_id: str, after: float) -> list[float]:
+        """Start times (epoch seconds) after ``after`` booked to capacity in this location."""
         key = LocationKeys(location_id).index("appointments")
-        return [score for _, score in self.redis.zrange(key, 0, -1, withscores=True)]
+        booked = Counter(score for _, score in
+                         self.redis.zrangebyscore(key, after, "+inf", withscores=True))
+        return [score for score, n in booked.items()
+                if n >= self.settings.appointment_capacity]
+
+    def passed_appointments(self, location_id: str, before: float) -> list[str]:
+        """Contacts whose booked appointment started before ``before`` (epoch seconds)."""
+        key = LocationKeys(location_id).index("appointments")
+        return self.redis.zrangebyscore(key, "-inf", before)
 
     # -- writes ----------------------------------------------------------------------
     def _contribution(self, conv: Conversation | None, wall_now: float) -> Contribution | None:
@@ -238,6 +273,8 @@ class ConversationStore:
             raise DuplicateMessage(message_id)
         if result == -3:
             raise Suppressed(contact_id)
+        if result == -2:
+            raise SlotTaken(new.appointment_at if new is not None else None)
         if result and old is None and new is not None:
             self.register_location(location_id)
         return int(result)
@@ -265,6 +302,10 @@ class ConversationStore:
                  keys.version, self.suppression_key(location_id, contact_id)]
         ops = diff_ops(self._contribution(old, wall_now), self._contribution(new, wall_now),
                        fixed, wall_now)
+        if new is not None and _books_a_slot(old, new):
+            ops.args[:0] = ["C", ops.key(keys.index("appointments")),
+                            repr(new.appointment_at.timestamp()),
+                            str(self.settings.appointment_capacity), contact_id]
         if new is None and old is not None:
             for msg in old.transcript:
                 if msg.message_id:

@@ -40,6 +40,7 @@ from core.keys import LOCATIONS, LocationKeys
 from core.privacy import mask_phone
 from core.settings import Settings
 from seller_bot.aggregates import SEARCH_SEPARATOR, STAGE_RANK, search_words
+from seller_bot.flow import appointment_passed
 from seller_bot.models import CLOSED_STAGES, STAGES, TEMPERATURES, Conversation
 from seller_bot.scoring import HOT_AT, WARM_AT
 from seller_bot.store import ConversationStore
@@ -218,12 +219,42 @@ def appointment_text(at: datetime, timezone: str) -> str:
     return f"{local:%a %b} {local.day} {local.hour % 12 or 12}:{local:%M %p}"
 
 
+NEEDS_HUMAN_ACTIONS = {
+    "question_not_understood": "Answer the seller's question",
+    "no_slot_free": "No free slot: call to book a time",
+    "language_not_supported": "Reply in the seller's language",
+    "angry": "Seller upset: call with care",
+    "distressed": "Seller going through a hard time: call with care",
+    "appointment_passed": "Record the outcome",
+}
+STAGE_ACTIONS = {
+    "new": "New lead: bot is greeting",
+    "condition": "Waiting for condition answer",
+    "price": "Waiting for asking price",
+    "motivation": "Waiting for reason and timeline",
+    "offer": "Waiting on offer answer",
+    "booked": "Appointment booked",
+    "declined": "Declined offer: call to negotiate",
+    "wrong_number": "Wrong number: do not contact",
+    "held": "Appointment held: follow up on the contract",
+    "no_show": "No-show: call to reschedule",
+    "under_contract": "Under contract",
+    "dead": "Dead lead",
+}
+
+
 def next_action(conv: Conversation, now: datetime, settings: Settings) -> str:
     """What the agent (or the bot) does next with this seller, in an agent's words."""
     if conv.stage == "opted_out":
         return "Do not contact"
     if conv.paused:
         return "Human handling (paused)"
+    if conv.counter_amount is not None and conv.stage == "negotiating":
+        return f"Call to negotiate: they asked ${conv.counter_amount:,}"
+    if appointment_passed(conv, now):
+        return "Record the outcome"
+    if conv.needs_human and conv.needs_human_reason in NEEDS_HUMAN_ACTIONS:
+        return NEEDS_HUMAN_ACTIONS[conv.needs_human_reason]
     if is_stalled(conv, now, settings.stalled_after_seconds):
         idle = now - conv.last_inbound_at
         since = (f"{idle.days} days" if idle.days >= 2 else
@@ -232,20 +263,14 @@ def next_action(conv: Conversation, now: datetime, settings: Settings) -> str:
     if conv.stage == "booked" and conv.appointment_at is not None:
         return f"Appointment {appointment_text(conv.appointment_at, settings.timezone)}"
     if conv.stage == "qualified":
+        if conv.asking == "address":
+            return "Waiting for the property address"
         if conv.asking == "appointment_at" and conv.slots_offered:
             return "Waiting for the seller to pick a time"
         return "Book the appointment"
     if conv.stage == "offer" and conv.offer_response == "undecided":
         return "Seller undecided: call about the offer"
-    return {
-        "new": "New lead: bot is greeting",
-        "condition": "Waiting for condition answer",
-        "price": "Waiting for asking price",
-        "motivation": "Waiting for reason and timeline",
-        "offer": "Waiting on offer answer",
-        "booked": "Appointment booked",
-        "declined": "Declined offer: call to negotiate",
-    }[conv.stage]
+    return STAGE_ACTIONS.get(conv.stage, conv.stage.replace("_", " ").capitalize())
 
 
 class ConversationIndex:
@@ -281,6 +306,8 @@ class ConversationIndex:
             raise InvalidQuery("stage", f"must be one of {', '.join(STAGES)}")
         if not isinstance(query.stalled, bool):
             raise InvalidQuery("stalled", "must be true or false")
+        if not isinstance(query.needs_human, bool):
+            raise InvalidQuery("needs_human", "must be true or false")
         if query.q is not None and (not isinstance(query.q, str)
                                     or len(query.q) > MAX_SEARCH_CHARS):
             raise InvalidQuery("q", f"must be text of at most {MAX_SEARCH_CHARS} characters")
@@ -370,7 +397,9 @@ class ConversationIndex:
         reverse = query.order == "desc"
         temp, stage = query.temperature, query.stage
         segment = Segment()
-        if _stalled_by_range(query) and stage:
+        if query.needs_human:
+            key = keys.index(f"needs_human:{sort}")  # other filters: an intersection
+        elif _stalled_by_range(query) and stage:
             key = keys.index(f"stage:{stage}:activity")
             segment = (Segment(low=HIGHEST, high=LOWEST) if stage in CLOSED_STAGES
                        else Segment(high=Bound(self._stalled_cutoff(now))))
@@ -400,6 +429,11 @@ class ConversationIndex:
         keys = LocationKeys(location_id)
         sort = SORT_INDEX[query.sort]
         temp, stage = query.temperature, query.stage
+        if query.needs_human:
+            inputs = [keys.index(f"needs_human:{sort}")]
+            inputs += [keys.index(f"temp:{temp}:{sort}")] if temp else []
+            inputs += [keys.index(f"stage:{stage}:{sort}")] if stage else []
+            return inputs if len(inputs) > 1 or query.stalled else None
         if temp and stage and sort in ("activity", "price"):
             inputs = [keys.index(f"temp:{temp}:{sort}"), keys.index(f"stage:{stage}:{sort}")]
         elif query.stalled and not _stalled_by_range(query):
@@ -644,10 +678,13 @@ class ConversationIndex:
         sort = SORT_INDEX[query.sort]
         score_key = (keys.index(f"temp:{query.temperature}:{sort}") if query.temperature
                      else keys.index(sort))
-        stage_key = keys.index(f"stage:{query.stage}:{sort}") if query.stage else score_key
+        flagged_key = keys.index(f"needs_human:{sort}")
+        stage_key = (keys.index(f"stage:{query.stage}:{sort}") if query.stage
+                     else flagged_key if query.needs_human else score_key)
         args: list[object] = [repr(self._expired_cutoff(now)),
                               repr(self._stalled_cutoff(now)) if query.stalled else "",
-                              "1" if query.stage else "0", SEARCH_ENTRY_CAP]
+                              "1" if query.stage or query.needs_human else "0",
+                              SEARCH_ENTRY_CAP]
         for term in terms:
             prefix = term.encode()
             # 0xFF never occurs in UTF-8, so it sorts after every token with this prefix.
@@ -656,9 +693,14 @@ class ConversationIndex:
             keys=[keys.search, keys.index("activity"), score_key, stage_key,
                   keys.index("open_inbound")], args=args)
         if reply == [TOO_MANY]:
-            return self._search_location_in_steps(keys, args[4:], score_key, stage_key, query,
-                                                  now)
-        return [(reply[i], float(reply[i + 1])) for i in range(0, len(reply), 2)]
+            found = self._search_location_in_steps(keys, args[4:], score_key, stage_key, query,
+                                                   now)
+        else:
+            found = [(reply[i], float(reply[i + 1])) for i in range(0, len(reply), 2)]
+        if query.needs_human and query.stage and found:
+            flagged = self.redis.zmscore(flagged_key, [member for member, _ in found])
+            found = [hit for hit, score in zip(found, flagged, strict=True) if score is not None]
+        return found
 
     def _search_location_in_steps(self, keys: LocationKeys, ranges: list[object],
                                   score_key: str, stage_key: str, query: ConversationQuery,
@@ -726,6 +768,8 @@ class ConversationIndex:
             condition=conv.condition, motivation=conv.motivation,
             offer_amount=conv.offer_amount,
             appointment_at=conv.appointment_at.isoformat() if conv.appointment_at else None,
+            needs_human=conv.needs_human, needs_human_reason=conv.needs_human_reason,
+            counter_amount=conv.counter_amount, language=conv.language,
         )
 
 
@@ -774,13 +818,13 @@ def _stalled_by_range(query: ConversationQuery) -> bool:
     intersection, as a contact created without a message has no inbound time).
     """
     return (query.stalled and query.sort == "last_activity" and not query.temperature
-            and query.stage != "new")
+            and query.stage != "new" and not query.needs_human)
 
 
 def _scannable(query: ConversationQuery) -> bool:
     """Temperature and stage by activity or price: scan the stage index for shallow pages."""
     return bool(query.temperature and query.stage and not query.stalled
-                and SORT_INDEX[query.sort] in ("activity", "price"))
+                and not query.needs_human and SORT_INDEX[query.sort] in ("activity", "price"))
 
 
 def _has_search(query: ConversationQuery) -> bool:

@@ -140,7 +140,7 @@ class DashboardDataService:
             messages=trend.messages, response_times=trend.response_times,
             freshness={"kpis": kpis.as_of, "distributions": distributions.as_of,
                        "trends": trend.as_of},
-            stalled_conversations=kpis.stalled_conversations)
+            stalled_conversations=kpis.stalled_conversations, needs_human=kpis.needs_human)
 
     def _last_good_or_raise(self, range_: str, exc: Exception) -> DashboardData:
         with self._lock:

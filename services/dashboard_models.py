@@ -80,6 +80,8 @@ class DashboardData:
     response_times: TimeSeries
     freshness: dict[str, str] = field(default_factory=dict)
     stalled_conversations: int = 0  # open, no inbound message for STALLED_AFTER_SECONDS
+    # Conversations a person has to take over: "total" and one count per reason.
+    needs_human: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -96,6 +98,7 @@ class ConversationQuery:
     sort: SortKey = "last_activity"
     order: Literal["asc", "desc"] = "desc"
     reveal_phone: bool = False  # rows carry the full phone number instead of (•••) •••-0123
+    needs_human: bool = False  # only conversations flagged for a person
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,10 @@ class ConversationRow:
     motivation: str | None = None
     offer_amount: int | None = None
     appointment_at: str | None = None
+    needs_human: bool = False
+    needs_human_reason: str | None = None
+    counter_amount: int | None = None
+    language: str = "en"
 
 
 @dataclass(frozen=True)

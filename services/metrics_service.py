@@ -30,7 +30,13 @@ from core.keys import LOCATIONS, LocationKeys
 from core.settings import Settings
 from seller_bot.aggregates import HOUR, PRICE_BINS, TIMELINE_BUCKETS, hour_of
 from seller_bot.bot import utc_now
-from seller_bot.models import FUNNEL_STAGES, MOTIVATIONS, STAGES, TEMPERATURES
+from seller_bot.models import (
+    FUNNEL_STAGES,
+    MOTIVATIONS,
+    NEEDS_HUMAN_REASONS,
+    STAGES,
+    TEMPERATURES,
+)
 from services.dashboard_models import (
     Distribution,
     Hero,
@@ -194,6 +200,7 @@ class KpiPanel:
     by_stage: dict[str, int]
     messages: TimeSeries
     response_times: TimeSeries
+    needs_human: dict[str, int] = field(default_factory=dict)  # "total" and per reason
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -319,7 +326,10 @@ class MetricsService:
             hero=self.hero(snapshot, t),
             by_temperature={temp: stats[f"temp:{temp}"] for temp in TEMPERATURES},
             by_stage={stage: stats[f"stage:{stage}"] for stage in STAGES},
-            messages=messages, response_times=response_times)
+            messages=messages, response_times=response_times,
+            needs_human={"total": stats["needs_human"],
+                         **{reason: stats[f"needs_human:{reason}"]
+                            for reason in NEEDS_HUMAN_REASONS}})
 
     def distributions(self) -> DistributionPanel:
         """Funnel and the price, timeline and motivation splits: the stats hashes only."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
+import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 # -- normalisation ---------------------------------------------------------------------
 
@@ -13,7 +16,7 @@ _CHAR_MAP = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
     "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u00bf": " ", "\u00a1": " ",
 })
 # Emoji and pictographs carry no words; they become spaces so "ok👍" still reads "ok".
 _EMOJI_RE = re.compile(
@@ -25,9 +28,68 @@ _SHORTHAND_RE = re.compile(r"\bw/(?=\s|[a-z])|&")
 _PUNCT_RE = re.compile(r"[^\w\s'$]")
 
 
+_WORDS_RE = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=64)
+def words(clean: str) -> tuple[str, ...]:
+    """The letter runs of normalised text ('move-in ready' -> move, in, ready)."""
+    return tuple(_WORDS_RE.findall(clean))
+
+
+class Triggers:
+    """Word prefixes without which an extractor's patterns cannot match: a fast gate.
+
+    Each extractor lists, for every one of its patterns, the words the pattern needs (as
+    prefixes: "divorc" for divorce, divorced, divorcing). A message with none of them is
+    answered None without running the patterns; most messages answer one question, so most
+    extractors stop here. The unit tests of each extractor keep the list complete.
+    """
+
+    def __init__(self, prefixes: str) -> None:
+        # One regex shaped like a trie ("pa(?:int|s)"), so the engine tries a few letters
+        # at each word start instead of every prefix.
+        self.prefixes = frozenset(prefixes.split())
+        self._re = re.compile(r"(?<![a-z])" + _trie_pattern(sorted(self.prefixes)))
+
+    def seen_in(self, clean: str) -> bool:
+        """True when a word of the normalised text starts with one of the prefixes."""
+        return self._re.search(clean) is not None
+
+
+def _trie_pattern(prefixes: list[str]) -> str:
+    """A regex matching any of the sorted prefixes, factored by shared leading letters."""
+    if "" in prefixes:
+        return ""  # a shorter prefix already matched: the rest is optional
+    groups: dict[str, list[str]] = {}
+    for prefix in prefixes:
+        groups.setdefault(prefix[0], []).append(prefix[1:])
+    branches = [re.escape(first) + _trie_pattern(rest) for first, rest in groups.items()]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def fold_accents(text: str) -> str:
+    """'dueño más años' -> 'dueno mas anos': Spanish is typed with and without accents."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Every extractor normalises the same message, several times a turn: keep the last few.
+CACHE_SIZE = 64
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def normalize(text: str) -> str:
-    """Lowercase, straighten quotes and dashes, drop emoji, collapse whitespace."""
-    text = _EMOJI_RE.sub(" ", text.translate(_CHAR_MAP).lower())
+    """Lowercase, straighten quotes and dashes, drop emoji and accents, collapse whitespace.
+
+    Inverted Spanish marks ('¿', '¡') become spaces.
+    """
+    if text.isascii():  # no emoji, curly quotes or accents to look for
+        text = text.replace("`", "'").lower()
+    else:
+        text = fold_accents(_EMOJI_RE.sub(" ", text.translate(_CHAR_MAP).lower()))
     if "&" in text or "w/" in text:
         text = _SHORTHAND_RE.sub(lambda m: " and " if m.group() == "&" else "with ", text)
     return " ".join(text.split())
@@ -174,9 +236,66 @@ def _replace_run(match: re.Match[str]) -> str:
     return _parse_run(run)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def words_to_digits(text: str) -> str:
-    """Rewrite spelled numbers as digits: 'four fifty' -> '450', 'a million two' -> '1200000'."""
-    return _NUMBER_RUN_RE.sub(_replace_run, text)
+    """Rewrite spelled numbers as digits: 'four fifty' -> '450', 'a million two' -> '1200000'.
+
+    Spanish too (accents folded): 'trescientos cincuenta mil' -> '350000', 'dos meses' ->
+    '2 meses'. A lone 'mil'/'millon' after digits stays a unit word ('350 mil').
+    """
+    if _NUMBER_WORDS.seen_in(text):
+        text = _NUMBER_RUN_RE.sub(_replace_run, text)
+    if _ES_HINT_RE.search(text):
+        text = _ES_RUN_RE.sub(_replace_spanish_run, _ES_ONCE_RE.sub("11", text))
+    return text
+
+
+# Any English number word (the runs above need one).
+_NUMBER_WORDS = Triggers(" ".join([*_SMALL, *MULTIPLIERS, "hundreds", "thousands"]))
+
+
+# -- Spanish number words (accent-folded) ------------------------------------------------
+
+ES_SMALL = {
+    "cero": 0, "uno": 1, "un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
+    "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "doce": 12,
+    "trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16, "diecisiete": 17,
+    "dieciocho": 18, "diecinueve": 19, "veinte": 20, "veintiuno": 21, "veintiun": 21,
+    "veintidos": 22, "veintitres": 23, "veinticuatro": 24, "veinticinco": 25,
+    "veintiseis": 26, "veintisiete": 27, "veintiocho": 28, "veintinueve": 29, "treinta": 30,
+    "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80,
+    "noventa": 90, "cien": 100, "ciento": 100, "doscientos": 200, "doscientas": 200,
+    "trescientos": 300, "trescientas": 300, "cuatrocientos": 400, "cuatrocientas": 400,
+    "quinientos": 500, "quinientas": 500, "seiscientos": 600, "seiscientas": 600,
+    "setecientos": 700, "setecientas": 700, "ochocientos": 800, "ochocientas": 800,
+    "novecientos": 900, "novecientas": 900,
+}
+ES_MULTIPLIERS = {"mil": 1_000, "millon": 1_000_000, "millones": 1_000_000}
+# "un", "una", "uno" alone are articles ("un mes" is read by the timeline itself).
+_ES_ARTICLES = frozenset({"un", "una", "uno"})
+_ES_WORD_ALT = "|".join(sorted([*ES_SMALL, *ES_MULTIPLIERS], key=len, reverse=True))
+_ES_RUN_RE = re.compile(rf"\b(?:{_ES_WORD_ALT})\b(?:\s+(?:y\s+)?(?:{_ES_WORD_ALT})\b)*")
+_ES_HINT_RE = re.compile(
+    r"\b(?:" + "|".join(w for w in sorted(ES_SMALL, key=len, reverse=True)
+                        if w not in _ES_ARTICLES) + r"|un millon|once)\b"
+)
+# "once" is eleven only before a Spanish unit: "once we sell" is English.
+_ES_ONCE_RE = re.compile(r"\bonce(?= (?:mil|meses|dias|semanas|anos)\b)")
+
+
+def _replace_spanish_run(match: re.Match[str]) -> str:
+    """Digits for one run of Spanish number words ('cincuenta y cinco mil' -> '55000')."""
+    words = [w for w in match.group().split() if w != "y"]
+    if len(words) == 1 and (words[0] in _ES_ARTICLES or words[0] in ES_MULTIPLIERS):
+        return match.group()
+    total = current = 0
+    for word in words:
+        if word in ES_MULTIPLIERS:
+            total += (current or 1) * ES_MULTIPLIERS[word]
+            current = 0
+        else:
+            current += ES_SMALL[word]
+    return str(total + current)
 
 
 # -- negation --------------------------------------------------------------------------
@@ -187,6 +306,12 @@ _NEGATORS = frozenset({
     "not", "never", "nothing", "none", "without", "neither", "nor", "hardly", "barely",
     "nope", "nah", "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "aint",
     "cant", "cannot", "wont", "wouldnt", "shouldnt", "couldnt", "havent", "hasnt", "hadnt",
+    "nunca", "tampoco", "ni", "sin",
+})
+# Spanish "no" negates the verb after it ("no esta en mal estado", "no es urgente").
+_ES_NEGATED_VERBS = frozenset({
+    "esta", "es", "tiene", "necesita", "hay", "tengo", "creo", "diria", "estamos", "son",
+    "estan", "tenemos", "necesitamos", "quiero", "queremos", "me", "nos", "le", "lo", "la",
 })
 # Words after which "no" is an interjection, not a negation ("no it needs a new roof").
 _PRONOUNS = frozenset({"it", "its", "it's", "i", "i'm", "we", "we're", "he", "she", "they",
@@ -217,6 +342,8 @@ def is_negated(text: str, match_start: int, window: int = NEGATION_WINDOW) -> bo
     words = _WORD_RE.findall(before)[-window:]
     if any(_is_negator(w) for w in words):
         return True
+    if any(w == "no" and nxt in _ES_NEGATED_VERBS for w, nxt in itertools.pairwise(words)):
+        return True
     # "no" negates what follows it closely ("no major issues", "no real problems"),
     # but not across a pronoun ("no it needs a new roof").
     tail = words[-2:]
@@ -233,10 +360,11 @@ ASAP_PATTERN = (
     r"\b(?:asap|a\.s\.a\.p|as soon as (?:possible|i can|we can|you can)|soon as possible|"
     r"right away|immediately|urgent(?:ly)?|in a (?:hurry|rush)|the sooner the better|"
     r"sooner the better|need(?:s)? (?:it |this )?gone|as (?:quick|fast) as|"
-    r"how (?:quick(?:ly)?|fast|soon) (?:can|could|do|would) (?:you|u|ya|y'all)|"
     rf"(?:quick|fast) (?:sale|close|closing|cash)|{_SELL}\w*(?:\s+[a-z']+){{0,2}}\s+"
     r"(?:quick(?:ly)?|fast|right now|now))\b"
 )
+# "how fast can you close?" asks about the buyer: a sign of urgency, not a timeline.
+ASKS_SPEED_PATTERN = r"\bhow (?:quick(?:ly)?|fast|soon) (?:can|could|do|would) (?:you|u|ya|y'all)\b"
 # "needed it sold yesterday", a bare "yesterday lol"; not "I talked to her yesterday".
 YESTERDAY_PATTERN = (
     r"^(?:like |honestly |lol |omg )?yesterday\b"

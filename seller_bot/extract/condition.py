@@ -12,13 +12,22 @@ Rules:
   "no repairs needed") are move_in_ready outright.
 - Doubled letters are forgiven for key words ("rooof", "tlcc"); "move-in", "movein",
   "move in" are the same.
+- A big system that is broken is major: "the ac is shot", "furnace is out", "plumbing is
+  shot"; "needs some repairs" / "a few repairs" is minor.
+- Look-alikes that are not about the house: "brand new job", "I'm ready to go", "got
+  fired", "flood zone".
+- Spanish (accents folded): "necesita muchas reparaciones", "el techo está mal",
+  "problemas de cimientos", "mal estado" are major; "necesita reparaciones", "algo de
+  trabajo", "pintura", "alfombra", "pisos nuevos", "reparaciones menores" are minor; "buenas
+  condiciones", "buen estado", "lista para vivir", "como nueva", "remodelada", "no necesita
+  nada" are move_in_ready. "no está en mal estado" is a denied problem (minor).
 """
 
 from __future__ import annotations
 
 import re
 
-from seller_bot.extract.common import any_of, is_negated, loose, normalize
+from seller_bot.extract.common import Triggers, any_of, is_negated, loose, normalize
 from seller_bot.models import Condition
 
 SEVERITY: tuple[Condition, ...] = ("major_repairs", "minor_repairs", "move_in_ready")
@@ -34,7 +43,8 @@ _NOTHING_WRONG_RE = re.compile(
     r"\b(?:nothing (?:is )?wrong|(?:doesn'?t|does not|don'?t) need (?:anything|a thing|any "
     r"(?:work|repairs))|needs nothing|no (?:repairs?|work) (?:needed|required|necessary)|"
     r"no (?:issues|problems) (?:at all|whatsoever)|not a (?:single )?thing wrong|"
-    r"zero (?:issues|problems))\b"
+    r"zero (?:issues|problems)|no necesita (?:nada|ninguna reparacion|reparaciones)|"
+    r"no tiene (?:ningun|nada de) (?:problema|malo)|sin (?:ningun )?problemas?)\b"
 )
 _MORE_THAN_COSMETIC_RE = re.compile(r"\b(?:not just|more than(?: just)?) cosmetic")
 
@@ -42,6 +52,8 @@ _ROOF, _MOLD, _TLC = loose("roof"), loose("mold"), loose("tlc")
 # Replacing any of these is a major job.
 _BIG_SYSTEMS = (rf"(?:{_ROOF}|foundation|plumbing|electrical|wiring|hvac|ac|a/c|furnace|"
                 r"sewer line|kitchen|everything)")
+_TECHO = r"(?:techo|techos|tejado)"
+_ES_REPAIRS = r"(?:reparaciones|arreglos|trabajo)"
 
 
 _PATTERNS: dict[Condition, re.Pattern[str]] = {
@@ -52,7 +64,7 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"damage|is bad)",
         r"fou?nda?t?ion(?:al)? (?:issues?|problems?|cracks?|damage|work|repairs?)",
         r"(?:cracked|sinking|shifting|bad) foundation", r"structural",
-        r"fire damage|(?:had|was|been) (?:a |in a )?(?:house )?fire|burn(?:ed|t) down",
+        r"fire damage|(?:had|was|been) (?:a |in a )?(?:house )?fire(?!d)|burn(?:ed|t) down",
         r"water damage|flood(?:ed|ing)?(?! zone)", rf"{_MOLD}|mildew|termites?",
         r"gutted|tear ?-?down|knock ?-?down|teardown",
         r"needs? (?:to be )?(?:gutted|remodeled|renovated|rehabbed|redone)",
@@ -70,6 +82,22 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"no (?:heat|water|power|electricity)",
         r"asbestos|hoarder|uninhabitable|unlivable|condemned|red[- ]?tagged|falling apart",
         r"squatters?|vandali[sz]ed",
+        r"(?:the )?(?:ac|a/c|hvac|furnace|plumbing|electrical|wiring|heater|heating|sewer|"
+        r"septic)(?: unit| system)? (?:is |are |went |just )?(?:shot|broken|busted|dead|out|"
+        r"gone|bad|leaking|done|failing|not working|doesn'?t work)",
+        # Spanish
+        rf"necesita (?:muchas?|bastantes?|grandes|mucho|un monton de) {_ES_REPAIRS}",
+        rf"{_ES_REPAIRS} (?:mayores|grandes|fuertes|serias|importantes)|mucho trabajo",
+        rf"(?:necesita (?:un )?)?{_TECHO} nuevo|{_TECHO} (?:esta |estan )?(?:muy )?(?:mal|malo|"
+        r"danado|roto)|goteras?|gotea|se (?:gotea|moja)",
+        r"cimientos|cimentacion|fundacion|estructura(?:l)?",
+        r"problemas (?:de|con) (?:la |los |el )?(?:plomeria|electricidad|tuberia|drenaje)",
+        r"danos? (?:por|de) (?:agua|fuego|incendio)|inundad[oa]|incendio|se quemo|moho|"
+        r"termitas|plagas",
+        r"(?:hay que|necesita|toca) (?:remodelar(?:la)?|renovar(?:la)?) (?:toda|completa|"
+        r"entera)|remodelacion (?:completa|total)",
+        r"(?:muy )?mal estado|malas condiciones|(?:muy )?maltratada|destruida|"
+        r"(?:la|lo) dejaron (?:muy )?mal|inhabitable|para demoler|para tumbar",
     ),
     "minor_repairs": any_of(
         r"needs? (?:some |a little |a bit of |new |fresh )?(?:paint|painting|carpets?|"
@@ -86,6 +114,16 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"(?:fair|ok|okay|decent|average|alright|so so) (?:shape|condition)",
         r"(?:a little|a bit|kinda|kind of|little) rough|livable",
         r"could use (?:some |a little |a bit of )?(?:work|paint|love|tlc|updat\w*|upgrades)",
+        r"needs? (?:some|a few|a couple|minor|small|little) (?:repairs|fixes|things|stuff)",
+        r"needs? (?:some )?repairs|(?:just|only|mostly) (?:paint|carpet|cosmetic)",
+        # Spanish
+        rf"necesita (?:algunas |unas |pocas |pequenas |algo de |un poco de )?{_ES_REPAIRS}",
+        rf"{_ES_REPAIRS} (?:menores|pequenas|chicas|sencillas)|algo de {_ES_REPAIRS}|"
+        rf"un poco de {_ES_REPAIRS}",
+        r"pintura|pintarla|alfombras?|pisos(?: nuevos)?|detalles|cosas (?:pequenas|chicas)",
+        r"(?:estado|condicion(?:es)?) (?:regular|normal|aceptable|decente)|"
+        r"(?:algo|un poco) (?:vieja|viejita|anticuada)|necesita actualiz\w*|"
+        r"necesita (?:un poco de )?(?:carino|amor)",
     ),
     "move_in_ready": any_of(
         r"move[- ]?in[- ]?r(?:ea|e|a)?dy|ready to move in|turn[- ]?key",
@@ -95,15 +133,41 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"updated|upgraded|rehabbed|redone)",
         r"remodeled|renovated|upgraded",
         r"(?:well|nicely) (?:maintained|kept|taken care of)",
-        r"like new|brand new|mint|pristine|immaculate|ready to go",
+        r"like new|brand new(?! (?:job|baby|car|truck|grandbaby|position|house|home))|mint|"
+        r"pristine|immaculate|(?:it'?s|its|house is|home is|place is) ready to go",
         r"no (?:issues|problems|repairs)|nothing wrong",
+        # Spanish
+        r"(?:buenas|excelentes|perfectas|muy buenas) condiciones|"
+        r"(?:buen|excelente|perfecto|muy buen) estado",
+        r"lista para (?:vivir|mudarse|entrar|habitar)|como nueva|remodelad[ao]|renovad[ao]|"
+        r"impecable|bien cuidad[ao]|(?:recien|totalmente) (?:remodelad[ao]|renovad[ao])",
     ),
 }
+
+
+# Words at least one pattern above needs (see Triggers); keep in step with the patterns.
+TRIGGERS = Triggers("""
+need new bad leak damag caved collaps old roo rro foun fond crack sink shift structur fire
+burn water flood mol moo mmo mildew termit gut tear knock remodel renovat rehab redo redone
+everything overhaul fixer shape condition rough trashed destroyed major lot alot ton sewer
+septic slab plumb electric wiring hvac heat power asbestos hoard uninhabit unliv condemn
+red falling squatter vandal furnace heater shot broken busted dead out gone done failing
+work paint carpet floor clean landscap touch updat upgrad love tl ttl few small little
+minor cosmetic fix dated outdated original wear lived bones handyman livable repair move
+ready turn maint kept taken mint pristine immaculate issue problem wrong nothing zero
+necesit reparacion arreglo trabajo techo tejado goter gotea moja cimiento cimentacion
+fundacion estructura plomeria electricidad tuberia drenaje dano inundad incendio quemo moho
+termitas plagas remodel renov mal maltratad destruid dejaron inhabitable demoler tumbar
+pint alfombra pisos detalles cosas estado condicion viej anticuad actualiz carino amor
+lista nueva impecable cuidad
+""")
 
 
 def extract_condition(text: str) -> Condition | None:
     """The condition the seller describes, or None when the message says nothing about it."""
     clean = normalize(text)
+    if not TRIGGERS.seen_in(clean):
+        return None
     if _MORE_THAN_COSMETIC_RE.search(clean):
         return "major_repairs"
     said: set[Condition] = {"move_in_ready"} if _NOTHING_WRONG_RE.search(clean) else set()

@@ -10,13 +10,27 @@ Rules:
   near family", "want to travel"); gibberish and small talk are None.
 - "behind on payments" is foreclosure (the loan is in default); "behind on taxes" and "can't
   afford it" are financial_distress.
+- A death in the family is inheritance, typed any way: "my dad pased", "moms passed away 🙏",
+  "mom past away", "lost my husband", "my late father", "RIP mom". "lost my job" is not.
+- Tenants alone say the house is rented, not why it is sold: "tenants trashed it" is a
+  condition; "bad tenants", "tired of tenants", "tenants won't pay", "it's a rental" are
+  landlord_exit.
+- A separation is divorce ("we split up", "separated", "me and my ex"); "moving for my
+  husband's job", "got transferred" are job_relocation; "bad tenants", "tired of being a
+  landlord" are landlord_exit; "upgrading", "getting a bigger place" are upsizing; "moved
+  in with my daughter" is other.
+- Spanish (accents folded): "divorcio", "nos separamos"; "herencia", "heredamos", "mi mamá
+  falleció"; "me mudo por trabajo", "me transfirieron"; "atrasado con los pagos", "el banco
+  me la quita"; "no puedo pagar", "perdí mi trabajo"; "jubilarnos"; "inquilinos", "casa
+  rentada", "cansado de ser casero"; "muy grande", "algo más pequeño"; "más espacio";
+  "problemas de salud", "enfermo"; "cerca de la familia", "compramos otra casa" (other).
 """
 
 from __future__ import annotations
 
 import re
 
-from seller_bot.extract.common import any_of, is_negated, normalize
+from seller_bot.extract.common import Triggers, any_of, is_negated, normalize
 from seller_bot.models import Motivation
 
 PRIORITY: tuple[Motivation, ...] = (
@@ -24,9 +38,13 @@ PRIORITY: tuple[Motivation, ...] = (
     "retirement", "landlord_exit", "downsizing", "upsizing", "other",
 )
 
-_RELATIVE = (r"(?:mom|mother|dad|father|parents?|grandma|grandpa|grandmother|grandfather|"
-             r"grandparents?|aunt|uncle|husband|wife|spouse|brother|sister|son|daughter|"
-             r"mom and dad|mother in law|father in law|she|he|they)")
+_RELATIVE = (r"(?:mom|moms|mother|dad|dads|father|parents?|grandma|grandpa|grandmother|"
+             r"grandfather|grandparents?|aunt|uncle|husband|hubby|wife|spouse|brother|sister|"
+             r"son|daughter|mom and dad|mother in law|father in law|she|he|they|"
+             r"mama|mommy|daddy|papa|granny|nana|abuela|abuelo)")
+_DIED = r"(?:pass+e?d|pas+ed|pased|past|died|dies|dyed|passed on|crossed over)"
+_ES_RELATIVE = (r"(?:mama|papa|madre|padre|esposo|esposa|marido|abuela|abuelo|abuelita|"
+                r"abuelito|tia|tio|hermana|hermano|suegra|suegro|hijo|hija|padres|abuelos)")
 
 
 _PATTERNS: dict[Motivation, re.Pattern[str]] = {
@@ -41,6 +59,10 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"(?:going|goes|headed) to auction|auction date|sheriff sale",
         r"loan (?:is )?in default|default(?:ed)? on (?:the|my) (?:loan|mortgage)",
         r"(?:about to |going to |gonna )?lose (?:the|my|our) (?:house|home) to the bank",
+        r"atrasad[oa]s? (?:con|en) (?:los |las |la |el )?(?:pagos?|hipoteca|mensualidad\w*)",
+        r"(?:debo|debemos) (?:varios |unos |\d+ )?(?:pagos|meses) de (?:la )?hipoteca",
+        r"ejecucion hipotecaria|embargo|remate|(?:el banco|la hipotecaria) (?:me |nos )?"
+        r"(?:la |lo )?(?:quiere |va a )?(?:quita|quitar|embargar)",
     ),
     "divorce": any_of(
         r"divorc\w*",
@@ -49,15 +71,26 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"splitting up|split up|breaking up|broke up|we split|"
         r"(?:we(?:'re| are)|ex and i are|and i are) splitting(?! (?:it|the|up the))",
         r"going (?:our|separate) separate ways|separate ways",
+        r"separated|separating|me and my ex\b",
+        r"nos (?:separamos|estamos separando|divorciamos|vamos a divorciar)|"
+        r"me (?:separe|estoy separando|divorcie|estoy divorciando)|separacion|separad[oa]s",
     ),
     "inheritance": any_of(
-        r"inherit\w*|probate|executor|executrix|heirs?",
+        r"inh?er+i?t+\w*|probate|executor|executrix|heirs?",
         r"(?<!real )estate(?! agent)",
         r"passed away",
         rf"{_RELATIVE}(?:'s)? (?:just |recently |unfortunately )?(?:passed|died)",
         r"left (?:it|the house|the home|the property|the place) to (?:me|us|my|our)",
         r"late (?:mother|father|mom|dad|husband|wife|grandmother|grandfather|parents)",
         r"deceased|death in the family|family trust",
+        rf"{_RELATIVE}(?:'s)? (?:just |recently |unfortunately |sadly )?{_DIED}(?: away| on)?",
+        rf"{_DIED} away|pased|\bpast away",
+        rf"lost (?:my|our) {_RELATIVE}\b(?! (?:job|house|home))",
+        r"\brip (?:mom|dad|mother|father|grandma|grandpa)|funeral|left (?:us|me) the house",
+        r"herencia|hereda\w*|hered[eo]|heredad[oa]|sucesion|testamento|albacea",
+        rf"(?:mi |nuestra |nuestro |la |el )?{_ES_RELATIVE} (?:ya )?(?:fallecio|murio|se murio|"
+        r"se fue|partio|paso a mejor vida)",
+        r"fallecio|fallecimiento|murio",
     ),
     "medical": any_of(
         r"health (?:issues?|problems?|reasons?|concerns?|is failing|isn'?t good)",
@@ -67,6 +100,8 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"illness|cancer|stroke|surgery|dementia|alzheimer'?s|disabled|disability|wheelchair|"
         r"chemo",
         r"can'?t (?:do|handle|climb) (?:the )?stairs|hospital\w*",
+        r"(?:problemas|razones|motivos) de salud|por (?:la )?salud|enferm[oa]s?|enfermedad|"
+        r"cancer|hospital\w*|asilo|quimio|operacion|derrame",
     ),
     "financial_distress": any_of(
         r"can'?t afford|cannot afford|could(?:n'?t| not) afford|unable to afford",
@@ -78,6 +113,10 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"behind (?:on|with) (?:my |our |the )?(?:property )?(?:taxes|bills|utilities)",
         r"tax lien|back taxes|struggling (?:financially|to pay|with (?:money|bills|payments))",
         r"(?:payments?|mortgage) (?:is |are )?too (?:high|much)|hard times|financial\w*",
+        r"no (?:puedo|podemos|alcanzo|alcanzamos) (?:a )?pagar|no me alcanza|deudas?|"
+        r"perd(?:i|imos) (?:mi|el|nuestro) trabajo|me quede sin trabajo|sin empleo|"
+        r"problemas (?:economicos|financieros|de dinero)|necesit(?:o|amos) (?:el )?dinero|"
+        r"bancarrota|quiebra",
     ),
     "job_relocation": any_of(
         r"(?:new|got a|got an|took a|accepted a|offered a|starting a) job",
@@ -88,12 +127,27 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"(?:moving|move|moved) (?:for|because of) (?:work|my job|a job|the job|his job|her job)",
         r"(?<!looking )(?<!searching )for (?:work|my job|a job|his job|her job)",
         r"military orders|pcs(?:ing)?|(?:new|got) orders|stationed|deployed",
+        r"(?:for|because of) (?:my |our )?(?:husband'?s?|wife'?s?|spouse'?s?|partner'?s?|"
+        r"hubby'?s?) (?:job|work|new job)",
+        r"(?:husband|wife|spouse|partner|hubby) (?:got|has|took|accepted) a (?:new )?job",
+        r"(?:work|job|company) (?:is )?(?:moving|relocating|transferring|sending) (?:us|him|her)",
+        r"por (?:el |mi |su )?trabajo|(?:nuevo|otro) trabajo|me (?:transfirieron|cambiaron)|"
+        r"(?:mi|el) trabajo me (?:transfirio|manda|cambio)|transferencia|reubica\w*",
     ),
-    "retirement": any_of(r"retir\w*"),
+    "retirement": any_of(r"retir\w*", r"jubil\w*", r"nos retiramos|retiro"),
     "landlord_exit": any_of(
-        r"tenants?|renters?|rental(?: property| house| home)?|landlord\w*",
+        r"rental(?: property| house| home)?|landlord\w*",
+        r"(?:bad|problem|nightmare|terrible|horrible|difficult|crazy|tired of|sick of|done with|"
+        r"dealing with|fed up with|tired of dealing with|sick of dealing with|my|the|our|have|"
+        r"had) (?:the |my |our |these |problem )?(?:tenants?|renters?)(?! trashed| destroyed| "
+        r"left it| damaged| tore)",
+        r"(?:tenants?|renters?) (?:won'?t|don'?t|dont|wont|aren'?t|not|stopped|never|refuse|"
+        r"refuses|just|finally|are|is) ?(?:pay\w*|leav\w*|mov\w*|gave notice|left|behind)",
         r"rent(?:ing|ed)? (?:it |the house |the place )?out|rented to",
         r"evict\w*|section 8|investment property|property manage\w*",
+        r"(?:los|mis|unos|malos) inquilinos(?! la dejaron| lo dejaron| la destruyeron)|"
+        r"casero|rentad[oa]|(?:la|lo) (?:rento|rentamos|tengo rentad[oa])|"
+        r"arrendatari\w*|renta(?:ndo|mos) la casa",
     ),
     "downsizing": any_of(
         r"downsiz\w*|down siz\w*",
@@ -102,6 +156,8 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"kids (?:moved|grew|are grown|are gone|left)|empty nest\w*",
         r"(?:something|somewhere|go|going|a) smaller|smaller (?:place|home|house|condo)",
         r"don'?t need (?:all )?(?:this|that|the) (?:much )?(?:space|room)",
+        r"(?:muy|demasiado) grande|algo mas (?:pequen[oa]|chic[oa])|"
+        r"(?:los|mis|nuestros) hijos (?:ya )?se (?:fueron|casaron)|reducir",
     ),
     "upsizing": any_of(
         r"(?:need|needs|want|more) (?:more|bigger|extra) (?:space|room|rooms|bedrooms)",
@@ -109,7 +165,9 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"(?:something |a )?bigger (?:place|home|house)",
         r"outgr[eo]w\w*|growing family|family is growing|baby on the way|"
         r"(?:another|new) baby|expecting (?:a baby|our (?:first|second|third)|twins)|pregnant",
-        r"too small|upsiz\w*",
+        r"too small|upsiz\w*|upgrad(?:e|ing)(?! the (?:kitchen|roof|bath))",
+        r"(?:mas|otra casa mas) (?:espacio|grande)|(?:la|nuestra) familia (?:esta )?creciendo|"
+        r"bebe en camino|muy (?:pequen|chic)[ao]",
     ),
     "other": any_of(
         r"(?:just )?want(?:s|ed)? (?:a change|to move|a change of scenery|out|to cash out|"
@@ -123,13 +181,46 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"(?:too far|long) (?:from|commute)|commute|bad neighbou?rs|hoa",
         r"(?:bad|sketchy|rough) neighbou?rhood|neighbou?rhood (?:is )?(?:going downhill|changed)",
         r"(?:don'?t|never) use it|second home|vacation home",
+        r"mov(?:ed|ing|e) in with",
+        r"(?:cerca|mas cerca) de (?:la |mi |nuestra )?familia|compramos otra casa|"
+        r"(?:nos|me) (?:vamos|voy|mudamos|mudo|regresamos|regreso) (?:a|para) (?:otro estado|"
+        r"mexico|texas|arizona|nevada|otra ciudad)|queremos un cambio",
     ),
 }
+
+
+# Words at least one pattern above needs (see Triggers); keep in step with the patterns.
+TRIGGERS = Triggers("""
+fore prefore behind payment missed notice nod trustee lis bank lender auction sheriff
+default lose atrasad debo debemos ejecucion embargo remate banco hipotec
+divorc separ split break broke ex ways legal
+inh iner probate executor executrix heir estate pas died dies dyed cross lost left late
+deceased death family rip funeral herencia hered sucesion testamento albacea fallec muri
+partio fue paso
+health medical assisted nursing memory care senior sick ill cancer stroke surgery dementia
+alzheimer disabled disabil wheelchair chemo stairs hospital salud enferm asilo quimio
+operacion derrame
+afford keep laid fired unemployed work bills debt bankrupt money cash tight taxes tax lien
+struggling mortgage hard financial puedo podemos alcanz deuda perd quede empleo economic
+financier dinero bancarrota quiebra
+job relocat transfer company moving move moved military orders pcs stationed deployed
+trabajo transfir cambiaron transferencia reubica
+retir jubil
+rental landlord tenant renter rent evict section investment property inquilin casero
+arrendatari
+downsiz down too kids empty smaller space room grande pequen chic hijos reducir
+bigger larger bedroom outgr growing baby expecting pregnant small upsiz upgrad espacio
+creciendo bebe
+want relocating near closer travel change market prices bought married anymore commute far
+neighbo hoa use second vacation cerca compramos vamos voy mud regres cambio
+""")
 
 
 def extract_motivation(text: str) -> Motivation | None:
     """The seller's reason for selling as a label, or None when no reason is given."""
     clean = normalize(text)
+    if not TRIGGERS.seen_in(clean):
+        return None
     for label in PRIORITY:
         if any(not is_negated(clean, m.start()) for m in _PATTERNS[label].finditer(clean)):
             return label

@@ -14,6 +14,13 @@ Rules, in order:
 - "not bad" alone is undecided: praise without a commitment. With a yes it is accepted.
 - "ok thanks" is an acknowledgement, so undecided; "I'll take it" and a bare "y" are yes.
 - None when the message does not answer the offer ("what's the weather").
+- A deal on a condition is a counter, so undecided: "if you can do 620 we have a deal",
+  "meet me at 700", "375 and it's yours", "bump it to 480", "si me da 260 mil tenemos trato",
+  "lo menos 550 mil".
+- Spanish (accents folded): "sí", "sí, acepto", "trato hecho", "de acuerdo", "está bien",
+  "me parece bien", "dale", "órale" are yes; "no gracias", "muy poco", "no me interesa",
+  "paso", "mejor no" are no; "déjame pensarlo", "no sé", "tal vez", "tengo que hablar con
+  mi esposo", "le aviso" are undecided.
 """
 
 from __future__ import annotations
@@ -32,6 +39,12 @@ UNDECIDED_EMOJI = frozenset("🤔🤷")
 _OTHERS = (r"(?:wife|husband|hubby|spouse|partner|family|kids|son|daughter|brother|sister|mom|"
            r"dad|attorney|lawyer|accountant|realtor|agent|siblings)")
 _COUNTER_RE = any_of(
+    r"if (?:you|u|ya) (?:can|could|would|will|do|go|pay|make it|come up)",
+    r"meet (?:me )?at|bump (?:it )?(?:up )?to|come up to|make it \$?\d",
+    r"\d\w* (?:and|&) (?:it'?s|its|the house is|the place is|it is|you got|we (?:have|got)|"
+    r"you (?:have|got)|we'?re|im|i'?m)",
+    r"si me (?:da|dan|paga|pagan|ofrece|ofrecen|sube|suben)|(?:por )?lo menos|minimo|"
+    r"que tal \$?\d|(?:me|nos) (?:la )?(?:sube|suben)|puede(?:n)? (?:subir|dar mas|ofrecer mas)",
     r"(?:can|could|would|will) (?:you|u|ya) (?:do|go|come up|get|make it|bump|meet|"
     r"give|pay|offer)(?: any)? (?:better|higher|more|up|\$?\d)",
     r"(?:can|could|would|will) (?:you|u|ya) (?:do|go|come up|make it|meet)",
@@ -52,6 +65,13 @@ _UNDECIDED_RE = any_of(
     r"need (?:some )?time|hmm+|not bad|(?:a |kinda |kind of |bit |little )+low|"
     r"can'?t decide|undecided|on the fence|torn|50 ?50",
     r"^(?:ok|okay|k|kk) (?:thanks|thank you|thx|ty)$",  # an acknowledgement, not a yes
+    r"(?:dejame|dejeme|deje|dejenme|dejanos|permitame) (?:lo )?(?:pensar\w*|consultar\w*|"
+    r"hablar\w*|ver\w*|platicar\w*|checar\w*)",
+    r"(?:lo|la) (?:voy a |vamos a )?(?:pienso|pensamos|pensar|consulto|consultamos)|"
+    r"pensarlo|no (?:se|estoy segur[oa])|tal vez|quizas?|a lo mejor|puede ser|depende",
+    r"(?:tengo|tenemos) que (?:hablar|consultar\w*|platicar\w*|pensar\w*)|"
+    r"(?:le|te|les) (?:aviso|digo|confirmo)|(?:deme|dame|denme) (?:unos|un par de|un) (?:dias|"
+    r"dia|tiempo)|necesito (?:tiempo|pensar\w*)|mmm+",
 )
 _DECLINE_RE = any_of(
     r"no(?! problem| worries| doubt| brainer| rush| hurry)|nope|nah|naw|no thanks?|"
@@ -64,6 +84,9 @@ _DECLINE_RE = any_of(
     r"(?:list|go|sell) (?:it )?(?:with|w|through) (?:a |an )?(?:realtor|agent|broker)|"
     r"rather list|list it (?:myself|instead)",
     r"forget it|never ?mind|not selling|changed my mind|not (?:right )?now|not at all",
+    r"no,? gracias|(?:muy|demasiado|es muy|esta muy) (?:poco|bajo|baja|barato)|"
+    r"no (?:me|nos) interesa|no acepto|no aceptamos|no hay trato|^paso|mejor no|ni loco|"
+    r"olvidel[oa]|una burla|no vendo|no la vendo|no,? no",
     r"(?:i'?m|we'?re|im) good(?! with)|"
     r"unfair|not fair|(?:i'?ll|we'?ll|gonna|going to|rather|just) keep (?:it|the house)",
 )
@@ -80,6 +103,9 @@ _ACCEPT_RE = any_of(
     r"(?:i'?m|we'?re|im) (?:good|fine|ok|okay) with (?:that|it|this)|send (?:me )?(?:the )?"
     r"(?:contract|paperwork|papers|agreement)|when can (?:we|you) close|"
     r"(?:i'?ll|we'?ll|i will|we will) take it|^(?:y|fine|fine by me)$",
+    r"^si\b|acepto|aceptamos|trato hecho|de acuerdo|esta bien|me parece (?:bien|justo|"
+    r"perfecto|buena)|perfecto|claro(?: que si)?|dale|orale|vamos|hagamoslo|"
+    r"adelante|me interesa|esta perfecto|excelente|con gusto",
 )
 # "yeah no" and "yes no" are how people say no.
 _YEAH_NO_RE = re.compile(r"\b(?:yeah|yea|yes) no\b")

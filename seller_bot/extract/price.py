@@ -23,6 +23,20 @@ Decisions (each one a rule below):
 - Several asking amounts: the first one after a price word wins ("I want 500k but I'd take
   450k" -> 500,000), else the last one, a correction ("450k. well maybe 475k" -> 475,000).
 - Plausible asking prices are 10,000-50,000,000; anything else is None.
+- Corrections: an amount led by "not", "instead of", "rather than" (or ", no" in Spanish)
+  is the replaced one: "470 not 440", "not 440, 470", "380 mil, no 350" -> the other one.
+- Debt plus equity: "I still owe 200 and want 150 out of it", "owe 120, want 60 on top",
+  "debo 200 mil y quiero sacar 150" -> the sum (the seller needs both). Only with an
+  explicit net phrase (out of it, on top, in my pocket, walk away with, after paying off,
+  para mi, de ganancia); "we owe 250 so we need at least 300" stays 300,000.
+- Spanish: "350 mil" (mil after 10+ is thousands, not million), "trescientos cincuenta
+  mil", "medio millón", "un millón y medio"; Spanish quantities (meses, recámaras, baños) and
+  debts (debo, hipoteca) are not prices; "quiero", "pido", "lo menos" are price words.
+- bare_ok=True (the flow's "read every field every turn" while the price is unknown): a
+  bare number counts as thousands when it alone could be the answer: 100-1,500 (-> $100k to
+  $1.5M), nothing after it but hedges ("ish", "or so", "i guess", "obo", "firm", "?"), and
+  not led by words that make it something else ("unit", "apt", "#", "lot", "i'm", "age").
+  "prob about 290" and "440-ish" are prices; "1234 elm", "120 days", "I'm 72" are not.
 """
 
 from __future__ import annotations
@@ -30,8 +44,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from seller_bot.extract.common import (
+    CACHE_SIZE,
     STREET_ADDRESS_RE,
     blank,
     normalize,
@@ -54,28 +70,42 @@ UNIT_MULTIPLIER = {
 
 # Phrases rewritten before anything else, so the rest only sees digits.
 _PHRASES = [
+    (re.compile(r"\b(?:un |1 )?millon y medio\b|\b(?:a |one )?million and a half\b"),
+     "1500000"),
+    (re.compile(r"\bmedio millon\b"), "500000"),
+    (re.compile(r"\b1000000 y medio\b"), "1500000"),
     (re.compile(r"\bhalf (?:a |of a )?(?:mil|mill|million)\b"), "500000"),
     (re.compile(r"\b(?:a )?quarter (?:of a )?(?:mil|mill|million)\b"), "250000"),
     (re.compile(r"\b(?:a|one) (?:mil|mill)\b"), "1000000"),
     (re.compile(r"(?<=\d) (?=k\b)"), ""),  # "450 k" -> "450k"
 ]
 
+_PHRASE_LOOK_RE = re.compile(r"mil|medio|half|quarter|\d k\b")
+
 # Spans that hold numbers but never a price; they are blanked before looking for amounts.
+# Each with a cheap look that must succeed before the pattern is worth running.
 _NOT_PRICE_RES = [
-    re.compile(r"\(?\b\d{3}\)?[-. ]?\d{3}[-. ]\d{4}\b|\b\d{10,11}\b|\b\d{3}-\d{4}\b"),  # phone
-    re.compile(r"\b(?:zip(?: ?code)?|ca|california)\s*:?\s*\d{5}(?:-\d{4})?\b"),  # zip
-    re.compile(r"\b(?:built|remodeled|renovated|bought|since|in|from|year|back in)\s+"
-               r"(?:in\s+)?(?:19|20)\d\d\b"),  # years
-    STREET_ADDRESS_RE,  # house numbers
-    re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:\s*(?:-|to|or)\s*\d+(?:\.\d+)?)?\s*(?:\+\s*)?"
-               r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?|hrs?|minutes?|mins?|"
-               r"beds?|bedrooms?|br|bd|baths?|bathrooms?|ba|sq\s*ft|sqft|square|sf|"
-               r"acres?|ac|%|percent|stories|story|car|units?|kids|people|miles?|mi|"
-               r"am|pm|a\.m|p\.m|times|x|o'clock|oclock|th|st|nd|rd)\b"),  # quantities
-    re.compile(r"(?<![\d,.])\$?\d[\d,]*(?:\.\d+)?\s*k?\s*(?:(?:/|a|per|each|every)\s*"
-               r"(?:mo|month|yr|year|wk|week)\b|monthly|yearly)"),  # rent, payments
-    re.compile(r"\d{1,2}:\d{2}"),  # clock times
-    re.compile(r"#\s*\d+"),  # unit / option numbers
+    (re.compile(r"\d{3}"), re.compile(
+        r"\(?\b\d{3}\)?[-. ]?\d{3}[-. ]\d{4}\b|\b\d{10,11}\b|\b\d{3}-\d{4}\b")),  # phone
+    (re.compile(r"zip|ca"), re.compile(
+        r"\b(?:zip(?: ?code)?|ca|california)\s*:?\s*\d{5}(?:-\d{4})?\b")),  # zip
+    (re.compile(r"\b(?:19|20)\d\d\b"), re.compile(
+        r"\b(?:built|remodeled|renovated|bought|since|in|from|year|back in)\s+"
+        r"(?:in\s+)?(?:19|20)\d\d\b")),  # years
+    (re.compile(r"\d[a-z-]{0,2}\s+[a-z]"), STREET_ADDRESS_RE),  # house numbers
+    (re.compile(r"\d[\s+\-.\d]*[a-z%]"), re.compile(
+        r"(?<![\d.])\d+(?:\.\d+)?(?:\s*(?:-|to|or)\s*\d+(?:\.\d+)?)?\s*(?:\+\s*)?"
+        r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?|hrs?|minutes?|mins?|"
+        r"beds?|bedrooms?|br|bd|baths?|bathrooms?|ba|sq\s*ft|sqft|square|sf|"
+        r"acres?|ac|%|percent|stories|story|car|units?|kids|people|miles?|mi|"
+        r"am|pm|a\.m|p\.m|times|x|o'clock|oclock|th|st|nd|rd|"
+        r"dias|semanas?|meses|mes|anos?|recamaras?|cuartos?|banos?|habitaciones|"
+        r"pies|metros|por ciento|hijos|personas|millas|horas?)\b")),  # quantities
+    (re.compile(r"mo|yr|year|wk|week"), re.compile(
+        r"(?<![\d,.])\$?\d[\d,]*(?:\.\d+)?\s*k?\s*(?:(?:/|a|per|each|every)\s*"
+        r"(?:mo|month|yr|year|wk|week)\b|monthly|yearly)")),  # rent, payments
+    (re.compile(r":"), re.compile(r"\d{1,2}:\d{2}")),  # clock times
+    (re.compile(r"#"), re.compile(r"#\s*\d+")),  # unit / option numbers
 ]
 
 _NUMBER = (r"\d{1,3}(?:,\d{1,3})+"  # 450,000 (and the typo 450,00)
@@ -96,20 +126,62 @@ _PRICE_CUE_RE = re.compile(
     r"\b(?:asking|ask|price|priced|want|wanting|looking for|hoping for|hope to get|get|"
     r"take|sell (?:it )?for|sell (?:it )?at|list(?:ed)? (?:it )?(?:for|at)|at least|"
     r"minimum|min|bottom line|lowest|firm at|can you do|could you do|would you do|"
-    r"how about|what about|make it|go up to|come up to|meet (?:me )?at|counter(?: at)?)"
+    r"how about|what about|make it|go up to|come up to|meet (?:me )?at|counter(?: at)?|"
+    r"i could do|we could do|i can do|we can do|i'?d do|we'?d do|i'?d take|"
+    r"quiero|queremos|pido|pedimos|precio|lo menos|por lo menos|minimo|me da|me dan|"
+    r"vender(?:la)? (?:en|por)|sacar(?:le)?|ofrezca|si me da)"
     r"\b(?:\s+[a-z']+){0,2}\s*$"
 )
 # Amounts that are not what the seller wants: debt, past purchase, repairs, others' offers.
 _NOT_ASKING_BEFORE_RE = re.compile(
     r"\b(?:owe|owes|owed|owing|mortgage|loan|balance|payoff|pay off|lien|debt|paid|"
     r"bought (?:it )?for|purchased (?:it )?for|spent|put in|invested|taxes|"
+    r"debo|debemos|debe|hipoteca|deuda|pague|pagamos|compre|compramos|"
     r"they offered|someone offered|got an offer|offered me|other offer)\b[^\d$.,;!?]{0,20}$"
 )
 _NOT_ASKING_AFTER_RE = re.compile(
     r"\s*(?:left )?(?:in|of|worth of|for)?\s*(?:repairs?|work|upgrades|improvements|"
-    r"renovations?|debt|back taxes|liens?|left|on (?:it|the (?:house|mortgage|loan)))\b"
+    r"renovations?|debt|back taxes|liens?|left|on (?:it|the (?:house|mortgage|loan))|"
+    r"de (?:deuda|hipoteca|reparaciones))\b"
 )
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+# The replaced amount of a correction: "not 440", "instead of 420k", "380 mil, no 350".
+_REPLACED_BEFORE_RE = re.compile(
+    r"(?:\bnot|\binstead of|\brather than|\bin place of|(?:[,;]|\d\w*)\s*no)\s*\$?\s*$"
+)
+# bare_ok: words after a bare number that keep it a price, and words before that don't.
+BARE_RANGE = (100, 1_500)
+_BARE_AFTER_RE = re.compile(
+    r"(?:,?\s*(?:not|instead of|rather than|no)\s+\$?\d[\d,.]*\s*(?:k|mil)?)?"
+    r"\s*(?:-?\s*ish|sorry|or so|i guess|i think|maybe|probably|prob|tops|firm|obo|or best offer|"
+    r"give or take|roughly|or around there|or something|or close|lol|lmao|tbh|honestly|idk|"
+    r"at least|minimum|or more|or less|if possible|would be nice|would be great|"
+    r"is what i want|is fine|works|sounds right|o algo asi|mas o menos|maso|creo)?"
+    r"\s*[.!?]*\s*$"
+)
+_BARE_BEFORE_RE = re.compile(
+    r"(?:#|\bunit|\bapt|\bapartment|\bsuite|\bste|\blot|\bspace|\broom|\bexit|\broute|"
+    r"\bhwy|\bhighway|\bi-|\bage|\baged|\bim|\bi'?m|\bi am|\bturning|\bturned|\bborn|"
+    r"\bext|\bzip|\bnumber|\bno\.|\bcode|\bpin|\bat|\bon|\bof|\bto|\bby|\bfrom|"
+    r"\bdays?|\bweeks?|\bmonths?|\bscore|\bcredit|\bin|\btengo|\bcalle|\ben el)\s*$"
+)
+# Debt plus equity: what is owed, and what the seller wants on top of it.
+_AMOUNT_TEXT = r"\$?\s?\d[\d,.]*(?:\s?(?:k|grand|thousand|mil)\b)?"
+_OWED_RE = re.compile(
+    r"\b(?:owe|owes|owed|owing|(?:mortgage|loan|payoff|balance)(?: balance)?(?: is| of)?|"
+    r"debo|debemos|hipoteca de)\b[^\d$]{0,15}(?P<owed>" + _AMOUNT_TEXT + ")"
+)
+_NET_RE = re.compile(
+    r"\b(?:walk away with|walk with|walk away|pocket|take home|net|clear|cash out)\b[^\d$]{0,6}"
+    r"(?P<net3>" + _AMOUNT_TEXT + r")"
+    r"|\b(?:want|need|get|make|keep|quiero|queremos|necesito|sacar|quedarme con|ganar)\b"
+    r"[^\d$]{0,12}"
+    r"(?P<net>" + _AMOUNT_TEXT + r")[^\d$]{0,12}?\b(?:out of it|out of the (?:house|sale)|"
+    r"on top|in my pocket|in (?:our|my) pockets?|after (?:paying|that|the (?:loan|mortgage))|"
+    r"cash out|for (?:me|us|myself|ourselves)|clear|free and clear|profit|equity|"
+    r"para (?:mi|nosotros)|de ganancia|limpios?|encima|aparte|extra)"
+    r"|\b(?:plus|y|and|\+)\s*(?P<net2>" + _AMOUNT_TEXT + r")\s*(?:on top|encima|extra|more)"
+)
 _DIGIT_RE = re.compile(r"\d")
 
 
@@ -126,15 +198,18 @@ class _Token:
     plural: bool
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _prepare(text: str) -> str:
     """Normalised text with number words as digits and non-price numbers blanked out."""
     text = words_to_digits(normalize(text))
     if not _DIGIT_RE.search(text) and "mil" not in text:
         return ""  # no number at all: skip the masking work
-    for pattern, replacement in _PHRASES:
-        text = pattern.sub(replacement, text)
-    for pattern in _NOT_PRICE_RES:
-        text = pattern.sub(blank, text)
+    if _PHRASE_LOOK_RE.search(text):
+        for pattern, replacement in _PHRASES:
+            text = pattern.sub(replacement, text)
+    for look, pattern in _NOT_PRICE_RES:
+        if look.search(text):
+            text = pattern.sub(blank, text)
     return text
 
 
@@ -164,6 +239,8 @@ def _dollars(tok: _Token, unit: str | None, cued: bool, expecting: bool) -> Deci
     value, grouped = _digits(tok.num)
     if unit:
         mult = UNIT_MULTIPLIER[unit]
+        if unit == "mil" and value >= 10:
+            mult = 1_000  # Spanish "350 mil"; "1.2 mil" stays a million
         # "350,000k" is a doubled unit, not 350 million.
         return value if mult == 1_000 and value >= MIN_PRICE else value * mult
     if value >= 10_000:
@@ -214,15 +291,61 @@ def _range(low: _Token, high: _Token, cued: bool, expecting: bool) -> Decimal | 
     return (low_value + high_value) / 2
 
 
+def _amount_in(text: str) -> int | None:
+    """Dollars of one amount matched by _AMOUNT_TEXT; bare 10-9,999 read as thousands."""
+    m = _AMOUNT_RE.search(text)
+    if m is None:
+        return None
+    number, _ = _digits(m.group("num"))
+    if m.group("unit") is None and not m.group("dollar") and 10 <= number < 100:
+        return int(number * 1000)  # "want 60 on top"
+    tok = _Token(0, 0, m.group("num"), m.group("unit"), bool(m.group("dollar")), None, False)
+    value = _dollars(tok, tok.unit, cued=True, expecting=True)
+    return int(value) if value is not None else None
+
+
+_OWED_LOOK_RE = re.compile(r"owe|owing|mortgage|loan|payoff|balance|debo|debemos|hipoteca")
+
+
+def _debt_plus_equity(text: str) -> int | None:
+    """'owe 200 and want 150 out of it' -> 350,000; None without both parts."""
+    if not _OWED_LOOK_RE.search(text):
+        return None
+    owed_m = _OWED_RE.search(text)
+    if owed_m is None:
+        return None
+    net_m = _NET_RE.search(text, owed_m.end())
+    if net_m is None:
+        return None
+    owed = _amount_in(owed_m.group("owed"))
+    net = _amount_in(net_m.group("net") or net_m.group("net2") or net_m.group("net3"))
+    if owed is None or net is None or owed < MIN_PRICE or net < 1_000:
+        return None
+    total = owed + net
+    return total if total <= MAX_PRICE else None
+
+
 def _is_asking(text: str, start: int, end: int) -> bool:
     """False for amounts owed, paid, spent on repairs or offered by someone else."""
     return not (_NOT_ASKING_BEFORE_RE.search(preceding(text, start, 40))
                 or _NOT_ASKING_AFTER_RE.match(text, end))
 
 
-def _candidates(text: str, expecting: bool) -> list[tuple[int, bool]]:
+def _bare_price(text: str, tok: _Token) -> bool:
+    """bare_ok: whether a bare number in prepared text can only be the price."""
+    value, grouped = _digits(tok.num)
+    if tok.unit or tok.dollar or grouped or tok.band:
+        return True  # it carries its own marker
+    if not BARE_RANGE[0] <= value <= BARE_RANGE[1] or "." in tok.num:
+        return value >= 100_000  # a full "290000" is a price, "4.5" is too vague
+    return bool(_BARE_AFTER_RE.match(text, tok.end)) and not _BARE_BEFORE_RE.search(
+        preceding(text, tok.start, 20))
+
+
+def _candidates(text: str, expecting: bool, bare_ok: bool = False) -> list[tuple[int, bool]]:
     """(dollars, cued) for every asking-price candidate, in order of appearance."""
-    tokens = _tokens(text)
+    tokens = [t for t in _tokens(text)
+              if not _REPLACED_BEFORE_RE.search(preceding(text, t.start, 20))] or []
     found: list[tuple[int, bool]] = []
     i = 0
     while i < len(tokens):
@@ -236,7 +359,10 @@ def _candidates(text: str, expecting: bool) -> list[tuple[int, bool]]:
         ):
             value, end, i = _range(tok, nxt, cued, expecting), nxt.end, i + 2
         else:
-            value, end, i = _single(tok, cued, expecting), tok.end, i + 1
+            if bare_ok and not (cued or expecting) and not _bare_price(text, tok):
+                i += 1
+                continue
+            value, end, i = _single(tok, cued, expecting or bare_ok), tok.end, i + 1
         if value is None:
             continue
         if not cued and not _is_asking(text, tok.start, end):
@@ -247,9 +373,19 @@ def _candidates(text: str, expecting: bool) -> list[tuple[int, bool]]:
     return found
 
 
-def extract_price(text: str, expecting: bool = False) -> int | None:
-    """The asking price in whole dollars, or None when the message names none."""
-    found = _candidates(_prepare(text), expecting)
+def extract_price(text: str, expecting: bool = False, *, bare_ok: bool = False) -> int | None:
+    """The asking price in whole dollars, or None when the message names none.
+
+    bare_ok=True (with expecting=False): a bare plausible number ("290", "440-ish") counts
+    when nothing else in the message claims it; the flow uses it while the price is unknown.
+    """
+    prepared = _prepare(text)
+    if not prepared:
+        return None
+    owed_plus_net = _debt_plus_equity(prepared)
+    if owed_plus_net is not None:
+        return owed_plus_net
+    found = _candidates(prepared, expecting, bare_ok)
     cued = [dollars for dollars, is_cued in found if is_cued]
     if cued:
         return cued[0]

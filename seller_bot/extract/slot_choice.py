@@ -14,14 +14,19 @@ Rules:
   "one"/"option"; otherwise they are options.
 - "either", "whichever", "any of them", "doesn't matter" pick the first slot.
 - "neither", "none of those", a bare "no" are None, and so is anything without a clue.
-- "today" / "tomorrow" are not read: the slots alone do not say which day is today.
+- "today", "tomorrow", "the day after tomorrow" ("tmrw", "2morrow", "hoy", "mañana") pick
+  the slot on that day when the caller passes ``today`` (the seller's local date); without
+  it they are not read, since the slots alone do not say which day is today.
+- Spanish is rewritten to these English clues first (SPANISH_CLUES): "la primera",
+  "el segundo", "la segunda opción", "el martes", "en la tarde", "a las 10", "mañana",
+  "cualquiera", "ninguna", "el martes no puedo".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from seller_bot.extract.common import (
     MONTH_PATTERN,
@@ -57,6 +62,37 @@ _EITHER_RE = re.compile(
 _RULED_OUT_AFTER_RE = re.compile(
     r"\s*(?:one\s+|slot\s+|time\s+)?(?:doesn'?t|does not|don'?t|won'?t|will not|isn'?t|is "
     r"not|is no|can'?t|cannot)\b|\s*(?:is\s+)?(?:bad|no good|not good)\b"
+)
+
+SPANISH_CLUES: tuple[tuple[str, str], ...] = (
+    (r"\bno (?:puedo|podemos|me sirve|me queda|nos queda|nos sirve)\b", "doesn't work"),
+    (r"\b(?:me da igual|la que sea|el que sea|cualquier(?:a)?(?: de (?:las|los) dos)?|"
+     r"(?:las|los) dos (?:me )?sirven)\b", "either"),
+    (r"\b(?:ningun[ao]?(?: de (?:esas|esos|las dos|los dos))?|otro dia|otra hora)\b",
+     "neither"),
+    (r"\bpasado manana\b", "the day after tomorrow"),
+    (r"\b(?:en|por|de) la manana\b", "morning"), (r"\b(?:en|por|de) la tarde\b", "afternoon"),
+    (r"\bmediodia\b", "noon"), (r"\bmanana\b", "tomorrow"), (r"\bhoy\b", "today"),
+    (r"\b(?:a|de) las? (?=\d)", "at "), (r"\b(?:(?:la|el) )?primer[ao]?\b", "the first"),
+    (r"\b(?:(?:la|el) )?segund[ao]\b", "the second"),
+    (r"\b(?:(?:la|el) )?tercer[ao]?\b", "the third"),
+    (r"\b(?:(?:la|el) )?ultim[ao]\b", "the last"),
+    (r"\bopcion\b", "option"), (r"\blunes\b", "monday"), (r"\bmartes\b", "tuesday"),
+    (r"\bmiercoles\b", "wednesday"), (r"\bjueves\b", "thursday"), (r"\bviernes\b", "friday"),
+    (r"\bsabado\b", "saturday"), (r"\bdomingo\b", "sunday"),
+)
+_SPANISH_CLUE_RES = tuple((re.compile(p), english) for p, english in SPANISH_CLUES)
+_SPANISH_HINT_RE = re.compile(
+    r"\b(?:primer\w*|segund[ao]|tercer\w*|ultim[ao]|opcion|lunes|martes|miercoles|jueves|"
+    r"viernes|sabado|domingo|manana|tarde|hoy|las?|cualquier\w*|ningun\w*|puedo|podemos|"
+    r"sirve|queda|igual|mediodia|otro|otra|dos)\b"
+)
+# "today" and "tomorrow" as days counted from the seller's local date.
+DAY_WORDS = {"today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "tmw": 1,
+             "tomorow": 1, "tommorow": 1, "tommorrow": 1, "2morrow": 1, "2mrw": 1,
+             "the day after tomorrow": 2, "day after tomorrow": 2}
+_DAY_WORD_RE = re.compile(
+    r"\b(?P<dw>" + "|".join(sorted(DAY_WORDS, key=len, reverse=True)) + r")\b"
 )
 
 _TIME_RE = re.compile(
@@ -192,6 +228,16 @@ def _read_options(clues: _Clues, text: str) -> str:
     return text
 
 
+def _read_days(clues: _Clues, text: str, today: date | None) -> str:
+    """Read 'today', 'tomorrow' when today's date is known; return the text without them."""
+    for m in list(_DAY_WORD_RE.finditer(text)):
+        if today is not None:
+            day = today + timedelta(days=DAY_WORDS[m.group("dw")])
+            clues.add("date", m, lambda s, d=day: s.date() == d)
+        text = _wipe(text, m)
+    return text
+
+
 def _read_words(clues: _Clues, text: str) -> None:
     """Read weekdays, parts of the day and 'the later/earlier one'."""
     for m in _WEEKDAY_RE.finditer(text):
@@ -205,20 +251,34 @@ def _read_words(clues: _Clues, text: str) -> None:
         clues.add_index("option", m, -1 if later else 0)
 
 
+def _clean(text: str) -> str:
+    """Normalised text with numbers as digits and Spanish clues in English."""
+    clean = words_to_digits(normalize(text)).strip(" .!?")
+    if _SPANISH_HINT_RE.search(clean):
+        for pattern, english in _SPANISH_CLUE_RES:
+            clean = pattern.sub(english, clean)
+    return clean
+
+
 def rejects_slots(text: str) -> bool:
     """The seller says none of the offered times work ("neither", "can't do those")."""
-    return bool(_NONE_RE.search(words_to_digits(normalize(text)).strip(" .!?")))
+    return bool(_NONE_RE.search(_clean(text)))
 
 
-def extract_slot_choice(text: str, slots: list[datetime]) -> int | None:
-    """Index of the slot the seller picked, or None when no single slot is picked."""
+def extract_slot_choice(text: str, slots: list[datetime], *,
+                        today: date | None = None) -> int | None:
+    """Index of the slot the seller picked, or None when no single slot is picked.
+
+    ``today`` is the seller's local date; with it "today" and "tomorrow" are read.
+    """
     if not slots:
         return None
-    clean = words_to_digits(normalize(text)).strip(" .!?")
+    clean = _clean(text)
     if _NONE_RE.search(clean):
         return None
     clues = _Clues(clean, slots)
-    rest = _read_times(clues, clean)
+    rest = _read_days(clues, clean, today)
+    rest = _read_times(clues, rest)
     rest = _read_dates(clues, rest)
     rest = _read_options(clues, rest)
     _read_words(clues, rest)

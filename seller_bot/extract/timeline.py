@@ -10,7 +10,9 @@
 | a couple / a few / several (weeks, months...)     | 2 / 3 / 4 of the unit                 |
 | "2-3 months", "a month or two"                    | the midpoint (75, 45)                 |
 | within / in / under / at least N ...              | N ... (a bound is read as the number) |
-| next week / next month / next year                | days to the start of that period      |
+| next week / next month                            | days to the start of that period      |
+| next year, sometime next year, mid next year      | July 1 of next year (its middle)      |
+| early / start / beginning of next year            | Jan 1 of next year                    |
 | this week / this month / this year, end of ...    | days to the end of that period        |
 | by spring / summer / fall / winter                | days to Mar 20 / Jun 21 / Sep 22 /    |
 |                                                   | Dec 21, next year's when already past |
@@ -27,7 +29,19 @@
 - Durations in the past ("2 years ago", "lived there 10 years", "3 months behind") are not
   timelines. Numbers without a time unit ("450k") never are.
 - Several timelines in one message: the soonest explicit one wins; the vague words above are
-  used only when there is no explicit one.
+  used only when there is no explicit one. A value led by "not" / "instead of" next to
+  another one is the replaced value of a correction ("not 6 weeks, 3 months" -> 90).
+- Past events are not target dates: "she passed last summer", "my dad passed in march",
+  "we bought it in 2015", "been vacant 6 months", "new roof 2 yrs ago", "hace 2 años".
+  A month, season or holiday led by "in"/"on"/"around" right after a past verb (passed,
+  died, bought, moved, split, inherited, "-ed" words not led by want/need/hope...) is
+  history; "by"/"before"/"until" are always targets ("need it sold by march").
+- "no rush, sometime next year" is next year's middle (212 days from Dec 1), never the
+  33 days to Jan 1: a seller who says "next year" plans a year, not a month.
+- Spanish is rewritten to these English phrases first (SPANISH_PHRASES): "lo antes
+  posible" = asap, "en 2 meses" = in 2 months, "para el verano" = by summer, "sin prisa" =
+  no rush, "el próximo año" = next year, "fin de año" = end of the year, month names.
+- A bare season that is the whole clause ("retiring, summer") is "by <season>".
 """
 
 from __future__ import annotations
@@ -42,6 +56,7 @@ from seller_bot.extract.common import (
     MONTHS,
     NO_RUSH_PATTERN,
     YESTERDAY_PATTERN,
+    Triggers,
     is_negated,
     normalize,
     preceding,
@@ -62,6 +77,77 @@ NEXT_SEASON = {"spring": "summer", "summer": "fall", "fall": "winter", "autumn":
 HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new year": (1, 1), "new years": (1, 1),
             "new year's": (1, 1)}
 
+MID_YEAR = (7, 1)  # "next year" means its middle
+SPANISH_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"lo (?:antes|mas pronto|mas rapido) posible|cuanto antes|de inmediato|inmediatamente|"
+     r"urgente(?:mente)?|ya mismo|lo mas rapido que (?:se pueda|pueda)", "asap"),
+    (r"(?:vender(?:la|lo)?|venta|salir) (?:muy |bien )?rapido", "sell fast"),
+    (r"sin (?:prisa|apuro|urgencia)|no (?:hay|tengo|tenemos) (?:prisa|apuro|urgencia)|"
+     r"cuando sea|no es urgente", "no rush"),
+    (r"\bpronto\b", "soon"),
+    (r"\b(?:para|como para) ayer\b", "needed it yesterday"),
+    (r"\bhace (\d+(?:\.\d+)? \w+|un \w+|una \w+)", r"\1 ago"),
+    (r"\bmedio ano\b", "6 months"),
+    (r"\b(?:uno|una|un) o (?=\d)", "1 or "), (r"(?<=\d) o (?=\d)", " or "),
+    (r"(?<=\d) a (?=\d)", " to "),
+    (r"\bun par de\b", "a couple of"),
+    (r"\b(?:unos|unas|algunos|algunas)(?: cuantos| cuantas| pocos| pocas)?\b(?= (?:dias|semanas|"
+     r"meses|anos)\b)", "a few"),
+    (r"\b(?:un|una)\b(?= (?:dia|semana|mes|ano)\b)", "a"),
+    (r"\bdias?\b", "days"), (r"\bsemanas?\b", "weeks"), (r"\bmes(?:es)?\b", "months"),
+    (r"\banos?\b", "years"),
+    (r"\b(?:el |la )?(?:proximo|proxima|siguiente) (years|months|weeks)\b|"
+     r"\b(?:el |la )?(years|months|weeks) que viene\b", r"next \1\2"),
+    (r"\b(?:este|esta) (years|months|weeks)\b", r"this \1"),
+    (r"\b(?:a |para )?(?:fin|finales) (?:de|del) (?:este )?(years|months)\b",
+     r"by the end of the \1"),
+    (r"\b(next|this|the) (year|month|week)s\b", r"\1 \2"),
+    (r"\b(?:para|antes del?|en|durante) (?:el |la )?(verano|primavera|otono|invierno)\b",
+     r"by \1"),
+    (r"\bverano\b", "summer"), (r"\bprimavera\b", "spring"), (r"\botono\b", "fall"),
+    (r"\binvierno\b", "winter"),
+    (r"\bnavidad(?:es)?\b", "christmas"), (r"\bdespues de (?:las )?fiestas\b",
+                                            "after the holidays"),
+    (r"\bdentro de\b", "within"), (r"\bantes de(?:l)?\b", "before"),
+    (r"\ba (?:principios|inicios) de\b", "early"), (r"\ba (?:finales|fines) de\b", "end of"),
+    (r"\ba mediados de\b", "mid"), (r"\bpara (?:el |la )?\b", "by "), (r"\ben (?=\d|a )", "in "),
+    (r"\ben (?=(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|"
+     r"octubre|noviembre|diciembre)\b)", "in "),
+    (r"\benero\b", "january"), (r"\bfebrero\b", "february"), (r"\bmarzo\b", "march"),
+    (r"\babril\b", "april"), (r"\bmayo\b", "may"), (r"\bjunio\b", "june"),
+    (r"\bjulio\b", "july"), (r"\bagosto\b", "august"), (r"\bs(?:e|)ptiembre\b", "september"),
+    (r"\bsetiembre\b", "september"), (r"\boctubre\b", "october"),
+    (r"\bnoviembre\b", "november"), (r"\bdiciembre\b", "december"),
+)
+_SPANISH_HINT_RE = re.compile(
+    r"\b(?:dias?|semanas?|mes|meses|anos?|pronto|prisa|apuro|posible|antes|verano|primavera|"
+    r"otono|invierno|navidad|hace|proximo|proxima|cuando sea|rapido|urgente|enero|febrero|"
+    r"marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
+    r"fin|finales|dentro|inmediato|cuanto|medio|mediados|principios|para el|para la|ayer)\b"
+)
+_SPANISH_RES = tuple((re.compile(pattern), english) for pattern, english in SPANISH_PHRASES)
+# Words that make a following month/season a past event: "passed in march".
+PAST_VERBS = frozenset({
+    "passed", "pased", "past", "died", "bought", "moved", "split", "separated", "inherited",
+    "happened", "was", "were", "did", "got", "had", "lost", "left", "began", "started",
+    "went", "came", "took", "built", "redone", "remodeled", "renovated", "replaced",
+    "listed", "married", "divorced", "retired", "fallecio", "murio", "compramos", "compre",
+    "heredamos", "herede", "paso", "fue", "ago", "last", "vacated", "evicted", "purchased",
+})
+_WANTING = frozenset({"want", "wants", "need", "needs", "hope", "hoping", "like", "have",
+                      "get", "gets", "gotta", "should", "will", "would", "could", "can",
+                      "plan", "planning", "going", "gonna", "wanna", "hopefully"})
+_HISTORY_PREPS = frozenset({"in", "on", "around", "the", "early", "late", "mid", "over",
+                            "middle of", "end of", "beginning of", "start of", "during",
+                            "last", "this past"})
+_CLAUSE_RE = re.compile(r"[.,;:!?]|\b(?:but|and|so|because|cause|cuz)\b")
+_REPLACED_RE = re.compile(r"\b(?:not|instead of|rather than|in place of)\s*$")
+_BARE_SEASON_RE = re.compile(
+    r"(?:^|[,.;:!]\s*|\b(?:ideally|maybe|prob|probably|hopefully)\s+)"
+    r"(?P<name>summer|spring|winter|fall|autumn)\s*(?:time\s*)?(?:[,.;:!?]|$)"
+)
+_LAST_SEASON_RE = re.compile(r"\b(?:last|this past|past)\s+(?:spring|summer|fall|autumn|winter)\b")
+
 _UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
 _COUNT = r"\d+(?:\.\d+)?|an?|one|(?:a )?couple(?: of)?|(?:a )?few|several|half an?"
 _DURATION_RE = re.compile(
@@ -71,11 +157,14 @@ _DURATION_RE = re.compile(
 # A duration that is history, not a plan: "lived there 10 years", "3 months behind".
 _PAST_BEFORE_RE = re.compile(
     r"\b(?:for the (?:past|last)|the (?:past|last)|been|lived|owned|had|since|listed|"
-    r"on the market|over the (?:past|last))\b(?:\s+[a-z']+){0,2}\s*$"
+    r"on the market|over the (?:past|last)|married|retired|divorced|separated|vacant|"
+    r"empty|sat|sitting|rented|renting|tenants?|there|here|it for|owned it|"
+    r"vivimos|vivo|vivi|tenemos|tengo|llevamos|lleva|desocupada|vacia)\b"
+    r"(?:\s+[a-z']+){0,2}\s*$"
 )
 _PAST_AFTER_RE = re.compile(
     r"\s*(?:ago|old|behind|late|past due|overdue|in arrears|lease|mortgage|loan|fixed|"
-    r"warranty)\b"
+    r"warranty|now|already|vacant|empty|in a row|straight|atrasad\w*|de atraso)\b"
 )
 
 _PERIOD_RE = re.compile(
@@ -85,8 +174,11 @@ _PERIOD_RE = re.compile(
 _EOY_RE = re.compile(r"\b(?:eoy|year end|year-end|before the new year)\b")
 # "after the holidays", "first of the year": the coming January 1st.
 _NEW_YEAR_RE = re.compile(
-    r"\b(?:after the holidays|(?:first|beginning|start) of (?:the |next )?year)\b"
+    r"\b(?:after the holidays|(?:first|beginning|start) of (?:the |next )?year|"
+    r"early next year|(?:first|beginning|start) of next year)\b"
 )
+# "within the next year", "in the next year or so": a year's duration.
+_NEXT_YEAR_SPAN_RE = re.compile(r"\b(?:within|in|over|during) the next year\b")
 _EOM_RE = re.compile(r"\beom\b")
 # "not in the next 6 months", "not before summer": the seller means later than that.
 # ("not until summer" means summer itself, so "until" is not in the list.)
@@ -185,17 +277,33 @@ def _period_target(today: date, period: str, nxt: bool, end: bool) -> date:
         if nxt:
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return _end_of_month(year, month) if end else date(year, month, 1)
+    if nxt and not end:
+        return date(today.year + 1, *MID_YEAR)  # "next year": its middle, not Jan 1
     year = today.year + (1 if nxt else 0)
     return date(year, 12, 31) if end else date(year, 1, 1)
 
 
+# Cheap looks before the costly patterns: no period, holiday, season or month word, no year.
+_PERIOD_WORD_RE = re.compile(r"week|month|year|eo[ym]|holiday")
+_HOLIDAY_WORD_RE = re.compile(r"christmas|xmas|thanksgiving|new year")
+_SEASON_WORD_RE = re.compile(r"spring|summer|fall|autumn|winter")
+_MONTH_WORD_RE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_YEAR_NUMBER_RE = re.compile(r"\b20\d\d\b")
+
+
 def _periods(text: str, today: date) -> list[tuple[int, int]]:
     """(days, start) for next/this/end of week, weekend, month, year."""
-    found = []
+    found: list[tuple[int, int]] = []
+    if not _PERIOD_WORD_RE.search(text):
+        return found
     for m in _PERIOD_RE.finditer(text):
         which, period = (m.group("which") or "").strip(), m.group("period")
         if not (which or m.group("end")):
             continue  # "a month" is a duration, "the week" is nothing
+        if period == "year" and which == "next" and _NEXT_YEAR_SPAN_RE.search(
+                text, max(0, m.start() - 12), m.end()):
+            found.append((UNIT_DAYS["year"], m.start()))
+            continue
         # "next month" is its start; "this month", "end of (next) month" are ends.
         end = bool(m.group("end")) or which == "this"
         target = _period_target(today, period, which == "next", end)
@@ -209,10 +317,29 @@ def _periods(text: str, today: date) -> list[tuple[int, int]]:
     return found
 
 
+def _is_history(text: str, m: re.Match[str]) -> bool:
+    """True for 'passed in march', 'bought it around christmas': a past event, not a target."""
+    prep = (m.groupdict().get("prep") or "in").strip()
+    if prep not in _HISTORY_PREPS and not prep.startswith(("in", "on", "around")):
+        return False
+    before = preceding(text, m.start(), 50)
+    breaks = list(_CLAUSE_RE.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end():]
+    words = re.findall(r"[a-z']+", before)[-6:]
+    return any(
+        (word in PAST_VERBS or (word.endswith("ed") and len(word) > 4))
+        and not any(w in _WANTING for w in words[:i])
+        for i, word in enumerate(words)
+    )
+
+
 def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
     """(days, start) for holidays, seasons, month names and years."""
-    found = []
-    for m in _HOLIDAY_RE.finditer(text):
+    found: list[tuple[int, int]] = []
+    for m in _HOLIDAY_RE.finditer(text) if _HOLIDAY_WORD_RE.search(text) else ():
+        if _is_history(text, m):
+            continue
         name = m.group("name")
         if name == "thanksgiving":
             target = _thanksgiving(today.year)
@@ -223,13 +350,20 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
             if HOLIDAYS[name] == (1, 1) and target == today:
                 target = date(today.year + 1, 1, 1)
         found.append((_days_until(today, target), m.start("name")))
-    for m in _SEASON_RE.finditer(text):
+    seasons = ([*_SEASON_RE.finditer(text), *_BARE_SEASON_RE.finditer(text)]
+               if _SEASON_WORD_RE.search(text) else [])
+    for m in seasons:
+        if _is_history(text, m) or _LAST_SEASON_RE.search(text, max(0, m.start() - 12),
+                                                          m.end()):
+            continue
         name = m.group("name")
-        if m.group("prep") == "end of":
+        if m.groupdict().get("prep") == "end of":
             name = NEXT_SEASON[name]
         target = _next_date(today, *SEASON_STARTS[name])
         found.append((_days_until(today, target), m.start("name")))
-    for m in _MONTH_RE.finditer(text):
+    for m in _MONTH_RE.finditer(text) if _MONTH_WORD_RE.search(text) else ():
+        if _is_history(text, m):
+            continue
         month, day = MONTHS[m.group("name")], m.group("day")
         if "end of" in m.group(0) or (month == today.month and not day):
             target = _end_of_month(today.year, month)
@@ -240,9 +374,9 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
         else:
             target = _next_date(today, month, int(day) if day and 1 <= int(day) <= 31 else 1)
         found.append((_days_until(today, target), m.start("name")))
-    for m in _YEAR_RE.finditer(text):
+    for m in _YEAR_RE.finditer(text) if _YEAR_NUMBER_RE.search(text) else ():
         year = int(m.group("year"))
-        if year < today.year:
+        if year < today.year or _is_history(text, m):
             continue
         end_of = "end" in m.group("prep") or year == today.year
         target = date(year, 12, 31) if end_of else date(year, 1, 1)
@@ -250,8 +384,17 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
     return found
 
 
+VAGUE_TRIGGERS = Triggers("""
+asap soon possible right immediate urgen hurry rush better gone quick fast now yesterday
+whenever time deadline flexible timing explor curious seeing checking looking testing
+eventually some road line point pressure shortly
+""")
+
+
 def _vague(text: str) -> int | None:
     """Days for vague words (asap, soon, no rush) when nothing explicit was said."""
+    if not (VAGUE_TRIGGERS.seen_in(text) or "a.s.a.p" in text):
+        return None
     values = []
     if _YESTERDAY_RE.search(text):
         values.append(YESTERDAY_DAYS)
@@ -265,12 +408,36 @@ def _vague(text: str) -> int | None:
     return min(values) if values else None
 
 
+# Words at least one pattern above needs besides digits (see Triggers).
+TRIGGERS = Triggers("""
+day week wk month mo mth year yr asap soon possible right away immediate urgen hurry rush
+quick fast gone sell sold clos sale mov out done offer cash yesterday whenever time deadline
+flexible timing explor curious seeing checking looking testing eventually some road line
+point pressure holiday christmas xmas thanksgiving eoy eom spring summer fall autumn winter
+jan feb mar apr may jun jul aug sep oct nov dec shortly
+dia semana mes ano pronto prisa apuro posible antes verano primavera otono invierno navidad
+fiesta hace proxim cuando rapido inmediat enero febrero marzo abril mayo junio julio agosto
+septiembre setiembre octubre noviembre diciembre fin finales dentro cuanto medio mediados
+principios ayer mismo
+""")
+_DIGIT_RE = re.compile(r"\d")
+
+
 def extract_timeline_days(text: str, today: date) -> int | None:
     """Days from today until the seller wants to have sold, or None when not said."""
-    clean = words_to_digits(normalize(text))
+    normalized = normalize(text)
+    if not (TRIGGERS.seen_in(normalized) or "a.s.a.p" in normalized
+            or _DIGIT_RE.search(words_to_digits(normalized))):
+        return None
+    clean = words_to_digits(normalized)
+    if _SPANISH_HINT_RE.search(clean):
+        for pattern, english in _SPANISH_RES:
+            clean = pattern.sub(english, clean)
+    found = _durations(clean) + _periods(clean, today) + _calendar_dates(clean, today)
+    kept = [(days, start) for days, start in found
+            if not _REPLACED_RE.search(preceding(clean, start, 16))]
     explicit = []
-    for days, start in (_durations(clean) + _periods(clean, today)
-                        + _calendar_dates(clean, today)):
+    for days, start in kept or found:
         later = _NOT_WITHIN_RE.search(preceding(clean, start)) is not None
         explicit.append(days * NEGATED_FACTOR if later else days)
     if explicit:

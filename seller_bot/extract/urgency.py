@@ -13,8 +13,10 @@ import re
 
 from seller_bot.extract.common import (
     ASAP_PATTERN,
+    ASKS_SPEED_PATTERN,
     NO_RUSH_PATTERN,
     YESTERDAY_PATTERN,
+    Triggers,
     is_negated,
     normalize,
 )
@@ -29,7 +31,7 @@ _LOW_RE = re.compile(
 )
 # Distress that forces a quick sale, whatever the seller says about dates.
 _HIGH_RE = re.compile(
-    ASAP_PATTERN + "|" + YESTERDAY_PATTERN
+    ASAP_PATTERN + "|" + ASKS_SPEED_PATTERN + "|" + YESTERDAY_PATTERN
     + r"|\b(?:emergency|desperate(?:ly)?|need out|need to get out|"
     r"can'?t wait (?:any|much)? ?longer|"
     r"behind (?:on|with) (?:my |the |our )?(?:house |mortgage )?(?:payments?|mortgage)|"
@@ -38,8 +40,20 @@ _HIGH_RE = re.compile(
 )
 
 
+# Words the patterns above need (see Triggers); keep in step with them.
+TRIGGERS = Triggers("""
+asap soon possible right away immediate urgen hurry rush quick fast gone yesterday
+whenever time deadline flexible timing explor curious seeing checking looking testing
+eventually some road line point pressure desperate pressed priority big emergency need wait
+behind foreclos auction notice sheriff evict losing sell sold clos sale mov out done offer
+cash how
+""")
+
+
 def _explicit(text: str) -> Urgency | None:
     """Urgency said in words, or None."""
+    if not (TRIGGERS.seen_in(text) or "a.s.a.p" in text):
+        return None
     if _LOW_RE.search(text):
         return "low"
     # "not urgent" is caught above; "not behind on payments" says nothing either way.

@@ -37,7 +37,10 @@ MOTIVATIONS = ["divorce, need to sell in 30 days",
                "downsizing, maybe by summer", "behind on payments, asap"]
 # Target stage -> weight; each script drives the real bot to that stage.
 TARGETS = {"condition": 10, "price": 10, "price_unknown": 6, "motivation": 10, "offer": 18,
-           "qualified": 8, "booked": 8, "declined": 10, "opted_out": 8, "paused": 6}
+           "qualified": 8, "booked": 8, "declined": 10, "opted_out": 8, "paused": 6,
+           "negotiating": 5, "wrong_number": 3, "angry": 3, "held": 2, "no_show": 2,
+           "under_contract": 2, "dead": 2}
+OUTCOMES = ("held", "no_show", "under_contract", "dead")
 
 
 class StepClock:
@@ -61,6 +64,10 @@ def script(target: str, rng: random.Random) -> list[str]:
         return opening
     if target == "opted_out":
         return [*[*opening, condition][:rng.randint(1, 2)], "STOP"]
+    if target == "wrong_number":
+        return [opening[0], "sorry, wrong number"]
+    if target == "angry":
+        return [*opening, "this is a scam, quit wasting my time"]
     if target == "price":
         return [*opening, condition]
     if target == "price_unknown":
@@ -72,10 +79,12 @@ def script(target: str, rng: random.Random) -> list[str]:
         return offer
     if target == "declined":
         return [*offer, "no deal, that's way too low"]
+    if target == "negotiating":
+        return [*offer, "could you do 900k?"]
     if target == "qualified":
         return [*offer, "yes that works"]
-    if target == "booked":
-        return [*offer, "yes that works", "1"]
+    if target in ("booked", *OUTCOMES):
+        return [*offer, "yes that works", "8421 Sycamore Ln", "1"]
     raise ValueError(target)
 
 
@@ -111,6 +120,8 @@ def build_store(client: redis.Redis, settings: Settings, now: datetime, *, count
                 direction="inbound", conversationId=f"conv-{contact}", **extra))
         if target == "paused":
             bot.set_paused(location, contact, True)
+        if target in OUTCOMES:
+            bot.record_outcome(location, contact, target)
     # A contact created but not yet answered: the only way a document sits in stage "new".
     clock.at = now - timedelta(days=3)  # old enough to be stalled, were it answered
     bot.store.update(location, f"{prefix}new", lambda conv: conv,
@@ -177,6 +188,7 @@ def brute_force(docs: list[Conversation], query: ConversationQuery, now: float,
               and (query.temperature is None or c.temperature == query.temperature)
               and (query.stage is None or c.stage == query.stage)
               and (not query.stalled or is_stalled_now(c, now, settings))
+              and (not query.needs_human or c.needs_human)
               and (not query.q or matches_search(c, query.q))]
     value: Callable[[Conversation], tuple] = {
         "last_activity": lambda c: (c.last_activity_at.timestamp(),),

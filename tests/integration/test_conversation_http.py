@@ -22,14 +22,17 @@ def test_conv001_first_text_to_booked(live_server):
     assert offer["stage"] == "offer"
     assert "$338,000" in offer["reply"]  # 75% of 450,000 rounded to $1,000
 
-    slots = seller.says("yes that works")
-    assert slots["stage"] == "qualified"
+    address = seller.says("yes that works")
+    assert address["stage"] == "qualified" and address["asking"] == "address"
+    assert seller.state()["offer_response"] == "accepted"
+    slots = seller.says("it's 8421 Sycamore Ln, Fontana CA 92335")
+    assert slots["asking"] == "appointment_at"
     state = seller.state()
-    assert state["offer_response"] == "accepted"
     assert len(state["slots_offered"]) == 2
 
     booked = seller.says("the first one")
     assert booked["stage"] == "booked"
+    assert "8421 Sycamore Ln, Fontana, CA 92335" in booked["reply"]
     state = seller.state()
     assert state["appointment_at"] == state["slots_offered"][0]
     appointment = datetime.fromisoformat(state["appointment_at"])
@@ -45,7 +48,8 @@ def test_conv001_first_text_to_booked(live_server):
     assert state["temperature"] == "hot"
     assert {p["part"] for p in state["score_parts"]} >= {"offer accepted", "price inside buy box"}
     directions = [m["direction"] for m in state["transcript"]]
-    assert directions == ["inbound", "outbound"] * 6
+    assert directions == ["inbound", "outbound"] * 7
+    assert state["address"] == "8421 Sycamore Ln, Fontana, CA 92335"
     assert all(len(m["body"]) < 320 for m in state["transcript"])
 
 
@@ -98,7 +102,7 @@ def test_conv005_paused_contact_is_recorded_not_answered(live_server):
 def test_conv006_not_understood_twice_moves_on_with_unknown(live_server):
     seller = Seller(live_server.url)
     assert seller.says("hello")["stage"] == "condition"
-    again = seller.says("what company is this?")
+    again = seller.says("it's a house lol")
     assert again["stage"] == "condition"
     moved = seller.says("🤷")
     assert moved["stage"] == "price"

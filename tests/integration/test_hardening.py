@@ -237,18 +237,22 @@ def test_hard007_delete_of_a_contact_in_two_locations_is_409(signed, redis_clien
 
 
 def table_callback(server, search: str) -> requests.Response:
-    """The conversation table's Dash callback over HTTP, as the browser sends it."""
-    outputs = [{"id": ids.TABLE, "property": p} for p in ("data", "page_count", "page_current")]
-    outputs += [{"id": ids.TABLE_SUMMARY, "property": "children"},
-                {"id": ids.TABLE_EMPTY, "property": "children"}]
-    values = [(ids.TABLE, "page_current", 0), (ids.TABLE, "sort_by", []),
-              (ids.FILTER_TEMPERATURE, "value", "all"), (ids.FILTER_STAGE, "value", "all"),
-              (ids.FILTER_STALLED, "value", False), (ids.FILTER_SEARCH, "value", search),
-              (ids.STORE_VERSION, "data", None), (ids.REFRESH_NOW, "n_clicks", None)]
-    joined = "...".join(f"{o['id']}.{o['property']}" for o in outputs)
-    body = {"output": f"..{joined}..", "outputs": outputs, "state": [],
-            "inputs": [{"id": i, "property": p, "value": v} for i, p, v in values],
-            "changedPropIds": [f"{ids.FILTER_SEARCH}.value"]}
+    """The conversation table's Dash callback over HTTP, as the browser sends it (its inputs
+    read from /_dash-dependencies; the filters other than the search at their defaults)."""
+    callbacks = requests.get(f"{server.url}/_dash-dependencies", timeout=10).json()
+    callback = next(cb for cb in callbacks if f"..{ids.TABLE}.data..." in cb["output"])
+    outputs = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
+               for part in callback["output"].strip(".").split("...")]
+    values = {(ids.TABLE, "page_current"): 0, (ids.TABLE, "sort_by"): [],
+              (ids.FILTER_TEMPERATURE, "value"): "all", (ids.FILTER_STAGE, "value"): "all",
+              (ids.FILTER_STALLED, "value"): False, (ids.FILTER_SEARCH, "value"): search}
+
+    def props(kind: str) -> list[dict]:
+        return [{**item, "value": values.get((item["id"], item["property"]))}
+                for item in callback[kind]]
+
+    body = {"output": callback["output"], "outputs": outputs, "inputs": props("inputs"),
+            "state": props("state"), "changedPropIds": [f"{ids.FILTER_SEARCH}.value"]}
     return requests.post(f"{server.url}/_dash-update-component", json=body, timeout=10)
 
 

@@ -9,7 +9,8 @@ import requests
 from tests.helpers import Seller
 
 BOOKED = ["Hi, thinking about selling my house", "needs a new roof", "around 450k",
-          "relocating for work, need to move in 30 days", "yes that works", "the first one"]
+          "relocating for work, need to move in 30 days", "yes that works",
+          "1420 Juniper Ave, Fontana", "the first one"]
 
 
 def test_metrics401_dashboard_over_http_has_the_spec_fields(live_server):
@@ -29,12 +30,12 @@ def test_metrics401_dashboard_over_http_has_the_spec_fields(live_server):
     assert hero["qualification_rate"]["delta"] is None  # nobody existed 24 h ago
     assert hero["hot_leads"]["value"] == 1 and hero["hot_leads"]["delta"] == 1
     rt = hero["response_time_ms"]
-    assert rt["samples"] == 7 and 0 < rt["p50"] <= rt["p95"] and rt["delta"] is None
+    assert rt["samples"] == 8 and 0 < rt["p50"] <= rt["p95"] and rt["delta"] is None
     assert body["by_temperature"] == {"hot": 1, "warm": 0, "cold": 1}
     assert body["by_stage"]["booked"] == 1 and body["by_stage"]["condition"] == 1
     assert sum(body["by_stage"].values()) == body["total_conversations"] == 2
     assert len(body["messages"]["buckets"]) == 24
-    assert sum(body["messages"]["series"]["inbound"]) == 7
+    assert sum(body["messages"]["series"]["inbound"]) == 8
 
     week = requests.get(f"{live_server.url}/api/dashboard?range=7d", timeout=10).json()
     assert week["range"] == "7d" and len(week["response_times"]["buckets"]) == 168

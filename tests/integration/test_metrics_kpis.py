@@ -26,7 +26,8 @@ from tests.helpers import FakeClock, inbound
 MINUTE = timedelta(minutes=1)
 HOURS = timedelta(hours=1)
 BOOK = ["hi, thinking about selling my house", "needs a new roof", None,
-        "relocating for work, need to move in 30 days", "yes that works", "the first one"]
+        "relocating for work, need to move in 30 days", "yes that works",
+        "1420 Juniper Ave, Fontana", "the first one"]
 DECLINE = ["hello", "move in ready", "500k", "divorce, no rush", "no deal"]
 
 
@@ -119,10 +120,12 @@ def test_metrics102_splits_funnel_and_distributions(scene):
     assert data.stalled_conversations == 1  # gina
     assert data.by_temperature == {"hot": 4, "warm": 1, "cold": 4}
     assert data.by_stage == {"new": 0, "condition": 3, "price": 0, "motivation": 0, "offer": 0,
-                             "qualified": 0, "booked": 4, "declined": 1, "opted_out": 1}
+                             "qualified": 0, "booked": 4, "declined": 1, "opted_out": 1,
+                             "negotiating": 0, "wrong_number": 0, "held": 0, "no_show": 0,
+                             "under_contract": 0, "dead": 0}
     funnel = dict(zip(data.funnel.labels, data.funnel.counts, strict=True))
     assert funnel == {"new": 9, "condition": 9, "price": 5, "motivation": 5, "offer": 5,
-                      "qualified": 4, "booked": 4}
+                      "qualified": 4, "booked": 4, "held": 0, "under_contract": 0}
     prices = dict(zip(data.price_distribution.labels, data.price_distribution.counts,
                       strict=True))
     assert {label: n for label, n in prices.items() if n} == {
@@ -142,7 +145,7 @@ def test_metrics103_messages_per_hour_24h(scene):
     assert len(series.buckets) == 24
     assert series.buckets[0] == (h - 23 * HOURS).isoformat()
     assert series.buckets[-1] == h.isoformat()
-    expected_in = {h - 23 * HOURS: 2, h - 3 * HOURS: 1, h - 2 * HOURS: 3, h - HOURS: 1}
+    expected_in = {h - 23 * HOURS: 2, h - 3 * HOURS: 1, h - 2 * HOURS: 4, h - HOURS: 1}
     expected = [expected_in.get(h - k * HOURS, 0) for k in range(23, -1, -1)]
     assert series.series["inbound"] == expected
     assert series.series["outbound"] == expected  # the bot answered every message
@@ -161,7 +164,7 @@ def test_metrics104_messages_per_hour_7d_match_documents(scene):
                 hour = datetime.fromtimestamp(msg.at.timestamp() // HOUR * HOUR, UTC)
                 counts[hour.isoformat()] += 1
     assert data.messages.series["inbound"] == list(counts.values())
-    assert sum(data.messages.series["inbound"]) == 34
+    assert sum(data.messages.series["inbound"]) == 38
     assert sum(data.messages.series["new_conversations"]) == 9
 
 
@@ -190,8 +193,8 @@ def test_metrics105_response_time_percentiles_from_documents(scene):
             elif current - 47 * HOUR <= hour < current - 23 * HOUR:
                 before.append(msg.response_ms)
     rt = data.hero.response_time_ms
-    # alice 3, bob 2, carol 1 (her hi of hour H-24h is out), ivan 1; before: 14.
-    assert (rt.samples, len(before)) == (len(last), 14) == (7, 14)
+    # alice 4, bob 2, carol 1 (her hi of hour H-24h is out), ivan 1; before: 15.
+    assert (rt.samples, len(before)) == (len(last), 15) == (8, 15)
     assert rt.p50 == expected_percentile(last, 50)
     assert rt.p95 == expected_percentile(last, 95)
     assert rt.p99 == expected_percentile(last, 99)

@@ -39,6 +39,7 @@ ANSWERS = {
     "timeline_days": ["in 2-3 months", "by summer", "no rush", "asap"],
     "offer_response": ["yes that works", "no deal", "maybe", "I want 500k", "ok let's do it"],
     "appointment_at": ["the first one", "2", "neither works", "Tuesday works"],
+    "address": ["8421 Sycamore Ln, Fontana", "by the park", "1530 Ironwood Ave"],
 }
 ANYTHING = [text for texts in ANSWERS.values() for text in texts] + OPENERS + ["???", "call me"]
 

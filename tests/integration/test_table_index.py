@@ -109,6 +109,17 @@ def test_table002_every_filter_and_sort_pages_like_brute_force(docs, table_redis
         assert every_page(index, query) == expected, query
         checked += len(expected)
     assert checked > 3 * len(docs)  # the combinations were not all empty
+    flagged = 0
+    for temperature, stage, stalled in product((None, *TEMPERATURES),
+                                               (None, "negotiating", "condition", "offer"),
+                                               (False, True)):
+        query = ConversationQuery(page_size=3, temperature=temperature, stage=stage,
+                                  stalled=stalled, sort=sort, order=order, needs_human=True)
+        expected = [c.contact_id for c in brute_force(docs, query, NOW.timestamp(),
+                                                      table_settings)]
+        assert every_page(index, query) == expected, query
+        flagged += len(expected)
+    assert flagged >= 2 * sum(c.needs_human for c in docs) > 0
 
 
 def test_table003_unknown_prices_last_in_both_orders(docs, table_redis, table_settings):
@@ -134,6 +145,11 @@ def test_table004_search_matches_brute_force(docs, table_redis, table_settings):
                                                           table_settings)]
             assert every_page(index, query) == expected, query
             hits += len(expected)
+            for stage in (None, "negotiating"):
+                query = replace(query, needs_human=True, stage=stage)
+                expected = [c.contact_id for c in brute_force(docs, query, NOW.timestamp(),
+                                                              table_settings)]
+                assert every_page(index, query) == expected, query
     assert hits > 100
 
 
@@ -237,7 +253,10 @@ def test_table009_rows_mask_phones_and_say_what_to_do_next(docs, table_redis, ta
     assert actions["Human handling (paused)"] >= 1
     assert actions["Follow up"] >= 1
     booked = [r for r in rows if r.stage == "booked"]
-    assert booked and all(r.next_action.startswith("Appointment ") for r in booked)
+    assert booked and all(r.next_action.startswith("Appointment ")
+                          or r.next_action == "Record the outcome" for r in booked)
+    assert actions["Call to negotiate"] == sum(c.stage == "negotiating" for c in docs) > 0
+    assert actions["Wrong number"] == sum(c.stage == "wrong_number" for c in docs) > 0
 
 
 def test_table010_next_action_texts():

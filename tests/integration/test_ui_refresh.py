@@ -94,6 +94,10 @@ def test_ui101_webhook_conversation_appears_on_the_next_tick(dash_duo, empty_red
     assert text(dash_duo, f"#{ids.FRESHNESS}").startswith("updated ")
 
     # Zoom into the messages graph; the next data change redraws it and keeps the zoom.
+    # (Charts are drawn when they come into view.)
+    dash_duo.driver.execute_script(
+        f"document.getElementById('{ids.GRAPH_MESSAGES}').scrollIntoView()")
+    dash_duo.wait_for_element(f"#{ids.GRAPH_MESSAGES} .js-plotly-plot", timeout=WAIT_SECONDS)
     until(lambda: dash_duo.driver.execute_script(INBOUND_TOTAL) == 1, WAIT_SECONDS,
           msg="the graph does not show the first message")
     zoomed = zoom_box(dash_duo)

@@ -72,3 +72,96 @@ def test_condition(message: str, expected: str) -> None:
 @pytest.mark.parametrize("message", NONE_CASES)
 def test_no_condition(message: str) -> None:
     assert extract_condition(message) is None
+
+
+# How sellers really answer, and other answers that must not read as a condition.
+MORE_CASES = [
+    ("needs some tlc", "minor_repairs"),
+    ("needs a lil TLC", "minor_repairs"),
+    ("its a fixer upper tbh", "major_repairs"),
+    ("fixer-upper", "major_repairs"),
+    ("turnkey", "move_in_ready"),
+    ("Turn key!", "move_in_ready"),
+    ("gutted", "major_repairs"),
+    ("house is gutted, fire damage", "major_repairs"),
+    ("foundation issues", "major_repairs"),
+    ("some foundation cracks", "major_repairs"),
+    ("just needs paint and carpet", "minor_repairs"),
+    ("remodeled kitchen last year", "move_in_ready"),
+    ("needs work, the ac is shot", "major_repairs"),
+    ("furnace is out and the plumbing is shot", "major_repairs"),
+    ("it needs some repairs, small stuff", "minor_repairs"),
+    ("needs a few repairs", "minor_repairs"),
+    ("its ok, needs paint and new floors", "minor_repairs"),
+    ("its fine, needs carpet", "minor_repairs"),
+    ("good condition, just needs paint", "minor_repairs"),
+    ("good shape tbh", "move_in_ready"),
+    ("decent shape", "minor_repairs"),
+    ("bad shape, water damage", "major_repairs"),
+    ("tenants trashed it, needs a lot of work", "major_repairs"),
+    ("needs alot of work", "major_repairs"),
+    ("move-in ready, new roof 2 yrs ago", "move_in_ready"),
+    ("movein ready 👍", "move_in_ready"),
+    ("its dated but livable", "minor_repairs"),
+    ("needs major work, foundation issues", "major_repairs"),
+    ("I wouldn't say it's in bad shape, it's just old", "minor_repairs"),
+    ("it's not in bad shape", "minor_repairs"),
+    ("needs a roof", "major_repairs"),
+    ("roof leaks 😩", "major_repairs"),
+    ("needs cleaning and paint", "minor_repairs"),
+    ("nothing wrong w it", "move_in_ready"),
+    ("doesnt need anything", "move_in_ready"),
+    # Spanish, with and without accents
+    ("necesita reparaciones", "minor_repairs"),
+    ("necesita algunas reparaciones menores", "minor_repairs"),
+    ("necesita algo de trabajo, pintura y alfombra", "minor_repairs"),
+    ("necesita pintura y pisos nuevos", "minor_repairs"),
+    ("está bien, solo necesita pintura", "minor_repairs"),
+    ("necesita muchas reparaciones", "major_repairs"),
+    ("necesita reparaciones, el techo está muy mal", "major_repairs"),
+    ("problemas de cimientos", "major_repairs"),
+    ("los inquilinos la dejaron muy mal, necesita mucho trabajo", "major_repairs"),
+    ("tiene goteras", "major_repairs"),
+    ("daños por agua en la cocina", "major_repairs"),
+    ("está en buenas condiciones", "move_in_ready"),
+    ("esta en buenas condiciones", "move_in_ready"),
+    ("en buen estado", "move_in_ready"),
+    ("lista para vivir", "move_in_ready"),
+    ("la casa está lista para vivir", "move_in_ready"),
+    ("como nueva, remodelada hace 2 años", "move_in_ready"),
+    ("no necesita nada", "move_in_ready"),
+    ("no está en mal estado, solo vieja", "minor_repairs"),
+    ("mal estado", "major_repairs"),
+]
+MORE_NONE = [
+    "got a brand new job in Boise",
+    "I'm ready to go whenever",
+    "got fired last month",
+    "ok",
+    "sounds good",
+    "the first one",
+    "not bad",
+    "perfect",
+    "great!",
+    "450k",
+    "relocating for work",
+    "my mom passed away",
+    "está bien",
+    "sí, acepto",
+    "la primera",
+    "350 mil",
+    "me mudo por trabajo",
+    "idk",
+    "tbh idk",
+    "who pays closing costs?",
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), MORE_CASES)
+def test_condition_more(message: str, expected: str) -> None:
+    assert extract_condition(message) == expected
+
+
+@pytest.mark.parametrize("message", MORE_NONE)
+def test_no_condition_more(message: str) -> None:
+    assert extract_condition(message) is None

@@ -83,3 +83,65 @@ def test_offer_response(message: str, expected: str) -> None:
 @pytest.mark.parametrize("message", NONE_CASES)
 def test_not_an_answer(message: str) -> None:
     assert extract_offer_response(message) is None
+
+
+MORE_CASES = [
+    ("not sure", "undecided"),
+    ("idk tbh", "undecided"),
+    ("no deal", "declined"),
+    ("pass", "declined"),
+    ("too low for me, pass", "declined"),
+    ("sounds good", "accepted"),
+    ("let's do it", "accepted"),
+    ("deal", "accepted"),
+    ("deal!", "accepted"),
+    ("ok", "accepted"),
+    ("ok deal", "accepted"),
+    ("thats fair ok", "accepted"),
+    # a deal on a condition is a counter
+    ("if you can do 620 we have a deal", "undecided"),
+    ("meet me at 700 and we have a deal", "undecided"),
+    ("meh too low, 375 and its yours", "undecided"),
+    ("bump it to 480 and its a deal", "undecided"),
+    ("how about 575?", "undecided"),
+    # Spanish
+    ("sí", "accepted"),
+    ("si", "accepted"),
+    ("sí, acepto", "accepted"),
+    ("acepto", "accepted"),
+    ("trato hecho", "accepted"),
+    ("de acuerdo", "accepted"),
+    ("ok está bien", "accepted"),
+    ("me parece bien", "accepted"),
+    ("dale", "accepted"),
+    ("no gracias", "declined"),
+    ("no, gracias, es muy poco", "declined"),
+    ("muy poco, no", "declined"),
+    ("no me interesa", "declined"),
+    ("mejor no", "declined"),
+    ("déjame pensarlo", "undecided"),
+    ("dejeme pensarlo", "undecided"),
+    ("lo voy a pensar", "undecided"),
+    ("no sé, déjeme hablar con mi esposo", "undecided"),
+    ("tal vez", "undecided"),
+    ("tengo que hablar con mi familia", "undecided"),
+    ("le aviso mañana", "undecided"),
+    ("lo menos 550 mil", "undecided"),
+    ("si me da 260 mil tenemos trato", "undecided"),
+]
+MORE_NONE = [
+    "how long does the sale take?",
+    "who is this?",
+    "hola",
+    "la primera",
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), MORE_CASES)
+def test_offer_response_more(message: str, expected: str) -> None:
+    assert extract_offer_response(message) == expected
+
+
+@pytest.mark.parametrize("message", MORE_NONE)
+def test_no_offer_response_more(message: str) -> None:
+    assert extract_offer_response(message) is None

@@ -100,3 +100,57 @@ def test_no_slot_choice(message: str) -> None:
 
 def test_no_slots_offered() -> None:
     assert extract_slot_choice("the first one", []) is None
+
+
+DAY_CASES = [
+    # today / tomorrow with the seller's local date (Tue Dec 1 slot, Wed Dec 2 slot)
+    ("tomorrow works", datetime(2026, 11, 30).date(), 0),
+    ("tmrw", datetime(2026, 11, 30).date(), 0),
+    ("2morrow is good", datetime(2026, 12, 1).date(), 1),
+    ("today", datetime(2026, 12, 1).date(), 0),
+    ("today at 10", datetime(2026, 12, 1).date(), 0),
+    ("the day after tomorrow", datetime(2026, 11, 30).date(), 1),
+    ("not tomorrow, wednesday", datetime(2026, 11, 30).date(), 1),
+    ("tomorrow", datetime(2026, 12, 5).date(), None),  # no slot falls on it
+    ("mañana", datetime(2026, 11, 30).date(), 0),
+    ("hoy en la mañana", datetime(2026, 12, 1).date(), 0),
+    ("pasado mañana", datetime(2026, 11, 30).date(), 1),
+]
+
+
+@pytest.mark.parametrize(("message", "today", "expected"), DAY_CASES)
+def test_today_and_tomorrow(message: str, today, expected: int | None) -> None:
+    assert extract_slot_choice(message, SLOTS, today=today) == expected
+
+
+def test_tomorrow_without_today_is_not_read() -> None:
+    assert extract_slot_choice("tomorrow works", SLOTS) is None
+
+
+SPANISH = [
+    ("la primera", SLOTS, 0),
+    ("La primera opción", SLOTS, 0),
+    ("el primero", SLOTS, 0),
+    ("la segunda", SLOTS, 1),
+    ("la segunda opción", SLOTS, 1),
+    ("el segundo", SLOTS, 1),
+    ("el martes", SLOTS, 0),
+    ("el miércoles", SLOTS, 1),
+    ("el miercoles está bien", SLOTS, 1),
+    ("a las 2", SLOTS, 1),
+    ("la de las 10", SLOTS, 0),
+    ("en la tarde", SAME_DAY, 1),
+    ("en la mañana", SAME_DAY, 0),
+    ("cualquiera", SLOTS, 0),
+    ("me da igual", SLOTS, 0),
+    ("el martes no puedo, el miércoles sí", SLOTS, 1),
+    ("la última", SLOTS, 1),
+    ("ninguna", SLOTS, None),
+    ("ninguna de esas", SLOTS, None),
+    ("no sé", SLOTS, None),
+]
+
+
+@pytest.mark.parametrize(("message", "slots", "expected"), SPANISH)
+def test_spanish_choice(message: str, slots, expected: int | None) -> None:
+    assert extract_slot_choice(message, slots) == expected

@@ -59,7 +59,7 @@ CASES = [
     ("by the end of next month", 36),  # Dec 31
     ("mid december", 20),
     ("after the holidays", 37),
-    ("next year", 37),  # Jan 1, 2027
+    ("next year", 218),  # its middle: Jul 1, 2027
     ("sometime in 2027", 37),
     ("by march", 96),  # Mar 1, 2027
     ("by june 15", 202),
@@ -114,3 +114,122 @@ def test_no_timeline(message: str) -> None:
 )
 def test_timeline_depends_on_today(message: str, today: date, expected: int) -> None:
     assert extract_timeline_days(message, today) == expected
+
+
+BENCH_DAY = date(2026, 12, 1)  # a Tuesday, the accuracy bench's day
+
+MORE = [
+    # the year ahead
+    ("no rush, sometime next year", 212),
+    ("sometime next year", 212),
+    ("next yr", None),
+    ("early next year", 31),
+    ("beginning of next year", 31),
+    ("within the next year", 365),
+    ("end of next year", 395),
+    ("after the holidays", 31),
+    # weeks, months, seasons
+    ("6 weeks", 42),
+    ("prob 6 wks", 42),
+    ("scratch that, more like 6 weeks", 42),
+    ("like 2 months", 60),
+    ("2 mos", 60),
+    ("3-4 months", 105),
+    ("a month or two", 45),
+    ("in a couple months", 60),
+    ("relocating for work in feb", 62),
+    ("by march", 90),
+    ("by the end of january", 61),
+    ("want it gone by christmas", 24),
+    ("retiring, summer", 202),
+    ("summer", 202),
+    ("hopefully summer", 202),
+    ("retiring and moving to AZ, by summer", 202),
+    ("end of the year would be ideal", 30),
+    ("next month", 31),
+    # past events are not targets
+    ("she passed last summer", None),
+    ("she passed last summer and none of us want it. 3 months or so", 90),
+    ("my dad pased in march 🙏 house needs alot of work", None),
+    ("grandma passed away in october and left us the house", None),
+    ("we bought it in 2015", None),
+    ("been vacant 6 months", None),
+    ("its been vacant 6 months, needs cleaning", None),
+    ("new roof 2 yrs ago", None),
+    ("we split up last yr", None),
+    ("lived there 25 years", None),
+    ("married 30 years", None),
+    ("tenants for 5 years, tired of it", None),
+    ("3 months behind on the mortgage", None),
+    ("roof was redone in 2019", None),
+    ("we moved in june", None),
+    ("need it sold by march", 90),
+    ("want it closed in march", 90),
+    ("we're moving in march", 90),
+    ("she died in may, want to sell by summer", 202),
+    ("passed away 2 months ago, want to sell in 2 months", 60),
+    # corrections
+    ("not 6 weeks, 3 months", 90),
+    ("3 months not 6 weeks", 90),
+    # Spanish
+    ("lo antes posible", 7),
+    ("lo más pronto posible", 7),
+    ("cuanto antes", 7),
+    ("necesito vender rápido", 7),
+    ("en 2 meses", 60),
+    ("en dos meses", 60),
+    ("en un mes", 30),
+    ("en 30 días", 30),
+    ("en 6 semanas", 42),
+    ("en unas semanas", 21),
+    ("en un par de meses", 60),
+    ("dentro de 3 meses", 90),
+    ("para el verano", 202),
+    ("antes del verano", 202),
+    ("sin prisa", 180),
+    ("no hay prisa", 180),
+    ("no tengo prisa, cuando sea", 180),
+    ("el próximo año", 212),
+    ("el año que viene", 212),
+    ("el mes que viene", 31),
+    ("antes de fin de año", 30),
+    ("para fin de año", 30),
+    ("para navidad", 24),
+    ("para marzo", 90),
+    ("en enero", 31),
+    ("pronto", 45),
+    ("mi mamá falleció en marzo", None),
+    ("hace 2 años", None),
+    ("vivimos ahí 20 años", None),
+    ("me mudo por trabajo a Texas, en 3 meses", 90),
+    # not timelines
+    ("needs a new roof", None),
+    ("450k", None),
+    ("3 bedrooms 2 baths", None),
+    ("stop by anytime", None),
+    ("the first one", None),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), MORE)
+def test_timeline_days_more(message: str, expected: int | None) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("how fast can you close?", None),  # a question about the buyer, not the seller's date
+    ("how quick can u close", None),
+    ("para ayer jaja", 0),
+    ("como para ayer", 0),
+    ("en uno o dos meses", 45),
+    ("en 2 o 3 meses", 75),
+    ("como en 90 días", 90),
+    ("quisiera terminar para el verano", 202),
+    ("en 6 meses más o menos", 180),
+    ("el próximo mes idealmente", 31),
+    ("necesito cerrar en 30 días", 30),
+    ("sin prisa la verdad", 180),
+    ("cuando sea, somos flexibles", 180),
+])
+def test_timeline_simulated_phrasings(message: str, expected: int | None) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) == expected
