@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import dash
+import httpx
 import redis
 from flask import Flask
 
@@ -34,9 +35,12 @@ from components.layout import INDEX_STRING, LAZY_ASSETS
 from core.logging import configure_logging
 from core.redis_client import connect
 from core.settings import ConfigurationError, Settings
+from ghl.client import GhlClient
+from ghl.worker import RelayThread, calendar_of
 from seller_bot.bot import SellerBot, utc_now
 from services.container import Services
 from services.dashboard_data_service import DashboardDataService
+from services.outbox_service import OutboxService
 
 log = logging.getLogger("app")
 MAX_REQUEST_BYTES = 1024 * 1024  # Dash callbacks; the webhook has its own, smaller limit
@@ -57,21 +61,27 @@ def check_settings(settings: Settings) -> dict[str, str]:
 
 
 def create_app(settings: Settings | None = None, redis_client: redis.Redis | None = None,
-               clock: Callable[[], datetime] = utc_now, demo: bool = False) -> dash.Dash:
-    """Build the whole app from its parts; tests pass their own settings, Redis and clock."""
+               clock: Callable[[], datetime] = utc_now, demo: bool = False,
+               ghl_transport: httpx.BaseTransport | None = None) -> dash.Dash:
+    """Build the whole app from its parts; tests pass their own settings, Redis and clock
+    (and ``ghl_transport``: how to reach GoHighLevel, the demo's fake)."""
     settings = settings or Settings()
     users = check_settings(settings)
     client = redis_client if redis_client is not None else connect(settings)
+    api = GhlClient(settings, transport=ghl_transport) if settings.outbox_enabled else None
+    if api is None:
+        log.warning("replies are not being sent: GHL_API_TOKEN unset")
     server = Flask(__name__)
     # Development without SECRET_KEY: a random key per process (sessions end at restart).
     server.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
                          SECRET_KEY=settings.secret_key or secrets.token_hex(32))
     limiter = create_limiter(server, client)
-    bot = SellerBot(client, settings, clock=clock)
+    bot = SellerBot(client, settings, clock=clock, calendar=calendar_of(settings, api))
+    outbox = OutboxService(client, settings, bot)
     register_error_handlers(server)
     server.register_blueprint(create_webhook_blueprint(bot, settings, client))
-    data = DashboardDataService(client, settings, store=bot.store, clock=clock)
-    server.register_blueprint(create_conversations_blueprint(bot, settings, clock,
+    data = DashboardDataService(client, settings, store=bot.store, clock=clock, outbox=outbox)
+    server.register_blueprint(create_conversations_blueprint(bot, settings, clock, outbox,
                                                              on_forget=data.forget_pages))
     server.register_blueprint(create_health_blueprint(client))
     server.register_blueprint(create_table_blueprint(data.table))
@@ -86,13 +96,14 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     init_security(server, app, settings)
     if settings.production or users:
         init_login(server, users, limiter, client, settings)
-    services = Services(data=data, bot=bot, settings=settings)
+    services = Services(data=data, bot=bot, settings=settings, outbox=outbox)
     # A function, so every page view is built with the data of that moment.
     app.layout = lambda: build_layout(services, demo=demo)
     register_callbacks(app, services)
     register_commands(server)
     server.extensions["sellerbot"] = {"settings": settings, "redis": client, "bot": bot,
-                                      "data": data, "demo": demo}
+                                      "data": data, "demo": demo, "ghl": api,
+                                      "ghl_transport": ghl_transport}
     return app
 
 
@@ -111,23 +122,30 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if args.reset and not args.demo:
         parser.error("--reset only goes with --demo")
-    client, demo = None, None
+    client, demo, transport = None, None, None
     if args.demo:
-        from seller_bot.demo import DemoTraffic  # lazily: production never loads the simulator
+        from ghl.fake import FakeGhlApi  # lazily: production never loads the demo's parts
+        from seller_bot.demo import DemoTraffic
 
         if settings.redis_url:
             log.warning("--demo ignores REDIS_URL: the demo keeps its own store in %s",
                         settings.data_dir / "demo")
-        settings = settings.model_copy(update={"redis_url": None})
+        # The demo's replies go to a built-in fake of GoHighLevel that records them.
+        settings = settings.model_copy(update={"redis_url": None,
+                                               "ghl_api_token": "demo-fake-token"})
+        transport = FakeGhlApi().transport()
         client = connect(settings, data_subdir="demo")
         demo = DemoTraffic(client, settings)
         if demo.seed(reset=args.reset) is None:
             print("demo data already there (python app.py --demo --reset starts over)")
     try:
-        application = create_app(settings, client, demo=args.demo)
+        application = create_app(settings, client, demo=args.demo, ghl_transport=transport)
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    parts = application.server.extensions["sellerbot"]
+    relay = (RelayThread(parts["redis"], settings, parts["bot"], transport).start()
+             if settings.outbox_enabled else None)
     if demo is not None:
         demo.start(application.server)
     try:
@@ -136,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if demo is not None:
             demo.stop()
+        if relay is not None:
+            relay.stop()
     return 0
 
 

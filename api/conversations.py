@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -14,10 +15,14 @@ from core.settings import Settings
 from seller_bot.bot import NoAppointment, SellerBot
 from seller_bot.models import APPOINTMENT_OUTCOMES
 from services.conversation_view import conversation_detail
+from services.outbox_service import OutboxService
+
+STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 
 
 def create_conversations_blueprint(bot: SellerBot, settings: Settings,
                                    clock: Callable[[], datetime],
+                                   outbox: OutboxService,
                                    on_forget: Callable[[str], None] = lambda _: None) -> Blueprint:
     """``on_forget(location_id)`` runs after a DELETE (drops cached pages holding the seller)."""
     bp = Blueprint("conversations", __name__)
@@ -49,9 +54,11 @@ def create_conversations_blueprint(bot: SellerBot, settings: Settings,
         return location
 
     def detail(conv) -> Response:
-        return jsonify(conversation_detail(
+        data = conversation_detail(
             conv, clock(), stalled_after_seconds=settings.stalled_after_seconds,
-            commission_rate=settings.commission_rate))
+            commission_rate=settings.commission_rate)
+        data["dead_letters"] = outbox.dead_letters(conv.location_id, conv.contact_id)
+        return jsonify(data)
 
     @bp.get("/api/conversations/<contact_id>")
     def get_one(contact_id: str) -> Response:
@@ -95,11 +102,20 @@ def create_conversations_blueprint(bot: SellerBot, settings: Settings,
             raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
         return detail(conv)
 
+    @bp.post("/api/conversations/<contact_id>/dead-letters/<entry_id>/retry")
+    def retry_dead_letter(contact_id: str, entry_id: str) -> Response:
+        """Queue a reply or CRM update that failed for good again (GoHighLevel two-way)."""
+        location = locate(contact_id)
+        if not STREAM_ID.match(entry_id) or not outbox.retry(location, contact_id, entry_id):
+            raise ApiError(404, "not_found", f"no dead letter {entry_id} for {contact_id}")
+        return jsonify({"status": "queued", "contact_id": contact_id, "entry_id": entry_id})
+
     @bp.delete("/api/conversations/<contact_id>")
     def forget(contact_id: str) -> Response:
         location = locate(contact_id)
         if not store.delete(location, contact_id):
             raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
+        outbox.forget(location, contact_id)
         on_forget(location)
         return jsonify({"status": "deleted", "contact_id": contact_id})
 

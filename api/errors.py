@@ -13,11 +13,13 @@ log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, error: str, message: str, **extra: object) -> None:
+    def __init__(self, status: int, error: str, message: str, *,
+                 headers: dict[str, str] | None = None, **extra: object) -> None:
         super().__init__(message)
         self.status = status
         self.error = error
         self.message = message
+        self.headers = headers or {}
         self.extra = extra
 
 
@@ -38,7 +40,9 @@ def validation_error(exc: ValidationError) -> ApiError:
 def register_error_handlers(server: Flask) -> None:
     @server.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return error_response(exc.status, exc.error, exc.message, **exc.extra)
+        response, status = error_response(exc.status, exc.error, exc.message, **exc.extra)
+        response.headers.update(exc.headers)
+        return response, status
 
     @server.errorhandler(redis.RedisError)
     def _redis_down(exc: redis.RedisError):

@@ -1,10 +1,16 @@
-"""POST /webhooks/ghl/inbound: GoHighLevel InboundMessage events."""
+"""POST /webhooks/ghl/inbound: GoHighLevel InboundMessage and ContactTagUpdate events.
+
+GoHighLevel redelivers a webhook only when the answer is 429 (up to 6 times, about 10 minutes
+apart); every other status is final. So whenever a message cannot be stored (Redis
+unreachable, the conversation busy) the answer is 429 with ``Retry-After``, never a 5xx.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import orjson
 import redis
@@ -15,14 +21,24 @@ from limits.strategies import FixedWindowRateLimiter
 from pydantic import ValidationError
 
 from api.errors import ApiError, validation_error
-from api.signatures import GHL_HEADER, HMAC_HEADER, GhlVerifier, hmac_valid
+from api.signatures import (
+    GHL_ED25519_HEADER,
+    GHL_HEADER,
+    HMAC_HEADER,
+    Ed25519Verifier,
+    GhlVerifier,
+    hmac_valid,
+)
 from core.keys import RATE_LIMIT_PREFIX, LocationKeys
 from core.settings import Settings
 from seller_bot.bot import SellerBot
-from seller_bot.payload import InboundMessage
+from seller_bot.payload import ContactTagUpdate, InboundMessage
 from seller_bot.store import UNREAD, ConflictError
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 60
+MAX_FUTURE_SECONDS = 300  # clock skew tolerated for a signed event's time
+T = TypeVar("T")
 
 
 def read_limited_body(max_bytes: int) -> bytes:
@@ -35,18 +51,46 @@ def read_limited_body(max_bytes: int) -> bytes:
     return body
 
 
-def stale_message(data: dict, max_age_seconds: int, now: float) -> bool:
-    """A signed message whose dateAdded is older than the replay window."""
-    added = data.get("dateAdded")
-    if not isinstance(added, str):
-        return False
+def parse_time(value: object) -> float | None:
+    """Epoch seconds of an ISO 8601 time (no zone: UTC); None when absent or unparseable."""
+    if not isinstance(value, str):
+        return None
     try:
-        at = datetime.fromisoformat(added.replace("Z", "+00:00"))
+        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        return False
+        return None
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
-    return now - at.timestamp() > max_age_seconds
+    return at.timestamp()
+
+
+def event_time(data: dict) -> tuple[str, float | None]:
+    """(field, epoch seconds) that dates the event for the replay window: ``timestamp`` when
+    present, else an InboundMessage's ``dateAdded`` (a ContactTagUpdate's ``dateAdded`` is the
+    contact's creation, not the event's)."""
+    if "timestamp" in data:
+        return "timestamp", parse_time(data["timestamp"])
+    if data.get("type") == "ContactTagUpdate":
+        return "timestamp", None
+    return "dateAdded", parse_time(data.get("dateAdded"))
+
+
+def check_replay_window(data: dict, max_age_seconds: int, now: float) -> None:
+    """A signed event must carry its time, within the window and not from the future."""
+    name, at = event_time(data)
+    if at is None:
+        raise ApiError(401, "stale_signature",
+                       f"signed webhooks need a valid {name} (ISO 8601) for the replay window")
+    if now - at > max_age_seconds:
+        raise ApiError(401, "stale_signature", f"{name} is older than {max_age_seconds} s")
+    if at - now > MAX_FUTURE_SECONDS:
+        raise ApiError(401, "stale_signature", f"{name} is more than 5 minutes in the future")
+
+
+def retry_later(message: str) -> ApiError:
+    """Nothing was stored: 429, the one answer GoHighLevel redelivers after."""
+    return ApiError(429, "unavailable", message,
+                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 class LocationRateLimit:
@@ -67,24 +111,73 @@ class LocationRateLimit:
 def create_webhook_blueprint(bot: SellerBot, settings: Settings,
                              client: redis.Redis) -> Blueprint:
     bp = Blueprint("webhook", __name__)
+
+    @bp.errorhandler(redis.RedisError)
+    def _unavailable(exc: redis.RedisError):
+        """Anything of this route that cannot reach Redis: nothing stored, 429."""
+        log.warning("redis unavailable (%s); webhook refused with 429 so GoHighLevel retries",
+                    type(exc).__name__)
+        error = retry_later("storage unavailable, retry later")
+        return jsonify({"error": error.error, "message": error.message}), 429, error.headers
+
+    @bp.errorhandler(ConflictError)
+    def _busy(_exc: ConflictError):
+        error = retry_later("conversation busy, retry later")
+        return jsonify({"error": "busy", "message": error.message}), 429, error.headers
     rate_limit = LocationRateLimit(client, settings.webhook_rate_limit)
-    ghl = GhlVerifier(settings.ghl_webhook_public_key) if settings.ghl_webhook_public_key else None
-    signed = bool(settings.webhook_secret or ghl)
+    rsa = GhlVerifier(settings.ghl_webhook_public_key) if settings.ghl_webhook_public_key else None
+    ed25519 = (Ed25519Verifier(settings.ghl_webhook_ed25519_public_key)
+               if settings.ghl_webhook_ed25519_public_key else None)
+    checks = [(GHL_ED25519_HEADER, ed25519), (GHL_HEADER, rsa)]
+    signed = bool(settings.webhook_secret or rsa or ed25519)
 
     def authenticate(body: bytes) -> None:
-        """One valid signature is enough: ours (HMAC) or GoHighLevel's own (RSA)."""
+        """One valid signature is enough: GoHighLevel's Ed25519 (checked first, as its SDKs
+        do), its older RSA, or ours (HMAC)."""
         if not signed:
             if settings.production:
                 raise ApiError(401, "bad_signature", "unsigned webhooks are refused in production")
             return
+        for header, verifier in checks:
+            if verifier and verifier.valid(body, request.headers.get(header)):
+                return
         if settings.webhook_secret and hmac_valid(
                 settings.webhook_secret, body, request.headers.get(HMAC_HEADER)):
             return
-        if ghl and ghl.valid(body, request.headers.get(GHL_HEADER)):
-            return
-        expected = " or ".join(
-            name for name, on in ((HMAC_HEADER, settings.webhook_secret), (GHL_HEADER, ghl)) if on)
+        expected = " or ".join(name for name, on in (*checks, (HMAC_HEADER,
+                                                                settings.webhook_secret)) if on)
         raise ApiError(401, "bad_signature", f"missing or invalid {expected}")
+
+    def within_budget(location_id: str) -> None:
+        if not rate_limit.allow(location_id):
+            raise ApiError(429, "rate_limited",
+                           f"over {settings.webhook_rate_limit} for location {location_id}",
+                           headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    def validated(model: type[T], data: dict) -> T:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise validation_error(exc) from exc
+
+    def tags_changed(data: dict) -> Response:
+        event = validated(ContactTagUpdate, data)
+        within_budget(event.locationId)
+
+        def write() -> dict:
+            if event.webhookId and not client.set(
+                    LocationKeys(event.locationId).seen(f"wh-{event.webhookId}"), event.id,
+                    nx=True, ex=2 * settings.webhook_max_age_seconds):
+                return {"status": "duplicate"}
+            conv = bot.contact_tags_changed(event.locationId, event.id, event.tags)
+            if conv is None:
+                return {"status": "ignored", "reason": "no conversation for this contact"}
+            return {"status": "processed", "paused": conv.paused}
+
+        result = write()
+        log.info("tag update %s", result["status"],
+                 extra={"contact_id": event.id, "location_id": event.locationId})
+        return jsonify(result)
 
     @bp.get("/webhooks/ghl/inbound")
     def inbound_get() -> tuple[Response, int, dict]:
@@ -104,32 +197,21 @@ def create_webhook_blueprint(bot: SellerBot, settings: Settings,
         if not isinstance(data, dict):
             raise ApiError(422, "invalid_field", "body: expected a JSON object",
                            fields=[{"field": "body", "message": "expected a JSON object"}])
-        if signed and stale_message(data, settings.webhook_max_age_seconds, time.time()):
-            raise ApiError(401, "stale_signature",
-                           f"dateAdded is older than {settings.webhook_max_age_seconds} s")
-        try:
-            message = InboundMessage.model_validate(data)
-        except ValidationError as exc:
-            raise validation_error(exc) from exc
+        if signed:
+            check_replay_window(data, settings.webhook_max_age_seconds, time.time())
+        if data.get("type") == "ContactTagUpdate":
+            return tags_changed(data)
+        message = validated(InboundMessage, data)
         # A redelivery or replay costs no budget: the duplicate check comes first, in the
         # same round trip as reading the document the write starts from.
         stored = UNREAD
-        if message.messageId and not message.ignore_reason:
+        if not message.ignore_reason:
             seen, stored = bot.store.peek(message.locationId, message.contactId,
-                                          message.messageId)
+                                          message.idempotency_key)
             if seen:
                 return jsonify(bot.duplicate_result(message, stored).to_dict())
-        if not rate_limit.allow(message.locationId):
-            raise ApiError(429, "rate_limited",
-                           f"over {settings.webhook_rate_limit} for location {message.locationId}")
-        try:
-            result = bot.handle_inbound(message, received=received, stored=stored)
-        except redis.RedisError as exc:
-            log.warning("redis unavailable; webhook refused so GoHighLevel retries",
-                        extra={"contact_id": message.contactId})
-            raise ApiError(503, "unavailable", "storage unavailable, retry later") from exc
-        except ConflictError as exc:
-            raise ApiError(503, "busy", "conversation busy, retry later") from exc
+        within_budget(message.locationId)
+        result = bot.handle_inbound(message, received=received, stored=stored)
         log.info("webhook %s", result.status,
                  extra={"contact_id": message.contactId, "location_id": message.locationId,
                         "stage": result.stage})

@@ -149,6 +149,30 @@
         return Math.floor(seconds / 86400) + " d ago";
     }
 
+    /* A chart's figure as text, "category: value; ..." (with the series' names when there
+       are several), or the empty state's message. Plain text: returning components
+       here would make Dash re-walk the whole layout for each chart. */
+    function chartText(figure) {
+        var traces = (figure && figure.data) || [];
+        if (!traces.length) {
+            var notes = ((figure && figure.layout && figure.layout.annotations) || [])
+                .map(function (note) { return note.text; });
+            return notes.join(" ") || "No data";
+    }
+    var heatmap = traces[0].type === "heatmap";
+    var names = heatmap ? traces[0].x || [] : traces.map(function (trace) {
+        return trace.name || "";
+    });
+    var rows = heatmap ? heatmapRows(traces[0]) : chartRows(traces);
+    return rows.map(function (row) {
+        var values = row.slice(1).map(function (value, i) {
+            return names.length > 1 && names[i] !== "" ? names[i] + " " + cell(value)
+                : cell(value);
+        });
+        return cell(row[0]) + ": " + values.join(", ");
+    }).join("; ") + ".";
+    }
+
     var clientside = (window.dash_clientside = window.dash_clientside || {});
 
     clientside.sellerbot = {
@@ -178,28 +202,10 @@
             return ["updated " + age(elapsed), tip];
         },
 
-        /* A chart's figure as text, "category: value; ..." (with the series' names when there
-           are several), or the empty state's message. Plain text: returning components
-           here would make Dash re-walk the whole layout for each chart. */
-        chartText: function (figure) {
-            var traces = (figure && figure.data) || [];
-            if (!traces.length) {
-                var notes = ((figure && figure.layout && figure.layout.annotations) || [])
-                    .map(function (note) { return note.text; });
-                return notes.join(" ") || "No data";
-            }
-            var heatmap = traces[0].type === "heatmap";
-            var names = heatmap ? traces[0].x || [] : traces.map(function (trace) {
-                return trace.name || "";
-            });
-            var rows = heatmap ? heatmapRows(traces[0]) : chartRows(traces);
-            return rows.map(function (row) {
-                var values = row.slice(1).map(function (value, i) {
-                    return names.length > 1 && names[i] !== "" ? names[i] + " " + cell(value)
-                        : cell(value);
-                });
-                return cell(row[0]) + ": " + values.join(", ");
-            }).join("; ") + ".";
+        /* Every chart's text alternative, one per figure given (one callback for all the
+           charts: each callback's result costs Dash a pass over the page). */
+        chartTexts: function () {
+            return Array.prototype.map.call(arguments, chartText);
         },
 
         toggleTheme: function (_clicks, theme) {

@@ -46,7 +46,8 @@ def build_layout(services: Services, *, demo: bool = False) -> html.Div:
         state = layout.PageState(dashboard=None, conversations=None, now=services.bot.clock(),
                                  demo=demo)
     page = layout.build_page(state, timezone=services.settings.timezone,
-                             refresh_seconds=services.settings.refresh_interval_seconds)
+                             refresh_seconds=services.settings.refresh_interval_seconds,
+                             replies_sent=services.settings.outbox_enabled)
     if token:  # signed in (production): a way out
         page.children.append(header.build_sign_out(token))
     return page

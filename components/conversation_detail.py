@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, ctx, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from components import formatting as fmt
 from components import ids
@@ -72,6 +72,8 @@ def _bubble(message: dict, timezone: str) -> html.Div:
     meta = fmt.date_time(message.get("at"), timezone)
     if not inbound and message.get("response_ms") is not None:
         meta += f" · replied in {fmt.milliseconds(message['response_ms'])}"
+    if not inbound and message.get("delivered_ms") is not None:
+        meta += f" · delivered in {fmt.milliseconds(message['delivered_ms'])}"
     return html.Div([
         html.Div(message.get("body", ""), className="bubble-text"),
         html.Div(meta, className="bubble-meta"),
@@ -85,6 +87,28 @@ def _trimmed_note(count: int | None) -> list:
     noun = "message" if count == 1 else "messages"
     return [html.P(f"{count:,} earlier {noun} not kept (transcript limit).",
                    className="small text-body-secondary")]
+
+
+DEAD_KINDS = {"sms": "Reply", "tags_add": "Tags added", "tags_remove": "Tags removed",
+              "fields": "Custom fields", "appointment": "Appointment", "contact": "Contact lookup"}
+
+
+def _dead_letters(detail: dict, timezone: str) -> list:
+    """What GoHighLevel never accepted for this seller, each with a retry button."""
+    dead = detail.get("dead_letters") or []
+    if not dead:
+        return []
+    items = [html.Li([
+        html.Div([html.Strong(DEAD_KINDS.get(d["kind"], d["kind"])),
+                  f" · failed {fmt.date_time(d['failed_at'], timezone)}"
+                  f" after {d['attempts']} tries"]),
+        html.Div(d["data"].get("message") or d["error"], className="small"),
+        html.Div(d["error"], className="small text-body-secondary"),
+        dbc.Button("Retry", id={"type": ids.DEAD_LETTER_RETRY, "index": d["entry_id"]},
+                   size="sm", color="danger", outline=True, className="mt-1"),
+    ], className="dead-letter") for d in dead]
+    return [html.H3("Not delivered to GoHighLevel", className="detail-heading text-danger"),
+            html.Ul(items, className="list-unstyled dead-letters")]
 
 
 def build_detail(detail: dict, timezone: str) -> list:
@@ -107,6 +131,7 @@ def build_detail(detail: dict, timezone: str) -> list:
         html.Div(status, className="detail-badges"),
         html.Div(html.A(phone, href=f"tel:{phone}") if phone else "phone unknown",
                  className="detail-phone"),
+        *_dead_letters(detail, timezone),
         html.H3("Extracted", className="detail-heading"),
         html.Dl([item for name, value in _fields(detail, timezone)
                  for item in (html.Dt(name), html.Dd(value))], className="detail-fields"),
@@ -156,9 +181,12 @@ def load_detail(services: Services, location_id: str, contact_id: str,
     conv = services.bot.store.load(location_id, contact_id)
     if conv is None:
         return None
-    return conversation_detail(conv, now,
-                               stalled_after_seconds=services.settings.stalled_after_seconds,
-                               commission_rate=services.settings.commission_rate)
+    detail = conversation_detail(conv, now,
+                                 stalled_after_seconds=services.settings.stalled_after_seconds,
+                                 commission_rate=services.settings.commission_rate)
+    if services.outbox is not None:
+        detail["dead_letters"] = services.outbox.dead_letters(location_id, contact_id)
+    return detail
 
 
 NOTHING = (no_update,) * 10
@@ -233,3 +261,23 @@ def register_callbacks(app: Dash, services: Services) -> None:
     def show(active_cell, _clicks, _version, _saves, contact, is_open, outcome):
         return detail_outputs(services, ctx.triggered_id, active_cell, contact, is_open,
                               outcome)
+
+    @app.callback(
+        Output(ids.DETAIL_BODY, "children", allow_duplicate=True),
+        Input({"type": ids.DEAD_LETTER_RETRY, "index": ALL}, "n_clicks"),
+        State(ids.DETAIL_CONTACT, "data"),
+        prevent_initial_call=True,
+    )
+    def retry_dead_letter(clicks, contact):
+        """Queue a dead letter again, then show the conversation without it."""
+        picked = stored_contact(contact)  # browser state: checked, like every input
+        if picked is None or not isinstance(ctx.triggered_id, dict) \
+                or not isinstance(clicks, list) or not any(clicks):
+            return no_update
+        location_id, contact_id = picked
+        try:
+            services.outbox.retry(location_id, contact_id, ctx.triggered_id["index"])
+            detail = load_detail(services, location_id, contact_id, services.data.clock())
+        except UNAVAILABLE:
+            return [html.P(UNAVAILABLE_TEXT)]
+        return build_detail(detail, services.settings.timezone) if detail else [html.P(NOT_FOUND)]

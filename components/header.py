@@ -20,6 +20,7 @@ REFRESH_CHOICES: tuple[tuple[int, str], ...] = (
     (10, "10 s"), (30, "30 s"), (60, "1 min"), (300, "5 min"), (0, "off"),
 )
 NO_DATA_BANNER = "No data yet: Redis is unreachable. Retrying on every refresh."
+REPLIES_OFF = "Replies are not being sent: GHL_API_TOKEN unset."
 # fmt.EMPTY_STORE with the route and the flag set as code (and kept on one line).
 EMPTY_STORE = ["No conversations yet: point your GoHighLevel webhook at ",
                html.Code("/webhooks/ghl/inbound"), " or run with ", html.Code("--demo"), "."]
@@ -87,10 +88,27 @@ def is_empty(data: DashboardData | None) -> bool:
     return data is not None and not data.total_conversations
 
 
-def build_banners(data: DashboardData | None, timezone: str) -> html.Div:
-    """Stale-data banner and the first-run empty state, open when the data says so."""
+def dead_letters_text(data: DashboardData | None) -> str | None:
+    """What GoHighLevel never accepted, when anything (from ``outbox.dead_letters``)."""
+    count = (data.outbox or {}).get("dead_letters") if data is not None else None
+    if not count:
+        return None
+    things = "message or CRM update" if count == 1 else "messages or CRM updates"
+    return (f"{count} {things} not delivered to GoHighLevel: open the conversation to see "
+            "why and retry.")
+
+
+def build_banners(data: DashboardData | None, timezone: str, *,
+                  replies_sent: bool = True) -> html.Div:
+    """Stale-data banner, the first-run empty state (open when the data says so), a standing
+    note when the bot's replies do not reach GoHighLevel, and the dead letters' count."""
     stale_open, stale_text = stale_banner(data, timezone)
+    dead = dead_letters_text(data)
     return html.Div([
+        dbc.Alert(REPLIES_OFF, id=ids.REPLIES_OFF_BANNER, color="secondary",
+                  is_open=not replies_sent, className="mb-3 small"),
+        dbc.Alert(dead, id=ids.DEAD_LETTERS_BANNER, color="danger", is_open=dead is not None,
+                  className="mb-3 small"),
         dbc.Alert(stale_text, id=ids.STALE_BANNER, color="warning", is_open=stale_open,
                   className="mb-3"),
         dbc.Alert(EMPTY_STORE, id=ids.EMPTY_STATE, color="info", is_open=is_empty(data),

@@ -22,6 +22,8 @@ REFRESH_NOW = "refresh-now"
 THEME_TOGGLE = "theme-toggle"
 STALE_BANNER = "stale-banner"
 EMPTY_STATE = "empty-state"
+REPLIES_OFF_BANNER = "replies-off-banner"
+DEAD_LETTERS_BANNER = "dead-letters-banner"
 
 # -- hero metrics ------------------------------------------------------------------------
 HERO = "hero"
@@ -84,3 +86,4 @@ DETAIL_PAUSE = "detail-pause"
 DETAIL_STATUS = "detail-status"
 DETAIL_OUTCOME = "detail-outcome"            # select: how the appointment went
 DETAIL_OUTCOME_SAVE = "detail-outcome-save"
+DEAD_LETTER_RETRY = "dead-letter-retry"  # pattern-matching: {"type", "index": entry id}

@@ -52,7 +52,8 @@ class PageState:
     demo: bool = False
 
 
-def build_page(state: PageState, *, timezone: str, refresh_seconds: int) -> html.Div:
+def build_page(state: PageState, *, timezone: str, refresh_seconds: int,
+               replies_sent: bool = True) -> html.Div:
     data = state.dashboard
     period = max(0, refresh_seconds)
     return html.Div([
@@ -67,7 +68,7 @@ def build_page(state: PageState, *, timezone: str, refresh_seconds: int) -> html
         dcc.Interval(id=ids.CLOCK_INTERVAL, interval=1000),
         header.build_header(refresh_seconds, demo=state.demo),
         html.Main([
-            header.build_banners(data, timezone),
+            header.build_banners(data, timezone, replies_sent=replies_sent),
             hero_metrics.build_panel(data.hero if data else None,
                                      data.total_conversations if data else None),
             conversations_table.build_panel(state.conversations, state.now),

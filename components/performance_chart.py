@@ -118,7 +118,7 @@ def build_panel(data: DashboardData | None, timezone: str,
 def register_callbacks(app: Dash, services: Services) -> None:
     """Clientside only: each graph's text alternative follows its figure (patches included)."""
     del services
-    for graph_id, _, _ in GRAPHS:
-        app.clientside_callback(
-            ClientsideFunction("sellerbot", "chartText"),
-            Output(ids.chart_text(graph_id), "children"), Input(graph_id, "figure"))
+    app.clientside_callback(
+        ClientsideFunction("sellerbot", "chartTexts"),
+        [Output(ids.chart_text(graph_id), "children") for graph_id, _, _ in GRAPHS],
+        [Input(graph_id, "figure") for graph_id, _, _ in GRAPHS])

@@ -12,6 +12,7 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 LOCATIONS = "sellerbot:locations"
 CACHE_PREFIX = "sellerbot:cache:"
 RATE_LIMIT_PREFIX = "sellerbot:ratelimit"  # Flask-Limiter adds ":LIMITER/<key>/..."
+OUTBOX_GROUP = "relay"  # the relays' consumer group on every outbox stream
 HEALTH_PROBE = "sellerbot:healthz"  # GET /healthz's write probe, expires after 10 s
 
 
@@ -66,3 +67,41 @@ class LocationKeys:
 
     def minutes(self, hour_epoch: int) -> str:
         return f"{self.tag}:m:{hour_epoch}"
+
+    # -- GoHighLevel outbox (issue #11) -------------------------------------------------
+    @property
+    def outbox(self) -> str:
+        """Stream of outbound actions, written by the commit script with the state change."""
+        return f"{self.tag}:outbox"
+
+    @property
+    def dead_letters(self) -> str:
+        """Stream of outbound actions that failed for good (retried from the drill-down)."""
+        return f"{self.tag}:outbox:dead"
+
+    @property
+    def outbox_retries(self) -> str:
+        """Hash: outbox entry id -> "attempts:next attempt epoch ms"."""
+        return f"{self.tag}:outbox:retry"
+
+    def outbox_sent(self, action_id: str) -> str:
+        """Marker: GoHighLevel accepted this action (value: its answer, JSON)."""
+        return f"{self.tag}:outbox:sent:{action_id}"
+
+    def outbox_done(self, contact_id: str) -> str:
+        """"<generation>:<seq>": the contact's last action delivered or dead-lettered."""
+        return f"{self.tag}:outbox:done:{contact_id}"
+
+    def outbox_lock(self, contact_id: str) -> str:
+        """One relay at a time works on a contact (keeps its actions in order)."""
+        return f"{self.tag}:outbox:lock:{contact_id}"
+
+    @property
+    def ghl_budget(self) -> str:
+        """Sorted set of this location's recent API calls (sliding-window rate budget)."""
+        return f"{self.tag}:ghl:budget"
+
+    @property
+    def ghl_hold(self) -> str:
+        """Set (with expiry) while GoHighLevel told us to wait (429 / budget used up)."""
+        return f"{self.tag}:ghl:hold"

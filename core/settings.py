@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     webhook_secret: str | None = None
     ghl_webhook_public_key: str | None = None
-    webhook_max_age_seconds: int = Field(24 * 3600, ge=1)
+    webhook_max_age_seconds: int = Field(300, ge=1)
     dashboard_users: str | None = None
 
     buyer_name: str = "Jorge"
@@ -93,6 +93,35 @@ class Settings(BaseSettings):
     answer_are_you_agent_es: str = (
         "No, {buyer} no es agente: compra casas directamente, sin comisiones.")
 
+    # GoHighLevel two-way (issue #11): outbox, relay, API client, signatures, CRM, calendar.
+    ghl_api_token: str | None = None
+    ghl_api_base: str = "https://services.leadconnectorhq.com"
+    ghl_version_conversations: str = "2021-04-15"
+    ghl_version_contacts: str = "2021-07-28"
+    ghl_version_calendars: str = "2021-04-15"
+    ghl_timeout_seconds: float = Field(10.0, gt=0)
+    ghl_max_connections: int = Field(20, ge=1)
+    ghl_max_attempts: int = Field(6, ge=1)
+    ghl_retry_base_seconds: float = Field(1.0, gt=0)
+    ghl_retry_max_seconds: float = Field(300.0, gt=0)
+    ghl_burst_limit: int = Field(100, ge=1)
+    ghl_burst_window_seconds: float = Field(10.0, gt=0)
+    ghl_reply_reserve: int = Field(20, ge=0)
+    ghl_calendar_id: str | None = None
+    ghl_calendar_days: int = Field(7, ge=1, le=31)
+    ghl_webhook_ed25519_public_key: str | None = None
+    human_takeover_tag: str = "Jorge-Active"
+    ghl_custom_fields: str = (
+        "condition=seller_condition,price_expectation=seller_asking_price,"
+        "motivation=seller_motivation,timeline_days=seller_timeline_days,"
+        "lead_score=seller_lead_score,offer_amount=seller_offer_amount")
+    relay_poll_seconds: float = Field(0.1, gt=0)
+    relay_batch: int = Field(100, ge=1)
+    relay_concurrency: int = Field(8, ge=1)
+    relay_claim_idle_seconds: float = Field(30.0, gt=0)
+    relay_sent_marker_seconds: int = Field(7 * 24 * 3600, ge=60)
+
+
     # Hardening (issue #13): slow clients, suppression records, sessions, proxies, login limits,
     # transcript cap.
     body_read_timeout_seconds: float = Field(10, gt=0)
@@ -106,7 +135,8 @@ class Settings(BaseSettings):
     transcript_max_bytes: int = Field(256 * 1024, ge=4096)
 
     @field_validator("redis_url", "secret_key", "webhook_secret", "ghl_webhook_public_key",
-                     "dashboard_users", "suppression_key", mode="before")
+                     "dashboard_users", "ghl_api_token", "ghl_calendar_id",
+                     "ghl_webhook_ed25519_public_key", "suppression_key", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -119,6 +149,17 @@ class Settings(BaseSettings):
     def sweep_margin_seconds(self) -> int:
         """How long before its TTL an idle conversation is retired (its aggregates first)."""
         return max(1, min(600, self.conversation_ttl_seconds // 10))
+
+    @property
+    def outbox_enabled(self) -> bool:
+        """Replies go out through GoHighLevel only with an API token."""
+        return self.ghl_api_token is not None
+
+    @cached_property
+    def custom_field_keys(self) -> dict[str, str]:
+        """Conversation field -> GoHighLevel custom field key (GHL_CUSTOM_FIELDS)."""
+        pairs = (item.split("=", 1) for item in self.ghl_custom_fields.split(",") if "=" in item)
+        return {name.strip(): key.strip() for name, key in pairs if name.strip() and key.strip()}
 
     def missing_for_production(self) -> list[str]:
         """Names of the settings production mode requires but that are unset."""

@@ -187,13 +187,36 @@ def _events(conv: Conversation, keys: LocationKeys, wall_now: float, retention: 
             c[key, f"{event}:{int(ts % HOUR) // 60:02d}"] += amount
             out.bucket_expiry[key] = hour + MINUTE_RETENTION
     for msg in conv.transcript:
-        if msg.response_ms is None:
-            continue
         hour = hour_of(epoch(msg.at))
-        if hour + retention > wall_now:
-            key = keys.hour(hour)
+        if hour + retention <= wall_now:
+            continue
+        key = keys.hour(hour)
+        if msg.response_ms is not None:
             c[key, f"rt:{rt_bin(msg.response_ms)}"] += 1
             out.bucket_expiry[key] = hour + retention
+        if msg.delivered_ms is not None:
+            c[key, f"dt:{rt_bin(msg.delivered_ms)}"] += 1
+            out.bucket_expiry[key] = hour + retention
+    lead = speed_to_lead(conv)
+    if lead is not None:
+        hour = hour_of(lead[0])
+        if hour + retention > wall_now:
+            key = keys.hour(hour)
+            c[key, f"stl:{rt_bin(lead[1])}"] += 1
+            out.bucket_expiry[key] = hour + retention
+
+
+def speed_to_lead(conv: Conversation) -> tuple[float, float] | None:
+    """(first inbound epoch s, ms from its arrival to GoHighLevel accepting the first reply),
+    or None while the first reply has not been accepted (or was never sent through it)."""
+    first_in = next((i for i, m in enumerate(conv.transcript) if m.direction == "inbound"), None)
+    if first_in is None:
+        return None
+    reply = next((m for m in conv.transcript[first_in:] if m.direction == "outbound"), None)
+    if reply is None or reply.accepted_at is None:
+        return None
+    arrived = epoch(conv.transcript[first_in].at)
+    return arrived, max(0.0, (epoch(reply.accepted_at) - arrived) * 1000)
 
 
 def sort_score(conv: Conversation, sort: str) -> float:

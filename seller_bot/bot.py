@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,11 +15,14 @@ from seller_bot.flow import (
     BotRules,
     flag_passed_appointment,
     handle_message,
+    record_other_channel,
     record_outcome,
     record_reply,
+    reoffer_refused_slot,
     start_conversation,
 )
 from seller_bot.models import APPOINTMENT_OUTCOMES, Conversation
+from seller_bot.outbox import Requeue, arrival_ms
 from seller_bot.payload import InboundMessage
 from seller_bot.store import (
     UNREAD,
@@ -29,9 +33,12 @@ from seller_bot.store import (
 )
 
 RETIRE_EVERY_SECONDS = 60
+log = logging.getLogger(__name__)
 # A seller who loses a slot race is offered two new slots; losing again and again is only
 # possible under a storm of bookings, and then the message is refused (GoHighLevel retries).
 MAX_SLOT_RACES = 20
+# A GoHighLevel calendar: (location id, now) -> its free slot start times.
+FreeSlots = Callable[[str, datetime], list[datetime]]
 
 
 class NoAppointment(ValueError):
@@ -97,8 +104,10 @@ class SellerBot:
     def __init__(self, client: redis.Redis, settings: Settings,
                  clock: Callable[[], datetime] = utc_now,
                  wall_clock: Callable[[], float] = time.time,
-                 timer: Callable[[], float] = time.perf_counter) -> None:
+                 timer: Callable[[], float] = time.perf_counter,
+                 calendar: FreeSlots | None = None) -> None:
         self.settings = settings
+        self.calendar = calendar
         self.clock = clock
         self.timer = timer  # measures response time; the simulator injects a fake for replays
         self.rules = BotRules.from_settings(settings)
@@ -112,8 +121,12 @@ class SellerBot:
         received = self.timer() if received is None else received
         ignore = message.ignore_reason
         if ignore:
+            if not message.is_text and message.type == "InboundMessage" \
+                    and message.direction.lower() == "inbound":
+                return self._record_other_channel(message, ignore)
             return InboundResult("ignored", reason=ignore)
         location, contact = message.locationId, message.contactId
+        message_id = message.idempotency_key
         now = self.clock()
         outcome: dict[str, str | None] = {}
 
@@ -123,8 +136,9 @@ class SellerBot:
             if message.phone and not conv.phone:
                 conv.phone = message.phone
             reply = handle_message(conv, message.body, now, self.rules,
-                                   message_id=message.messageId,
-                                   taken_slots=lambda: self._taken_slots(location))
+                                   message_id=message_id,
+                                   taken_slots=lambda: self._taken_slots(location),
+                                   free_slots=self._free_slots(location, now))
             if reply is not None:
                 elapsed_ms = (self.timer() - received) * 1000
                 record_reply(conv, reply, now, elapsed_ms)
@@ -141,9 +155,8 @@ class SellerBot:
         first_read = {} if stored is UNREAD else {"first_raw": stored}
         for _ in range(MAX_SLOT_RACES):
             try:
-                conv = self.store.update(location, contact, apply,
-                                         message_id=message.messageId, create=create,
-                                         **first_read)
+                conv = self.store.update(location, contact, apply, message_id=message_id,
+                                         create=create, **first_read)
                 break
             except DuplicateMessage:
                 return self.duplicate_result(message)
@@ -169,15 +182,50 @@ class SellerBot:
         """The answer to a message processed already: the reply it got then. Registers the
         location again (idempotent), in case the first attempt failed right after its commit."""
         self.store.register_location(message.locationId)
+        key = message.idempotency_key
         raw = (self.store.load_raw(message.locationId, message.contactId) if stored is UNREAD
                else stored)
         conv = Conversation.from_json(raw) if raw else None
-        if conv is None or not message.messageId:
+        if conv is None or not key:
             return InboundResult("duplicate")
-        return InboundResult("duplicate", reply=reply_to(conv, message.messageId),
+        return InboundResult("duplicate", reply=reply_to(conv, key),
                              stage=conv.stage, temperature=conv.temperature,
                              lead_score=conv.lead_score, asking=conv.asking,
                              language=conv.language, needs_human=conv.needs_human)
+
+    def _free_slots(self, location_id: str,
+                    now: datetime) -> Callable[[], list[datetime]] | None:
+        """The calendar's free slots, fetched once per message and only when needed."""
+        if self.calendar is None:
+            return None
+        fetched: list[list[datetime]] = []
+
+        def free() -> list[datetime]:
+            if not fetched:
+                try:
+                    fetched.append(self.calendar(location_id, now))
+                except Exception as exc:  # the calendar is down: offer no slot, never a wrong one
+                    log.warning("calendar free slots unavailable: %s", exc)
+                    fetched.append([])
+            return fetched[0]
+
+        return free
+
+    def slot_refused(self, location_id: str, contact_id: str, start_time: str) -> None:
+        """GoHighLevel refused the booking (slot taken meanwhile): offer two new slots."""
+        now = self.clock()
+        start = datetime.fromisoformat(start_time)
+
+        def apply(conv: Conversation) -> Conversation:
+            reply = reoffer_refused_slot(conv, start, now, self.rules,
+                                 lambda: self._taken_slots(location_id),
+                                 self._free_slots(location_id, now))
+            if reply is not None:
+                record_reply(conv, reply, now, 0.0)
+                conv.last_activity_at = now
+            return conv
+
+        self.store.update(location_id, contact_id, apply)
 
     def _taken_slots(self, location_id: str) -> list[datetime]:
         after = self.clock().timestamp()
@@ -227,14 +275,89 @@ class SellerBot:
 
         return self.store.update(location_id, contact_id, apply)
 
-    def set_paused(self, location_id: str, contact_id: str, paused: bool) -> Conversation | None:
-        """Human takeover: while paused the bot records messages but does not reply."""
+    def _record_other_channel(self, message: InboundMessage, reason: str) -> InboundResult:
+        """Calls, voicemails and emails are not answered; a known seller's are recorded."""
+        now = self.clock()
+        status = f" ({message.status})" if message.status else ""
+        body = message.body.strip() or f"{message.messageType.lower()}{status}"
+
+        def apply(conv: Conversation) -> Conversation:
+            record_other_channel(conv, body, message.messageType, now, message.idempotency_key)
+            return conv
+
+        try:
+            conv = self.store.update(message.locationId, message.contactId, apply,
+                                     message_id=message.idempotency_key)
+        except DuplicateMessage:
+            return InboundResult("duplicate")
+        return InboundResult("ignored", reason=f"{reason}; recorded" if conv else reason)
+
+    def set_paused(self, location_id: str, contact_id: str, paused: bool, *,
+                   takeover_tag: bool | None = None) -> Conversation | None:
+        """Human takeover: while paused the bot records messages but does not reply.
+
+        ``takeover_tag``: whether GoHighLevel's contact now carries HUMAN_TAKEOVER_TAG (the
+        pause came from the CRM), kept so only the tag's removal resumes the bot.
+        """
 
         def apply(conv: Conversation) -> Conversation:
             conv.paused = paused
             if not paused:  # handed back to the bot: the person has dealt with it
                 conv.needs_human = False
                 conv.needs_human_reason = None
+            if takeover_tag is not None:
+                conv.takeover_tag = takeover_tag
             return conv
 
         return self.store.update(location_id, contact_id, apply)
+
+    def contact_tags_changed(self, location_id: str, contact_id: str,
+                             tags: list[str]) -> Conversation | None:
+        """GoHighLevel's ContactTagUpdate: the takeover tag added pauses, removed resumes."""
+        conv = self.store.load(location_id, contact_id)
+        if conv is None:
+            return None
+        tagged = self.settings.human_takeover_tag.lower() in {t.lower() for t in tags}
+        if tagged == conv.takeover_tag:
+            return conv
+        return self.set_paused(location_id, contact_id, tagged, takeover_tag=tagged)
+
+    # -- outbox feedback (the relay reports what GoHighLevel answered) --------------------
+    def record_delivery(self, location_id: str, contact_id: str, action_id: str,
+                        ghl_message_id: str | None, accepted_at: datetime) -> None:
+        """A reply was accepted by GoHighLevel: its id, when, and the delay the seller felt."""
+
+        def apply(conv: Conversation) -> Conversation:
+            for msg in conv.transcript:
+                if msg.outbox_id == action_id and msg.accepted_at is None:
+                    msg.ghl_message_id = ghl_message_id
+                    msg.accepted_at = accepted_at
+                    msg.delivered_ms = max(
+                        0.0, round(accepted_at.timestamp() * 1000 - arrival_ms(msg), 3))
+            return conv
+
+        self.store.update(location_id, contact_id, apply)
+
+    def record_appointment(self, location_id: str, contact_id: str,
+                           appointment_id: str | None) -> None:
+        def apply(conv: Conversation) -> Conversation:
+            conv.ghl_appointment_id = appointment_id
+            return conv
+
+        self.store.update(location_id, contact_id, apply)
+
+    def fill_contact(self, location_id: str, contact_id: str, name: str | None,
+                     phone: str | None) -> None:
+        """Name and phone from GoHighLevel's Contacts API, where the webhook had none."""
+
+        def apply(conv: Conversation) -> Conversation:
+            conv.name = conv.name or name
+            conv.phone = conv.phone or phone
+            return conv
+
+        self.store.update(location_id, contact_id, apply)
+
+    def requeue(self, location_id: str, contact_id: str, action: Requeue) -> bool:
+        """Queue a dead-lettered action again (same idempotency id); False: contact gone."""
+        return self.store.update(location_id, contact_id, lambda conv: conv,
+                                 requeue=(action,)) is not None

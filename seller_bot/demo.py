@@ -63,7 +63,9 @@ class DemoTraffic:
             self.client.flushdb()
         if self.is_seeded():
             return None
-        self.simulator = self.simulator_for(InProcess(self.client, self.settings))
+        # The seeded week is the past: nothing of it goes to the outbox (only live traffic).
+        past = self.settings.model_copy(update={"ghl_api_token": None})
+        self.simulator = self.simulator_for(InProcess(self.client, past))
         report = self.simulator.backfill(
             self.sellers, days=DEMO_DAYS, ttl_seconds=self.settings.conversation_ttl_seconds,
             progress=progress)
@@ -77,7 +79,8 @@ class DemoTraffic:
             return
         # The route needs a signature we can make: ours (HMAC), or none at all; with only
         # GoHighLevel's RSA key configured, the bot is called directly instead.
-        can_sign = self.settings.webhook_secret or not self.settings.ghl_webhook_public_key
+        can_sign = self.settings.webhook_secret or not (
+            self.settings.ghl_webhook_public_key or self.settings.ghl_webhook_ed25519_public_key)
         transport = (Webhook(server, self.settings.webhook_secret)
                      if server is not None and can_sign
                      else InProcess(self.client, self.settings))

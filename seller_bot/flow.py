@@ -21,6 +21,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from seller_bot import replies
+from seller_bot.calendar import calendar_slots, still_free
 from seller_bot.extract import (
     QUESTION_KEYS,
     classify_question,
@@ -171,8 +172,10 @@ class _Turn:
     """One inbound message being handled; mutates the conversation it was given."""
 
     def __init__(self, conv: Conversation, text: str, now: datetime, rules: BotRules,
-                 taken_slots: Callable[[], Iterable[datetime]]) -> None:
+                 taken_slots: Callable[[], Iterable[datetime]],
+                 free_slots: Callable[[], list[datetime]] | None = None) -> None:
         self.conv = conv
+        self.free_slots = free_slots  # the GoHighLevel calendar's, when one is set
         self.text = text
         self.now = now
         self.rules = rules
@@ -564,8 +567,11 @@ class _Turn:
         conv = self.conv
         start, end = self.rules.business_hours
         taken = [*self.full_slots(), *also_taken, *([] if first_time else conv.slots_offered)]
-        conv.slots_offered = pick_slots(self.now, self.rules.timezone, start, end, taken,
-                                        self.rules.days_ahead)
+        if self.free_slots is not None:
+            conv.slots_offered = calendar_slots(self.free_slots(), self.now, taken)
+        else:
+            conv.slots_offered = pick_slots(self.now, self.rules.timezone, start, end, taken,
+                                            self.rules.days_ahead)
         conv.failed_attempts = 0
         if not conv.slots_offered:
             conv.asking = None
@@ -585,8 +591,9 @@ class _Turn:
         choice = extract_slot_choice(self.text, slots)
         if choice is not None and slots[choice] > self.now:
             slot = slots[choice]
-            if slot in self.full_slots():
-                return self.offer_slots(first_time=True, also_taken=[slot], key="slot_taken")
+            if slot in self.full_slots() or (
+                    self.free_slots is not None and not still_free(slot, self.free_slots())):
+                return self.slot_gone(slot)
             return self.book(slot)
         if conv.failed_attempts == 0 and not any(s > self.now for s in slots):
             return self.offer_slots(first_time=False)
@@ -596,6 +603,10 @@ class _Turn:
         if rejects_slots(self.text):
             return self.failed("appointment_at", lambda: self.offer_slots(first_time=False))
         return self.failed("appointment_at", lambda: self.pending_question())
+
+    def slot_gone(self, slot: datetime) -> str:
+        """The seller's pick was taken meanwhile: two slots still free (or a call back)."""
+        return self.offer_slots(first_time=True, also_taken=[slot], key="slot_taken")
 
     def book(self, slot: datetime) -> str:
         conv = self.conv
@@ -669,16 +680,17 @@ def handle_message(
     *,
     message_id: str | None = None,
     taken_slots: Callable[[], Iterable[datetime]] = tuple,
+    free_slots: Callable[[], list[datetime]] | None = None,
 ) -> str | None:
     """Record the inbound text, advance the flow, rescore; return the reply (None: stay quiet).
 
     ``taken_slots`` is called only when slots are offered or picked: appointment times booked
-    to capacity.
+    to capacity; ``free_slots`` (a GoHighLevel calendar) replaces the built-in slots.
     """
     conv.transcript.append(Message(direction="inbound", body=text, at=now, message_id=message_id))
     conv.last_activity_at = now
     conv.last_inbound_at = now
-    turn = _Turn(conv, unicodedata.normalize("NFC", text), now, rules, taken_slots)
+    turn = _Turn(conv, unicodedata.normalize("NFC", text), now, rules, taken_slots, free_slots)
     reply = turn.run()
     turn.rescore()
     if reply is not None:
@@ -710,6 +722,29 @@ def flag_passed_appointment(conv: Conversation, now: datetime) -> bool:
         return False
     flag_for_human(conv, "appointment_passed")
     return True
+
+
+def reoffer_refused_slot(conv: Conversation, start_time: datetime, now: datetime,
+                         rules: BotRules, taken_slots: Callable[[], Iterable[datetime]],
+                         free_slots: Callable[[], list[datetime]] | None) -> str | None:
+    """GoHighLevel refused to book the picked slot (taken meanwhile): back to choosing, with
+    two new slots; None when the booking has changed since."""
+    if conv.stage != "booked" or conv.appointment_at is None \
+            or conv.appointment_at.timestamp() != start_time.timestamp():
+        return None
+    conv.appointment_at = None
+    turn = _Turn(conv, "", now, rules, taken_slots, free_slots)
+    turn.set_stage("qualified")
+    return turn.slot_gone(start_time)[: replies.MAX_REPLY_CHARS]
+
+
+def record_other_channel(conv: Conversation, body: str, channel: str, now: datetime,
+                         message_id: str | None) -> None:
+    """A call, voicemail or email from a known seller: kept in the transcript, not answered."""
+    conv.transcript.append(Message(direction="inbound", body=body, at=now,
+                                   message_id=message_id, channel=channel))
+    conv.last_activity_at = now
+    conv.last_inbound_at = now
 
 
 __all__ = ["BotRules", "ScorePart", "handle_message", "record_outcome", "record_reply",

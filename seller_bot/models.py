@@ -49,6 +49,13 @@ class Message(BaseModel):
     at: datetime
     message_id: str | None = None
     response_ms: float | None = None
+    # GoHighLevel two-way (issue #11): the outbox action that sends this reply, GoHighLevel's
+    # answer, and the delay the seller felt (webhook arrival to GoHighLevel accepting it).
+    channel: str | None = None
+    outbox_id: str | None = None
+    ghl_message_id: str | None = None
+    accepted_at: datetime | None = None
+    delivered_ms: float | None = None
 
 
 class StageChange(BaseModel):
@@ -110,6 +117,12 @@ class Conversation(BaseModel):
     needs_human_reason: str | None = None
     counter_amount: int | None = None
     appointment_outcome: AppointmentOutcome | None = None
+
+    # GoHighLevel two-way (issue #11): outbox sequence (orders a contact's outbound actions),
+    # whether the human-takeover tag is on the contact, the appointment booked in GoHighLevel.
+    outbox_seq: int = 0
+    takeover_tag: bool = False
+    ghl_appointment_id: str | None = None
 
     # Transcript cap (issue #13): how many older messages were summarised away.
     transcript_trimmed: int = 0

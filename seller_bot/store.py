@@ -16,6 +16,7 @@ from core.keys import LOCATIONS, LocationKeys
 from core.settings import Settings
 from seller_bot.aggregates import Contribution, contribution, index_keys
 from seller_bot.models import Conversation
+from seller_bot.outbox import CrmConfig, Requeue, derive_actions
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +32,11 @@ MAX_CONFLICT_RETRIES = 200
 #   C key score capacity member   (claim an appointment slot; C ops come first and are
 #                                  checked before anything is written: -2 when ``capacity``
 #                                  other members already hold that score)
+#   A key n f1 v1 .. fn vn  (XADD key * ...: one outbox action, issue #11)
 #   S key value at_ms   (SET, with PXAT unless at_ms is 0)
 # Returns the new data version; 0 the document changed meanwhile; -1 duplicate message; -2
-# slot full (C);
-# -3 the contact is suppressed (deleted or opted out and deleted): not created again.
+# slot full (C); -3 the contact is suppressed (deleted, or opted out and deleted or expired):
+# it is not created again.
 COMMIT_SCRIPT = """
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
@@ -86,6 +88,10 @@ while i <= n do
     i = i + 4
   elseif op == 'C' then
     i = i + 5
+  elseif op == 'A' then
+    local n = tonumber(ARGV[i + 2])
+    redis.call('XADD', key, '*', unpack(ARGV, i + 3, i + 2 + 2 * n))
+    i = i + 3 + 2 * n
   else
     return redis.error_reply('unknown op ' .. op)
   end
@@ -181,6 +187,7 @@ class ConversationStore:
         self.settings = settings
         self.wall_clock = wall_clock
         self._commit = client.register_script(COMMIT_SCRIPT)
+        self.crm = CrmConfig.from_settings(settings)  # None: the outbox is off
         self._suppression_key = (settings.suppression_key or settings.secret_key
                                  or DEVELOPMENT_SUPPRESSION_KEY).encode()
 
@@ -257,7 +264,7 @@ class ConversationStore:
 
     def commit(self, old_raw: str | None, old: Conversation | None, new: Conversation | None,
                *, location_id: str, contact_id: str, message_id: str | None = None,
-               forget: bool = False) -> int:
+               requeue: tuple[Requeue, ...] = (), forget: bool = False) -> int:
         """Write ``new`` if the stored document is still ``old_raw``; return the data version.
 
         Returns 0 when the document changed meanwhile (the caller re-reads and retries);
@@ -267,7 +274,7 @@ class ConversationStore:
         """
         keys, args = self.commit_call(old_raw, old, new, location_id=location_id,
                                       contact_id=contact_id, message_id=message_id,
-                                      forget=forget)
+                                      requeue=requeue, forget=forget)
         result = self._commit(keys=keys, args=args)
         if result == -1:
             raise DuplicateMessage(message_id)
@@ -284,14 +291,16 @@ class ConversationStore:
 
         The same script and contribution as ``commit``; the pipeline's result for it is the
         data version, or 0 when the contact existed already. The caller adds the location.
+        Seeded history is the past: nothing of it goes to the outbox.
         """
         keys, args = self.commit_call(None, None, new, location_id=new.location_id,
-                                      contact_id=new.contact_id)
+                                      contact_id=new.contact_id, outbox=False)
         self._commit(keys=keys, args=args, client=pipe)
 
     def commit_call(self, old_raw: str | None, old: Conversation | None,
                     new: Conversation | None, *, location_id: str, contact_id: str,
-                    message_id: str | None = None, forget: bool = False) -> tuple[list[str], list]:
+                    message_id: str | None = None, requeue: tuple[Requeue, ...] = (),
+                    outbox: bool = True, forget: bool = False) -> tuple[list[str], list]:
         """The commit script's keys and arguments for the change from ``old`` to ``new``."""
         wall_now = self.wall_clock()
         keys = LocationKeys(location_id)
@@ -306,6 +315,10 @@ class ConversationStore:
             ops.args[:0] = ["C", ops.key(keys.index("appointments")),
                             repr(new.appointment_at.timestamp()),
                             str(self.settings.appointment_capacity), contact_id]
+        if self.crm is not None and outbox:
+            for action in derive_actions(old, new, self.crm, requeue):
+                fields = action.stream_fields()
+                ops.add("A", keys.outbox, str(len(fields) // 2), *fields)
         if new is None and old is not None:
             for msg in old.transcript:
                 if msg.message_id:
@@ -333,9 +346,11 @@ class ConversationStore:
                change: Callable[[Conversation], Conversation | None],
                *, message_id: str | None = None,
                create: Callable[[], Conversation] | None = None,
+               requeue: tuple[Requeue, ...] = (),
                first_raw: str | object | None = UNREAD) -> Conversation | None:
-        """Read-modify-write with retries; ``change`` returns the new state (None deletes).
-        ``first_raw``: the document as just read (``peek``), saving the first read."""
+        """Read-modify-write with retries; ``change`` returns the new state (None deletes);
+        ``requeue``: outbox actions to queue again with this write; ``first_raw``: the document
+        as just read (``peek``), saving the first read."""
         for attempt in range(MAX_CONFLICT_RETRIES):
             raw = (first_raw if attempt == 0 and first_raw is not UNREAD
                    else self.load_raw(location_id, contact_id))
@@ -345,7 +360,7 @@ class ConversationStore:
             working = Conversation.from_json(raw) if raw else create()
             new = change(working)
             if self.commit(raw, old, new, location_id=location_id, contact_id=contact_id,
-                           message_id=message_id):
+                           message_id=message_id, requeue=requeue):
                 return new
         raise ConflictError(f"conversation {contact_id} kept changing; giving up")
 

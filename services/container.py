@@ -8,6 +8,7 @@ from core.redis_client import CANNOT_READ
 from core.settings import Settings
 from seller_bot.bot import SellerBot
 from services.dashboard_data_service import DashboardDataService, DataUnavailable
+from services.outbox_service import OutboxService
 
 # A read that fails with one of these means "the store cannot be read right now".
 UNAVAILABLE = (DataUnavailable, *CANNOT_READ)
@@ -20,3 +21,4 @@ class Services:
     data: DashboardDataService
     bot: SellerBot
     settings: Settings
+    outbox: OutboxService | None = None  # replies through GoHighLevel (dead letters, retry)

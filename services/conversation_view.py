@@ -5,10 +5,24 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.keys import ID_PATTERN
-from seller_bot.models import CLOSED_STAGES, Conversation
+from seller_bot.models import CLOSED_STAGES, Conversation, Message
 
 INTERNAL_FIELDS = {"asking", "failed_attempts", "stage_history", "temperature_history",
-                   "slots_offered"}
+                   "slots_offered", "outbox_seq"}
+DELIVERY_FIELDS = ("channel", "ghl_message_id", "delivered_ms")
+
+
+def transcript_entry(m: Message) -> dict:
+    """One message; replies sent through GoHighLevel carry its id, acceptance and delay."""
+    entry = {"direction": m.direction, "body": m.body, "at": m.at.isoformat()}
+    if m.response_ms is not None:
+        entry["response_ms"] = m.response_ms
+    for name in DELIVERY_FIELDS:
+        if getattr(m, name) is not None:
+            entry[name] = getattr(m, name)
+    if m.accepted_at is not None:
+        entry["accepted_at"] = m.accepted_at.isoformat()
+    return entry
 
 
 def valid_id(value: object) -> bool:
@@ -27,11 +41,7 @@ def conversation_detail(conv: Conversation, now: datetime, *, stalled_after_seco
                         commission_rate: float) -> dict:
     """Every field the spec lists for GET /api/conversations/<id>, JSON-ready."""
     data = conv.model_dump(mode="json", exclude=INTERNAL_FIELDS)
-    data["transcript"] = [
-        {"direction": m.direction, "body": m.body, "at": m.at.isoformat(),
-         **({"response_ms": m.response_ms} if m.response_ms is not None else {})}
-        for m in conv.transcript
-    ]
+    data["transcript"] = [transcript_entry(m) for m in conv.transcript]
     data["slots_offered"] = [slot.isoformat() for slot in conv.slots_offered]
     data["stage_history"] = [{"stage": s.stage, "at": s.at.isoformat()}
                              for s in conv.stage_history]

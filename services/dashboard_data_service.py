@@ -33,6 +33,7 @@ from services.metrics_service import (
     MetricsService,
     TrendPanel,
 )
+from services.outbox_service import OutboxService
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class DashboardDataService:
                  clock: Callable[[], datetime] = utc_now,
                  cache: TieredCache | None = None,
                  metrics: MetricsService | None = None,
+                 outbox: OutboxService | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.redis = client
         self.settings = settings
@@ -68,6 +70,7 @@ class DashboardDataService:
         self.store = store or ConversationStore(client, settings)
         self.cache = cache or TieredCache(client, settings)
         self.metrics = metrics or MetricsService(client, settings, clock)
+        self.outbox = outbox or OutboxService(client, settings)
         self.table = ConversationIndex(client, settings, wall_clock=lambda: clock().timestamp())
         self.monotonic = monotonic
         self._last_good: dict[str, DashboardData] = {}
@@ -140,7 +143,8 @@ class DashboardDataService:
             messages=trend.messages, response_times=trend.response_times,
             freshness={"kpis": kpis.as_of, "distributions": distributions.as_of,
                        "trends": trend.as_of},
-            stalled_conversations=kpis.stalled_conversations, needs_human=kpis.needs_human)
+            stalled_conversations=kpis.stalled_conversations, needs_human=kpis.needs_human,
+            outbox=self.outbox.summary(self.store.locations))
 
     def _last_good_or_raise(self, range_: str, exc: Exception) -> DashboardData:
         with self._lock:

@@ -33,6 +33,19 @@ class ResponseTimeKpi:
     samples: int
     delta: float | None = None
     previous_p50: float | None = None
+    # "delivered": webhook arrival to GoHighLevel accepting the reply (replies sent through
+    # the outbox); "processing": arrival to the reply being decided (issue #11).
+    basis: Literal["delivered", "processing"] = "processing"
+
+
+@dataclass(frozen=True)
+class SpeedToLeadKpi:
+    """First inbound message to the first reply accepted by GoHighLevel, last 24 h (ms)."""
+
+    p50: float | None = None
+    p95: float | None = None
+    delta: float | None = None
+    samples: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,7 @@ class Hero:
     commission_potential: Kpi
     appointments_booked: Kpi
     opt_out_rate: Kpi
+    speed_to_lead_ms: SpeedToLeadKpi = field(default_factory=SpeedToLeadKpi)
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,8 @@ class DashboardData:
     stalled_conversations: int = 0  # open, no inbound message for STALLED_AFTER_SECONDS
     # Conversations a person has to take over: "total" and one count per reason.
     needs_human: dict[str, int] = field(default_factory=dict)
+    # {"enabled", "dead_letters", "pending"}: replies through GoHighLevel (issue #11)
+    outbox: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -42,9 +42,15 @@ from services.dashboard_models import (
     Hero,
     Kpi,
     ResponseTimeKpi,
+    SpeedToLeadKpi,
     TimeSeries,
 )
-from services.performance_tracker import RT_PREFIX, PerformanceTracker
+from services.performance_tracker import (
+    DELIVERED_PREFIX,
+    RT_PREFIX,
+    SPEED_TO_LEAD_PREFIX,
+    PerformanceTracker,
+)
 
 MINUTE = 60
 DAY = 24 * HOUR
@@ -55,7 +61,10 @@ NO_HISTORY = "no history kept: the change cannot be computed"
 # Locations re-read this many times at most when the set changes during a read.
 LOCATION_RETRIES = 3
 # "rt:<bin>" -> bin for every bin up to hours of response time: parsed once, not per read.
-RT_FIELD_BINS = {f"{RT_PREFIX}{rt_bin}": rt_bin for rt_bin in range(400)}
+RT_FIELD_BINS = {f"{prefix}{rt_bin}": (prefix, rt_bin) for rt_bin in range(400)
+                 for prefix in (RT_PREFIX, DELIVERED_PREFIX, SPEED_TO_LEAD_PREFIX)}
+HISTOGRAM_PREFIXES = (RT_PREFIX, DELIVERED_PREFIX, SPEED_TO_LEAD_PREFIX)
+HERO_TYPES = {"response_time_ms": ResponseTimeKpi, "speed_to_lead_ms": SpeedToLeadKpi}
 # Events the figures count over the last 24 h and over the 24 h before; only their minute
 # counts are read for the partial hours at the windows' edges.
 WINDOW_EVENTS = ("new", "qualified", "booked", "opted_out", "hot_net", "open_net")
@@ -65,22 +74,29 @@ PREVIOUS_WINDOW_EVENTS = ("booked",)
 # -- reading ---------------------------------------------------------------------------------
 @dataclass
 class HourBucket:
-    """One hour's event counts and bot response-time histogram (bin -> replies)."""
+    """One hour's event counts and histograms (bin -> replies): bot response time (``rt``),
+    delivered response time (``dt``) and speed to lead (``stl``)."""
 
     events: Counter = field(default_factory=Counter)
     rt: dict[int, int] = field(default_factory=dict)
+    dt: dict[int, int] = field(default_factory=dict)
+    stl: dict[int, int] = field(default_factory=dict)
 
     def add(self, raw: dict[str, str]) -> None:
         """Add one location's hour hash, in a single pass over its fields."""
-        events, rt, bin_of = self.events, self.rt, RT_FIELD_BINS.get
+        events, bin_of = self.events, RT_FIELD_BINS.get
+        histograms = {RT_PREFIX: self.rt, DELIVERED_PREFIX: self.dt,
+                      SPEED_TO_LEAD_PREFIX: self.stl}
         for name, value in raw.items():
-            rt_bin = bin_of(name)
-            if rt_bin is None and name.startswith(RT_PREFIX):
-                rt_bin = int(name[len(RT_PREFIX):])
-            if rt_bin is None:
+            found = bin_of(name)
+            if found is None and name.startswith(HISTOGRAM_PREFIXES):
+                prefix, _, number = name.partition(":")
+                found = (prefix + ":", int(number))
+            if found is None:
                 events[name] += int(value)
             else:
-                rt[rt_bin] = rt.get(rt_bin, 0) + int(value)
+                histogram = histograms[found[0]]
+                histogram[found[1]] = histogram.get(found[1], 0) + int(value)
 
 
 @dataclass
@@ -210,8 +226,8 @@ class KpiPanel:
         hero = data["hero"]
         return cls(**{
             **data,
-            "hero": Hero(**{name: (ResponseTimeKpi(**value) if name == "response_time_ms"
-                                   else Kpi(**value)) for name, value in hero.items()}),
+            "hero": Hero(**{name: HERO_TYPES.get(name, Kpi)(**value)
+                            for name, value in hero.items()}),
             "messages": TimeSeries(**data["messages"]),
             "response_times": TimeSeries(**data["response_times"]),
         })
@@ -379,15 +395,30 @@ class MetricsService:
             qualification_rate=rate(stats["qualified"], conversations, last_24h["qualified"],
                                     last_24h["new"]),
             hot_leads=Kpi(hot, last_24h["hot_net"], hot - last_24h["hot_net"]),
-            response_time_ms=self.tracker.kpi(
-                [snapshot.hours[hour_of(t) - k * HOUR].rt for k in range(2 * WINDOW_HOURS)]),
+            response_time_ms=self.response_time_kpi(
+                [snapshot.hours[hour_of(t) - k * HOUR] for k in range(2 * WINDOW_HOURS)]),
             pipeline_value=Kpi(pipeline_value, None, None, note=NO_HISTORY),
             commission_potential=Kpi(round(pipeline_value * self.settings.commission_rate),
                                      None, None, note=NO_HISTORY),
             appointments_booked=Kpi(booked_now, booked_now - booked_before, booked_before),
             opt_out_rate=rate(stats["stage:opted_out"], conversations, last_24h["opted_out"],
                               last_24h["new"]),
+            speed_to_lead_ms=self.tracker.speed_to_lead(
+                [snapshot.hours[hour_of(t) - k * HOUR].stl for k in range(2 * WINDOW_HOURS)]),
         )
+
+    def basis(self, hours: Iterable[HourBucket]) -> str:
+        """What response time shows: "delivered" (arrival to GoHighLevel accepting the reply)
+        once replies go out through GoHighLevel and some were accepted in these hours, else
+        "processing" (arrival to the reply decided)."""
+        if self.settings.outbox_enabled and any(bucket.dt for bucket in hours):
+            return "delivered"
+        return "processing"
+
+    def response_time_kpi(self, newest_first: list[HourBucket]) -> ResponseTimeKpi:
+        basis = self.basis(newest_first)
+        field_name = "dt" if basis == "delivered" else "rt"
+        return self.tracker.kpi([getattr(b, field_name) for b in newest_first], basis=basis)
 
     def events_last_24h(self, snapshot: AggregateSnapshot, t: float) -> Counter:
         """Counts of WINDOW_EVENTS from M - 24 h (M: t floored to the minute) up to t."""
@@ -425,6 +456,8 @@ class MetricsService:
             "outbound": [e["out"] for e in events],
             "new_conversations": [e["new"] for e in events],
         })
+        hours = [snapshot.hours[h] for h in starts]
+        delivered = self.basis(hours) == "delivered"
         response_times = TimeSeries(buckets=buckets, series=self.tracker.hourly(
-            [snapshot.hours[h].rt for h in starts]))
+            [bucket.dt if delivered else bucket.rt for bucket in hours]))
         return messages, response_times

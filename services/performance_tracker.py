@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from seller_bot.aggregates import rt_bin_upper_ms
-from services.dashboard_models import ResponseTimeKpi
+from services.dashboard_models import ResponseTimeKpi, SpeedToLeadKpi
 
 RT_PREFIX = "rt:"
+DELIVERED_PREFIX = "dt:"  # arrival to GoHighLevel accepting the reply (issue #11)
+SPEED_TO_LEAD_PREFIX = "stl:"  # first inbound to the first reply accepted
 # Bin edges are exact to 5%; three decimals of a millisecond is more than enough.
 MS_DECIMALS = 3
 
@@ -69,7 +71,8 @@ class PerformanceTracker:
     def __init__(self, window_hours: int = 24) -> None:
         self.window_hours = window_hours
 
-    def kpi(self, newest_first: Sequence[Histogram]) -> ResponseTimeKpi:
+    def kpi(self, newest_first: Sequence[Histogram],
+            basis: str = "processing") -> ResponseTimeKpi:
         """p50/p95/p99 of the last 24 hour buckets (``newest_first[0]`` is the current hour);
         delta = p50 minus the p50 of the 24 hour buckets before them (lower is better)."""
         window = self.window_hours
@@ -80,7 +83,12 @@ class PerformanceTracker:
         delta = None if p50 is None or previous_p50 is None else round(
             p50 - previous_p50, MS_DECIMALS)
         return ResponseTimeKpi(p50=p50, p95=p95, p99=p99, samples=now.samples, delta=delta,
-                               previous_p50=previous_p50)
+                               previous_p50=previous_p50, basis=basis)
+
+    def speed_to_lead(self, newest_first: Sequence[Histogram]) -> SpeedToLeadKpi:
+        """p50/p95 of speed to lead over the last 24 hour buckets, delta against the 24 before."""
+        kpi = self.kpi(newest_first)
+        return SpeedToLeadKpi(p50=kpi.p50, p95=kpi.p95, delta=kpi.delta, samples=kpi.samples)
 
     def hourly(self, hours: Sequence[Histogram]) -> dict[str, list]:
         """p50 and p95 (None: no reply that hour) and the number of replies, hour by hour."""

@@ -10,6 +10,10 @@ import redis
 from selenium.webdriver.chrome.options import Options
 
 from core.settings import Settings
+from ghl.fake import FakeGhlApi, FakeServer
+from ghl.worker import RelayThread
+from seller_bot.bot import SellerBot
+from tests.helpers import UNLIMITED_WEBHOOKS
 from tests.integration.browser import CHROMIUM, DESKTOP, UI_SETTINGS
 from tests.redis_server import RedisServer
 
@@ -48,3 +52,30 @@ def ui_redis(ui_redis_server: RedisServer) -> Iterator[redis.Redis]:
 @pytest.fixture(scope="module")
 def ui_settings(ui_redis_server: RedisServer) -> Settings:
     return Settings(redis_url=ui_redis_server.url, **UI_SETTINGS)
+
+
+# -- GoHighLevel two-way (test_ghl_*.py) ---------------------------------------------------
+@pytest.fixture
+def ghl_api() -> Iterator[FakeServer]:
+    """GoHighLevel's API played by a local HTTP server that records every request."""
+    with FakeGhlApi().serve() as server:
+        yield server
+
+
+@pytest.fixture
+def ghl_settings(redis_server: RedisServer, ghl_api: FakeServer) -> Settings:
+    """Replies on, pointed at the local fake; short poll, claim and retry times."""
+    return Settings(redis_url=redis_server.url, ghl_api_token="test-token",
+                    webhook_rate_limit=UNLIMITED_WEBHOOKS,
+                    ghl_api_base=ghl_api.url, relay_poll_seconds=0.02,
+                    relay_claim_idle_seconds=1.0, ghl_retry_base_seconds=0.05,
+                    ghl_retry_max_seconds=0.5, ghl_max_attempts=3, ghl_timeout_seconds=2.0)
+
+
+@pytest.fixture
+def relay_thread(ghl_settings: Settings, redis_client: redis.Redis) -> Iterator[RelayThread]:
+    """A relay in a thread, using the app's bot rules."""
+    thread = RelayThread(redis_client, ghl_settings, SellerBot(redis_client, ghl_settings))
+    yield thread.start()
+    thread.stop()
+

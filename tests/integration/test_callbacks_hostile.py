@@ -73,14 +73,30 @@ def test_cbhostile001_no_input_makes_a_callback_fail(redis_server, redis_client)
         def hostile_call(data):
             callback = data.draw(st.sampled_from(callbacks))
 
-            def props(kind: str) -> list[dict]:
-                return [{**item, "value": data.draw(VALUES)} for item in callback[kind]]
+            changed_ids: list[str] = []
 
-            inputs, state = props("inputs"), props("state")
-            changed = data.draw(st.sampled_from(inputs))
+            def prop(item: dict) -> dict | list[dict]:
+                if not item["id"].startswith("{"):
+                    changed_ids.append(f"{item['id']}.{item['property']}")
+                    return {**item, "value": data.draw(VALUES)}
+                # A pattern-matching input (ALL): the browser sends one entry per component,
+                # each with a concrete id; the hostile values go into the ids and the props.
+                pattern = json.loads(item["id"])
+                entries = []
+                for _ in range(data.draw(st.integers(0, 2))):
+                    concrete = {k: (data.draw(SCALARS) if v == ["ALL"] else v)
+                                for k, v in pattern.items()}
+                    changed_ids.append(f"{json.dumps(concrete)}.{item['property']}")
+                    entries.append({"id": concrete, "property": item["property"],
+                                    "value": data.draw(VALUES)})
+                return entries
+
+            inputs = [prop(item) for item in callback["inputs"]]
+            state = [prop(item) for item in callback["state"]]
+            changed = data.draw(st.sampled_from(changed_ids)) if changed_ids else None
             body = {"output": callback["output"], "outputs": outputs_of(callback),
                     "inputs": inputs, "state": state,
-                    "changedPropIds": [f"{changed['id']}.{changed['property']}"]}
+                    "changedPropIds": [changed] if changed else []}
             response = session.post(f"{server.url}/_dash-update-component", timeout=30,
                                     data=json.dumps(body),
                                     headers={"Content-Type": "application/json"})

@@ -54,10 +54,15 @@ def test_hostile002_wrong_types_in_a_valid_envelope(live_server, redis_client, f
     before = _everything(redis_client)
     response = post(live_server, json.dumps(payload).encode())
     assert response.status_code in (200, 422), response.text
-    if response.status_code == 200 and response.json()["status"] == "processed":
+    answer = response.json() if response.status_code == 200 else {}
+    # A call, voicemail or email of a known seller is recorded in the transcript, not answered.
+    recorded = str(answer.get("reason", "")).endswith("recorded")
+    if answer.get("status") == "processed" or recorded:
         raw = redis_client.get(LocationKeys(payload["locationId"]).conversation(
             payload["contactId"]))
-        assert payload["messageId"] in raw
+        assert raw is not None
+        if payload["messageId"] is not None:  # absent: a digest is the idempotency key
+            assert payload["messageId"] in raw
     else:
         assert _everything(redis_client) == before
 

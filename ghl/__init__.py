@@ -1,0 +1,1 @@
+"""GoHighLevel two-way: the API client, the outbox relay, and a recording fake of the API."""

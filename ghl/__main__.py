@@ -1,0 +1,5 @@
+import sys
+
+from ghl.worker import main
+
+sys.exit(main())

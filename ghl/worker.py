@@ -1,0 +1,80 @@
+"""Where the relay runs: its own process (``python -m ghl relay``, the Procfile's ``worker``)
+or a background thread of ``python app.py`` (and ``--demo``, relaying to the built-in fake)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from datetime import datetime, timedelta
+
+import httpx
+import redis
+
+from core.settings import Settings
+from ghl.client import GhlClient
+from ghl.relay import Relay
+from seller_bot.bot import FreeSlots, SellerBot
+
+log = logging.getLogger(__name__)
+
+
+def calendar_of(settings: Settings, api: GhlClient | None) -> FreeSlots | None:
+    """The GoHighLevel calendar's free slots for the bot, when GHL_CALENDAR_ID is set."""
+    if api is None or not settings.ghl_calendar_id:
+        return None
+    calendar_id = settings.ghl_calendar_id
+
+    def free_slots(_location_id: str, now: datetime) -> list[datetime]:
+        return api.free_slots(calendar_id, now, now + timedelta(days=settings.ghl_calendar_days),
+                              settings.timezone)
+
+    return free_slots
+
+
+class RelayThread:
+    """The relay in a daemon thread; ``stop()`` ends it after the current round."""
+
+    def __init__(self, client: redis.Redis, settings: Settings, bot: SellerBot,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.api = GhlClient(settings, transport=transport)
+        self.relay = Relay(client, settings, bot, self.api)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.relay.run, args=(self.stopping,),
+                                       name="ghl-relay", daemon=True)
+
+    def start(self) -> RelayThread:
+        self.thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=timeout)
+        self.api.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    from core.logging import configure_logging
+    from core.redis_client import connect
+
+    parser = argparse.ArgumentParser(prog="python -m ghl",
+                                     description="GoHighLevel outbox relay")
+    parser.add_argument("command", choices=["relay"])
+    parser.parse_args(argv)
+    configure_logging()
+    settings = Settings()
+    if not settings.outbox_enabled:
+        log.error("replies are not being sent: GHL_API_TOKEN unset; the relay has nothing to do")
+        return 2
+    client = connect(settings)
+    api = GhlClient(settings)
+    bot = SellerBot(client, settings, calendar=calendar_of(settings, api))
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        Relay(client, settings, bot, api).run(stop)
+    finally:
+        api.close()
+    return 0
