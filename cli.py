@@ -4,6 +4,8 @@
     flask --app app rebuild                             recompute every counter and index
     flask --app app simulate [--sellers 300] [--days 7] [--seed 7] [--rate 0]
                              [--target http://host:port] [--bulk]
+    flask --app app relay                               send the outbox to GoHighLevel
+                                                        (also ``python -m ghl relay``)
 
 They work on the app's own settings and Redis (REDIS_URL, else the embedded one in DATA_DIR);
 ``flask --app app COMMAND --help`` describes each. The work is done where it lives
@@ -18,12 +20,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from ghl.worker import run_relay
 from services.rebuild import AggregateRebuilder
 from services.users import user_entry
 
 
 def register_commands(server: Flask) -> None:
-    for command in (users, rebuild, simulate):
+    for command in (users, rebuild, simulate, relay):
         server.cli.add_command(command)
 
 
@@ -91,3 +94,14 @@ def simulate(sellers: int, days: float, seed: str | None, rate: float, target: s
     chosen = {name: value for name, value in (("seed", seed), ("location", location)) if value}
     run(None if target else _app_part("redis"), _app_part("settings"), sellers=sellers,
         days=days, rate=rate, target=target, bulk=bulk, echo=click.echo, **chosen)
+
+
+@click.command()
+@with_appcontext
+def relay() -> None:
+    """Send the bot's replies and CRM updates to GoHighLevel until SIGTERM (the Procfile's
+    worker; several may run at once)."""
+    code = run_relay(_app_part("redis"), _app_part("settings"), _app_part("bot"),
+                     _app_part("ghl"))
+    if code:
+        raise click.exceptions.Exit(code)

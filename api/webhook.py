@@ -33,7 +33,7 @@ from core.keys import RATE_LIMIT_PREFIX, LocationKeys
 from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.payload import ContactTagUpdate, InboundMessage
-from seller_bot.store import UNREAD, ConflictError
+from seller_bot.store import UNREAD, ConflictError, SlotTaken
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 60
@@ -121,9 +121,12 @@ def create_webhook_blueprint(bot: SellerBot, settings: Settings,
         return jsonify({"error": error.error, "message": error.message}), 429, error.headers
 
     @bp.errorhandler(ConflictError)
-    def _busy(_exc: ConflictError):
+    @bp.errorhandler(SlotTaken)
+    def _busy(_exc: Exception):
+        """The conversation kept changing, or slots kept filling up: nothing stored, 429."""
         error = retry_later("conversation busy, retry later")
         return jsonify({"error": "busy", "message": error.message}), 429, error.headers
+
     rate_limit = LocationRateLimit(client, settings.webhook_rate_limit)
     rsa = GhlVerifier(settings.ghl_webhook_public_key) if settings.ghl_webhook_public_key else None
     ed25519 = (Ed25519Verifier(settings.ghl_webhook_ed25519_public_key)

@@ -1,7 +1,13 @@
 """Field accuracy of the bot on whole seller conversations, and its cost per message.
 
     python bench/accuracy.py [--suite bench/conversations/fresh_en.json ...] [--simulated 300]
-                             [--repeat 5] [--verbose] [--baseline /work/main] [--write]
+                             [--repeat 5] [--rounds 3] [--verbose] [--write]
+                             [--baseline CHECKOUT [--baseline-label NAME]]
+
+    # before/after #12: main as it was, exported next to the repository
+    git archive 23c12cc | tar -x -C /tmp/main-before-12
+    python bench/accuracy.py --baseline /tmp/main-before-12 \
+        --baseline-label "main before #12, 23c12cc" --write
 
 Each suite (``bench/conversations/*.json``) holds conversations: the seller's texts in order
 and the fields the bot should hold at the end. The bench drives the real, pure flow
@@ -55,6 +61,29 @@ SIMULATED_FIELDS = ("condition", "price_expectation", "motivation", "timeline_da
 SIMULATED_TIMELINE_DAYS = (7, 7, 0, 14, 30, 31, 60, 45, 75, 90, 202, 30, 180, 180, 180)
 
 
+NOTES = """\
+Suites: `fresh_en` (44) and `fresh_es` (22) are conversations written for #12 (typos, emoji,
+run-ons, corrections, questions, counters, volunteered facts, deaths and divorces, opt-outs and
+wrong numbers in both languages, Spanish/English mixes); `holdout` (16) and `holdout2` (12) were
+written after the extractors had been tuned on those and run once as they were, to see how far
+the tuning generalises: first runs 148/160 and 112/120 fields right (92.5% and 93.3%), 0
+invented; the misses were then fixed and are in the tables below. `project` replays the
+project's own end-to-end conversations (tests/integration/test_conversation_http.py);
+`simulated` is the project's simulated sellers (`seller_bot/personas.py`, seed 12) made fully
+clear and all heading to a booking, scored on what each persona knows. A cell is conversations
+with that field right at the end; *invented* counts values set where the expectation is empty.
+Timelines are right within 10% or 3 days. "Before" is main's flow and extractors before #12 on
+the same suites (no language, counter or wrong-number fields there, so those columns count as
+wrong; its simulated row plays that version's own simulator, whose sellers differ). One known
+miss: en18 picks "tomorrow works", which the flow cannot read until it passes the seller's date
+to `extract_slot_choice(..., today=)`.
+
+Cost: CPU time of `handle_message` per message (thread CPU time: the machine is shared and busy,
+wall time mostly measures the others), rounds taking turns between the two checkouts; the last
+column splits an instrumented pass into the time spent in the text extractors and in everything
+(the timers add about a microsecond per call)."""
+
+
 def timeline_ok(got: int | None, want: int | None) -> bool:
     """Within 10% or 3 days of the expectation, whichever is wider."""
     if got is None or want is None:
@@ -66,7 +95,9 @@ def named_city(address: str | None) -> str | None:
     """The Inland Empire city an address names, or None."""
     from seller_bot.extract.address import INLAND_EMPIRE_CITIES
 
-    low = (address or "").lower()
+    # The part after the street: "12323 Ontario Ave" names no city.
+    low = (address or "").lower().partition(",")[2] if (address or "")[:1].isdigit() \
+        else (address or "").lower()
     return next((c for c in sorted(INLAND_EMPIRE_CITIES, key=len, reverse=True) if c in low),
                 None)
 
@@ -208,10 +239,13 @@ def play_simulated(runner: Runner, entries: list[dict], max_turns: int = 14) -> 
         got = actual(conv)
         said = " ".join(texts).lower()
         city = e["persona"].home.city
-        if city.name.lower() not in said and not any(z in said for z in city.zips):
-            # The persona named no city (only a street): the address must not name one.
+        named = named_city(conv.address)
+        if (city.name.lower() not in said and not any(z in said for z in city.zips)
+                and named != city.name.lower()):
+            # The persona named no city (only a street, or a city misspelt beyond reading):
+            # the address must not name one. The true city read from a misspelling is right.
             e["want"]["city"] = None
-            got["city"] = named_city(conv.address)
+            got["city"] = named
         for field in SIMULATED_FIELDS:
             ok, made_up = judge(field, got[field], e["want"][field])
             right[field] += ok
@@ -249,9 +283,47 @@ def measure_cost(suites: dict[str, list[dict]], repeat: int) -> dict:
     return {
         "messages_timed": len(timings),
         "us_median": statistics.median(timings) / 1000 if timings else None,
+        "us_mean": statistics.fmean(timings) / 1000 if timings else None,
         "us_p95": timings[int(len(timings) * 0.95)] / 1000 if timings else None,
         "us_wall_mean": statistics.fmean(runner.wall_ns) / 1000 if timings else None,
+        **extraction_share(runner, suites),
     }
+
+
+def extraction_share(runner: Runner, suites: dict[str, list[dict]]) -> dict:
+    """Mean CPU µs per message in the text extractors the flow calls, and in all of it.
+
+    One extra pass with every extractor the flow imported wrapped in a timer (the wrappers
+    add about a microsecond per call, so this pass is not the cost figure itself).
+    """
+    flow = runner.flow
+    spent = [0]
+    originals = {name: getattr(flow, name) for name in dir(flow)
+                 if name.startswith(("extract_", "is_", "detect_", "classify_", "distress_",
+                                     "rejects_"))}
+
+    def timed(function):
+        def wrapper(*args, **kwargs):
+            began = time.thread_time_ns()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[0] += time.thread_time_ns() - began
+        return wrapper
+
+    runner.timings_ns.clear()
+    for name, function in originals.items():
+        setattr(flow, name, timed(function))
+    try:
+        for convs in suites.values():
+            for c in convs:
+                runner.play(c["id"], c["texts"])
+    finally:
+        for name, function in originals.items():
+            setattr(flow, name, function)
+    count = len(runner.timings_ns)
+    return {"us_extract_mean": spent[0] / count / 1000 if count else None,
+            "us_instrumented_mean": sum(runner.timings_ns) / count / 1000 if count else None}
 
 
 def fields_line(result: dict, fields) -> str:
@@ -279,8 +351,9 @@ def table(measured: dict, title: str) -> str:
                      + f" | {right}/{total} ({right / total:.1%}) | {invented} |")
     lines.append("")
     lines.append(f"Cost per `handle_message` (CPU time, {measured['messages_timed']} calls): "
-                 f"median {measured['us_median']:.0f} µs, p95 {measured['us_p95']:.0f} µs; "
-                 f"mean wall time {measured['us_wall_mean']:.0f} µs.")
+                 f"median {measured['us_median']:.0f} µs, mean {measured['us_mean']:.0f} µs, "
+                 f"p95 {measured['us_p95']:.0f} µs; mean wall time "
+                 f"{measured['us_wall_mean']:.0f} µs.")
     return "\n".join(lines)
 
 
@@ -301,12 +374,15 @@ def compare_costs(args: argparse.Namespace, before: dict, after: dict) -> str:
     for _ in range(args.rounds - 1):
         rounds["before"].append(run_baseline(args.baseline.resolve(), args, cost_only=True))
         rounds["after"].append(measure_cost(suites, args.repeat))
-    lines = ["| checkout | median µs per round | best median | best p95 |", "|---|---|---|---|"]
-    for name, label in (("before", f"before ({args.baseline})"), ("after", "after")):
-        medians = [r["us_median"] for r in rounds[name]]
+    lines = ["| checkout | median / mean µs per round | best median | best mean | best p95 | "
+             "extractors / all (instrumented mean µs) |", "|---|---|---|---|---|---|"]
+    for name, label in (("before", f"before ({args.baseline_label})"), ("after", "after")):
+        per_round = ", ".join(f"{r['us_median']:.0f} / {r['us_mean']:.0f}" for r in rounds[name])
         best = min(rounds[name], key=lambda r: r["us_median"])
-        lines.append(f"| {label} | {', '.join(f'{m:.0f}' for m in medians)} | "
-                     f"{best['us_median']:.0f} | {best['us_p95']:.0f} |")
+        best_mean = min(r["us_mean"] for r in rounds[name])
+        lines.append(f"| {label} | {per_round} | {best['us_median']:.0f} | {best_mean:.0f} | "
+                     f"{best['us_p95']:.0f} | "
+                     f"{best['us_extract_mean']:.0f} / {best['us_instrumented_mean']:.0f} |")
     return "\n".join(lines)
 
 
@@ -319,6 +395,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timed passes over the suites")
     parser.add_argument("--verbose", action="store_true", help="print every miss")
     parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
+    parser.add_argument("--baseline-label", help="how the baseline is named in the report")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--rounds", type=int, default=3,
                         help="with --baseline: cost rounds, taking turns")
@@ -327,6 +404,7 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.suite = [p.resolve() for p in (args.suite or sorted(SUITES_DIR.glob("*.json")))]
+    args.baseline_label = args.baseline_label or str(args.baseline)
     sys.path.insert(0, str(args.code.resolve()))
 
     if args.cost_only:
@@ -348,7 +426,7 @@ def main() -> None:
     report = table(measured, "After (this branch)")
     if args.baseline:
         before = run_baseline(args.baseline.resolve(), args)
-        report = (table(before, f"Before ({args.baseline})") + "\n\n" + report
+        report = (table(before, f"Before ({args.baseline_label})") + "\n\n" + report
                   + "\n\nCost per `handle_message`, CPU µs, rounds taking turns:\n\n"
                   + compare_costs(args, before, measured))
     print(report)
@@ -356,12 +434,13 @@ def main() -> None:
         sys.path.insert(0, str(ROOT))
         from bench.common import machine, write_section
 
-        command = "python bench/accuracy.py" + (f" --baseline {args.baseline}"
-                                                if args.baseline else "") + " --write"
+        command = "python bench/accuracy.py" + (
+            f" --baseline {args.baseline} --baseline-label '{args.baseline_label}'"
+            if args.baseline else "") + " --write"
         write_section("Conversation accuracy (#12)", "accuracy",
                       f"Machine: {machine()}. Command: `{command}` "
-                      f"(`--repeat {args.repeat}`, `--simulated {args.simulated}`).\n\n"
-                      + report)
+                      f"(`--repeat {args.repeat}`, `--simulated {args.simulated}`, "
+                      f"`--rounds {args.rounds}`).\n\n{NOTES}\n\n" + report)
 
 
 if __name__ == "__main__":

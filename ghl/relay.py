@@ -104,8 +104,9 @@ class Relay:
         self._held: dict[str, float] = {}  # location -> monotonic time its budget frees up
         self._pool = ThreadPoolExecutor(max_workers=settings.relay_concurrency,
                                         thread_name_prefix="relay")
-        # Covers one call (bounded by the timeout); a crashed relay's lock frees soon after.
-        self.lock_ms = int((settings.ghl_timeout_seconds + 2) * 1000)
+        # Covers one call: the timeout bounds each of connect, send and read. A crashed relay's
+        # lock frees by then, about when its entries become claimable anyway.
+        self.lock_ms = int((settings.ghl_timeout_seconds * 3 + 2) * 1000)
 
     # -- loop --------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
@@ -118,7 +119,20 @@ class Relay:
                 log.warning("relay: redis unavailable (%s); retrying", type(exc).__name__)
                 stop.wait(1.0)
         self._pool.shutdown(wait=True)
+        self._leave_groups()
         log.info("relay %s stopped", self.consumer)
+
+    def _leave_groups(self) -> None:
+        """A clean stop removes this consumer from each group where it holds nothing (what it
+        still holds stays, for another relay to claim)."""
+        try:
+            for location in self._groups:
+                stream = LocationKeys(location).outbox
+                if not self.redis.xpending_range(stream, GROUP, "-", "+", 1,
+                                                 consumername=self.consumer):
+                    self.redis.xgroup_delconsumer(stream, GROUP, self.consumer)
+        except redis.RedisError as exc:
+            log.warning("relay: could not leave the consumer groups: %s", exc)
 
     def run_once(self) -> int:
         """Read what is due (own pending, claimed, new) and work it off; return actions done."""

@@ -1,9 +1,9 @@
-"""Where the relay runs: its own process (``python -m ghl relay``, the Procfile's ``worker``)
-or a background thread of ``python app.py`` (and ``--demo``, relaying to the built-in fake)."""
+"""Where the relay runs: its own process (``python -m ghl relay`` or ``flask --app app relay``,
+the Procfile's ``worker``) or a background thread of ``python app.py`` (and ``--demo``,
+relaying to the built-in fake)."""
 
 from __future__ import annotations
 
-import argparse
 import logging
 import signal
 import threading
@@ -54,27 +54,14 @@ class RelayThread:
         self.api.close()
 
 
-def main(argv: list[str] | None = None) -> int:
-    from core.logging import configure_logging
-    from core.redis_client import connect
-
-    parser = argparse.ArgumentParser(prog="python -m ghl",
-                                     description="GoHighLevel outbox relay")
-    parser.add_argument("command", choices=["relay"])
-    parser.parse_args(argv)
-    configure_logging()
-    settings = Settings()
-    if not settings.outbox_enabled:
+def run_relay(client: redis.Redis, settings: Settings, bot: SellerBot,
+              api: GhlClient | None) -> int:
+    """Run one relay in this process until SIGTERM or SIGINT; 2 when there is no token."""
+    if api is None:
         log.error("replies are not being sent: GHL_API_TOKEN unset; the relay has nothing to do")
         return 2
-    client = connect(settings)
-    api = GhlClient(settings)
-    bot = SellerBot(client, settings, calendar=calendar_of(settings, api))
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    try:
-        Relay(client, settings, bot, api).run(stop)
-    finally:
-        api.close()
+    Relay(client, settings, bot, api).run(stop)
     return 0

@@ -26,6 +26,7 @@ from seller_bot.outbox import Requeue, arrival_ms
 from seller_bot.payload import InboundMessage
 from seller_bot.store import (
     UNREAD,
+    ConflictError,
     ConversationStore,
     DuplicateMessage,
     SlotTaken,
@@ -165,7 +166,7 @@ class SellerBot:
             except SlotTaken:
                 first_read = {}  # re-run the turn on a fresh read: the slot now counts as full
         else:
-            raise SlotTaken("slots kept filling up; retry later")
+            raise ConflictError(f"slots kept filling up for {contact}; retry later")
         self._housekeeping_now_and_then(location)
         reply = outcome.get("reply")
         if reply is None:
@@ -218,8 +219,8 @@ class SellerBot:
 
         def apply(conv: Conversation) -> Conversation:
             reply = reoffer_refused_slot(conv, start, now, self.rules,
-                                 lambda: self._taken_slots(location_id),
-                                 self._free_slots(location_id, now))
+                                         lambda: self._taken_slots(location_id),
+                                         self._free_slots(location_id, now))
             if reply is not None:
                 record_reply(conv, reply, now, 0.0)
                 conv.last_activity_at = now
@@ -250,6 +251,9 @@ class SellerBot:
                                                                     now.timestamp()))
 
     def _flag_passed(self, location_id: str, contact_id: str, now: datetime) -> bool:
+        stored = self.store.load(location_id, contact_id)
+        if stored is None or not flag_passed_appointment(stored, now):
+            return False  # flagged already (or gone): nothing to write
         changed = []
 
         def apply(conv: Conversation) -> Conversation:

@@ -145,6 +145,27 @@ class InProcess:
         finally:
             self.at = None
 
+    def passed_appointments(self, location_id: str, before: datetime) -> list[str]:
+        """Contacts whose booked appointment started before ``before``."""
+        return self.bot.store.passed_appointments(location_id, before.timestamp())
+
+    def flag_passed_appointments(self, location_id: str, at: datetime) -> int:
+        """The bot's housekeeping at time ``at``: appointments over without outcome flagged."""
+        self.at = at
+        try:
+            return self.bot.flag_passed_appointments(location_id)
+        finally:
+            self.at = None
+
+    def record_outcome(self, location_id: str, contact_id: str, outcome: str,
+                       at: datetime) -> None:
+        """An agent records how an appointment went, at time ``at``."""
+        self.at = at
+        try:
+            self.bot.record_outcome(location_id, contact_id, outcome)
+        finally:
+            self.at = None
+
     def finish(self, location_id: str, contact_id: str) -> None:
         if self.buffer:
             self.buffer.finish(location_id, contact_id)

@@ -13,7 +13,6 @@ unless it was volunteered already; the booking confirmation repeats it.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -65,21 +64,8 @@ SETTINGS_ANSWERS = ("who_is_this", "how_got_number", "cash_or_financing", "closi
                     "how_fast_close", "how_offer_computed", "are_you_agent")
 EMPATHY = ("death", "divorce", "illness")
 GRIEF = ("death", "illness")  # the seller is told there is no rush and a person follows up
-# "470k, not 440k" / "quise decir 470 mil, no 440 mil": in a correction the negated value is
-# the old one, so it is left out before the fields are read again.
-NEGATED_VALUE_RE = re.compile(
-    r"[,;]?\s*\b(?:not|no|instead of|en vez de)\s+(?:like\s+)?\$?\d[\d,.]*\s*"
-    r"(?:k\b|grand\b|mil\b|thousand\b|million\b|days?\b|weeks?\b|months?\b|d[ií]as\b|"
-    r"semanas\b|meses\b)?", re.IGNORECASE)
 UNREAD = "unread"  # a lazily read property not read yet
 SETTLED_AFTER = 3  # inbound messages after which plain ASCII text keeps the language
-# Words without which no message is a correction (is_correction reads the form in detail):
-# a cheap gate, so the common answer is not read twice.
-MAYBE_CORRECTION_RE = re.compile(
-    r"mean|scratch|correc|wait|nvm|actu|acut|bad\b|typo|oops|missp|make (?:that|it)|change|"
-    r"second thought|take that back|rephrase|update|clear|wrong|sorry|sry|quise|equivoc|"
-    r"corrij|dicho|realidad|esper|bien|borra|olvida|perd[oó]n|digo|\berr\b|\bnot?\b|"
-    r"instead|rather", re.IGNORECASE)
 # Letters of scripts other than Latin (Latin ends at U+024F) and Vietnamese's extra vowels
 # (U+1EA0-U+1EFF): a message mostly in them is in a language the bot does not speak.
 LATIN_END = 0x024F
@@ -175,7 +161,7 @@ class _Turn:
                  taken_slots: Callable[[], Iterable[datetime]],
                  free_slots: Callable[[], list[datetime]] | None = None) -> None:
         self.conv = conv
-        self.free_slots = free_slots  # the GoHighLevel calendar's, when one is set
+        self.free_slots = free_slots  # the GoHighLevel calendar's, when one is set (#11)
         self.text = text
         self.now = now
         self.rules = rules
@@ -303,16 +289,13 @@ class _Turn:
     def correcting(self) -> bool:
         """Whether the message explicitly corrects an earlier answer (read when needed)."""
         if self._correcting is None:
-            self._correcting = bool(MAYBE_CORRECTION_RE.search(self.text)
-                                    and is_correction(self.text))
+            self._correcting = is_correction(self.text)
         return self._correcting
 
     def absorb(self) -> None:
         """Every field from the message: unknown ones filled, known ones replaced only by an
         explicit correction (the transcript keeps both messages)."""
         conv = self.conv
-        if self.correcting:
-            self.text = NEGATED_VALUE_RE.sub("", self.text)
         for name in QUALIFYING_FIELDS:
             current = getattr(conv, name)
             if current is not None and not self.correcting:
@@ -626,6 +609,8 @@ class _Turn:
         if conv.stage == "booked":
             if answer:
                 return answer
+            if unclear := self.open_question():
+                return unclear
             return self.say("after_booking", when=(
                 (" for " if self.lang == "en" else ", ") + self.local_when(conv.appointment_at)
                 if conv.appointment_at else ""))
@@ -693,9 +678,7 @@ def handle_message(
     turn = _Turn(conv, unicodedata.normalize("NFC", text), now, rules, taken_slots, free_slots)
     reply = turn.run()
     turn.rescore()
-    if reply is not None:
-        reply = reply[: replies.MAX_REPLY_CHARS]
-    return reply
+    return None if reply is None else replies.shorten(reply)
 
 
 def record_reply(conv: Conversation, reply: str, now: datetime, response_ms: float) -> None:

@@ -14,7 +14,6 @@ from datetime import datetime
 from seller_bot.slots import describe
 
 MAX_REPLY_CHARS = 320
-LANGUAGES = ("en", "es")
 
 EN = {
     "greeting": "Hi {name}, I'm {buyer}'s assistant. ",
@@ -282,6 +281,16 @@ def text(lang: str, key: str, turn: int = 0, **values: object) -> str:
 def join(*parts: str | None) -> str:
     """Sentences joined with one space, empty parts left out."""
     return " ".join(part.strip() for part in parts if part)
+
+
+def shorten(reply: str, limit: int = MAX_REPLY_CHARS) -> str:
+    """At most ``limit`` characters, cut after the last whole sentence that fits (a long
+    configured answer must not end a text mid-word)."""
+    if len(reply) <= limit:
+        return reply
+    head = reply[:limit]
+    end = max(head.rfind(mark) for mark in (". ", "? ", "! "))
+    return head[:end + 1] if end > 0 else head
 
 
 def first_name(name: str | None, lang: str = "en") -> str:

@@ -54,6 +54,10 @@ REPLY_DELAY_CUMULATIVE = list(itertools.accumulate(share for share, _, _ in REPL
 THINKING_DELAY_MINUTES = (180, 1800)
 MAX_DELAY_DRAWS = 20
 NEW_SELLER_SHARE = 0.25  # live mode: how often a new seller writes instead of a waiting one
+# Appointments over for this long get an outcome from the (simulated) agent, most of them.
+OUTCOME_AFTER = timedelta(hours=2)
+OUTCOME_SHARE = 0.7
+OUTCOMES = {"held": 0.45, "no_show": 0.2, "under_contract": 0.25, "dead": 0.1}
 # History starts this long inside the TTL, so nothing seeded expires while it is written.
 TTL_SAFETY = timedelta(hours=1)
 
@@ -105,6 +109,7 @@ class Report:
     sellers: int = 0
     messages: int = 0
     waiting: int = 0  # sellers whose next text is due after "now" (live mode sends it)
+    outcomes: int = 0  # appointments over whose outcome the agent recorded
     statuses: Counter = field(default_factory=Counter)
     seconds: float = 0.0
 
@@ -112,6 +117,7 @@ class Report:
         rate = self.messages / self.seconds if self.seconds else 0
         return (f"{self.sellers} sellers, {self.messages} messages in {self.seconds:.1f} s "
                 f"({rate:.0f} msg/s); {self.waiting} conversations waiting for the seller; "
+                f"{self.outcomes} appointment outcomes recorded; "
                 f"results {dict(self.statuses)}")
 
 
@@ -213,8 +219,26 @@ class Simulator:
                 self.transport.finish(self.location_id, due.seller.persona.contact_id)
                 bar.update(1)
         self.transport.end_backfill()
+        report.outcomes = self.record_outcomes(now)
         report.seconds = time.perf_counter() - started
         return report
+
+    def record_outcomes(self, now: datetime) -> int:
+        """The agent's part of the history: how most appointments already over went; the rest
+        are flagged for someone to "Record the outcome". In-process only: over HTTP the outcome
+        API is a signed-in user's."""
+        transport = self.transport
+        if not hasattr(transport, "record_outcome"):
+            return 0
+        rng = random.Random(f"{self.seed}:outcomes")
+        recorded = 0
+        for contact_id in transport.passed_appointments(self.location_id, now - OUTCOME_AFTER):
+            if rng.random() < OUTCOME_SHARE:
+                outcome = rng.choices(list(OUTCOMES), weights=list(OUTCOMES.values()))[0]
+                transport.record_outcome(self.location_id, contact_id, outcome, now)
+                recorded += 1
+        transport.flag_passed_appointments(self.location_id, now)  # the rest: for a person
+        return recorded
 
     # -- live ------------------------------------------------------------------------
     def live_step(self) -> dict:

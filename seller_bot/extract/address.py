@@ -94,6 +94,14 @@ _ONLY_CITY_RE = re.compile(
     r"(?:\s*,?\s*(?:ca|california))?(?:\s*,?\s*(?P<zip>\d{5}))?(?:\s+area)?\W*$"
 )
 _AREA_RE = re.compile(rf"\b(?:the\s+)?(?P<city>{_CITY_ALT})\s+area\b")
+# Streets named the Spanish way, the kind word first: "3021 Via Las Palmas", "88 Calle Luna".
+_PREFIXED_STREET_RE = re.compile(
+    r"(?<!want )(?<!pay )(?<!paid )(?<!send )(?<!sent )(?<!take )(?<!asking )"
+    r"(?<![\d$.,])\b(?P<number>\d{1,6})\s+(?P<kind>via|calle|camino|paseo|avenida|plaza|"
+    r"corte|circulo|vista)\s+(?!(?:zelle|venmo|paypal|cash|wire|check|text|email|phone|mail|"
+    r"the|my|your|a|an)\b)(?P<name>(?:(?:de|del|la|las|los|el)\s+)?[a-z]{3,}"
+    r"(?:\s+(?!(?:in|en|ca|california)\b)[a-z]{3,})?)\b"
+)
 _UPPER_WORDS = {"ii", "iii", "iv", "po"}
 _DIGIT_RE = re.compile(r"\d")
 # Every word of a city name or nickname: a message with none of them and no digit has no
@@ -114,13 +122,32 @@ def _title(words: str) -> str:
     return " ".join(out)
 
 
+# "chino" read where the seller typed "chino hils": a longer name whose next word starts the
+# same way is the one meant.
+_LONGER_NAMES = {name: [longer for longer in _CITY_NAMES if longer.startswith(name + " ")]
+                 for name in _CITY_NAMES}
+_NEXT_WORD_RE = re.compile(r"\s+([a-z]+)")
+
+
+def _longest_city(name: str, text: str, end: int) -> tuple[str, int]:
+    """The city name and where it ends, or a longer one it starts ('chino' + 'hillz')."""
+    nxt = _NEXT_WORD_RE.match(text, end)
+    if nxt:
+        for longer in _LONGER_NAMES.get(name, ()):
+            word = longer[len(name) + 1:].split()[0]
+            if nxt.group(1)[:2] == word[:2] and abs(len(nxt.group(1)) - len(word)) <= 1:
+                return longer, nxt.end()
+    return name, end
+
+
 def _tail(rest: str) -> tuple[str, str, str, str]:
     """Unit, city, state and zip that follow the street, each '' when absent."""
     unit = city = state = zip_code = ""
     if m := _UNIT_RE.match(rest):
         unit, rest = m.group("unit"), rest[m.end():]
     if m := _KNOWN_CITY_RE.match(rest):
-        city, rest = _CITY_NAMES[m.group("city")], rest[m.end():]
+        name, end = _longest_city(m.group("city"), rest, m.end())
+        city, rest = _CITY_NAMES[name], rest[end:]
     elif m := _ANY_CITY_RE.match(rest):
         city, rest = m.group("city"), rest[m.end():]
     if m := _STATE_RE.match(rest):
@@ -156,11 +183,31 @@ def _place(city: str, state: str, zip_code: str) -> str:
     return f"{place} {zip_code}".strip() if zip_code else place
 
 
+def _prefixed_street(clean: str) -> str | None:
+    """'3021 Via Las Palmas, Corona' -> '3021 Via Las Palmas, Corona, CA', or None."""
+    m = _PREFIXED_STREET_RE.search(clean)
+    if m is None:
+        return None
+    name = m.group("name").split()
+    if len(name) > 1 and _CITY_NAMES.get(name[-1]):  # "via palmas corona": the city
+        name = name[:-1]
+        end = m.start("name") + len(" ".join(name))
+    else:
+        end = m.end()
+    street = f"{m.group('number')} {_title(m.group('kind'))} {_title(' '.join(name))}"
+    unit, city, state, zip_code = _tail(clean[end:])
+    if unit:
+        street += f" #{unit.upper()}"
+    city = city or _city_elsewhere(clean, skip=(m.start(), end)) or ""
+    place = _place(city, state, zip_code)
+    return f"{street}, {place}" if place else street
+
+
 def _street(clean: str) -> str | None:
     """The street address with its tail, or None when the message has no street."""
     m = STREET_ADDRESS_RE.search(clean)
     if m is None:
-        return None
+        return _prefixed_street(clean)
     name, suffix, end = m.group("name"), m.group("suffix"), m.end()
     if second := _SECOND_SUFFIX_RE.match(clean, end):  # "Quail Run Rd"
         name, suffix, end = f"{name} {suffix}", second.group("suffix"), second.end()

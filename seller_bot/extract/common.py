@@ -9,6 +9,8 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
+from seller_bot.extract.typos import fix_typos
+
 # -- normalisation ---------------------------------------------------------------------
 
 # Phones type curly quotes and fancy dashes; the patterns only know the ASCII ones.
@@ -84,7 +86,8 @@ CACHE_SIZE = 64
 def normalize(text: str) -> str:
     """Lowercase, straighten quotes and dashes, drop emoji and accents, collapse whitespace.
 
-    Inverted Spanish marks ('¿', '¡') become spaces.
+    Inverted Spanish marks ('¿', '¡') become spaces; slipped domain words are repaired
+    ("hosue" -> "house", see typos.py).
     """
     if text.isascii():  # no emoji, curly quotes or accents to look for
         text = text.replace("`", "'").lower()
@@ -92,7 +95,7 @@ def normalize(text: str) -> str:
         text = fold_accents(_EMOJI_RE.sub(" ", text.translate(_CHAR_MAP).lower()))
     if "&" in text or "w/" in text:
         text = _SHORTHAND_RE.sub(lambda m: " and " if m.group() == "&" else "with ", text)
-    return " ".join(text.split())
+    return " ".join(fix_typos(text).split())
 
 
 def strip_punctuation(text: str) -> str:
@@ -401,13 +404,14 @@ DIRECTIONS = {
 _NAME_STOPWORDS = (
     "on|in|at|the|and|or|of|for|to|is|my|a|an|with|by|off|near|from|it|its|was|bed|beds|"
     "bedroom|bedrooms|bath|baths|bathroom|bathrooms|br|ba|sq|sqft|ft|car|story|stories|"
-    "unit|units|day|days|week|weeks|month|months|year|years|k|grand|thousand|million"
+    "unit|units|day|days|week|weeks|month|months|year|years|k|thousand|million"
 )
 _SUFFIX_ALT = "|".join(sorted(STREET_SUFFIXES, key=len, reverse=True))
 _DIRECTION_ALT = "|".join(sorted(DIRECTIONS, key=len, reverse=True))
 _NAME_WORD = rf"(?!(?:{_NAME_STOPWORDS}|{_SUFFIX_ALT})\b)[a-z][a-z']*|\d+(?:st|nd|rd|th)"
 STREET_ADDRESS_RE = re.compile(
-    rf"(?<![\d$.,])\b(?P<number>\d{{1,6}}(?:-?[a-z])?)\s+"
+    # "450 grand" is money; "14342 Grand Ave" (four digits or more) is a street.
+    rf"(?<![\d$.,])\b(?P<number>\d{{4,6}}(?:-?[a-z])?|\d{{1,3}}(?:-?[a-z])?(?!\s+grand\b))\s+"
     rf"(?:(?P<direction>{_DIRECTION_ALT})\.?\s+)?"
     rf"(?P<name>(?:{_NAME_WORD})(?:\s+(?:{_NAME_WORD})){{0,2}})\s+"
     rf"(?P<suffix>{_SUFFIX_ALT})\b\.?"

@@ -68,7 +68,8 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"water damage|flood(?:ed|ing)?(?! zone)", rf"{_MOLD}|mildew|termites?",
         r"gutted|tear ?-?down|knock ?-?down|teardown",
         r"needs? (?:to be )?(?:gutted|remodeled|renovated|rehabbed|redone)",
-        r"needs? (?:a )?(?:complete |full |total |major )?(?:remodel|rehab|renovation|reno)",
+        r"needs? (?:a )?(?:complete |full |total |major |whole |[a-z]{3,6} )?"
+        r"(?:remodel|rehab|renovation|reno)",
         r"everything (?:redone|replaced|needs)|needs? it all",
         r"(?:complete|full|total|major|gut) (?:rehab|remodel|renovation|reno|overhaul)",
         r"fixer[- ]?upper|fixer",
@@ -81,13 +82,17 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"(?:plumbing|electrical|wiring|hvac) (?:issues?|problems?|is shot|is bad)",
         r"no (?:heat|water|power|electricity)",
         r"asbestos|hoarder|uninhabitable|unlivable|condemned|red[- ]?tagged|falling apart",
-        r"squatters?|vandali[sz]ed",
+        r"squatters?|vandali[sz]ed|beat up|beat to hell|run ?down|worn out|in shambles",
+        rf"{_BIG_SYSTEMS}(?: also| too)? needs? (?:some |a lot of )?(?:work|fixing|repairs?|"
+        r"replacing|to be replaced|redone|done)",
+        r"needs? (?:re)?(?:doing|redoing|gutting|remodeling|renovating)",
         r"(?:the )?(?:ac|a/c|hvac|furnace|plumbing|electrical|wiring|heater|heating|sewer|"
         r"septic)(?: unit| system)? (?:is |are |went |just )?(?:shot|broken|busted|dead|out|"
         r"gone|bad|leaking|done|failing|not working|doesn'?t work)",
         # Spanish
         rf"necesita (?:muchas?|bastantes?|grandes|mucho|un monton de) {_ES_REPAIRS}",
         rf"{_ES_REPAIRS} (?:mayores|grandes|fuertes|serias|importantes)|mucho trabajo",
+        rf"(?:muchas|bastantes|muchisimas) {_ES_REPAIRS}",
         rf"(?:necesita (?:un )?)?{_TECHO} nuevo|{_TECHO} (?:esta |estan )?(?:muy )?(?:mal|malo|"
         r"danado|roto)|goteras?|gotea|se (?:gotea|moja)",
         r"cimientos|cimentacion|fundacion|estructura(?:l)?",
@@ -116,9 +121,10 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"could use (?:some |a little |a bit of )?(?:work|paint|love|tlc|updat\w*|upgrades)",
         r"needs? (?:some|a few|a couple|minor|small|little) (?:repairs|fixes|things|stuff)",
         r"needs? (?:some )?repairs|(?:just|only|mostly) (?:paint|carpet|cosmetic)",
+        r"(?:some|new|fresh) (?:paint|carpets?|flooring)|water heater",
         # Spanish
         rf"necesita (?:algunas |unas |pocas |pequenas |algo de |un poco de )?{_ES_REPAIRS}",
-        rf"{_ES_REPAIRS} (?:menores|pequenas|chicas|sencillas)|algo de {_ES_REPAIRS}|"
+        rf"{_ES_REPAIRS} (?:menores|pequen[oa]s|chic[oa]s|sencill[oa]s)|algo de {_ES_REPAIRS}|"
         rf"un poco de {_ES_REPAIRS}",
         r"pintura|pintarla|alfombras?|pisos(?: nuevos)?|detalles|cosas (?:pequenas|chicas)",
         r"(?:estado|condicion(?:es)?) (?:regular|normal|aceptable|decente)|"
@@ -136,6 +142,9 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
         r"like new|brand new(?! (?:job|baby|car|truck|grandbaby|position|house|home))|mint|"
         r"pristine|immaculate|(?:it'?s|its|house is|home is|place is) ready to go",
         r"no (?:issues|problems|repairs)|nothing wrong",
+        r"(?:redid|redone|updated|upgraded|remodeled|renovated|rehabbed) (?:everything|it all|"
+        r"the whole (?:house|thing|place))",
+        r"(?:pretty much|basically|practically|almost|just about) (?:perfect|new|brand new)",
         # Spanish
         r"(?:buenas|excelentes|perfectas|muy buenas) condiciones|"
         r"(?:buen|excelente|perfecto|muy buen) estado",
@@ -147,25 +156,53 @@ _PATTERNS: dict[Condition, re.Pattern[str]] = {
 
 # Words at least one pattern above needs (see Triggers); keep in step with the patterns.
 TRIGGERS = Triggers("""
+beat run worn shambles redoing redid perfect heater
 need new bad leak damag caved collaps old roo rro foun fond crack sink shift structur fire
-burn water flood mol moo mmo mildew termit gut tear knock remodel renovat rehab redo redone
-everything overhaul fixer shape condition rough trashed destroyed major lot alot ton sewer
-septic slab plumb electric wiring hvac heat power asbestos hoard uninhabit unliv condemn
-red falling squatter vandal furnace heater shot broken busted dead out gone done failing
-work paint carpet floor clean landscap touch updat upgrad love tl ttl few small little
-minor cosmetic fix dated outdated original wear lived bones handyman livable repair move
-ready turn maint kept taken mint pristine immaculate issue problem wrong nothing zero
-necesit reparacion arreglo trabajo techo tejado goter gotea moja cimiento cimentacion
-fundacion estructura plomeria electricidad tuberia drenaje dano inundad incendio quemo moho
-termitas plagas remodel renov mal maltratad destruid dejaron inhabitable demoler tumbar
-pint alfombra pisos detalles cosas estado condicion viej anticuad actualiz carino amor
-lista nueva impecable cuidad
+burn water flood mol moo mmo mildew termit gut tear knock remodel renovat rehab redo
+redone everything overhaul fixer shape condition rough trashed destroyed major lot alot
+ton sewer septic slab plumb electric wiring hvac heat power asbestos hoard uninhabit unliv
+condemn red falling squatter vandal furnace heater shot broken busted dead out gone done
+failing work paint carpet floor clean landscap touch updat upgrad love tl ttl few small
+little minor cosmetic fix dated outdated original wear lived bones handyman livable repair
+move ready turn maint kept taken mint pristine immaculate issue problem wrong nothing zero
+necesit reparacion arreglo trabajo muchas bastantes techo tejado goter gotea moja cimiento
+cimentacion fundacion estructura plomeria electricidad tuberia drenaje dano inundad
+incendio quemo moho termitas plagas remodel renov mal maltratad destruid dejaron
+inhabitable demoler tumbar pint alfombra pisos detalles cosas estado condicion viej
+anticuad actualiz carino amor lista nueva impecable cuidad
 """)
 
 
-def extract_condition(text: str) -> Condition | None:
-    """The condition the seller describes, or None when the message says nothing about it."""
+# expecting=True (the bot just asked about the condition): a one-word verdict is an answer.
+BARE_VERDICTS: dict[str, Condition] = {
+    "good": "move_in_ready", "great": "move_in_ready", "excellent": "move_in_ready",
+    "perfect": "move_in_ready", "very good": "move_in_ready", "pretty good": "move_in_ready",
+    "really good": "move_in_ready", "amazing": "move_in_ready", "new": "move_in_ready",
+    "buena": "move_in_ready", "buenas": "move_in_ready", "bien": "move_in_ready",
+    "muy bien": "move_in_ready", "excelente": "move_in_ready", "perfecta": "move_in_ready",
+    "ok": "minor_repairs", "okay": "minor_repairs", "fair": "minor_repairs",
+    "decent": "minor_repairs", "average": "minor_repairs", "alright": "minor_repairs",
+    "not bad": "minor_repairs", "so so": "minor_repairs", "meh": "minor_repairs",
+    "regular": "minor_repairs", "mas o menos": "minor_repairs",
+    "bad": "major_repairs", "poor": "major_repairs", "rough": "major_repairs",
+    "terrible": "major_repairs", "horrible": "major_repairs", "awful": "major_repairs",
+    "mala": "major_repairs", "mal": "major_repairs", "muy mal": "major_repairs",
+}
+_VERDICT_RE = re.compile(r"^(?:(?:it'?s|its|it is|honestly|tbh|i'?d say|id say|esta|es)\s+)?"
+                         r"(?P<verdict>[a-z ]+?)\s*(?:shape|condition|condiciones|estado)?$")
+
+
+def extract_condition(text: str, *, expecting: bool = False) -> Condition | None:
+    """The condition the seller describes, or None when the message says nothing about it.
+
+    expecting=True when the bot just asked: a bare verdict ("good", "fair", "rough",
+    "regular") is then an answer too.
+    """
     clean = normalize(text)
+    if expecting:
+        m = _VERDICT_RE.match(clean.strip(" .!?"))
+        if m and m.group("verdict").strip() in BARE_VERDICTS:
+            return BARE_VERDICTS[m.group("verdict").strip()]
     if not TRIGGERS.seen_in(clean):
         return None
     if _MORE_THAN_COSMETIC_RE.search(clean):

@@ -24,16 +24,12 @@ from typing import Literal
 
 from seller_bot.extract.address import CITY_WORDS
 from seller_bot.extract.common import ES_SMALL, STREET_ADDRESS_RE, fold_accents
+from seller_bot.extract.typos import word_list
 
 Language = Literal["en", "es"]
 
 
-def _vocab(words: str) -> frozenset[str]:
-    """A word list written as running text."""
-    return frozenset(words.split())
-
-
-SPANISH_WORDS = _vocab("""
+SPANISH_WORDS = word_list("""
 hola buenas buenos dias tardes noches gracias favor por para porque pero casa casas mi mis
 tu tus su sus el la los las del al de que es esta estan estoy esto eso ese esa son somos
 soy eres tengo tiene tienen tenemos queremos quiero quiere quisiera vender vendo vendemos
@@ -56,7 +52,7 @@ creo dice digo sabe sea seria tenia
 hay hacer hace hecho listo lista vivir grande pequena pequeno jubilar jubilamos
 jubilacion enfermo enferma salud separamos separados cansado cansada mande q xq pq tmb
 """) | frozenset(ES_SMALL)
-ENGLISH_WORDS = _vocab("""
+ENGLISH_WORDS = word_list("""
 the and is are was were be been being have has had having want wanted wants need needs
 needed selling sell sold house home property my our your you we they it this that these
 those what who how when where why with without about around maybe probably prob just
@@ -73,7 +69,7 @@ meant mean actually wait scratch not no-one nothing anything something there her
 them their he she his her him bought paint carpet floors foundation new old still owe
 which whichever either option other then than so but if or as all only also very too
 """)
-WEAK_WORDS = _vocab("""
+WEAK_WORDS = word_list("""
 in on at the a an to of it is my i and for or so as by up en de la el y lo se mi tu su es
 al del los las
 """)

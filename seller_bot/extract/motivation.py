@@ -54,6 +54,8 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"(?:payments?|mortgage|loan)",
         r"(?:months?|payments?) behind(?! on (?:my |the )?(?:taxes|rent|bills))",
         r"missed (?:a |some |several |\d+ |a few |a couple )?(?:mortgage |house )?payments?",
+        r"behind (?:\d+|a few|a couple(?: of)?|several|two|three|four) (?:mortgage |house )?"
+        r"(?:payments?|months)",
         r"notice of (?:default|sale|trustee sale)|\bnod\b|trustee sale|lis pendens",
         r"(?:bank|lender) (?:is |wants to |will |gonna )?(?:taking|take|taking back|foreclos\w*)",
         r"(?:going|goes|headed) to auction|auction date|sheriff sale",
@@ -114,7 +116,9 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"tax lien|back taxes|struggling (?:financially|to pay|with (?:money|bills|payments))",
         r"(?:payments?|mortgage) (?:is |are )?too (?:high|much)|hard times|financial\w*",
         r"no (?:puedo|podemos|alcanzo|alcanzamos) (?:a )?pagar|no me alcanza|deudas?|"
-        r"perd(?:i|imos) (?:mi|el|nuestro) trabajo|me quede sin trabajo|sin empleo|"
+        r"perd(?:i|imos|io|ieron) (?:mi|el|su|nuestro) (?:trabajo|empleo)|"
+        r"(?:me|se|nos) quedo? sin trabajo|me quede sin trabajo|sin empleo|"
+        r"(?:ya )?no (?:puedo|podemos) con (?:la hipoteca|los pagos|las cuentas)|"
         r"problemas (?:economicos|financieros|de dinero)|necesit(?:o|amos) (?:el )?dinero|"
         r"bancarrota|quiebra",
     ),
@@ -146,6 +150,7 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"rent(?:ing|ed)? (?:it |the house |the place )?out|rented to",
         r"evict\w*|section 8|investment property|property manage\w*",
         r"(?:los|mis|unos|malos) inquilinos(?! la dejaron| lo dejaron| la destruyeron)|"
+        r"tengo inquilinos|inquilinos que no|cansad[oa]s? de (?:los )?inquilinos|"
         r"casero|rentad[oa]|(?:la|lo) (?:rento|rentamos|tengo rentad[oa])|"
         r"arrendatari\w*|renta(?:ndo|mos) la casa",
     ),
@@ -154,9 +159,11 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"too (?:big|large|much house|much space|much room|much yard|much upkeep|much to "
         r"(?:take care of|maintain|keep up))",
         r"kids (?:moved|grew|are grown|are gone|left)|empty nest\w*",
-        r"(?:something|somewhere|go|going|a) smaller|smaller (?:place|home|house|condo)",
+        r"(?:something|somewhere|go|going|a|want|wants|wanting|need) smaller|"
+        r"smaller (?:place|home|house|condo)",
         r"don'?t need (?:all )?(?:this|that|the) (?:much )?(?:space|room)",
-        r"(?:muy|demasiado) grande|algo mas (?:pequen[oa]|chic[oa])|"
+        r"(?:muy|demasiado) grande|algo mas (?:pequen[oa]|chic[oa])|mucha casa|"
+        r"(?:es|esta) (?:demasiado |mucho |muy )?(?:mucho|mucha) para (?:nosotros|mi)|"
         r"(?:los|mis|nuestros) hijos (?:ya )?se (?:fueron|casaron)|reducir",
     ),
     "upsizing": any_of(
@@ -185,12 +192,15 @@ _PATTERNS: dict[Motivation, re.Pattern[str]] = {
         r"(?:cerca|mas cerca) de (?:la |mi |nuestra )?familia|compramos otra casa|"
         r"(?:nos|me) (?:vamos|voy|mudamos|mudo|regresamos|regreso) (?:a|para) (?:otro estado|"
         r"mexico|texas|arizona|nevada|otra ciudad)|queremos un cambio",
+        r"(?:me|nos) (?:voy|vamos) a (?:mudar|regresar|ir)\w*|regresar(?:me|nos)? a (?:mexico|"
+        r"mi pais|nuestro pais|\w+)",
     ),
 }
 
 
 # Words at least one pattern above needs (see Triggers); keep in step with the patterns.
 TRIGGERS = Triggers("""
+regres mucha mucho
 fore prefore behind payment missed notice nod trustee lis bank lender auction sheriff
 default lose atrasad debo debemos ejecucion embargo remate banco hipotec
 divorc separ split break broke ex ways legal

@@ -59,7 +59,7 @@ _UNDECIDED_RE = any_of(
     r"(?:let|lemme) me (?:think|see|check|talk|ask|sleep|get back|discuss|run)",
     r"lemme (?:think|see|check|talk|ask)",
     r"think(?:ing)? (?:about|it over|on) it|thinking|think it over|sleep on it|mull",
-    rf"(?:talk|speak|check|discuss|run it by|ask) (?:to |with )?(?:my |the )?{_OTHERS}",
+    rf"(?:talk|speak|check|discuss|run it by|pass it by|ask) (?:to |with )?(?:my |the )?{_OTHERS}",
     rf"{_OTHERS} (?:has to|needs to|would have to|must|gotta|have to|need to)",
     r"get back to (?:you|u|ya)|give me (?:a |some )?(?:day|few days|time|minute|bit|sec)",
     r"need (?:some )?time|hmm+|not bad|(?:a |kinda |kind of |bit |little )+low|"
@@ -78,7 +78,8 @@ _DECLINE_RE = any_of(
     r"no thank (?:you|u)|no deal|hell no|heck no|absolutely not|definitely not|no way",
     r"(?:way |too |much too )+low|lowball\w*|low ball\w*|insult\w*|ridiculous|a joke|"
     r"joke|laughable|not (?:good )?enough|nowhere near|not even close|too cheap",
-    r"not interested|don'?t think so|pass|i'?ll pass|hard pass|(?:i|we) decline|declined?|reject",
+    r"not interested|don'?t think so|pass(?! (?:it|this|that|on|along|by))|hard pass|"
+    r"(?:i|we) decline|declined?|reject",
     r"not (?:gonna|going to) (?:happen|work|sell)|not (?:for|at) that (?:price|number)?",
     r"(?:can'?t|cannot|won'?t|will not) (?:do|take|accept|go) (?:that|it|this)",
     r"(?:list|go|sell) (?:it )?(?:with|w|through) (?:a |an )?(?:realtor|agent|broker)|"
@@ -107,6 +108,18 @@ _ACCEPT_RE = any_of(
     r"perfecto|buena)|perfecto|claro(?: que si)?|dale|orale|vamos|hagamoslo|"
     r"adelante|me interesa|esta perfecto|excelente|con gusto",
 )
+# A plain refusal outweighs a filler ("hmm", "a bit low") but not a wish to think it over.
+_FIRM_DECLINE_RE = any_of(
+    r"(?:i'?ll|we'?ll|i will|we will|gonna|going to|i|we)? ?pass(?! (?:it|this|that|on|along|by))",
+    r"hard pass|no deal|not interested|no thanks?|no thank (?:you|u)|not for me|not selling|"
+    r"(?:i|we) decline|forget it|absolutely not|hell no|no way|no gracias|no (?:me|nos) interesa|"
+    r"mejor no",
+)
+_STILL_THINKING_RE = any_of(
+    r"(?:let|lemme) me (?:think|see|check|talk|ask|sleep)|think(?:ing)? (?:about|it over)|"
+    r"sleep on it|get back to|talk to|not (?:yet|now)|maybe|might|dejame|dejeme|pensarlo|"
+    r"lo (?:voy a )?pens\w*",
+)
 # "yeah no" and "yes no" are how people say no.
 _YEAH_NO_RE = re.compile(r"\b(?:yeah|yea|yes) no\b")
 
@@ -131,7 +144,11 @@ def _from_emoji(text: str) -> OfferResponse | None:
 def extract_offer_response(text: str) -> OfferResponse | None:
     """Accepted / declined / undecided, or None when the message does not answer the offer."""
     clean = strip_punctuation(text)
-    if _COUNTER_RE.search(clean) or _UNDECIDED_RE.search(clean):
+    if _COUNTER_RE.search(clean):
+        return "undecided"
+    if _FIRM_DECLINE_RE.search(clean) and not _STILL_THINKING_RE.search(clean):
+        return "declined"  # "hmm that's pretty low. we'll pass"
+    if _UNDECIDED_RE.search(clean):
         return "undecided"
     declined = bool(_YEAH_NO_RE.search(clean)) or bool(_DECLINE_RE.search(clean))
     accepted = not _YEAH_NO_RE.search(clean) and _unnegated(_ACCEPT_RE, clean)

@@ -71,7 +71,9 @@ _WRONG_NUMBER_RE = re.compile(
     r"properties|homes|houses)\b(?! outright| free)"
     r"|\b(?:don'?t|dont|do not|no longer) own (?:it|that|this one) anymore"
     r"|\bno longer own\b|\bnot (?:my|our) (?:house|home|property)\b"
-    r"|\b(?:i'?m|im|i am) not the (?:owner|homeowner)\b|\bi (?:just )?rent (?:here|this)"
+    r"|\b(?:i'?m|im|i am) not the (?:owner|homeowner)\b"
+    r"|\b(?:i|we) (?:just |only )?rent (?:here|this (?:place|house|home|apartment|unit|one))\b"
+    r"(?! out)|\b(?:i'?m|im|i am|we'?re|we are) (?:just )?(?:the |a )?(?:tenants?|renters?)\b"
     r"|\bno ?one (?:here )?(?:by|with) that name|\bnobody (?:here )?(?:by|with) that name"
     r"|\bnumero equivocad[oa]|\bequivoca\w* (?:de )?(?:numero|persona)"
     r"|\bse equivoc\w*|\bno soy (?:el |la )?(?:dueno|duena|propietari[oa])"
@@ -106,6 +108,7 @@ def is_opt_out(text: str) -> bool:
 
 WRONG_NUMBER_TRIGGERS = Triggers("""
 wrong own owner homeowner rent name equivoc duen propietari casa persona house home property
+tenant
 """)
 
 

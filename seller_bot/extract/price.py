@@ -93,7 +93,7 @@ _NOT_PRICE_RES = [
         r"\b(?:built|remodeled|renovated|bought|since|in|from|year|back in)\s+"
         r"(?:in\s+)?(?:19|20)\d\d\b")),  # years
     (re.compile(r"\d[a-z-]{0,2}\s+[a-z]"), STREET_ADDRESS_RE),  # house numbers
-    (re.compile(r"\d[\s+\-.\d]*[a-z%]"), re.compile(
+    (re.compile(r"\d[\s+\-.]{0,3}(?:\d[\s+\-.]{0,3}){0,8}[a-z%]"), re.compile(
         r"(?<![\d.])\d+(?:\.\d+)?(?:\s*(?:-|to|or)\s*\d+(?:\.\d+)?)?\s*(?:\+\s*)?"
         r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?|hrs?|minutes?|mins?|"
         r"beds?|bedrooms?|br|bd|baths?|bathrooms?|ba|sq\s*ft|sqft|square|sf|"
@@ -113,6 +113,7 @@ _NUMBER = (r"\d{1,3}(?:,\d{1,3})+"  # 450,000 (and the typo 450,00)
            r"|\d*\.\d+|\d+")
 _UNIT = r"k|grand|thousand|thou|mm|mil|mill|millions|million|m"
 _AMOUNT_RE = re.compile(
+    r"(?=[lmhu$\d.])"  # a cheap first look: most positions start none of these
     r"(?:\b(?P<band>low|mid|middle|high|upper|lower)\s+(?:the\s+)?)?"
     rf"(?P<dollar>\$\s?)?(?P<num>{_NUMBER})(?:\s?(?P<unit>{_UNIT})\b)?(?P<plural>'?s\b)?"
 )
@@ -213,12 +214,16 @@ def _prepare(text: str) -> str:
     return text
 
 
+MAX_NUMBERS = 24  # numbers read per message: nobody names more amounts than that
+CUE_CHARS = 40  # a price word sits within this many characters before its number
+
+
 def _tokens(text: str) -> list[_Token]:
-    """Every number in prepared text."""
+    """The numbers in prepared text (the first MAX_NUMBERS of them)."""
     return [
         _Token(m.start(), m.end(), m.group("num"), m.group("unit"), bool(m.group("dollar")),
                m.group("band"), bool(m.group("plural")))
-        for m in _AMOUNT_RE.finditer(text)
+        for m, _ in zip(_AMOUNT_RE.finditer(text), range(MAX_NUMBERS), strict=False)
     ]
 
 
@@ -351,7 +356,7 @@ def _candidates(text: str, expecting: bool, bare_ok: bool = False) -> list[tuple
     while i < len(tokens):
         tok = tokens[i]
         before = preceding(text, tok.start)
-        cued = bool(_PRICE_CUE_RE.search(before))
+        cued = bool(_PRICE_CUE_RE.search(before, max(0, len(before) - CUE_CHARS)))
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         joiner = text[tok.end: nxt.start] if nxt else ""
         if nxt and _RANGE_JOIN_RE.fullmatch(joiner) and (

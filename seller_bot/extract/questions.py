@@ -11,7 +11,9 @@ Keys (QUESTION_KEYS), English and Spanish (accents folded), typos and text-speak
   does it cost me", "¿quién paga los costos de cierre?", "¿cobran comisión?"
 - how_fast_close: "how fast can you close?", "how long does it take", "when can you
   close", "can you close in 2 weeks?", "¿qué tan rápido cierran?", "¿cuánto tiempo tarda?"
-- how_offer_computed: "how did you come up with that?", "why so low?", "why only 338?",
+- how_offer_computed: "how did you come up with that?", "why so low?", "why only 338?", a
+  bare "why?" / "how come?" / "¿por qué?" (the offer depends on every answer, so that is the
+  answer before an offer too; the flow may choose otherwise),
   "how much would you pay?", "what's your offer", "¿cómo calcularon la oferta?", "¿por qué
   tan poco?", "¿cuánto me ofrecen?"
 - are_you_agent: "are you an agent/realtor/broker?", "are you the buyer?", "is this a
@@ -100,6 +102,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bhow (?:did|do) (?:you|u) (?:come up with|get|calculate|figure|arrive|determine)"
         r"|\bhow (?:is|was) (?:the|that|your) (?:offer|number|price) (?:calculated|figured|"
         r"determined|computed)"
+        r"|^(?:but |ok |and )?(?:why|whys|how come|por que|porque)(?: (?:tho|though|so|not|"
+        r"that))?\W*$"
+        r"|\bwhy (?:that|this) (?:number|price|amount|offer)"
         r"|\bwhy (?:so|that|is it so|is that so|is the offer so) (?:low|cheap|little)"
         r"|\bwhy (?:only|just) \$?\d|\bwhere (?:did|does) (?:that|this) number come from"
         r"|\bhow much (?:would|will|can|could|do) (?:you|u) (?:pay|offer|give)"
@@ -125,9 +130,17 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\bremind me (?:of )?(?:the|my) (?:time|appointment)"
         r"|\b(?:cuando|a que hora) (?:es|sera) (?:mi|la) cita|\ba que hora (?:viene|llega)")),
 )
+# Without a question mark a message asks only when it opens like a question: a wh-word and
+# then a verb ("when is", "how do", "who's"), or a verb first ("is it", "do you"). "When I find
+# a new place" and "es vieja" are answers.
 _QUESTION_WORD_RE = re.compile(
-    r"^(?:who|what|whats|when|where|why|how|do|does|did|is|are|can|could|would|will|should|"
-    r"quien|que|cuando|donde|por que|porque|como|cuanto|cuanta|puede|pueden|hay|es)\b"
+    r"^(?:(?:who|what|when|where|why|how)(?:'?s\b|\s+(?:is|are|was|were|do|does|did|can|"
+    r"could|would|will|should|much|many|long|soon|fast|quick|come|about))|whats|"
+    r"(?:do|does|did|is|are|can|could|would|will|should)\s+(?:you|u|ya|y'all|it|this|that|"
+    r"there|he|jorge|your|the|my|we|i)|"
+    r"(?:quien|que|cuando|donde|por que|como|cuanto|cuanta)\s+(?:es|son|me|le|les|nos|"
+    r"puede|pueden|hay|tiempo|cobran|pagan|va|van|tarda)|"
+    r"(?:puede|pueden)\s+(?:usted|ustedes|ud|uds))\b"
 )
 # Pings and bare confusion: the flow repeats its question rather than answering these.
 _NOT_A_QUESTION_RE = re.compile(

@@ -16,7 +16,8 @@ Rules:
 - "neither", "none of those", a bare "no" are None, and so is anything without a clue.
 - "today", "tomorrow", "the day after tomorrow" ("tmrw", "2morrow", "hoy", "mañana") pick
   the slot on that day when the caller passes ``today`` (the seller's local date); without
-  it they are not read, since the slots alone do not say which day is today.
+  it nothing is picked ("tomorrow afternoon" must not book today's afternoon slot), since the
+  slots alone do not say which day is today.
 - Spanish is rewritten to these English clues first (SPANISH_CLUES): "la primera",
   "el segundo", "la segunda opción", "el martes", "en la tarde", "a las 10", "mañana",
   "cualquiera", "ninguna", "el martes no puedo".
@@ -231,7 +232,11 @@ def _read_options(clues: _Clues, text: str) -> str:
 def _read_days(clues: _Clues, text: str, today: date | None) -> str:
     """Read 'today', 'tomorrow' when today's date is known; return the text without them."""
     for m in list(_DAY_WORD_RE.finditer(text)):
-        if today is not None:
+        if today is None:
+            # A day we cannot place: the other clues ("the afternoon") may point at the wrong
+            # day, so nothing is picked.
+            clues.add("date", m, lambda s: False)
+        else:
             day = today + timedelta(days=DAY_WORDS[m.group("dw")])
             clues.add("date", m, lambda s, d=day: s.date() == d)
         text = _wipe(text, m)
@@ -251,9 +256,12 @@ def _read_words(clues: _Clues, text: str) -> None:
         clues.add_index("option", m, -1 if later else 0)
 
 
+MAX_CHARS = 320  # a slot is picked in a line or two; a longer message is read this far
+
+
 def _clean(text: str) -> str:
     """Normalised text with numbers as digits and Spanish clues in English."""
-    clean = words_to_digits(normalize(text)).strip(" .!?")
+    clean = words_to_digits(normalize(text[:MAX_CHARS])).strip(" .!?")
     if _SPANISH_HINT_RE.search(clean):
         for pattern, english in _SPANISH_CLUE_RES:
             clean = pattern.sub(english, clean)

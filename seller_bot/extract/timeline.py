@@ -22,6 +22,7 @@
 | a month name ("by march", "in june 15")           | its 1st (or the day given); the       |
 |                                                   | current month counts to its last day  |
 | a year ("in 2027", "end of 2027")                 | Jan 1 (Dec 31) of that year           |
+| a day of the month ("by the 15th")                | the next such day                     |
 
 - Negated windows ("not in the next 6 months", "not before summer") are read as twice as
   far (NEGATED_FACTOR); a negated "asap"/"soon" means no rush. "not until summer" and
@@ -31,6 +32,8 @@
 - Several timelines in one message: the soonest explicit one wins; the vague words above are
   used only when there is no explicit one. A value led by "not" / "instead of" next to
   another one is the replaced value of a correction ("not 6 weeks, 3 months" -> 90).
+- House numbers are not years ("2068 Vista Grande Way"); a year more than MAX_YEARS_AHEAD
+  ahead or a timeline beyond MAX_DAYS is no plan to sell (None).
 - Past events are not target dates: "she passed last summer", "my dad passed in march",
   "we bought it in 2015", "been vacant 6 months", "new roof 2 yrs ago", "hace 2 años".
   A month, season or holiday led by "in"/"on"/"around" right after a past verb (passed,
@@ -55,8 +58,10 @@ from seller_bot.extract.common import (
     MONTH_PATTERN,
     MONTHS,
     NO_RUSH_PATTERN,
+    STREET_ADDRESS_RE,
     YESTERDAY_PATTERN,
     Triggers,
+    blank,
     is_negated,
     normalize,
     preceding,
@@ -68,6 +73,8 @@ ASAP_DAYS = 7
 SOON_DAYS = 45
 NO_RUSH_DAYS = 180
 NEGATED_FACTOR = 2
+MAX_YEARS_AHEAD = 10  # "in 2068" is no plan to sell
+MAX_DAYS = 3650  # nor is anything further than ten years out
 UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 VAGUE_COUNTS = {"a": 1, "an": 1, "one": 1, "couple": 2, "few": 3, "several": 4, "half": 0.5}
 SEASON_STARTS = {"spring": (3, 20), "summer": (6, 21), "fall": (9, 22), "autumn": (9, 22),
@@ -89,6 +96,7 @@ SPANISH_PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bhace (\d+(?:\.\d+)? \w+|un \w+|una \w+)", r"\1 ago"),
     (r"\bmedio ano\b", "6 months"),
     (r"\b(?:uno|una|un) o (?=\d)", "1 or "), (r"(?<=\d) o (?=\d)", " or "),
+    (r"(?<=\b(?:dia|mes|ano)) o (?=\d\b)", " or "), (r"(?<=semana) o (?=\d\b)", " or "),
     (r"(?<=\d) a (?=\d)", " to "),
     (r"\bun par de\b", "a couple of"),
     (r"\b(?:unos|unas|algunos|algunas)(?: cuantos| cuantas| pocos| pocas)?\b(?= (?:dias|semanas|"
@@ -150,6 +158,8 @@ _LAST_SEASON_RE = re.compile(r"\b(?:last|this past|past)\s+(?:spring|summer|fall
 
 _UNIT = r"(?P<unit>days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\b"
 _COUNT = r"\d+(?:\.\d+)?|an?|one|(?:a )?couple(?: of)?|(?:a )?few|several|half an?"
+# "month or two", "week or 2": a bare unit counts one.
+_BARE_UNIT_RE = re.compile(r"(?:^|(?<=[\s,.]))(?=(?:day|week|month|year) or (?:2|two|3|three)\b)")
 _DURATION_RE = re.compile(
     rf"\b(?P<a>{_COUNT})\s*(?:(?:-|to|or)\s*(?P<b>\d+(?:\.\d+)?)\s*)?{_UNIT}"
     r"(?:\s+(?:or|to)\s+(?P<c>\d+)\b(?!\s*(?:days?|weeks?|months?|years?)))?"  # a month or 2
@@ -250,13 +260,21 @@ def _unit_days(unit: str) -> int:
     return UNIT_DAYS[{"d": "day", "w": "week", "m": "month", "y": "year"}[unit[0]]]
 
 
+# Time asked to decide, not to sell: "give me a few days", "I'll get back to you in 2 days".
+_DECIDE_BEFORE_RE = re.compile(
+    r"\b(?:give|gimme|deme|dame|denme|think(?:ing)?(?: about it)?|sleep on it|"
+    r"back to (?:you|u|ya)|let (?:you|u|ya) know|call (?:you|u|ya)|text (?:you|u|ya)|"
+    r"talk|le aviso|te aviso|les aviso)\b(?:\s+[a-z']+){0,3}\s*$"
+)
+
+
 def _durations(text: str) -> list[tuple[int, int]]:
     """(days, start) for each 'N units' that is a plan, not history."""
     found = []
     for m in _DURATION_RE.finditer(text):
-        if _PAST_BEFORE_RE.search(preceding(text, m.start())) or _PAST_AFTER_RE.match(
-            text, m.end()
-        ):
+        before = preceding(text, m.start())
+        if (_PAST_BEFORE_RE.search(before) or _PAST_AFTER_RE.match(text, m.end())
+                or _DECIDE_BEFORE_RE.search(before)):
             continue
         unit = _unit_days(m.group("unit"))
         low = _count(m.group("a"))
@@ -289,6 +307,11 @@ _HOLIDAY_WORD_RE = re.compile(r"christmas|xmas|thanksgiving|new year")
 _SEASON_WORD_RE = re.compile(r"spring|summer|fall|autumn|winter")
 _MONTH_WORD_RE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 _YEAR_NUMBER_RE = re.compile(r"\b20\d\d\b")
+# "by the 15th": the next 15th of a month.
+_DAY_OF_MONTH_RE = re.compile(
+    r"\b(?:by|before|until|till|til|on|around)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b"
+    r"(?!\s+(?:of\s+)?(?:" + MONTH_PATTERN + r"))"
+)
 
 
 def _periods(text: str, today: date) -> list[tuple[int, int]]:
@@ -374,9 +397,17 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
         else:
             target = _next_date(today, month, int(day) if day and 1 <= int(day) <= 31 else 1)
         found.append((_days_until(today, target), m.start("name")))
+    for m in _DAY_OF_MONTH_RE.finditer(text):
+        day = int(m.group("day"))
+        if 1 <= day <= 31:
+            target = _next_date(today, today.month, day)
+            if target == today or target.day != day:  # "by the 1st" today: the next one
+                month = today.month % 12 + 1
+                target = _next_date(today + timedelta(days=1), month, day)
+            found.append((_days_until(today, target), m.start()))
     for m in _YEAR_RE.finditer(text) if _YEAR_NUMBER_RE.search(text) else ():
         year = int(m.group("year"))
-        if year < today.year or _is_history(text, m):
+        if not today.year <= year <= today.year + MAX_YEARS_AHEAD or _is_history(text, m):
             continue
         end_of = "end" in m.group("prep") or year == today.year
         target = date(year, 12, 31) if end_of else date(year, 1, 1)
@@ -429,7 +460,9 @@ def extract_timeline_days(text: str, today: date) -> int | None:
     if not (TRIGGERS.seen_in(normalized) or "a.s.a.p" in normalized
             or _DIGIT_RE.search(words_to_digits(normalized))):
         return None
-    clean = words_to_digits(normalized)
+    clean = _BARE_UNIT_RE.sub("a ", words_to_digits(normalized))
+    if _DIGIT_RE.search(clean):  # "2068 Vista Grande Way" is a house, not the year 2068
+        clean = STREET_ADDRESS_RE.sub(blank, clean)
     if _SPANISH_HINT_RE.search(clean):
         for pattern, english in _SPANISH_RES:
             clean = pattern.sub(english, clean)
@@ -441,5 +474,6 @@ def extract_timeline_days(text: str, today: date) -> int | None:
         later = _NOT_WITHIN_RE.search(preceding(clean, start)) is not None
         explicit.append(days * NEGATED_FACTOR if later else days)
     if explicit:
-        return max(0, min(explicit))
+        days = max(0, min(explicit))
+        return days if days <= MAX_DAYS else None
     return _vague(clean)

@@ -231,3 +231,20 @@ def test_flowh008_an_appointment_over_without_outcome_asks_for_one(redis_client,
         held = requests.post(f"{server.url}/api/conversations/past/outcome",
                              json={"outcome": "no_show"}, timeout=10).json()
         assert held["stage"] == "no_show" and held["needs_human"] is False
+
+
+def test_flowh009_a_whole_conversation_in_spanish(live_server):
+    seller = Seller(live_server.url, contact="es-whole", contactName="Guadalupe Ramírez")
+    texts = ("Buenas tardes, ¿ustedes compran casas en Fontana?",
+             "necesita techo nuevo y la cocina está vieja", "unos 420 mil",
+             "nos estamos divorciando, lo antes posible", "sí, está bien",
+             "15621 Cedar St, Fontana 92335", "la segunda")
+    answers = [seller.says(text) for text in texts]
+    assert answers[0]["reply"].startswith("Hola Guadalupe, soy asistente de Jorge.")
+    assert "en efectivo" in answers[3]["reply"] and "$315,000" in answers[3]["reply"]
+    assert answers[-1]["stage"] == "booked"
+    assert answers[-1]["reply"].startswith("Listo, su cita es el ")
+    state = seller.state()
+    assert (state["language"], state["condition"], state["price_expectation"],
+            state["motivation"]) == ("es", "major_repairs", 420_000, "divorce")
+    assert state["address"].startswith("15621 Cedar St, Fontana")

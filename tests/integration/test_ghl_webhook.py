@@ -19,6 +19,7 @@ from app import create_app
 from core.keys import LocationKeys
 from core.settings import Settings
 from seller_bot.models import Conversation
+from seller_bot.store import ConflictError, SlotTaken
 from tests.helpers import LiveServer, inbound
 from tests.redis_server import RedisServer
 
@@ -189,17 +190,16 @@ def test_ghlwh006_malformed_or_non_ascii_signatures_are_401(signed_server, heade
     assert response.json()["error"] == "bad_signature"
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"timestamp": now_iso(minutes=-6)}, "timestamp"),
-    ({"timestamp": now_iso(minutes=10)}, "timestamp"),
-    ({"timestamp": "yesterday"}, "timestamp"),
-    ({"dateAdded": now_iso(minutes=-6)}, "dateAdded"),
-    ({"dateAdded": None}, "dateAdded"),
+@pytest.mark.parametrize(("field", "value"), [
+    ("timestamp", -6), ("timestamp", 10), ("timestamp", "yesterday"), ("dateAdded", -6),
+    ("dateAdded", None),
 ])
 def test_ghlwh007_signed_events_outside_the_replay_window_are_refused(signed_server,
-                                                                      ed25519_key, changes,
-                                                                      field):
-    payload = fresh(SMS_EXAMPLE, **changes)
+                                                                      ed25519_key, field,
+                                                                      value):
+    """``value``: minutes from now (dated when the test runs), or the field's raw value."""
+    when = now_iso(minutes=value) if isinstance(value, int) else value
+    payload = fresh(SMS_EXAMPLE, **{field: when})
     if payload["dateAdded"] is None:
         del payload["dateAdded"]
     body, headers = ghl_signed(ed25519_key, payload)
@@ -270,3 +270,18 @@ def test_ghlwh011_redis_outage_answers_429_and_the_redelivery_is_stored_once():
         client.close()
     finally:
         server.cleanup()
+
+
+@pytest.mark.parametrize("busy", [ConflictError("kept changing"), SlotTaken("kept filling up")])
+def test_ghlwh012_a_busy_conversation_is_a_429_not_a_500(app, monkeypatch, busy):
+    """Injected: a conversation that keeps changing, or slots that keep filling up, needs a
+    storm of concurrent writes a test cannot time."""
+
+    def always_busy(*_args, **_kwargs):
+        raise busy
+
+    monkeypatch.setattr(app.server.extensions["sellerbot"]["bot"], "handle_inbound",
+                        always_busy)
+    response = app.server.test_client().post(URL, json=fresh(SMS_EXAMPLE))
+    assert response.status_code == 429
+    assert response.json["error"] == "busy" and int(response.headers["Retry-After"]) > 0

@@ -87,9 +87,11 @@ def test_sim001_300_sellers_walk_the_whole_flow_and_rebuild_agrees(redis_client,
 
     convs = [Conversation.from_json(raw) for raw in documents(redis_client).values()]
     assert len(convs) == 300
-    # "new" is left out: the bot moves every conversation out of it on its first message;
-    # appointment outcomes are recorded by a person, not by sellers' texts.
-    assert {c.stage for c in convs} == set(STAGES) - {"new", *APPOINTMENT_OUTCOMES}
+    # "new" is left out: the bot moves every conversation out of it on its first message.
+    # Outcomes come from the simulated agent, for most appointments already over.
+    assert {c.stage for c in convs} == set(STAGES) - {"new"}
+    assert report.outcomes == sum(c.stage in APPOINTMENT_OUTCOMES for c in convs)
+    assert any(c.needs_human_reason == "appointment_passed" for c in convs)
     assert {c.language for c in convs} == {"en", "es"}
     assert {c.needs_human_reason for c in convs} >= {None, "counter_offer"}
     assert sum(c.counter_amount is not None for c in convs) >= 5

@@ -62,3 +62,11 @@ def test_flow_human005_an_appointment_over_without_outcome():
     assert not flag_passed_appointment(conv, conv.appointment_at)
     assert flag_passed_appointment(conv, conv.appointment_at + timedelta(hours=1))
     assert conv.needs_human_reason == "appointment_passed"
+
+
+def test_flow_human006_a_booked_seller_asking_what_the_bot_cannot_do():
+    chat = Chat()
+    chat.script([*TO_OFFER, "yes", "318 Pepper Tree Ln, Rialto", "the first one"])
+    assert "another way" in chat.says("can we push it to thursday?")
+    chat.says("can jorge come thursday instead?")
+    assert chat.conv.needs_human_reason == "question_not_understood"

@@ -61,3 +61,11 @@ def test_flow_q006_asked_for_the_offer_before_there_is_one():
     reply = chat.says("what would you pay for my house on Mesa Verde Dr?")
     assert "depends on the home and the price you have in mind" in reply
     assert "%" not in reply and chat.conv.asking == "condition"
+
+
+def test_flow_q007_a_long_configured_answer_is_cut_after_a_whole_sentence():
+    long_answer = "It's all cash. " + "We have done this for years and close fast. " * 8
+    chat = Chat(answer_cash_or_financing=long_answer)
+    chat.says("hello")
+    reply = chat.says("is it all cash?")
+    assert len(reply) <= 320 and reply.endswith(".")

@@ -105,3 +105,52 @@ def test_address_more(message: str, expected: str) -> None:
 @pytest.mark.parametrize("message", MORE_NONE)
 def test_no_address_more(message: str) -> None:
     assert extract_address(message) is None
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("So 14342 Grand Ave Thanks!", "14342 Grand Ave"),
+    ("14342 Grand Ave, Chino Hills CA 91709", "14342 Grand Ave, Chino Hills, CA 91709"),
+    ("6703 palo verdde dr, cihno ca 91710", "6703 Palo Verdde Dr, Chino, CA 91710"),
+])
+def test_grand_streets_and_slipped_cities(message: str, expected: str) -> None:
+    assert extract_address(message) == expected
+
+
+@pytest.mark.parametrize("message", ["450 grand way too low", "500 grand st"])
+def test_grand_is_money_after_a_short_number(message: str) -> None:
+    assert extract_address(message) is None
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("Hello, interested in selling 3021 Via Las Palmas, Corona 92882",
+     "3021 Via Las Palmas, Corona, CA 92882"),
+    ("88 calle luna in temecula", "88 Calle Luna, Temecula, CA"),
+    ("3021 via las palmas corona", "3021 Via Las Palmas, Corona, CA"),
+    ("its 300 via del rio", "300 Via Del Rio"),
+])
+def test_streets_named_the_spanish_way(message: str, expected: str) -> None:
+    assert extract_address(message) == expected
+
+
+@pytest.mark.parametrize("message", ["i want 450 via zelle lol", "send 500 via the app"])
+def test_via_is_not_always_a_street(message: str) -> None:
+    assert extract_address(message) is None
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("14119 cedar st in chino hillls", "14119 Cedar St, Chino Hills, CA"),
+    ("5850 palo verde dr, rncho cucamonga ca 91737",
+     "5850 Palo Verde Dr, Rancho Cucamonga, CA 91737"),
+    ("my place in moreno vally", "Moreno Valley, CA"),
+])
+def test_slipped_two_word_cities(message: str, expected: str) -> None:
+    assert extract_address(message) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("5111 stonewood ct, chino hillz ca 91709", "5111 Stonewood Ct, Chino Hills, CA 91709"),
+    ("5111 stonewood ct, chino hils", "5111 Stonewood Ct, Chino Hills, CA"),
+    ("12 oak st, chino ca 91710", "12 Oak St, Chino, CA 91710"),
+])
+def test_a_city_that_starts_a_longer_one(message: str, expected: str) -> None:
+    assert extract_address(message) == expected

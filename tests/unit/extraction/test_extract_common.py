@@ -51,3 +51,37 @@ def test_normalize() -> None:
 )
 def test_is_negated(text: str, word: str, negated: bool) -> None:
     assert is_negated(text, text.index(word)) is negated
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("good condtion", "good condition"),
+    ("roof leaaks", "roof leaks"),
+    ("water damae", "water damage"),
+    ("fouundation issues", "foundation issues"),
+    ("rouugh shape", "rough shape"),
+    ("not bad shpe just dated", "not bad shape just dated"),
+    ("hosue needs work", "house needs work"),
+    ("four seventy fiev maybe", "four seventy five maybe"),
+    ("netx month", "next month"),
+    ("next mnoth", "next month"),
+    ("mucas reparaciones", "muchas reparaciones"),
+    ("en buuenas condiciones", "en buenas condiciones"),
+    ("lista paar vivir", "lista para vivir"),
+    # real words stay as they are
+    ("there", "there"),
+    ("the estate of my state", "the estate of my state"),
+    ("close in 2 weeks", "close in 2 weeks"),
+    ("medio millon", "medio millon"),
+    ("leaning toward yes", "leaning toward yes"),
+    ("the date", "the date"),
+    ("from", "from"),
+    ("round 450", "round 450"),
+])
+def test_normalize_repairs_slipped_domain_words(typed: str, read: str) -> None:
+    assert normalize(typed) == read
+
+
+@pytest.mark.parametrize("word", ["colon", "renal", "stirs", "rally", "state", "close", "loser",
+                                  "leaning", "mucha", "millon", "update", "round", "there"])
+def test_real_words_are_never_repaired(word: str) -> None:
+    assert normalize(f"the {word} is fine") == f"the {word} is fine"

@@ -165,3 +165,73 @@ def test_condition_more(message: str, expected: str) -> None:
 @pytest.mark.parametrize("message", MORE_NONE)
 def test_no_condition_more(message: str) -> None:
     assert extract_condition(message) is None
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("honestly its beat up, carpets gross, one bathroom needs redoing", "major_repairs"),
+    ("pretty much perfect, we redid everything in 2021", "move_in_ready"),
+    ("needs a new water heater and some paint", "minor_repairs"),
+    ("run down", "major_repairs"),
+])
+def test_condition_held_out_phrasings(message: str, expected: str) -> None:
+    assert extract_condition(message) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("decent, roof needs work", "major_repairs"),
+    ("the kitchen needs to be redone", "major_repairs"),
+    ("plumbing needs some work", "major_repairs"),
+])
+def test_a_big_system_that_needs_work_is_major(message: str, expected: str) -> None:
+    assert extract_condition(message) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("good", "move_in_ready"),
+    ("Great!", "move_in_ready"),
+    ("pretty good", "move_in_ready"),
+    ("its good", "move_in_ready"),
+    ("fair", "minor_repairs"),
+    ("ok", "minor_repairs"),
+    ("decent", "minor_repairs"),
+    ("not bad", "minor_repairs"),
+    ("rough", "major_repairs"),
+    ("bad", "major_repairs"),
+    ("buena", "move_in_ready"),
+    ("regular", "minor_repairs"),
+    ("más o menos", "minor_repairs"),
+    ("needs a new roof", "major_repairs"),  # the usual reading still applies
+])
+def test_bare_verdict_when_asked(message: str, expected: str) -> None:
+    assert extract_condition(message, expecting=True) == expected
+
+
+@pytest.mark.parametrize("message", ["good", "ok", "great!", "not bad", "fair", "bad"])
+def test_bare_verdict_unasked_is_nothing(message: str) -> None:
+    assert extract_condition(message) is None
+
+
+@pytest.mark.parametrize("message", ["arreglos pequeños", "unos arreglos pequeños nada más"])
+def test_small_fixes_in_spanish(message: str) -> None:
+    assert extract_condition(message) == "minor_repairs"
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("move in reay", "move_in_ready"),
+    ("nothing worng w it", "move_in_ready"),
+    ("rugh sahpe", "major_repairs"),
+    ("needs a flul remodel", "major_repairs"),
+])
+def test_more_slips(message: str, expected: str) -> None:
+    assert extract_condition(message) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("not bad sape juts dated", "minor_repairs"),
+    ("nohing wrrong w it", "move_in_ready"),
+    ("faair shape", "minor_repairs"),
+    ("rouh shape", "major_repairs"),
+    ("roof leks", "major_repairs"),
+])
+def test_simulated_slips(message: str, expected: str) -> None:
+    assert extract_condition(message) == expected

@@ -185,3 +185,30 @@ def test_tenants_damage_is_no_reason(message: str) -> None:
 ])
 def test_landlord_reasons(message: str) -> None:
     assert extract_motivation(message) == "landlord_exit"
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("me voy a regresar a méxico, para marzo más o menos", "other"),
+    ("ya estamos grandes y la casa es mucho para nosotros, sin prisa", "downsizing"),
+    ("es mucha casa para mi", "downsizing"),
+])
+def test_motivation_held_out_phrasings(message: str, expected: str) -> None:
+    assert extract_motivation(message) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("behind 3 payments on the mortgage", "foreclosure"),
+    ("mi esposo perdió el trabajo y ya no podemos con la hipoteca", "financial_distress"),
+    ("tengo inquilinos que no pagan, ya me cansé", "landlord_exit"),
+])
+def test_motivation_second_holdout(message: str, expected: str) -> None:
+    assert extract_motivation(message) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("want smalller", "downsizing"),
+    ("bacck taxes", "financial_distress"),
+    ("neeed the cash", "financial_distress"),
+])
+def test_simulated_sellers_with_slips(message: str, expected: str) -> None:
+    assert extract_motivation(message) == expected

@@ -145,3 +145,15 @@ def test_offer_response_more(message: str, expected: str) -> None:
 @pytest.mark.parametrize("message", MORE_NONE)
 def test_no_offer_response_more(message: str) -> None:
     assert extract_offer_response(message) is None
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("hmm that's pretty low. we'll pass", "declined"),
+    ("a bit low, no thanks", "declined"),
+    ("hmm not interested", "declined"),
+    ("no thanks, let me think about what to do", "undecided"),
+    ("I'll pass it by my wife", "undecided"),
+    ("maybe, but no deal for now", "undecided"),
+])
+def test_firm_refusal_outweighs_fillers(message: str, expected: str) -> None:
+    assert extract_offer_response(message) == expected

@@ -170,3 +170,14 @@ def test_wrong_number(message: str) -> None:
 @pytest.mark.parametrize("message", NOT_WRONG_NUMBERS)
 def test_not_wrong_number(message: str) -> None:
     assert is_wrong_number(message) is False
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("we rent this house out to tenants", False),
+    ("I rent it out", False),
+    ("i rent this place, talk to the landlord", True),
+    ("we just rent here", True),
+    ("im just the tenant", True),
+])
+def test_renters_and_landlords(message: str, expected: bool) -> None:
+    assert is_wrong_number(message) is expected

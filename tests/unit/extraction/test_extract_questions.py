@@ -124,3 +124,32 @@ def test_not_a_question(message: str) -> None:
 
 def test_language_argument_is_accepted() -> None:
     assert classify_question("¿quién es?", language="es") == "who_is_this"
+
+
+@pytest.mark.parametrize("message", [
+    "when I find a new place",
+    "es una casa jaja",
+    "es vieja",
+    "es complicado",
+    "how I see it, its worth 500",
+    "who knows lol",
+])
+def test_statements_are_not_questions(message: str) -> None:
+    assert classify_question(message) is None
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("do you buy land", "unknown"),
+    ("can you just call me", "unknown"),
+    ("is it all cash", "cash_or_financing"),
+    ("why do you need to know that", "unknown"),
+    ("how does this work exactly", "unknown"),
+])
+def test_questions_without_a_question_mark(message: str, expected: str) -> None:
+    assert classify_question(message) == expected
+
+
+@pytest.mark.parametrize("message", ["why?", "why", "why tho", "how come?", "¿por qué?",
+                                     "por que?", "why that number?"])
+def test_a_bare_why_asks_how_the_offer_is_made(message: str) -> None:
+    assert classify_question(message) == "how_offer_computed"

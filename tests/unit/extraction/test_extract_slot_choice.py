@@ -154,3 +154,10 @@ SPANISH = [
 @pytest.mark.parametrize(("message", "slots", "expected"), SPANISH)
 def test_spanish_choice(message: str, slots, expected: int | None) -> None:
     assert extract_slot_choice(message, slots) == expected
+
+
+def test_an_unplaceable_day_picks_nothing() -> None:
+    # Without today's date "tomorrow afternoon" could be either slot's day: pick none.
+    assert extract_slot_choice("mañana en la tarde", SLOTS) is None
+    assert extract_slot_choice("tomorrow at 2", SLOTS) is None
+    assert extract_slot_choice("tomorrow at 2", SLOTS, today=datetime(2026, 12, 1).date()) == 1

@@ -233,3 +233,51 @@ def test_timeline_days_more(message: str, expected: int | None) -> None:
 ])
 def test_timeline_simulated_phrasings(message: str, expected: int | None) -> None:
     assert extract_timeline_days(message, BENCH_DAY) == expected
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("month or two", 45),
+    ("week or 2", 11),
+    ("a year or two", 548),
+])
+def test_bare_unit_or_two(message: str, expected: int) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) == expected
+
+
+@pytest.mark.parametrize("message", [
+    "maybe, give me a few days",
+    "tal vez, deme unos días",
+    "let me think about it a couple days",
+    "I'll get back to you in 2 days",
+    "ill let u know in a week",
+])
+def test_time_to_decide_is_no_timeline(message: str) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) is None
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("by the 15th", 14),
+    ("need to be out by the 1st", 31),
+    ("before the 20th would be great", 19),
+])
+def test_day_of_the_month(message: str, expected: int) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) == expected
+
+
+@pytest.mark.parametrize("message", [
+    "Hola, ¿cuánto me darían por mi casa en 2068 Vista Grande Way, Montclair CA 91763?",
+    "in 2068",
+    "2099",
+    "in 40 years",
+])
+def test_far_years_and_house_numbers_are_no_timeline(message: str) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) is None
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("un mes o dos", 45),
+    ("una semana o dos", 11),
+    ("en una semana", 7),
+])
+def test_spanish_one_or_two(message: str, expected: int) -> None:
+    assert extract_timeline_days(message, BENCH_DAY) == expected
