@@ -253,7 +253,8 @@ class _Turn:
     def extract(self, name: str) -> object | None:
         text = self.text
         if name == "condition":
-            return extract_condition(text)
+            # Just asked: a one-word verdict ("good", "rough") is an answer.
+            return extract_condition(text, expecting=self.conv.asking == "condition")
         if name == "price_expectation":
             return self.extract_price()
         if name == "motivation":
@@ -571,7 +572,7 @@ class _Turn:
         conv = self.conv
         tz = ZoneInfo(self.rules.timezone)
         slots = [slot.astimezone(tz) for slot in conv.slots_offered]
-        choice = extract_slot_choice(self.text, slots)
+        choice = extract_slot_choice(self.text, slots, today=self.today())
         if choice is not None and slots[choice] > self.now:
             slot = slots[choice]
             if slot in self.full_slots() or (

@@ -49,3 +49,20 @@ def test_flow_fields003_a_volunteered_city_is_kept_and_a_street_joins_it():
     chat.says("needs paint, about 450k")
     chat.says("1420 Juniper Ave")
     assert chat.conv.address == "1420 Juniper Ave, Fontana, CA"
+
+
+@pytest.mark.parametrize(("answer", "condition"), [
+    ("good", "move_in_ready"), ("its rough", "major_repairs"), ("fair", "minor_repairs"),
+])
+def test_flow_fields004_a_one_word_verdict_answers_the_condition_question(answer, condition):
+    chat = Chat()
+    chat.says("hi")
+    assert chat.conv.asking == "condition"
+    chat.says(answer)
+    assert chat.conv.condition == condition
+
+
+def test_flow_fields005_a_one_word_verdict_is_no_condition_when_not_asked():
+    chat = Chat()
+    chat.script(["hi", "needs new paint", "good"])  # "good" answers the price question
+    assert chat.conv.condition == "minor_repairs"

@@ -3,6 +3,9 @@ tests/integration/test_slot_race.py)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from tests.unit.chat import TO_OFFER, Chat
 
 ACCEPTED = (*TO_OFFER, "deal", "7701 Mesa Verde Dr, Corona CA 92880")
@@ -42,3 +45,15 @@ def test_flow_slot004_the_confirmation_names_the_address():
     chat = Chat()
     chat.script([*ACCEPTED, "2"])
     assert "at 7701 Mesa Verde Dr, Corona, CA 92880" in chat.replies[-1]
+
+
+def test_flow_slot005_tomorrow_picks_the_slot_on_the_next_day():
+    chat = Chat()
+    chat.script(ACCEPTED)
+    tz = ZoneInfo("America/Los_Angeles")
+    tomorrow = chat.now.astimezone(tz).date() + timedelta(days=1)
+    on_tomorrow = [s for s in chat.conv.slots_offered if s.astimezone(tz).date() == tomorrow]
+    assert len(on_tomorrow) == 1, chat.conv.slots_offered  # Monday morning: today and Tuesday
+    chat.says("tomorrow works")
+    assert chat.conv.stage == "booked"
+    assert chat.conv.appointment_at == on_tomorrow[0]
