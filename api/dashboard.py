@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from api.errors import ApiError
 from services.dashboard_data_service import DashboardDataService, DataUnavailable
-from services.metrics_service import RANGE_HOURS
+from services.metrics_service import InvalidRange, RangeSpec
 
 
 def create_dashboard_blueprint(data: DashboardDataService) -> Blueprint:
@@ -14,13 +14,14 @@ def create_dashboard_blueprint(data: DashboardDataService) -> Blueprint:
 
     @bp.get("/api/dashboard")
     def dashboard() -> Response:
-        range_ = request.args.get("range", "24h")
-        if range_ not in RANGE_HOURS:
-            message = f"expected one of {', '.join(RANGE_HOURS)}"
-            raise ApiError(422, "invalid_field", f"range: {message}",
-                           fields=[{"field": "range", "message": message}])
         try:
-            result = data.dashboard(range_)
+            spec = RangeSpec.parse(request.args.get("range"), request.args.get("start"),
+                                   request.args.get("end"))
+        except InvalidRange as exc:
+            raise ApiError(422, "invalid_field", str(exc),
+                           fields=[{"field": exc.parameter, "message": exc.message}]) from exc
+        try:
+            result = data.dashboard(spec)
         except DataUnavailable as exc:
             raise ApiError(503, "unavailable", str(exc)) from exc
         response = jsonify(result.to_dict())

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from collections.abc import Iterator
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 
 import redis
@@ -25,6 +26,24 @@ CSV_COLUMNS = [f.name for f in fields(ConversationRow)]
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CHUNK_ROWS = 200
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def e164(phone: str | None) -> str | None:
+    """A full number as a dialer takes it ("(909) 555-0123" -> "+19095550123", NANP numbers
+    without a country code taken as +1); masked or unreadable numbers are returned as they are."""
+    if not phone or "•" in phone:
+        return phone
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if phone.strip().startswith("+"):
+        candidate = f"+{digits}"
+    elif len(digits) == 10:
+        candidate = f"+1{digits}"
+    elif len(digits) == 11 and digits.startswith("1"):
+        candidate = f"+{digits}"
+    else:
+        return phone
+    return candidate if E164.match(candidate) else phone
 
 
 def invalid(parameter: str, message: str) -> ApiError:
@@ -65,12 +84,14 @@ def query_from_request() -> ConversationQuery:
         order=(request.args.get("order") or defaults.order).lower(),
         reveal_phone=_bool_arg("reveal_phone"),
         needs_human=_bool_arg("needs_human"),
+        segment=request.args.get("segment") or None,
     )
 
 
 def csv_cell(value: object) -> object:
-    """The value as a spreadsheet cell that can never run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """The value as a spreadsheet cell that can never run as a formula (an E.164 number,
+    "+" and digits only, is not one)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not E164.match(value):
         return "'" + value
     return value
 
@@ -84,7 +105,8 @@ def csv_lines(rows: Iterator[ConversationRow]) -> Iterator[str]:
     buffer.seek(0)
     buffer.truncate()
     for count, row in enumerate(rows, start=1):
-        writer.writerow([csv_cell(getattr(row, name)) for name in CSV_COLUMNS])
+        writer.writerow([csv_cell(e164(row.phone) if name == "phone" else getattr(row, name))
+                         for name in CSV_COLUMNS])
         if count % CSV_CHUNK_ROWS == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -114,7 +136,8 @@ def create_table_blueprint(index: ConversationIndex) -> Blueprint:
 
     @bp.get("/api/export.csv")
     def export() -> Response:
-        query = query_from_request()
+        # Full numbers (E.164) for the dialer: the route is behind the login in production.
+        query = replace(query_from_request(), reveal_phone=True)
         try:
             rows = index.iter_rows(query)  # validates now, so a bad parameter is a 422
         except InvalidQuery as exc:

@@ -17,6 +17,7 @@ from components import (
     layout,
     performance_chart,
     refresh,
+    view_state,
 )
 from services.container import UNAVAILABLE, Services
 from services.dashboard_models import ConversationQuery
@@ -47,6 +48,7 @@ def build_layout(services: Services, *, demo: bool = False) -> html.Div:
                                  demo=demo)
     page = layout.build_page(state, timezone=services.settings.timezone,
                              refresh_seconds=services.settings.refresh_interval_seconds,
+                             kept_days=services.settings.bucket_retention_seconds // 86400,
                              replies_sent=services.settings.outbox_enabled)
     if token:  # signed in (production): a way out
         page.children.append(header.build_sign_out(token))
@@ -54,5 +56,6 @@ def build_layout(services: Services, *, demo: bool = False) -> html.Div:
 
 
 def register_callbacks(app: Dash, services: Services) -> None:
-    for panel in (header, refresh, conversations_table, conversation_detail, performance_chart):
+    for panel in (header, view_state, refresh, conversations_table, conversation_detail,
+                  performance_chart):
         panel.register_callbacks(app, services)

@@ -17,7 +17,7 @@ from dash import Dash, Input, Output, State, ctx, dash_table, dcc, html, no_upda
 
 from api.table import csv_lines
 from components import formatting as fmt
-from components import ids
+from components import ids, view_state
 from core.privacy import mask_phone
 from seller_bot.models import STAGES, TEMPERATURES
 from services.container import UNAVAILABLE, Services
@@ -98,8 +98,8 @@ def records(rows: Iterable[ConversationRow], now: datetime) -> list[dict]:
 
 def query_from(page_current: int | None, sort_by: list[dict] | None, temperature: str | None,
                stage: str | None, stalled: bool | None, search: str | None,
-               page_size: int = PAGE_SIZE, needs_human: bool | None = False
-               ) -> ConversationQuery:
+               page_size: int = PAGE_SIZE, needs_human: bool | None = False,
+               segment: str | None = None) -> ConversationQuery:
     """The service query for the table's current controls (page_current is 0-based)."""
     sort, order = "last_activity", "desc"
     for item in sort_by if isinstance(sort_by, list) else []:
@@ -113,12 +113,21 @@ def query_from(page_current: int | None, sort_by: list[dict] | None, temperature
         page=page_index(page_current) + 1, page_size=page_size,
         temperature=choice(temperature, TEMPERATURES), stage=choice(stage, STAGES),
         stalled=stalled is True, q=search or None, sort=sort, order=order,
-        needs_human=needs_human is True)
+        needs_human=needs_human is True, segment=choice(segment, view_state.SEGMENTS))
 
 
 def has_filters(query: ConversationQuery) -> bool:
     return bool(query.temperature or query.stage or query.stalled or query.q
-                or query.needs_human)
+                or query.needs_human or query.segment)
+
+
+def segment_chip(page: ConversationsPage | None, query: ConversationQuery) -> tuple[str, str]:
+    """(text, class) of the "Showing: <figure>" chip above the table (hidden without one)."""
+    if not query.segment:
+        return "", "segment-chip d-none"
+    count = f" · {page.total:,}" if page is not None else ""
+    return (f"Showing: {view_state.segment_title(query.segment)}{count}",
+            "segment-chip badge rounded-pill text-bg-primary")
 
 
 def summary(page: ConversationsPage | None, query: ConversationQuery) -> str:
@@ -234,11 +243,24 @@ def build_panel(page: ConversationsPage | None, now: datetime) -> html.Section:
                  className="section-heading"),
         dbc.Card(dbc.CardBody([
             build_filters(),
-            html.Div(build_table(data, pages), className="table-wrap mt-2"),
+            html.Div([html.Span(id=ids.SEGMENT_CHIP_TEXT),
+                      html.Button("×", id=ids.SEGMENT_CLEAR, className="segment-clear",
+                                  title="Show all conversations",
+                                  **{"aria-label": "Clear this filter"})],
+                     id=ids.SEGMENT_CHIP, className="segment-chip d-none"),
+            html.Div(build_table(data, pages), id=ids.TABLE_WRAP,
+                     className=table_wrap_class(page)),
             html.Div(empty_message(page, query), id=ids.TABLE_EMPTY,
                      className="empty-state text-body-secondary"),
         ])),
     ], className="conversations", **{"aria-label": "Conversations"})
+
+
+def table_wrap_class(page: ConversationsPage | None) -> str:
+    """The table hides when there is no row (its bare headers and sort arrows said nothing);
+    the empty-state message below it says why instead."""
+    hidden = page is not None and not page.rows
+    return "table-wrap mt-2 d-none" if hidden else "table-wrap mt-2"
 
 
 def to_csv(rows: Iterable[ConversationRow]) -> str:
@@ -254,51 +276,56 @@ KEEP_PAGE = frozenset({f"{ids.TABLE}.page_current", f"{ids.STORE_VERSION}.data",
 def table_outputs(services: Services, triggered: set[str], page_current: int | None,
                   sort_by: list[dict] | None, temperature: str | None, stage: str | None,
                   stalled: bool | None, search: str | None,
-                  needs_human: bool | None = False) -> tuple:
-    """(rows, page count, page index, summary, empty message) for the table's controls;
-    ``triggered`` holds the prop ids that fired (``ctx.triggered_prop_ids``)."""
+                  needs_human: bool | None = False, segment: str | None = None) -> tuple:
+    """(rows, page count, page index, summary, empty message, table class, chip text, chip
+    class) for the table's controls; ``triggered`` holds the prop ids that fired
+    (``ctx.triggered_prop_ids``)."""
     # A new filter or sort starts again from page 1; paging and refresh keep the page.
     shown_page = page_index(page_current)
     if triggered - KEEP_PAGE:
         page_current = 0
     query = query_from(page_current, sort_by, temperature, stage, stalled, search,
-                       needs_human=needs_human)
+                       needs_human=needs_human, segment=segment)
     page = load_page(services, query)
     if page is None:  # keep the rows on screen and say why they are not current
-        return no_update, no_update, no_update, no_update, UNAVAILABLE_TEXT
+        return (no_update, no_update, no_update, no_update, UNAVAILABLE_TEXT, no_update,
+                *segment_chip(None, query))
     # The page index is only sent when it moves (filter reset, data shrank): a refresh
     # answering late must not snap the pager back over a click made meanwhile.
     index = page.page - 1
     return (records(page.rows, services.data.clock()), max(1, page.pages),
             index if index != shown_page else no_update,
-            summary(page, query), empty_message(page, query))
+            summary(page, query), empty_message(page, query), table_wrap_class(page),
+            *segment_chip(page, query))
 
 
 def register_callbacks(app: Dash, services: Services) -> None:
     @app.callback(
         Output(ids.TABLE, "data"), Output(ids.TABLE, "page_count"),
         Output(ids.TABLE, "page_current"), Output(ids.TABLE_SUMMARY, "children"),
-        Output(ids.TABLE_EMPTY, "children"),
+        Output(ids.TABLE_EMPTY, "children"), Output(ids.TABLE_WRAP, "className"),
+        Output(ids.SEGMENT_CHIP_TEXT, "children"), Output(ids.SEGMENT_CHIP, "className"),
         Input(ids.TABLE, "page_current"), Input(ids.TABLE, "sort_by"),
         Input(ids.FILTER_TEMPERATURE, "value"), Input(ids.FILTER_STAGE, "value"),
         Input(ids.FILTER_STALLED, "value"), Input(ids.FILTER_SEARCH, "value"),
+        Input(ids.STORE_SEGMENT, "data"),
         Input(ids.STORE_VERSION, "data"), Input(ids.REFRESH_NOW, "n_clicks"),
         Input(ids.FILTER_NEEDS_HUMAN, "value"),
         prevent_initial_call=True,
     )
-    def update_table(page_current, sort_by, temperature, stage, stalled, search, _version,
-                     _refresh_now, needs_human):
+    def update_table(page_current, sort_by, temperature, stage, stalled, search, segment,
+                     _version, _refresh_now, needs_human):
         return table_outputs(services, set(ctx.triggered_prop_ids), page_current, sort_by,
-                             temperature, stage, stalled, search, needs_human)
+                             temperature, stage, stalled, search, needs_human, segment)
 
     @app.callback(
-        Output(ids.FILTER_TEMPERATURE, "value"), Output(ids.FILTER_STAGE, "value"),
         Output(ids.FILTER_STALLED, "value"), Output(ids.FILTER_SEARCH, "value"),
         Output(ids.FILTER_NEEDS_HUMAN, "value"),
         Input(ids.FILTER_CLEAR, "n_clicks"), prevent_initial_call=True,
     )
     def clear_filters(_clicks):
-        return ALL, ALL, False, "", False
+        # Temperature, stage and the figure filter live in the URL: view_state clears them.
+        return False, "", False
 
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data"),
@@ -306,17 +333,20 @@ def register_callbacks(app: Dash, services: Services) -> None:
         State(ids.TABLE, "sort_by"), State(ids.FILTER_TEMPERATURE, "value"),
         State(ids.FILTER_STAGE, "value"), State(ids.FILTER_STALLED, "value"),
         State(ids.FILTER_SEARCH, "value"), State(ids.FILTER_NEEDS_HUMAN, "value"),
+        State(ids.STORE_SEGMENT, "data"),
         prevent_initial_call=True,
     )
-    def export(_clicks, sort_by, temperature, stage, stalled, search, needs_human):
+    def export(_clicks, sort_by, temperature, stage, stalled, search, needs_human, segment):
         return export_download(services, query_from(0, sort_by, temperature, stage, stalled,
-                                                    search, needs_human=needs_human))
+                                                    search, needs_human=needs_human,
+                                                    segment=segment))
 
 
 def export_download(services: Services, query: ConversationQuery) -> dict:
-    """The ``dcc.Download`` payload: every row matching ``query`` as CSV."""
+    """The ``dcc.Download`` payload: every row matching ``query`` as CSV, with full phone
+    numbers (E.164) to dial: the page itself is behind the login in production."""
     try:
-        text = to_csv(services.data.export_rows(query))
+        text = to_csv(services.data.export_rows(replace(query, reveal_phone=True)))
     except UNAVAILABLE:
         return no_update
     stamp = services.data.clock().strftime("%Y%m%d-%H%M")

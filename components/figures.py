@@ -15,7 +15,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from components import formatting as fmt
-from services.dashboard_models import Distribution, TimeSeries
+from services.dashboard_models import Distribution, Heatmap, TimeSeries
 
 Figure = dict
 HEIGHT = 300
@@ -56,7 +56,8 @@ def figure(data: list[dict], uirevision: str, *, height: int = HEIGHT, legend: b
             "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
             "font": {"color": FONT, "family": FONT_FAMILY, "size": 12},
             "showlegend": legend,
-            "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",
+            # Below the plot: the toolbar (top right, on hover) never covers it.
+            "legend": {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top",
                        "bgcolor": "rgba(0,0,0,0)"},
             "hoverlabel": {"font": {"family": FONT_FAMILY}},
             "xaxis": _axis(**(xaxis or {})), "yaxis": _axis(**(yaxis or {})),
@@ -91,24 +92,27 @@ def _has_values(values: list) -> bool:
     return any(v not in (None, 0) for v in values)
 
 
+MESSAGE_STYLES = {
+    # Inbound as bars and replies as a line on top, so equal counts never hide one another.
+    "inbound": {"type": "bar", "marker": {"color": "rgba(13, 110, 253, 0.55)"}},
+    "outbound": {"type": "scatter", "mode": "lines+markers",
+                 "line": {"width": 2, "color": SECONDARY}, "marker": {"size": 4}},
+    "new_conversations": {"type": "scatter", "mode": "lines",
+                          "line": {"width": 2, "color": ACCENT, "dash": "dot"}},
+}
+
+
 def messages_figure(series: TimeSeries, timezone: str, uirevision: str) -> Figure:
-    """Messages per hour (lines) and new conversations per hour (bars)."""
+    """Inbound messages per hour (bars), bot replies (line) and new conversations (dotted)."""
     if not series.buckets or not any(_has_values(v) for v in series.series.values()):
         return empty_figure("No messages in this range yet", uirevision)
     x = _local_buckets(series.buckets, timezone)
     traces = []
-    colors = iter((PRIMARY, SECONDARY, ACCENT, "#adb5bd"))
     for name, values in series.series.items():
         label = SERIES_NAMES.get(name, fmt.label(name))
-        hover = "%{y}<extra>" + label + "</extra>"
-        if name in BAR_SERIES:
-            traces.append({"type": "bar", "x": x, "y": values, "name": label,
-                           "marker": {"color": "rgba(111, 66, 193, 0.45)"},
-                           "hovertemplate": hover})
-        else:
-            traces.append({"type": "scatter", "mode": "lines", "x": x, "y": values,
-                           "name": label, "line": {"width": 2, "color": next(colors)},
-                           "hovertemplate": hover})
+        style = MESSAGE_STYLES.get(name, {"type": "scatter", "mode": "lines"})
+        traces.append({**style, "x": x, "y": values, "name": label,
+                       "hovertemplate": "%{y}<extra>" + label + "</extra>"})
     return figure(traces, uirevision, legend=True, hovermode="x unified", bargap=0.15,
                   yaxis={"rangemode": "tozero", "title": {"text": "per hour"}})
 
@@ -137,6 +141,7 @@ def funnel_figure(funnel: Distribution, uirevision: str) -> Figure:
     if not _has_values(funnel.counts):
         return empty_figure("No conversations yet", uirevision)
     trace = {"type": "funnel", "y": [fmt.label(s) for s in funnel.labels], "x": funnel.counts,
+             "customdata": [f"funnel:{s}" for s in funnel.labels],
              "textinfo": "value", "marker": {"color": PRIMARY},
              "connector": {"line": {"color": GRID}},
              "hovertemplate": "%{y}: %{x} (%{percentInitial:.0%} of all)<extra></extra>"}
@@ -175,17 +180,23 @@ def _price_labels(labels: list[str]) -> list[str]:
     return pretty
 
 
-def _bars(x: list, y: list, color: str, uirevision: str, axis_title: str) -> Figure:
+def _bars(x: list, y: list, color: str, uirevision: str, axis_title: str,
+          segments: list[str] | None = None) -> Figure:
+    """Vertical bars; ``segments`` (one per bar) name the conversations a click lists."""
     trace = {"type": "bar", "x": x, "y": y, "marker": {"color": color},
              "hovertemplate": "%{x}: %{y}<extra></extra>"}
+    if segments:
+        trace["customdata"] = segments
     return figure([trace], uirevision, yaxis={"title": {"text": axis_title}})
 
 
-def price_figure(prices: Distribution, uirevision: str) -> Figure:
-    """Asking prices in bins, unknown last."""
+def price_figure(prices: Distribution, uirevision: str,
+                 bins: list[str] | None = None) -> Figure:
+    """Asking prices in bins, unknown last; ``bins`` are the stats bins of the labels."""
     if not _has_values(prices.counts):
         return empty_figure("No asking prices yet", uirevision)
-    return _bars(_price_labels(prices.labels), prices.counts, SECONDARY, uirevision, "sellers")
+    return _bars(_price_labels(prices.labels), prices.counts, SECONDARY, uirevision, "sellers",
+                 [f"price:{b}" for b in bins] if bins else None)
 
 
 def timeline_figure(timelines: Distribution, uirevision: str) -> Figure:
@@ -196,7 +207,7 @@ def timeline_figure(timelines: Distribution, uirevision: str) -> Figure:
     order = [x for x in TIMELINE_ORDER if x in counts] + [
         x for x in timelines.labels if x not in TIMELINE_ORDER]
     return _bars([x.replace("-", "–") for x in order], [counts[x] for x in order], ACCENT,
-                 uirevision, "sellers")
+                 uirevision, "sellers", [f"timeline:{x}" for x in order])
 
 
 def motivation_figure(motivations: Distribution, uirevision: str) -> Figure:
@@ -208,5 +219,32 @@ def motivation_figure(motivations: Distribution, uirevision: str) -> Figure:
     pairs.reverse()  # horizontal bars draw bottom-up
     trace = {"type": "bar", "orientation": "h", "y": [fmt.label(lbl) for _, lbl in pairs],
              "x": [c for c, _ in pairs], "marker": {"color": PRIMARY},
+             "customdata": [f"motivation:{lbl}" for _, lbl in pairs],
              "hovertemplate": "%{y}: %{x}<extra></extra>"}
     return figure([trace], uirevision, xaxis={"title": {"text": "sellers"}})
+
+
+def heatmap_figure(heatmap: Heatmap | None, uirevision: str) -> Figure:
+    """Inbound messages by weekday and hour of day (local time): when sellers text."""
+    if heatmap is None or not any(any(row) for row in heatmap.counts):
+        return empty_figure("No inbound messages in this range yet", uirevision)
+    hours = [f"{h % 12 or 12} {'am' if h < 12 else 'pm'}" for h in heatmap.hours]
+    trace = {"type": "heatmap", "z": heatmap.counts, "x": hours, "y": heatmap.weekdays,
+             "colorscale": [[0, "rgba(13, 110, 253, 0.04)"], [1, PRIMARY]],
+             "xgap": 2, "ygap": 2, "showscale": False,
+             "hovertemplate": "%{y} %{x}: %{z} messages<extra></extra>"}
+    return figure([trace], uirevision, height=260,
+                  yaxis={"autorange": "reversed", "showgrid": False},
+                  xaxis={"showgrid": False, "tickangle": 0, "nticks": 12})
+
+
+def appointments_figure(per_day: Distribution, uirevision: str) -> Figure:
+    """Appointments booked per day for the coming week."""
+    if not _has_values(per_day.counts):
+        return empty_figure("No appointments in the coming week", uirevision, height=200)
+    trace = {"type": "bar", "x": per_day.labels, "y": per_day.counts,
+             "marker": {"color": SECONDARY}, "text": per_day.counts, "textposition": "auto",
+             "hovertemplate": "%{x}: %{y} appointments<extra></extra>"}
+    return figure([trace], uirevision, height=200,
+                  margin={"l": 40, "r": 8, "t": 8, "b": 40},
+                  yaxis={"rangemode": "tozero", "tickformat": ",d", "nticks": 5})

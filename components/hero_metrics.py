@@ -1,5 +1,8 @@
-"""Hero metrics: the four KPI cards with their change against the previous 24 hours, and a
-second row (pipeline value, commission potential, appointments booked, opt-out rate).
+"""Hero metrics: the KPI cards, in order of what the team acts on: hot leads needing action,
+conversations needing a human, counter-offers waiting, active conversations; response time and
+speed to lead, qualification and offer acceptance rates; appointments booked, pipeline value,
+commission potential, opt-out rate. Cards whose figure is a set of conversations are buttons:
+a click lists exactly those conversations in the table (``components.view_state``).
 
 Pure builders only: the refresh loop (``components.refresh``) feeds them ``DashboardData``.
 """
@@ -14,6 +17,7 @@ from dash import html
 
 from components import formatting as fmt
 from components import ids
+from components.view_state import CARD_FILTERS
 from services.dashboard_models import Hero, Kpi, ResponseTimeKpi
 
 
@@ -44,29 +48,51 @@ def _ms(value: float | int) -> str:
     return fmt.milliseconds(abs(value))
 
 
+def _count_delta(value: float | int) -> str:
+    return _count(abs(value))
+
+
 PRIMARY: tuple[KpiSpec, ...] = (
-    KpiSpec("active_conversations", "Active conversations", _count, lambda v: _count(abs(v)),
+    KpiSpec("hot_leads", "Hot leads needing action", _count, _count_delta,
+            hint="Lead score 75+, still open: not qualified, booked, declined or opted out",
+            detail="hot and still open"),
+    KpiSpec("needs_human", "Needs a human", _count, _count_delta,
+            hint="Conversations the bot flagged for a person to take over",
+            detail="flagged for a person"),
+    KpiSpec("counter_offers", "Counter-offers waiting", _count, _count_delta,
+            hint="Sellers who answered the cash offer with a price of their own",
+            detail="seller named a price"),
+    KpiSpec("active_conversations", "Active conversations", _count, _count_delta,
             hint="Open conversations: not booked, declined or opted out",
             detail="not booked, declined or opted out"),
+)
+SECONDARY: tuple[KpiSpec, ...] = (
+    KpiSpec("response_time_ms", "Response time", fmt.milliseconds, _ms,
+            higher_is_better=False,
+            hint="Seller's text arriving to the reply accepted by GoHighLevel (median)"),
+    KpiSpec("speed_to_lead_ms", "Speed to lead", fmt.milliseconds, _ms,
+            higher_is_better=False, hint="A new seller's first text to the first reply (median)",
+            detail="first text to first reply"),
     KpiSpec("qualification_rate", "Qualification rate", fmt.percent, _points,
             hint="Share of conversations whose seller accepted the cash offer",
             detail="accepted the cash offer"),
-    KpiSpec("response_time_ms", "Bot response time", fmt.milliseconds, _ms,
-            higher_is_better=False, hint="Median time from inbound SMS to the bot's reply"),
-    KpiSpec("hot_leads", "Hot leads", _count, lambda v: _count(abs(v)),
-            hint="Lead score 75 or more", detail="lead score 75+"),
+    KpiSpec("offer_acceptance_rate", "Offer acceptance", fmt.percent, _points,
+            hint="Accepted offers / offers answered (accepted or declined)",
+            detail="of offers answered"),
 )
-SECONDARY: tuple[KpiSpec, ...] = (
+TERTIARY: tuple[KpiSpec, ...] = (
+    KpiSpec("appointments_booked", "Appointments booked", _count, _count_delta),
     KpiSpec("pipeline_value", "Pipeline value", fmt.money_compact, _money,
             hint="Asking prices of hot, qualified and booked leads",
             detail="hot, qualified and booked leads"),
     KpiSpec("commission_potential", "Commission potential", fmt.money_compact, _money,
             hint="Pipeline value × commission rate", detail="pipeline × commission rate"),
-    KpiSpec("appointments_booked", "Appointments booked", _count, lambda v: _count(abs(v)),
-            detail="in the last 24 h"),
     KpiSpec("opt_out_rate", "Opt-out rate", fmt.percent, _points, higher_is_better=False,
             hint="Share of conversations that texted STOP", detail="texted STOP"),
 )
+ROWS = (("kpi-primary", PRIMARY), ("kpi-secondary", SECONDARY), ("kpi-tertiary", TERTIARY))
+PROCESSING_TITLE = "Bot processing time"
+PROCESSING_DETAIL = "processing only: replies are not sent through GoHighLevel yet"
 DELTA_SUFFIX = " vs prev. 24 h"
 
 
@@ -75,8 +101,9 @@ def delta_view(delta: float | int | None, spec: KpiSpec,
     """(text, css class, verdict) of a change: colour says better or worse, the arrow says
     up or down, so neither depends on colour alone. ``note`` says why there is no delta."""
     if delta is None:
-        return note or "no earlier data to compare", "kpi-delta text-body-secondary", ""
-    if delta == 0:
+        return note or "no earlier data to compare", "kpi-delta kpi-note text-body-secondary", ""
+    if delta == 0 or not any(ch in "123456789" for ch in spec.delta(delta)):
+        # +0.0 ms is no change: neutral, never red or green.
         return f"no change{DELTA_SUFFIX}", "kpi-delta text-body-secondary", ""
     better = (delta > 0) == spec.higher_is_better
     arrow = "▲" if delta > 0 else "▼"
@@ -86,22 +113,28 @@ def delta_view(delta: float | int | None, spec: KpiSpec,
 
 
 def kpi_card(spec: KpiSpec, value: str, delta: float | int | None, detail: str | None = None,
-             *, has_data: bool = True, note: str | None = None) -> dbc.Col:
-    """One card; ``value`` is already formatted."""
+             *, has_data: bool = True, note: str | None = None,
+             title: str | None = None) -> dbc.Col:
+    """One card; ``value`` is already formatted. A card whose figure is a set of
+    conversations is wrapped in a button that lists them."""
     if has_data:
         text, tone, verdict = delta_view(delta, spec, note)
     else:
         text, tone, verdict = "", "kpi-delta", ""
     body = [
-        html.Div(spec.title, className="kpi-title", title=spec.hint or None),
+        html.Div(title or spec.title, className="kpi-title", title=spec.hint or None),
         html.Div(value, id=ids.kpi_value(spec.name),
                  className="kpi-value" if has_data else "kpi-value kpi-missing"),
         html.Div(detail or spec.detail, className="kpi-detail text-body-secondary"),
         html.Div(text, id=ids.kpi_delta(spec.name), className=tone,
                  title=f"{verdict} than the previous 24 hours" if verdict else None),
     ]
-    return dbc.Col(dbc.Card(dbc.CardBody(body), id=ids.kpi(spec.name), className="kpi-card h-100"),
-                   xs=12, sm=6, xl=3)
+    card = dbc.Card(dbc.CardBody(body), id=ids.kpi(spec.name), className="kpi-card h-100")
+    if spec.name in CARD_FILTERS:
+        card = html.Div(card, id=ids.kpi_filter(spec.name), n_clicks=0, role="button",
+                        tabIndex="0", className="kpi-link h-100",
+                        title=f"List these conversations: {(title or spec.title).lower()}")
+    return dbc.Col(card, xs=6, md=3)
 
 
 def _plain_card(spec: KpiSpec, kpi: Kpi | None) -> dbc.Col:
@@ -110,34 +143,57 @@ def _plain_card(spec: KpiSpec, kpi: Kpi | None) -> dbc.Col:
     return kpi_card(spec, spec.value(kpi.value), kpi.delta, note=kpi.note)
 
 
-def _response_card(spec: KpiSpec, rt: ResponseTimeKpi | None) -> dbc.Col:
+def _response_card(spec: KpiSpec, rt: ResponseTimeKpi | None, window: str) -> dbc.Col:
+    """Response time as the seller feels it when replies go out through GoHighLevel
+    (``basis`` "delivered"); until then the bot's processing time, saying so plainly."""
+    delivered = getattr(rt, "basis", None) == "delivered"
+    title = spec.title if delivered else PROCESSING_TITLE
     if rt is None or rt.p50 is None or not rt.samples:
-        return kpi_card(spec, fmt.NO_DATA, None, "no bot replies in the last 24 h",
-                        has_data=False)
-    detail = (f"median · p95 {fmt.milliseconds(rt.p95)} · "
-              f"{fmt.compact(rt.samples)} {'reply' if rt.samples == 1 else 'replies'}")
-    return kpi_card(spec, fmt.milliseconds(rt.p50), rt.delta, detail)
+        return kpi_card(spec, fmt.NO_DATA, None, f"no replies, {window}", has_data=False,
+                        title=title)
+    replies = f"{fmt.compact(rt.samples)} {'reply' if rt.samples == 1 else 'replies'}"
+    detail = (f"median · p95 {fmt.milliseconds(rt.p95)} · {replies}, {window}" if delivered
+              else f"{PROCESSING_DETAIL} · p95 {fmt.milliseconds(rt.p95)} · {window}")
+    return kpi_card(spec, fmt.milliseconds(rt.p50), rt.delta, detail, title=title)
 
 
-def build_hero(hero: Hero | None, total_conversations: int | None) -> list:
-    """Both rows of cards. No conversations at all (or no data) shows "no data yet" everywhere
-    instead of zeros that look like measurements."""
+def _speed_card(spec: KpiSpec, speed) -> dbc.Col:
+    """Speed to lead (from the outbound issue): ``{"p50", "p95", "delta"}`` or missing."""
+    get = speed.get if isinstance(speed, dict) else lambda name: getattr(speed, name, None)
+    if speed is None or get("p50") is None:
+        return kpi_card(spec, fmt.NO_DATA, None, spec.detail, has_data=False)
+    detail = f"{spec.detail} · p95 {fmt.milliseconds(get('p95'))}"
+    return kpi_card(spec, fmt.milliseconds(get("p50")), get("delta"), detail)
+
+
+def build_hero(hero: Hero | None, total_conversations: int | None,
+               window: str = "last 24 h") -> list:
+    """Every row of cards. No conversations at all (or no data) shows "no data yet"
+    everywhere instead of zeros that look like measurements. ``window`` names the range the
+    response time and appointments cover (the other cards are "now")."""
     empty = hero is None or not total_conversations
 
     def card(spec: KpiSpec) -> dbc.Col:
         if empty:
             return kpi_card(spec, fmt.NO_DATA, None, has_data=False)
         if spec.name == "response_time_ms":
-            return _response_card(spec, hero.response_time_ms)
+            return _response_card(spec, hero.response_time_ms, window)
+        if spec.name == "speed_to_lead_ms":
+            return _speed_card(spec, getattr(hero, "speed_to_lead_ms", None))
+        if spec.name == "appointments_booked":
+            kpi = hero.appointments_booked
+            if kpi.value is None:
+                return kpi_card(spec, fmt.NO_DATA, None, has_data=False)
+            return kpi_card(spec, spec.value(kpi.value), kpi.delta, f"booked, {window}",
+                            note=kpi.note)
         return _plain_card(spec, getattr(hero, spec.name))
 
-    return [
-        dbc.Row([card(spec) for spec in PRIMARY], className="g-3 kpi-row kpi-primary"),
-        dbc.Row([card(spec) for spec in SECONDARY], className="g-3 kpi-row kpi-secondary mt-0"),
-    ]
+    return [dbc.Row([card(spec) for spec in specs], className=f"g-2 g-md-3 kpi-row {name}")
+            for name, specs in ROWS]
 
 
-def build_panel(hero: Hero | None = None, total_conversations: int | None = None) -> html.Section:
+def build_panel(hero: Hero | None = None, total_conversations: int | None = None,
+                window: str = "last 24 h") -> html.Section:
     """The hero section as placed in the page; the refresh loop replaces its children."""
-    return html.Section(build_hero(hero, total_conversations), id=ids.HERO,
+    return html.Section(build_hero(hero, total_conversations, window), id=ids.HERO,
                         className="hero", **{"aria-label": "Key metrics"})

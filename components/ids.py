@@ -11,6 +11,9 @@ STORE_RENDERED = "store-rendered"          # data version the cards and graphs s
 STORE_AS_OF = "store-as-of"                # ISO time of the data the page shows
 STORE_VISIBLE = "store-visible"            # False while the browser tab is hidden
 STORE_THEME = "sellerbot-theme"            # "light" | "dark", kept in localStorage
+URL = "url"                                # dcc.Location: range and table filter live in it
+STORE_RANGE = "store-range"                # {"range", "start", "end"} as in the URL
+STORE_SEGMENT = "store-segment"            # the figure the table is filtered to, or None
 
 # -- header ------------------------------------------------------------------------------
 HEADER = "header"
@@ -42,6 +45,22 @@ def kpi_delta(name: str) -> str:
     return f"kpi-{name}-delta"
 
 
+KPI_FILTER = "kpi-filter"                  # type of the clickable cards' pattern ids
+
+
+def kpi_filter(name: str) -> dict:
+    """The clickable wrapper of a card whose figure lists its conversations."""
+    return {"type": KPI_FILTER, "name": name}
+
+
+# -- page-wide range ---------------------------------------------------------------------
+RANGE_CUSTOM_DATES = "range-custom-dates"
+RANGE_LABEL = "range-label"
+
+# -- appointments ------------------------------------------------------------------------
+APPOINTMENTS = "appointments"
+GRAPH_APPOINTMENTS = "graph-appointments"
+
 # -- conversations table -----------------------------------------------------------------
 TABLE = "conversations-table"
 TABLE_SUMMARY = "conversations-summary"
@@ -54,6 +73,10 @@ FILTER_SEARCH = "filter-search"
 FILTER_CLEAR = "filter-clear"
 EXPORT_BUTTON = "export-button"
 EXPORT_DOWNLOAD = "export-download"
+SEGMENT_CHIP = "segment-chip"              # "Showing: hot leads needing action ×"
+SEGMENT_CHIP_TEXT = "segment-chip-text"
+SEGMENT_CLEAR = "segment-clear"
+TABLE_WRAP = "conversations-table-wrap"
 
 # -- performance chart -------------------------------------------------------------------
 RANGE_SELECT = "range-select"
@@ -65,9 +88,10 @@ GRAPH_TEMPERATURE = "graph-temperature"
 GRAPH_PRICE = "graph-price"
 GRAPH_TIMELINE = "graph-timeline"
 GRAPH_MOTIVATION = "graph-motivation"
+GRAPH_HEATMAP = "graph-heatmap"
 GRAPHS: tuple[str, ...] = (
     GRAPH_MESSAGES, GRAPH_RESPONSE_TIME, GRAPH_FUNNEL, GRAPH_TEMPERATURE, GRAPH_PRICE,
-    GRAPH_TIMELINE, GRAPH_MOTIVATION,
+    GRAPH_TIMELINE, GRAPH_MOTIVATION, GRAPH_HEATMAP,
 )
 
 # -- conversation detail -----------------------------------------------------------------

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from dash import dcc, html
 
 from components import (
+    appointments,
     conversation_detail,
     conversations_table,
     header,
@@ -19,6 +21,7 @@ from components import (
     ids,
     performance_chart,
     refresh,
+    view_state,
 )
 from services.dashboard_models import ConversationsPage, DashboardData
 
@@ -53,12 +56,19 @@ class PageState:
 
 
 def build_page(state: PageState, *, timezone: str, refresh_seconds: int,
-               replies_sent: bool = True) -> html.Div:
+               kept_days: int = 8, replies_sent: bool = True) -> html.Div:
+    """The page for the default view (24 h, no filter); ``components.view_state`` then applies
+    what the URL asks for."""
     data = state.dashboard
     period = max(0, refresh_seconds)
+    view = view_state.ViewState()
+    label = refresh.window_label(data)
     return html.Div([
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.STORE_RANGE, data=view.range_data()),
+        dcc.Store(id=ids.STORE_SEGMENT, data=None),
         dcc.Store(id=ids.STORE_VERSION, data=data.version if data else None),
-        dcc.Store(id=ids.STORE_RENDERED, data=refresh.shown_key(data)),
+        dcc.Store(id=ids.STORE_RENDERED, data=refresh.shown_key(data, view.range)),
         dcc.Store(id=ids.STORE_AS_OF, data=data.as_of if data else None),
         dcc.Store(id=ids.STORE_VISIBLE, data=True),
         dcc.Store(id=ids.STORE_THEME, storage_type="local"),
@@ -69,9 +79,13 @@ def build_page(state: PageState, *, timezone: str, refresh_seconds: int,
         header.build_header(refresh_seconds, demo=state.demo),
         html.Main([
             header.build_banners(data, timezone, replies_sent=replies_sent),
+            view_state.build_range_bar(view, state.now.astimezone(ZoneInfo(timezone)).date(),
+                                       view_state.range_label(label if data else None,
+                                                              kept_days)),
             hero_metrics.build_panel(data.hero if data else None,
-                                     data.total_conversations if data else None),
+                                     data.total_conversations if data else None, label),
             conversations_table.build_panel(state.conversations, state.now),
+            appointments.build_panel(data.appointments if data else None, timezone),
             performance_chart.build_panel(data, timezone),
         ], className="container-xxl app-main"),
         conversation_detail.build_panel(),

@@ -1,9 +1,11 @@
 """Performance chart: messages and new conversations per hour, bot response time p50/p95 per
-hour, the qualification funnel, temperature split, price, timeline and motivation
-distributions, with a 24 h / 7 d range selector.
+hour and the hour x weekday heatmap over the page's range; the qualification funnel,
+temperature split, price, timeline and motivation distributions of the conversations stored
+now (they cannot follow a range: their titles say "now").
 
-The refresh loop (``components.refresh``) reads the data and calls ``build_figures``; the range
-selector is one of its inputs, so this module has builders only.
+The refresh loop (``components.refresh``) reads the data and calls ``build_figures``; the
+page-wide range (``components.view_state``) is one of its inputs, so this module has builders
+only. A click on the funnel, a donut slice or a bar filters the table (``view_state``).
 
 Zoom across refreshes: every figure carries a ``uirevision``, but dash 4.4.1's ``dcc.Graph``
 writes the user's zoom into its own ``figure`` prop, so a whole new figure from the server
@@ -19,22 +21,29 @@ from dash import ClientsideFunction, Dash, Input, Output, Patch, dcc, html
 from components import figures, ids
 from services.container import Services
 from services.dashboard_models import DashboardData
+from services.metrics_service import price_labels
 
-RANGES = (("24h", "24 h"), ("7d", "7 days"))
+RANGES = (("24h", "24 h"), ("7d", "7 days"), ("30d", "30 days"), ("custom", "Custom"))
 DEFAULT_RANGE = "24h"
 UNAVAILABLE = "No data could be read yet"
+NOW = " · now"  # on panels of the conversations stored now, which no range changes
 # Zooming helps on the time series; the distributions need no toolbar.
 ZOOMABLE = frozenset({ids.GRAPH_MESSAGES, ids.GRAPH_RESPONSE_TIME})
+# Graphs whose marks filter the table when clicked.
+CLICKABLE = frozenset({ids.GRAPH_FUNNEL, ids.GRAPH_TEMPERATURE, ids.GRAPH_PRICE,
+                       ids.GRAPH_TIMELINE, ids.GRAPH_MOTIVATION})
 # (graph id, card title, column width on large screens)
 GRAPHS: tuple[tuple[str, str, int], ...] = (
-    (ids.GRAPH_MESSAGES, "Messages and new conversations per hour", 8),
-    (ids.GRAPH_TEMPERATURE, "Lead temperature", 4),
-    (ids.GRAPH_RESPONSE_TIME, "Bot response time per hour (p50 / p95)", 8),
-    (ids.GRAPH_FUNNEL, "Qualification funnel", 4),
-    (ids.GRAPH_PRICE, "Asking price", 4),
-    (ids.GRAPH_TIMELINE, "Timeline to sell", 4),
-    (ids.GRAPH_MOTIVATION, "Motivation", 4),
+    (ids.GRAPH_MESSAGES, "Messages per hour: inbound, bot replies, new conversations", 8),
+    (ids.GRAPH_TEMPERATURE, "Lead temperature" + NOW, 4),
+    (ids.GRAPH_RESPONSE_TIME, "Response time per hour (p50 / p95)", 8),
+    (ids.GRAPH_FUNNEL, "Qualification funnel" + NOW, 4),
+    (ids.GRAPH_PRICE, "Asking price" + NOW, 4),
+    (ids.GRAPH_TIMELINE, "Timeline to sell" + NOW, 4),
+    (ids.GRAPH_MOTIVATION, "Motivation" + NOW, 4),
+    (ids.GRAPH_HEATMAP, "When sellers text: inbound messages by weekday and hour", 12),
 )
+PRICE_BINS = [code for code, _ in price_labels()]
 
 
 def build_figures(data: DashboardData | None, timezone: str,
@@ -43,7 +52,7 @@ def build_figures(data: DashboardData | None, timezone: str,
     ``uirevision`` includes the range, so zoom survives refreshes but not a range change."""
     if data is None:
         return {gid: figures.empty_figure(UNAVAILABLE, gid) for gid, _, _ in GRAPHS}
-    over_range = f"{range_}"
+    over_range = f"{range_}:{data.window.start if data.window else ''}"
     return {
         ids.GRAPH_MESSAGES: figures.messages_figure(
             data.messages, timezone, f"messages-{over_range}"),
@@ -51,10 +60,11 @@ def build_figures(data: DashboardData | None, timezone: str,
             data.response_times, timezone, f"response-{over_range}"),
         ids.GRAPH_FUNNEL: figures.funnel_figure(data.funnel, "funnel"),
         ids.GRAPH_TEMPERATURE: figures.temperature_figure(data.by_temperature, "temperature"),
-        ids.GRAPH_PRICE: figures.price_figure(data.price_distribution, "price"),
+        ids.GRAPH_PRICE: figures.price_figure(data.price_distribution, "price", PRICE_BINS),
         ids.GRAPH_TIMELINE: figures.timeline_figure(data.timeline_distribution, "timeline"),
         ids.GRAPH_MOTIVATION: figures.motivation_figure(data.motivation_distribution,
                                                         "motivation"),
+        ids.GRAPH_HEATMAP: figures.heatmap_figure(data.heatmap, f"heatmap-{over_range}"),
     }
 
 
@@ -77,9 +87,11 @@ def figure_patch(figure: figures.Figure) -> Patch:
 
 
 def _graph_card(graph_id: str, title: str, width: int, figure: figures.Figure) -> dbc.Col:
+    height = figure["layout"].get("height", figures.HEIGHT)
     graph = dcc.Graph(
-        id=graph_id, figure=figure, className="chart",
-        style={"height": f"{figures.HEIGHT}px"},
+        id=graph_id, figure=figure,
+        className="chart chart-clickable" if graph_id in CLICKABLE else "chart",
+        style={"height": f"{height}px"},
         config={"displaylogo": False, "responsive": True,
                 "displayModeBar": "hover" if graph_id in ZOOMABLE else False,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]},
@@ -102,12 +114,6 @@ def build_panel(data: DashboardData | None, timezone: str,
     heading = html.Div([
         html.H2("Performance", className="section-title"),
         html.Span(className="panel-freshness text-body-secondary", id=ids.CHARTS_FRESHNESS),
-        dbc.RadioItems(
-            id=ids.RANGE_SELECT, value=range_, inline=True,
-            options=[{"label": text, "value": value} for value, text in RANGES],
-            className="btn-group range-select", inputClassName="btn-check",
-            labelClassName="btn btn-outline-primary btn-sm",
-            labelCheckedClassName="active"),
     ], className="section-heading")
     grid = dbc.Row([_graph_card(gid, title, width, figs[gid]) for gid, title, width in GRAPHS],
                    className="g-3")

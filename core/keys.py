@@ -68,6 +68,15 @@ class LocationKeys:
     def minutes(self, hour_epoch: int) -> str:
         return f"{self.tag}:m:{hour_epoch}"
 
+    # Issue #14: completed hours' merged sums, valid while the history version stands.
+    @property
+    def history(self) -> str:
+        """Bumped by every write that changes a completed hour's bucket (see aggregates)."""
+        return f"{self.tag}:history"
+
+    def hours_summary(self, name: str, current_hour: int) -> str:
+        return f"{self.tag}:sum:{name}:{current_hour}"
+
     # -- GoHighLevel outbox (issue #11) -------------------------------------------------
     @property
     def outbox(self) -> str:

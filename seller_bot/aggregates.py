@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.keys import LocationKeys
-from seller_bot.models import CLOSED_STAGES, FUNNEL_STAGES, STAGES, TEMPERATURES, Conversation
+from seller_bot.models import (
+    CLOSED_STAGES,
+    FUNNEL_STAGES,
+    MOTIVATIONS,
+    STAGES,
+    TEMPERATURES,
+    Conversation,
+)
 
 HOUR = 3600
 # Minute buckets cover two rolling 24 h windows (now and the day before) plus the partial hour
@@ -67,6 +74,53 @@ def epoch(at: datetime) -> float:
 
 def hour_of(ts: float) -> int:
     return int(ts // HOUR) * HOUR
+
+
+# Issue #14: stages where a hot lead needs nothing from the team (qualified and booked have
+# figures of their own; the rest are closed).
+NO_ACTION_STAGES = CLOSED_STAGES | {"qualified"}
+
+
+def needs_action(stage: str, temperature: str) -> bool:
+    """A hot lead the team should act on: hot and in a stage that is still being worked."""
+    return temperature == "hot" and stage not in NO_ACTION_STAGES
+
+
+def segments(conv: Conversation) -> list[str]:
+    """Names of the table segments this conversation belongs to: one per clickable figure
+    (KPI card, funnel stage, distribution bar), so a click lists exactly what was counted."""
+    names = [f"funnel:{stage}" for stage in funnel_reached(conv)]
+    names += [f"price:{price_bin(conv.price_expectation)}",
+              f"timeline:{timeline_bucket(conv.timeline_days)}",
+              f"motivation:{conv.motivation or 'unknown'}"]
+    if conv.stage not in CLOSED_STAGES:
+        names.append("open")
+    if needs_action(conv.stage, conv.temperature):
+        names.append("hot_action")
+    if conv.qualified:
+        names.append("qualified")
+    if conv.needs_human:
+        names.append("needs_human")
+    if conv.stage == "negotiating":
+        names.append("negotiating")
+    return names
+
+
+def segment_names() -> Iterator[str]:
+    """Every segment name ``segments`` can return."""
+    yield from (f"funnel:{stage}" for stage in FUNNEL_STAGES)
+    yield from (f"price:{lower}" for lower in (*PRICE_BINS, "unknown"))
+    yield from (f"timeline:{label}" for label, _ in (*TIMELINE_BUCKETS, ("unknown", None)))
+    yield from (f"motivation:{m}" for m in (*MOTIVATIONS, "unknown"))
+    yield from ("open", "hot_action", "qualified", "needs_human", "negotiating")
+
+
+def funnel_reached(conv: Conversation) -> list[str]:
+    """The funnel stages this conversation reached (a decline has seen the offer)."""
+    reached = max((FUNNEL_RANK.get(s.stage, -1) for s in conv.stage_history), default=0)
+    if conv.stage in ("declined", "negotiating"):
+        reached = max(reached, FUNNEL_RANK["offer"])
+    return [stage for stage, rank in FUNNEL_RANK.items() if rank <= reached]
 
 
 def in_pipeline(conv: Conversation) -> bool:
@@ -123,12 +177,8 @@ def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:
     c[stats, f"timeline:{timeline_bucket(conv.timeline_days)}"] += 1
     c[stats, f"price_bin:{price_bin(conv.price_expectation)}"] += 1
     c[stats, f"urgency:{conv.urgency or 'unknown'}"] += 1
-    reached = max((FUNNEL_RANK.get(s.stage, -1) for s in conv.stage_history), default=0)
-    if conv.stage in ("declined", "negotiating"):
-        reached = max(reached, FUNNEL_RANK["offer"])
-    for stage, rank in FUNNEL_RANK.items():
-        if rank <= reached:
-            c[stats, f"funnel:{stage}"] += 1
+    for stage in funnel_reached(conv):
+        c[stats, f"funnel:{stage}"] += 1
     if conv.stage not in CLOSED_STAGES:
         c[stats, "open"] += 1
     if conv.qualified:
@@ -144,6 +194,12 @@ def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:
         if in_pipeline(conv):
             c[stats, "pipeline_value"] += conv.price_expectation
             c[stats, "pipeline_leads"] += 1
+    # Issue #14: hot leads needing action, offer answers (counter-offers waiting are
+    # stage:negotiating, needs a human is needs_human above).
+    if needs_action(conv.stage, conv.temperature):
+        c[stats, "hot_action"] += 1
+    if conv.offer_response is not None:
+        c[stats, f"offer_response:{conv.offer_response}"] += 1
 
 
 def _event_times(conv: Conversation) -> list[tuple[str, float, int]]:
@@ -170,6 +226,26 @@ def _event_times(conv: Conversation) -> list[tuple[str, float, int]]:
         if is_hot != was_hot:
             events.append(("hot_net", epoch(change.at), 1 if is_hot else -1))
             was_hot = is_hot
+    events += _action_events(conv)
+    return events
+
+
+def _action_events(conv: Conversation) -> list[tuple[str, float, int]]:
+    """``hot_action_net``: +1 when the lead starts needing action (see ``needs_action``),
+    -1 when it stops, replaying stage and temperature changes in time order."""
+    changes = sorted([(epoch(s.at), 0, s.stage) for s in conv.stage_history]
+                     + [(epoch(t.at), 1, t.temperature) for t in conv.temperature_history])
+    stage, temperature, acting = "new", "cold", False
+    events = []
+    for at, kind, value in changes:
+        if kind == 0:
+            stage = value
+        else:
+            temperature = value
+        now_acting = needs_action(stage, temperature)
+        if now_acting != acting:
+            events.append(("hot_action_net", at, 1 if now_acting else -1))
+            acting = now_acting
     return events
 
 
@@ -219,6 +295,23 @@ def speed_to_lead(conv: Conversation) -> tuple[float, float] | None:
     return arrived, max(0.0, (epoch(reply.accepted_at) - arrived) * 1000)
 
 
+def changes_past_hours(old: Contribution | None, new: Contribution | None, keys: LocationKeys,
+                       wall_now: float) -> bool:
+    """Whether going from ``old`` to ``new`` changes an hour bucket of a completed hour (a
+    deletion, a retirement, a back-dated message): the readers' merged sums of completed
+    hours are then out of date (``keys.history`` is bumped)."""
+    current = hour_of(wall_now)
+    prefix = keys.hour(0)[:-1]
+    before = old.counters if old else Counter()
+    after = new.counters if new else Counter()
+    for item in before.keys() | after.keys():
+        key = item[0]
+        if (key.startswith(prefix) and int(key[len(prefix):]) < current
+                and before[item] != after[item]):
+            return True
+    return False
+
+
 def sort_score(conv: Conversation, sort: str) -> float:
     """Index score; ties break by recency so pages are stable."""
     activity = epoch(conv.last_activity_at)
@@ -247,6 +340,9 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
         e[keys.index("open_inbound"), cid] = epoch(conv.last_inbound_at)
     if conv.appointment_at is not None and conv.stage == "booked":
         e[keys.index("appointments"), cid] = epoch(conv.appointment_at)
+    activity = epoch(conv.last_activity_at)
+    for name in segments(conv):
+        e[keys.index(f"seg:{name}"), cid] = activity
     for token in search_tokens(conv):
         e[keys.search, f"{token}{SEARCH_SEPARATOR}{cid}"] = 0
 
@@ -262,3 +358,5 @@ def index_keys(keys: LocationKeys) -> Iterator[str]:
         yield keys.index(f"needs_human:{sort}")
     yield keys.index("open_inbound")
     yield keys.index("appointments")
+    for name in segment_names():
+        yield keys.index(f"seg:{name}")

@@ -14,7 +14,7 @@ import redis
 
 from core.keys import LOCATIONS, LocationKeys
 from core.settings import Settings
-from seller_bot.aggregates import Contribution, contribution, index_keys
+from seller_bot.aggregates import Contribution, changes_past_hours, contribution, index_keys
 from seller_bot.models import Conversation
 from seller_bot.outbox import CrmConfig, Requeue, derive_actions
 
@@ -33,6 +33,7 @@ MAX_CONFLICT_RETRIES = 200
 #                                  checked before anything is written: -2 when ``capacity``
 #                                  other members already hold that score)
 #   A key n f1 v1 .. fn vn  (XADD key * ...: one outbox action, issue #11)
+#   I key               (INCR: the history version, when completed hours change; issue #14)
 #   S key value at_ms   (SET, with PXAT unless at_ms is 0)
 # Returns the new data version; 0 the document changed meanwhile; -1 duplicate message; -2
 # slot full (C); -3 the contact is suppressed (deleted, or opted out and deleted or expired):
@@ -92,6 +93,9 @@ while i <= n do
     local n = tonumber(ARGV[i + 2])
     redis.call('XADD', key, '*', unpack(ARGV, i + 3, i + 2 + 2 * n))
     i = i + 3 + 2 * n
+  elseif op == 'I' then
+    redis.call('INCR', key)
+    i = i + 2
   else
     return redis.error_reply('unknown op ' .. op)
   end
@@ -309,8 +313,10 @@ class ConversationStore:
         fixed = [keys.conversation(contact_id),
                  keys.seen(message_id) if message_id else keys.conversation(contact_id),
                  keys.version, self.suppression_key(location_id, contact_id)]
-        ops = diff_ops(self._contribution(old, wall_now), self._contribution(new, wall_now),
-                       fixed, wall_now)
+        old_part, new_part = self._contribution(old, wall_now), self._contribution(new, wall_now)
+        ops = diff_ops(old_part, new_part, fixed, wall_now)
+        if changes_past_hours(old_part, new_part, keys, wall_now):
+            ops.add("I", keys.history)
         if new is not None and _books_a_slot(old, new):
             ops.args[:0] = ["C", ops.key(keys.index("appointments")),
                             repr(new.appointment_at.timestamp()),

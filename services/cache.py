@@ -75,6 +75,28 @@ class TieredCache:
         self.put(tier, key, value)
         return value
 
+    def get(self, tier: str, key: str) -> Any:
+        """The entry ``tier:key``, or None (absent, or the tier is off)."""
+        if self.ttl[tier] <= 0:
+            return None
+        return self.backend.get(f"{tier}:{key}")
+
+    def get_many(self, items: list[tuple[str, str]]) -> list[Any]:
+        """The entries ``tier:key`` of ``items`` in one MGET; None where absent or off."""
+        wanted = [item for item in items if self.ttl[item[0]] > 0]
+        values = self.backend.get_many(*(f"{t}:{k}" for t, k in wanted)) if wanted else []
+        found = dict(zip(wanted, values, strict=True))
+        return [found.get(item) for item in items]
+
+    def put_many(self, entries: dict[tuple[str, str], Any]) -> None:
+        """Store several entries, one pipelined round trip per tier."""
+        by_tier: dict[str, dict[str, Any]] = {}
+        for (tier, key), value in entries.items():
+            if self.ttl[tier] > 0:
+                by_tier.setdefault(tier, {})[f"{tier}:{key}"] = value
+        for tier, mapping in by_tier.items():
+            self.backend.set_many(mapping, timeout=self.ttl[tier])
+
     def put(self, tier: str, key: str, value: Any) -> None:
         """Store ``value`` as ``tier:key`` for the tier's TTL (replacing what is there);
         best-effort: a failed write is logged, never raised."""

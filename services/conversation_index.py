@@ -39,7 +39,7 @@ import redis
 from core.keys import LOCATIONS, LocationKeys
 from core.privacy import mask_phone
 from core.settings import Settings
-from seller_bot.aggregates import SEARCH_SEPARATOR, STAGE_RANK, search_words
+from seller_bot.aggregates import SEARCH_SEPARATOR, STAGE_RANK, search_words, segment_names
 from seller_bot.flow import appointment_passed
 from seller_bot.models import CLOSED_STAGES, STAGES, TEMPERATURES, Conversation
 from seller_bot.scoring import HOT_AT, WARM_AT
@@ -76,6 +76,7 @@ EXPORT_CHUNK = 500
 # its activity + TTL: treat that last millisecond as expired already.
 EXPIRY_SLACK_SECONDS = 0.001
 # Digits typed with phone formatting ("(909) 555-0123", "+1 909.555.0123") are one search term.
+SEGMENTS = frozenset(segment_names())
 PHONE_RUN = re.compile(r"(?<!\w)\+?\(?\d[\d\s().+-]*\d(?!\w)")
 
 
@@ -313,6 +314,11 @@ class ConversationIndex:
             raise InvalidQuery("q", f"must be text of at most {MAX_SEARCH_CHARS} characters")
         if not isinstance(query.reveal_phone, bool):
             raise InvalidQuery("reveal_phone", "must be true or false")
+        if query.segment is not None and query.segment not in SEGMENTS:
+            raise InvalidQuery("segment", "must name a figure of the dashboard "
+                               "(open, hot_action, funnel:<stage>, price:<bin>, ...)")
+        if query.segment and (query.stage or query.needs_human) and _has_search(query):
+            raise InvalidQuery("segment", "cannot be combined with stage or needs_human and q")
 
     def page(self, query: ConversationQuery) -> ConversationsPage:
         """One page of the table (the module docstring says what each kind of query costs)."""
@@ -397,7 +403,9 @@ class ConversationIndex:
         reverse = query.order == "desc"
         temp, stage = query.temperature, query.stage
         segment = Segment()
-        if query.needs_human:
+        if _segment_alone(query):
+            key = keys.index(f"seg:{query.segment}")
+        elif query.needs_human:
             key = keys.index(f"needs_human:{sort}")  # other filters: an intersection
         elif _stalled_by_range(query) and stage:
             key = keys.index(f"stage:{stage}:activity")
@@ -427,6 +435,12 @@ class ConversationIndex:
     def _derivation(self, location_id: str, query: ConversationQuery) -> list[str] | None:
         """Index keys to intersect (the first carries the sort score), or None if not needed."""
         keys = LocationKeys(location_id)
+        if query.segment and not _segment_alone(query):
+            # The table's other filters, then only the segment's members (weight 0).
+            base = replace(query, segment=None)
+            inputs = (self._derivation(location_id, base)
+                      or [self._plan(location_id, base, 0).key])
+            return [*inputs, keys.index(f"seg:{query.segment}")]
         sort = SORT_INDEX[query.sort]
         temp, stage = query.temperature, query.stage
         if query.needs_human:
@@ -679,11 +693,13 @@ class ConversationIndex:
         score_key = (keys.index(f"temp:{query.temperature}:{sort}") if query.temperature
                      else keys.index(sort))
         flagged_key = keys.index(f"needs_human:{sort}")
+        # One membership filter at most goes with a search (validate() says so).
         stage_key = (keys.index(f"stage:{query.stage}:{sort}") if query.stage
-                     else flagged_key if query.needs_human else score_key)
+                     else flagged_key if query.needs_human
+                     else keys.index(f"seg:{query.segment}") if query.segment else score_key)
         args: list[object] = [repr(self._expired_cutoff(now)),
                               repr(self._stalled_cutoff(now)) if query.stalled else "",
-                              "1" if query.stage or query.needs_human else "0",
+                              "1" if query.stage or query.needs_human or query.segment else "0",
                               SEARCH_ENTRY_CAP]
         for term in terms:
             prefix = term.encode()
@@ -824,7 +840,16 @@ def _stalled_by_range(query: ConversationQuery) -> bool:
 def _scannable(query: ConversationQuery) -> bool:
     """Temperature and stage by activity or price: scan the stage index for shallow pages."""
     return bool(query.temperature and query.stage and not query.stalled
-                and not query.needs_human and SORT_INDEX[query.sort] in ("activity", "price"))
+                and not query.needs_human and not query.segment
+                and SORT_INDEX[query.sort] in ("activity", "price"))
+
+
+def _segment_alone(query: ConversationQuery) -> bool:
+    """A segment (the conversations behind one figure) by last activity, no other filter:
+    its own index as written."""
+    return bool(query.segment and not (query.temperature or query.stage or query.stalled
+                                       or query.needs_human)
+                and SORT_INDEX[query.sort] == "activity")
 
 
 def _has_search(query: ConversationQuery) -> bool:

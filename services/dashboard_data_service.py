@@ -7,7 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 import orjson
@@ -17,22 +17,17 @@ from core.redis_client import CANNOT_READ
 from core.settings import Settings
 from seller_bot.bot import utc_now
 from seller_bot.store import ConversationStore
-from services.cache import TIER_DISTRIBUTIONS, TIER_KPIS, TIER_TRENDS, TieredCache
+from services.appointments import AppointmentsReader
+from services.cache import TIER_DISTRIBUTIONS, TIER_KPIS, TieredCache
 from services.conversation_index import ConversationIndex
 from services.dashboard_models import (
+    Appointments,
     ConversationQuery,
     ConversationRow,
     ConversationsPage,
     DashboardData,
-    Range,
 )
-from services.metrics_service import (
-    RANGE_HOURS,
-    DistributionPanel,
-    KpiPanel,
-    MetricsService,
-    TrendPanel,
-)
+from services.metrics_service import DistributionPanel, KpiPanel, MetricsService, RangeSpec
 from services.outbox_service import OutboxService
 
 log = logging.getLogger(__name__)
@@ -41,6 +36,18 @@ REDIS_DOWN = CANNOT_READ
 PAGES = "page:"  # cache key namespace of table pages
 # Expired conversations leave the counters when retired; the read path does it this often.
 RETIRE_EVERY_SECONDS = 30
+# Under a stream of writes every read sees a new version: a panel is recomputed at most this
+# often (per cached unit, shared by all workers); readers in between get the latest result.
+MIN_RECOMPUTE_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class AppointmentsPanel:
+    as_of: str
+    panel: Appointments
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 class DataUnavailable(RuntimeError):
@@ -50,8 +57,13 @@ class DataUnavailable(RuntimeError):
 class DashboardDataService:
     """The dashboard's one-call read (``dashboard``) and its cheap change check (``version``).
 
-    Panels are cached in the shared RedisCache by tier (KPIs 30 s, distributions 5 min, 7-day
-    trends 1 h); each carries ``as_of``, listed per panel in ``freshness``. When Redis is
+    Panels are cached in the shared RedisCache under the data version they were computed from:
+    a read whose version differs recomputes (at most once per MIN_RECOMPUTE_SECONDS per panel),
+    so a stored message shows on the next read. The tier's time (KPIs 30 s, distributions
+    5 min) bounds an entry's age when nothing is written, as rolling windows slide with time.
+    Each panel carries ``as_of`` (listed in ``freshness``); the page's ``as_of`` is the oldest
+    of them, the age of the data shown. The completed hours' sums behind the series are kept
+    in the trends tier's backend per hour (``MetricsService.summary``). When Redis is
     unreachable the last good result of this process comes back with ``stale=True`` and
     ``stale_since`` (when the failure started), or ``DataUnavailable`` is raised if there is
     none; the next call after Redis is back reads fresh data again.
@@ -69,7 +81,9 @@ class DashboardDataService:
         self.clock = clock
         self.store = store or ConversationStore(client, settings)
         self.cache = cache or TieredCache(client, settings)
-        self.metrics = metrics or MetricsService(client, settings, clock)
+        self.metrics = metrics or MetricsService(client, settings, clock,
+                                                 summaries=self.cache.backend)
+        self.appointments = AppointmentsReader(client, settings.timezone, clock)
         self.outbox = outbox or OutboxService(client, settings)
         self.table = ConversationIndex(client, settings, wall_clock=lambda: clock().timestamp())
         self.monotonic = monotonic
@@ -94,57 +108,95 @@ class DashboardDataService:
         except REDIS_DOWN as exc:
             raise DataUnavailable(f"Redis is unreachable: {exc}") from exc
 
-    def dashboard(self, range_: Range = "24h") -> DashboardData:
-        """Every figure of the page for ``range_`` (24h or 7d); ``as_of`` is the KPIs' time."""
-        if range_ not in RANGE_HOURS:
-            raise ValueError(f"range must be one of {', '.join(RANGE_HOURS)}")
+    def dashboard(self, range_: str | RangeSpec = "24h") -> DashboardData:
+        """Every figure of the page for the range (24h, 7d, 30d or a custom RangeSpec);
+        ``as_of`` is the time of the oldest panel."""
+        spec = range_ if isinstance(range_, RangeSpec) else RangeSpec.parse(range_)
         try:
             self._retire_expired_now_and_then()
-            data = self._read(range_)
+            data = self._read(spec)
         except REDIS_DOWN as exc:
-            return self._last_good_or_raise(range_, exc)
+            return self._last_good_or_raise(spec.key, exc)
         with self._lock:
             if self._failing_since is not None:
                 log.info("redis reachable again; dashboard data fresh")
             self._failing_since = None
-            self._last_good[range_] = data
+            self._last_good[spec.key] = data
         return data
 
-    def _panel(self, tier: str, key: str, compute: Callable, decode: Callable):
-        """A panel from the shared cache, computed on a miss or when the entry was written by
-        another release of the app (a rolling deploy) and no longer fits."""
-        cached = self.cache.get_or_compute(tier, key, lambda: compute().to_dict())
+    def _cached(self, entry, tier: str, version: str, now: float, decode: Callable):
+        """The panel in a cache entry ``{"version", "at", "value"}`` when it may be served:
+        computed from ``version`` within the tier's time, or (a stream of writes) computed
+        less than MIN_RECOMPUTE_SECONDS ago; None otherwise, or when the entry was written by
+        another release of the app (a rolling deploy). One entry per panel, so the throttle
+        is shared by all workers."""
+        if not isinstance(entry, dict) or not {"version", "at", "value"} <= entry.keys():
+            return None
+        age = now - entry["at"]
+        if not ((entry["version"] == version and age < self.cache.ttl[tier])
+                or 0 <= age < MIN_RECOMPUTE_SECONDS):
+            return None
         try:
-            return decode(cached)
+            return decode(entry["value"])
         except (KeyError, TypeError):
-            panel = compute()
-            self.cache.put(tier, key, panel.to_dict())
-            return panel
+            return None
 
-    def _read(self, range_: str) -> DashboardData:
-        kpis = self._panel(TIER_KPIS, "dashboard", self.metrics.kpis, KpiPanel.from_dict)
-        distributions = self._panel(TIER_DISTRIBUTIONS, "dashboard",
-                                    self.metrics.distributions, DistributionPanel.from_dict)
-        if range_ == "24h":
-            # The KPI panel holds the 24 h series already (same read, same tier).
-            trend = TrendPanel(as_of=kpis.as_of, range=range_, messages=kpis.messages,
-                               response_times=kpis.response_times)
-        else:
-            trend = self._panel(TIER_TRENDS, range_, lambda: self.metrics.trends(range_),
-                                TrendPanel.from_dict)
+    def _read(self, spec: RangeSpec) -> DashboardData:
+        """The version, the three panel entries in one MGET, what is missing computed (the
+        KPI and distribution panels from one read) and stored in one round trip per tier."""
+        version = self.metrics.version()
+        now = self.clock().timestamp()
+        slots = {"kpis": (TIER_KPIS, f"dashboard:{spec.key}"),
+                 "distributions": (TIER_DISTRIBUTIONS, "dashboard"),
+                 "appointments": (TIER_KPIS, "appointments")}
+        decoders = {"kpis": KpiPanel.from_dict, "distributions": DistributionPanel.from_dict,
+                    "appointments": self._appointments_from_dict}
+        entries = dict(zip(slots, self.cache.get_many(list(slots.values())), strict=True))
+        panels = {name: self._cached(entries[name], slots[name][0], version, now,
+                                     decoders[name]) for name in slots}
+        computed = {}
+        if panels["kpis"] is None:
+            if panels["distributions"] is None:
+                panels["kpis"], panels["distributions"] = \
+                    self.metrics.kpis_and_distributions(spec)
+                computed["distributions"] = panels["distributions"]
+            else:
+                panels["kpis"] = self.metrics.kpis(spec)
+            computed["kpis"] = panels["kpis"]
+        elif panels["distributions"] is None:
+            panels["distributions"] = computed["distributions"] = self.metrics.distributions()
+        if panels["appointments"] is None:
+            panels["appointments"] = computed["appointments"] = self._appointments()
+        # Panels go to the cache as they are: orjson writes dataclasses directly.
+        self.cache.put_many({slots[name]: {"version": getattr(panel, "version", version),
+                                           "at": now, "value": panel}
+                             for name, panel in computed.items()})
+        kpis, distributions, appointments = (panels["kpis"], panels["distributions"],
+                                             panels["appointments"])
+        freshness = {"kpis": kpis.as_of, "distributions": distributions.as_of,
+                     "trends": kpis.as_of, "appointments": appointments.as_of}
         return DashboardData(
-            as_of=kpis.as_of, stale=False, stale_since=None, version=kpis.version,
-            range=range_, total_conversations=kpis.total_conversations, hero=kpis.hero,
+            as_of=min(freshness.values()), stale=False, stale_since=None,
+            version=kpis.version, range=spec.name,
+            total_conversations=kpis.total_conversations, hero=kpis.hero,
             by_temperature=kpis.by_temperature, by_stage=kpis.by_stage,
             funnel=distributions.funnel,
             price_distribution=distributions.price_distribution,
             timeline_distribution=distributions.timeline_distribution,
             motivation_distribution=distributions.motivation_distribution,
-            messages=trend.messages, response_times=trend.response_times,
-            freshness={"kpis": kpis.as_of, "distributions": distributions.as_of,
-                       "trends": trend.as_of},
-            stalled_conversations=kpis.stalled_conversations, needs_human=kpis.needs_human,
-            outbox=self.outbox.summary(self.store.locations))
+            messages=kpis.messages, response_times=kpis.response_times,
+            freshness=freshness, stalled_conversations=kpis.stalled_conversations,
+            needs_human=kpis.needs_human, window=kpis.window, heatmap=kpis.heatmap,
+            appointments=appointments.panel, outbox=self.outbox.summary(self.store.locations))
+
+    def _appointments(self) -> AppointmentsPanel:
+        return AppointmentsPanel(as_of=self.clock().isoformat(),
+                                 panel=self.appointments.read())
+
+    @staticmethod
+    def _appointments_from_dict(data: dict) -> AppointmentsPanel:
+        return AppointmentsPanel(as_of=data["as_of"],
+                                 panel=Appointments.from_dict(data["panel"]))
 
     def _last_good_or_raise(self, range_: str, exc: Exception) -> DashboardData:
         with self._lock:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-Range = Literal["24h", "7d"]
+Range = Literal["24h", "7d", "30d", "custom"]
 SortKey = Literal["last_activity", "lead_score", "price_expectation", "stage"]
 SORT_KEYS: tuple[str, ...] = ("last_activity", "lead_score", "price_expectation", "stage")
 
@@ -50,15 +50,73 @@ class SpeedToLeadKpi:
 
 @dataclass(frozen=True)
 class Hero:
+    """The KPI cards. State figures (counts, rates) are "now"; ``response_time_ms`` and
+    ``appointments_booked`` cover the page's range (``DashboardData.window``)."""
+
     active_conversations: Kpi
     qualification_rate: Kpi
-    hot_leads: Kpi
+    hot_leads: Kpi                 # open hot leads needing action (not qualified/booked/exits)
     response_time_ms: ResponseTimeKpi
     pipeline_value: Kpi
     commission_potential: Kpi
     appointments_booked: Kpi
     opt_out_rate: Kpi
     speed_to_lead_ms: SpeedToLeadKpi = field(default_factory=SpeedToLeadKpi)
+    offer_acceptance_rate: Kpi = field(default_factory=lambda: Kpi(None))
+    counter_offers: Kpi = field(default_factory=lambda: Kpi(None))  # stage negotiating
+    needs_human: Kpi = field(default_factory=lambda: Kpi(None))
+
+
+@dataclass(frozen=True)
+class Window:
+    """The hours a range covers: ISO start and end (exclusive), and since when history is
+    kept (older hours are missing, not zero)."""
+
+    range: str
+    label: str
+    start: str
+    end: str
+    kept_from: str
+    hours: int
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """Inbound messages by weekday (rows, Monday first) and hour of day (columns), local time."""
+
+    weekdays: list[str]
+    hours: list[int]
+    counts: list[list[int]]
+
+
+@dataclass(frozen=True)
+class Appointment:
+    contact_id: str
+    location_id: str
+    name: str | None
+    phone: str | None  # masked; the drill-down shows the number
+    address: str | None
+    at: str
+    past: bool
+
+
+@dataclass(frozen=True)
+class Appointments:
+    """Today's appointments, the next ones, the past ones still waiting for their outcome
+    (lists capped, totals exact), and bookings per day for the coming week (local days)."""
+
+    today: list[Appointment]
+    upcoming: list[Appointment]
+    upcoming_total: int
+    needs_outcome: list[Appointment]
+    needs_outcome_total: int
+    per_day: Distribution
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Appointments:
+        lists = {name: [Appointment(**a) for a in data[name]]
+                 for name in ("today", "upcoming", "needs_outcome")}
+        return cls(**{**data, **lists, "per_day": Distribution(**data["per_day"])})
 
 
 @dataclass(frozen=True)
@@ -96,8 +154,11 @@ class DashboardData:
     stalled_conversations: int = 0  # open, no inbound message for STALLED_AFTER_SECONDS
     # Conversations a person has to take over: "total" and one count per reason.
     needs_human: dict[str, int] = field(default_factory=dict)
-    # {"enabled", "dead_letters", "pending"}: replies through GoHighLevel (issue #11)
+    # Replies through GoHighLevel (issue #11): {"enabled", "pending", "dead_letters"}.
     outbox: dict = field(default_factory=dict)
+    window: Window | None = None
+    heatmap: Heatmap | None = None
+    appointments: Appointments | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -115,6 +176,7 @@ class ConversationQuery:
     order: Literal["asc", "desc"] = "desc"
     reveal_phone: bool = False  # rows carry the full phone number instead of (•••) •••-0123
     needs_human: bool = False  # only conversations flagged for a person
+    segment: str | None = None  # the conversations behind one figure (aggregates.segments)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,10 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import redis
 
@@ -37,27 +38,40 @@ from seller_bot.models import (
     STAGES,
     TEMPERATURES,
 )
+from services.conversation_index import InvalidQuery
 from services.dashboard_models import (
     Distribution,
+    Heatmap,
     Hero,
     Kpi,
     ResponseTimeKpi,
     SpeedToLeadKpi,
     TimeSeries,
+    Window,
 )
 from services.performance_tracker import (
     DELIVERED_PREFIX,
     RT_PREFIX,
     SPEED_TO_LEAD_PREFIX,
     PerformanceTracker,
+    ResponseHistogram,
 )
 
 MINUTE = 60
 DAY = 24 * HOUR
 WINDOW_HOURS = 24
-RANGE_HOURS = {"24h": 24, "7d": 7 * 24}
+RANGE_HOURS = {"24h": 24, "7d": 7 * 24, "30d": 30 * 24}
+RANGES = (*RANGE_HOURS, "custom")
+RANGE_LABELS = {"24h": "last 24 h", "7d": "last 7 days", "30d": "last 30 days"}
+MAX_CUSTOM_DAYS = 31
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Completed hours' merged sums are valid for the whole current hour (their key names it).
+SUMMARY_SECONDS = 2 * 3600
+SERIES_FIELDS = ("in", "out", "new")
+HISTOGRAMS = ("rt", "dt", "stl")  # HourBucket histograms kept merged in HoursSummary
 UNKNOWN = "unknown"
 NO_HISTORY = "no history kept: the change cannot be computed"
+RANGE_DELTA_NOTE = "change shown for the 24 h range only"
 # Locations re-read this many times at most when the set changes during a read.
 LOCATION_RETRIES = 3
 # "rt:<bin>" -> bin for every bin up to hours of response time: parsed once, not per read.
@@ -67,7 +81,8 @@ HISTOGRAM_PREFIXES = (RT_PREFIX, DELIVERED_PREFIX, SPEED_TO_LEAD_PREFIX)
 HERO_TYPES = {"response_time_ms": ResponseTimeKpi, "speed_to_lead_ms": SpeedToLeadKpi}
 # Events the figures count over the last 24 h and over the 24 h before; only their minute
 # counts are read for the partial hours at the windows' edges.
-WINDOW_EVENTS = ("new", "qualified", "booked", "opted_out", "hot_net", "open_net")
+WINDOW_EVENTS = ("new", "qualified", "booked", "opted_out", "hot_net", "open_net",
+                 "hot_action_net")
 PREVIOUS_WINDOW_EVENTS = ("booked",)
 
 
@@ -112,6 +127,7 @@ class AggregateSnapshot:
     hours: dict[int, HourBucket]
     minutes: dict[int, dict[str, list[int]]]
     stalled: int = 0
+    history: str = ""  # fingerprint of the locations' history versions (completed hours)
 
 
 def data_version(locations: list[str], versions: Iterable[str | None]) -> str:
@@ -167,6 +183,7 @@ class AggregateReader:
             if not locations:
                 return
             pipe.mget([LocationKeys(loc).version for loc in locations])
+            pipe.mget([LocationKeys(loc).history for loc in locations])
             for loc in locations:
                 keys = LocationKeys(loc)
                 if stats:
@@ -182,10 +199,11 @@ class AggregateReader:
         snapshot = AggregateSnapshot(
             locations=locations,
             version=data_version(locations, replies[0] if locations else []),
+            history=data_version(locations, replies[1] if locations else []),
             stats=Counter(), hours={hour: HourBucket() for hour in hours},
             minutes={hour: {event: [0] * 60 for event in events}
                      for hour, events in minutes.items()})
-        it = iter(replies[1:])
+        it = iter(replies[2:])
         for _ in locations:
             if stats:
                 snapshot.stats.update({name: int(value) for name, value in next(it).items()})
@@ -202,10 +220,66 @@ class AggregateReader:
         return snapshot
 
 
+# -- ranges ----------------------------------------------------------------------------------
+class InvalidRange(InvalidQuery):
+    """A bad range parameter; ``parameter`` names it (the API answers 422)."""
+
+
+@dataclass(frozen=True)
+class RangeSpec:
+    """The page's range: a preset (24h, 7d, 30d) or custom local dates, both inclusive."""
+
+    name: str = "24h"
+    start: date | None = None
+    end: date | None = None
+
+    @classmethod
+    def parse(cls, name: str | None, start: str | None = None,
+              end: str | None = None) -> RangeSpec:
+        """From the URL's ``range``, ``start`` and ``end`` (YYYY-MM-DD); raises InvalidRange."""
+        name = name or "24h"
+        if name not in RANGES:
+            raise InvalidRange("range", f"expected one of {', '.join(RANGES)}")
+        if name != "custom":
+            return cls(name)
+        days = {}
+        for parameter, value in (("start", start), ("end", end)):
+            try:
+                days[parameter] = date.fromisoformat(value or "")
+            except ValueError:
+                raise InvalidRange(parameter, "expected a date YYYY-MM-DD") from None
+        if days["end"] < days["start"]:
+            raise InvalidRange("end", "must not be before start")
+        if (days["end"] - days["start"]).days >= MAX_CUSTOM_DAYS:
+            raise InvalidRange("end", f"a custom range spans at most {MAX_CUSTOM_DAYS} days")
+        return cls(name, days["start"], days["end"])
+
+    @property
+    def key(self) -> str:
+        return self.name if self.name != "custom" else f"custom:{self.start}:{self.end}"
+
+    def hours(self, now: float, timezone: str) -> tuple[int, int]:
+        """(first, last) hour starts covered, the last one not after the current hour."""
+        current = hour_of(now)
+        if self.name != "custom":
+            return current - (RANGE_HOURS[self.name] - 1) * HOUR, current
+        zone = ZoneInfo(timezone)
+        first = datetime.combine(self.start, time(), zone).timestamp()
+        after = datetime.combine(self.end + timedelta(days=1), time(), zone).timestamp()
+        return hour_of(first), min(current, hour_of(after - 1))
+
+    def label(self) -> str:
+        if self.name != "custom":
+            return RANGE_LABELS[self.name]
+        if self.start == self.end:
+            return f"{self.start:%b} {self.start.day}"
+        return f"{self.start:%b} {self.start.day} – {self.end:%b} {self.end.day}"
+
+
 # -- panels (the cached units) ---------------------------------------------------------------
 @dataclass(frozen=True)
 class KpiPanel:
-    """Hero figures, temperature and stage split, and the 24 h series (30 s tier)."""
+    """Hero figures, temperature and stage split, the range's series and heatmap (one read)."""
 
     as_of: str
     version: str
@@ -217,6 +291,8 @@ class KpiPanel:
     messages: TimeSeries
     response_times: TimeSeries
     needs_human: dict[str, int] = field(default_factory=dict)  # "total" and per reason
+    window: Window | None = None
+    heatmap: Heatmap | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -230,6 +306,8 @@ class KpiPanel:
                             for name, value in hero.items()}),
             "messages": TimeSeries(**data["messages"]),
             "response_times": TimeSeries(**data["response_times"]),
+            "window": Window(**data["window"]) if data.get("window") else None,
+            "heatmap": Heatmap(**data["heatmap"]) if data.get("heatmap") else None,
         })
 
 
@@ -242,33 +320,52 @@ class DistributionPanel:
     price_distribution: Distribution
     timeline_distribution: Distribution
     motivation_distribution: Distribution
+    version: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> DistributionPanel:
-        return cls(as_of=data["as_of"], **{
-            name: Distribution(**value) for name, value in data.items() if name != "as_of"})
+        return cls(as_of=data["as_of"], version=data["version"], **{
+            name: Distribution(**value) for name, value in data.items()
+            if name not in ("as_of", "version")})
 
 
-@dataclass(frozen=True)
-class TrendPanel:
-    """Messages and response times per hour over a range (7 days: the 1 h tier)."""
+@dataclass
+class HoursSummary:
+    """Merged sums of completed hours (all locations), valid for one current hour and one
+    history version. ``series`` has one value per hour from ``first`` to the hour before the
+    current one; ``None`` where no history is kept. Histograms map str(bin) -> replies."""
 
-    as_of: str
-    range: str
-    messages: TimeSeries
-    response_times: TimeSeries
+    first: int
+    series: dict[str, list]
+    day_events: dict[str, int]        # WINDOW_EVENTS over the 23 completed hours of 24 h
+    previous_events: dict[str, int]   # PREVIOUS_WINDOW_EVENTS, hours H-47 .. H-25
+    # Per histogram kind (HISTOGRAMS: bot response "rt", delivered "dt", speed to lead "stl"):
+    day: dict[str, dict[str, int]]          # hours H-23 .. H-1, merged
+    previous_p50: dict[str, float | None]   # hours H-47 .. H-24
+    previous_samples: dict[str, int]        # hours H-47 .. H-24
+    range_hist: dict[str, dict[str, int]]   # the range's completed hours, merged
+    range_events: dict[str, int]            # booked, in over the range's completed hours
 
     def to_dict(self) -> dict:
         return asdict(self)
 
-    @classmethod
-    def from_dict(cls, data: dict) -> TrendPanel:
-        return cls(as_of=data["as_of"], range=data["range"],
-                   messages=TimeSeries(**data["messages"]),
-                   response_times=TimeSeries(**data["response_times"]))
+
+def histogram(raw: Mapping[str, int]) -> dict[int, int]:
+    return {int(b): n for b, n in raw.items()}
+
+
+def heatmap(messages: TimeSeries, timezone: str) -> Heatmap:
+    """Inbound messages per local weekday and hour from the hourly series (no extra read)."""
+    zone = ZoneInfo(timezone)
+    counts = [[0] * 24 for _ in WEEKDAYS]
+    for bucket, value in zip(messages.buckets, messages.series["inbound"], strict=True):
+        if value:
+            local = datetime.fromisoformat(bucket).astimezone(zone)
+            counts[local.weekday()][local.hour] += value
+    return Heatmap(weekdays=list(WEEKDAYS), hours=list(range(24)), counts=counts)
 
 
 # -- figures ---------------------------------------------------------------------------------
@@ -300,57 +397,84 @@ class MetricsService:
     KPI definitions (24 h windows as in the module docstring):
     - active_conversations: conversations not booked, declined or opted out (and not expired);
       delta = net change of that count in the last 24 h (``open_net`` events).
-    - hot_leads: conversations scored hot; delta = net change in the last 24 h (``hot_net``).
+    - hot_leads: open hot leads that need action (hot, not qualified, booked or an exit:
+      ``aggregates.needs_action``); delta = net change in the last 24 h (``hot_action_net``).
     - qualification_rate: qualified (offer accepted) / conversations, 0-1; previous =
       (qualified - qualifications in 24 h) / (conversations - new conversations in 24 h).
-    - response_time_ms: p50/p95/p99 of the bot's replies in the last 24 h; delta = p50 minus
-      the previous 24 h's p50 (lower is better).
+    - response_time_ms: p50/p95/p99 of the replies in the range; delta (24 h range only) = p50
+      minus the previous 24 h's p50 (lower is better).
     - pipeline_value: sum of asking prices of hot, qualified and booked leads;
       commission_potential = pipeline_value x COMMISSION_RATE (whole dollars). Both have no
       delta: their history is not kept.
-    - appointments_booked: bookings in the last 24 h; previous = bookings in the 24 h before.
+    - appointments_booked: bookings in the range; for 24 h, previous = the 24 h before.
     - opt_out_rate: opted out / conversations, previous like qualification_rate.
+    - offer_acceptance_rate: accepted / (accepted + declined) offers; counter_offers:
+      conversations negotiating a counter-offer; needs_human: flagged for a person. No delta.
     A rate with a zero denominator and a percentile without samples are None, never 0.
+
+    Reads: the live part (stats, the current hour, two minute hashes, the stalled count) in
+    one round trip; the completed hours of the range and of the 48 h the cards compare come
+    merged from ``HoursSummary``, computed once per hour and history version and kept in Redis.
     """
 
     def __init__(self, client: redis.Redis, settings: Settings,
                  clock: Callable[[], datetime] = utc_now,
                  reader: AggregateReader | None = None,
-                 tracker: PerformanceTracker | None = None) -> None:
+                 tracker: PerformanceTracker | None = None,
+                 summaries=None) -> None:
         self.settings = settings
         self.clock = clock
         self.reader = reader or AggregateReader(client)
         self.tracker = tracker or PerformanceTracker(WINDOW_HOURS)
+        self.summaries = summaries  # a Flask-Caching backend, or None: computed every time
 
     # -- panels --------------------------------------------------------------------------
-    def kpis(self) -> KpiPanel:
-        """Hero, splits and the 24 h series: stats, 48 hour and 2 minute buckets, one read."""
+    def kpis(self, spec: RangeSpec | None = None) -> KpiPanel:
+        """Hero, splits, the range's series and heatmap: one live read plus the summary."""
+        return self.kpis_and_distributions(spec)[0]
+
+    def kpis_and_distributions(self, spec: RangeSpec | None = None
+                               ) -> tuple[KpiPanel, DistributionPanel]:
+        """Both panels from the same read (the distributions need only its stats hash)."""
+        spec = spec or RangeSpec()
         now = self.clock()
         t = now.timestamp()
         current = hour_of(t)
-        snapshot = self.reader.read(
-            stats=True,
-            hours=[current - k * HOUR for k in range(2 * WINDOW_HOURS)],
+        first, last = spec.hours(t, self.settings.timezone)
+        live = self.reader.read(
+            stats=True, hours=[current],
             minutes={current - DAY: WINDOW_EVENTS, current - 2 * DAY: PREVIOUS_WINDOW_EVENTS},
             stalled_before=t - self.settings.stalled_after_seconds)
-        stats = snapshot.stats
-        messages, response_times = self._series(snapshot, current, WINDOW_HOURS)
+        summary = self.summary(live, current, first, last)
+        stats = live.stats
+        messages, response_times = self._series(live, summary, current, first, last)
+        window = Window(
+            range=spec.name, label=spec.label(),
+            start=datetime.fromtimestamp(first, UTC).isoformat(),
+            end=datetime.fromtimestamp(min(last + HOUR, t), UTC).isoformat(),
+            kept_from=datetime.fromtimestamp(self._kept_from(current), UTC).isoformat(),
+            hours=(last - first) // HOUR + 1)
         return KpiPanel(
-            as_of=now.isoformat(), version=snapshot.version,
+            as_of=now.isoformat(), version=live.version,
             total_conversations=stats["conversations"],
-            stalled_conversations=snapshot.stalled,
-            hero=self.hero(snapshot, t),
+            stalled_conversations=live.stalled,
+            hero=self.hero(live, summary, t, spec, include_current=last == current),
             by_temperature={temp: stats[f"temp:{temp}"] for temp in TEMPERATURES},
             by_stage={stage: stats[f"stage:{stage}"] for stage in STAGES},
-            messages=messages, response_times=response_times,
+            messages=messages, response_times=response_times, window=window,
+            heatmap=heatmap(messages, self.settings.timezone),
             needs_human={"total": stats["needs_human"],
                          **{reason: stats[f"needs_human:{reason}"]
-                            for reason in NEEDS_HUMAN_REASONS}})
+                            for reason in NEEDS_HUMAN_REASONS}},
+        ), self._distributions(stats, now, live.version)
 
     def distributions(self) -> DistributionPanel:
         """Funnel and the price, timeline and motivation splits: the stats hashes only."""
-        now = self.clock()
-        stats = self.reader.read(stats=True).stats
+        snapshot = self.reader.read(stats=True)
+        return self._distributions(snapshot.stats, self.clock(), snapshot.version)
+
+    @staticmethod
+    def _distributions(stats: Counter, now: datetime, version: str) -> DistributionPanel:
 
         def split(prefix: str, names: Iterable[tuple[str, str]]) -> Distribution:
             pairs = list(names)
@@ -358,7 +482,7 @@ class MetricsService:
                                 counts=[stats[f"{prefix}:{name}"] for name, _ in pairs])
 
         return DistributionPanel(
-            as_of=now.isoformat(),
+            as_of=now.isoformat(), version=version,
             funnel=split("funnel", ((s, s) for s in FUNNEL_STAGES)),
             price_distribution=split("price_bin", price_labels()),
             timeline_distribution=split(
@@ -366,78 +490,172 @@ class MetricsService:
             motivation_distribution=split(
                 "motivation", ((m, m) for m in (*MOTIVATIONS, UNKNOWN))))
 
-    def trends(self, range_: str) -> TrendPanel:
-        """Messages and response times per hour for ``range_`` (24h: 24 points, 7d: 168)."""
-        count = RANGE_HOURS[range_]
-        now = self.clock()
-        current = hour_of(now.timestamp())
-        snapshot = self.reader.read(hours=[current - k * HOUR for k in range(count)])
-        messages, response_times = self._series(snapshot, current, count)
-        return TrendPanel(as_of=now.isoformat(), range=range_, messages=messages,
-                          response_times=response_times)
-
     def version(self) -> str:
         return self.reader.version()
 
+    # -- completed hours -------------------------------------------------------------------
+    def _kept_from(self, current: int) -> int:
+        """The oldest hour whose bucket can still exist."""
+        return current - (self.settings.bucket_retention_seconds // HOUR - 1) * HOUR
+
+    def summary(self, live: AggregateSnapshot, current: int, first: int,
+                last: int) -> HoursSummary:
+        """The completed hours' merged sums, from Redis when kept, else read and kept."""
+        key = (f"hours:{live.history}:{current}:{first}:{last}:"
+               f"{hashlib.sha1(','.join(live.locations).encode()).hexdigest()[:12]}")
+        if self.summaries is not None:
+            cached = self.summaries.get(key)
+            if cached is not None:
+                try:
+                    return HoursSummary(**cached)
+                except TypeError:
+                    pass  # written by another release of the app: recompute
+        result = self._compute_summary(current, first, last)
+        if self.summaries is not None:
+            self.summaries.set(key, result.to_dict(), timeout=SUMMARY_SECONDS)
+        return result
+
+    def _compute_summary(self, current: int, first: int, last: int) -> HoursSummary:
+        lowest = max(min(first, current - 2 * DAY + HOUR), self._kept_from(current))
+        completed = list(range(lowest, current, HOUR))
+        buckets = self.reader.read(hours=completed).hours if completed else {}
+        empty = HourBucket()
+
+        def bucket(hour: int) -> HourBucket:
+            return buckets.get(hour, empty)
+
+        def events(hours: Iterable[int], names: Sequence[str]) -> dict[str, int]:
+            totals = Counter()
+            for hour in hours:
+                found = bucket(hour).events
+                for name in names:
+                    totals[name] += found[name]
+            return {name: totals[name] for name in names}
+
+        def merged(hours: Iterable[int], kind: str) -> ResponseHistogram:
+            return ResponseHistogram.merge(getattr(bucket(h), kind) for h in hours)
+
+        def as_json(histogram_: ResponseHistogram) -> dict[str, int]:
+            return {str(b): n for b, n in histogram_.counts.items()}
+
+        kept = self._kept_from(current)
+        series: dict[str, list] = {name: [] for name in (
+            *SERIES_FIELDS, "p50", "p95", "samples", "dt_p50", "dt_p95", "dt_samples")}
+        for hour in range(first, min(last + HOUR, current), HOUR):
+            found = bucket(hour)
+            missing = hour < kept
+            for name in SERIES_FIELDS:
+                series[name].append(None if missing else found.events[name])
+            for prefix, counts in (("", found.rt), ("dt_", found.dt)):
+                p50, p95 = ResponseHistogram(counts).percentiles(50, 95)
+                series[f"{prefix}p50"].append(p50)
+                series[f"{prefix}p95"].append(p95)
+                series[f"{prefix}samples"].append(None if missing else sum(counts.values()))
+        day = range(current - (WINDOW_HOURS - 1) * HOUR, current, HOUR)
+        before = range(current - 2 * DAY + HOUR, current - DAY + HOUR, HOUR)
+        range_hours = range(first, min(last + HOUR, current), HOUR)
+        previous = {kind: merged(before, kind) for kind in HISTOGRAMS}
+        return HoursSummary(
+            first=first, series=series,
+            day_events=events(day, WINDOW_EVENTS),
+            previous_events=events(range(current - 2 * DAY + HOUR, current - DAY, HOUR),
+                                   PREVIOUS_WINDOW_EVENTS),
+            day={kind: as_json(merged(day, kind)) for kind in HISTOGRAMS},
+            previous_p50={kind: h.percentile(50) for kind, h in previous.items()},
+            previous_samples={kind: h.samples for kind, h in previous.items()},
+            range_hist={kind: as_json(merged(range_hours, kind)) for kind in HISTOGRAMS},
+            range_events=events(range_hours, ("booked", "in")))
+
     # -- figures -------------------------------------------------------------------------
-    def hero(self, snapshot: AggregateSnapshot, t: float) -> Hero:
-        """The eight KPI cards (definitions in the class docstring)."""
-        stats = snapshot.stats
-        last_24h = self.events_last_24h(snapshot, t)
-        before = self.events_previous_24h(snapshot, t)
+    def hero(self, live: AggregateSnapshot, summary: HoursSummary, t: float,
+             spec: RangeSpec, *, include_current: bool = True) -> Hero:
+        """The KPI cards (definitions in the class docstring)."""
+        stats = live.stats
+        current = hour_of(t)
+        last_24h = self.events_last_24h(live, summary, t)
+        before = self.events_previous_24h(live, summary, t)
         conversations = stats["conversations"]
-        active, hot = stats["open"], stats["temp:hot"]
+        active = stats["open"]
         pipeline_value = stats["pipeline_value"]
-        booked_now, booked_before = last_24h["booked"], before["booked"]
+        now_bucket = live.hours.get(current, HourBucket())
+        if spec.name == "24h":
+            # Delivered once any reply of these 48 hours was accepted by GoHighLevel (#11).
+            kind = "dt" if self.delivered(
+                sum(summary.day["dt"].values()) + summary.previous_samples["dt"]
+                + sum(now_bucket.dt.values())) else "rt"
+            response = self.tracker.from_histograms(
+                ResponseHistogram.merge([histogram(summary.day[kind]),
+                                         getattr(now_bucket, kind)]),
+                summary.previous_p50[kind])
+            booked_now, booked_before = last_24h["booked"], before["booked"]
+            booked = Kpi(booked_now, booked_now - booked_before, booked_before)
+        else:
+            live_dt = sum(now_bucket.dt.values()) if include_current else 0
+            kind = "dt" if self.delivered(sum(summary.range_hist["dt"].values())
+                                          + live_dt) else "rt"
+            parts = [histogram(summary.range_hist[kind])]
+            booked_now = summary.range_events["booked"]
+            if include_current:
+                parts.append(getattr(now_bucket, kind))
+                booked_now += now_bucket.events["booked"]
+            response = self.tracker.from_histograms(ResponseHistogram.merge(parts), None)
+            booked = Kpi(booked_now, None, None, note=RANGE_DELTA_NOTE)
+        response = replace(response, basis="delivered" if kind == "dt" else "processing")
+        accepted = stats["offer_response:accepted"]
+        answered = accepted + stats["offer_response:declined"]
         return Hero(
             active_conversations=Kpi(active, last_24h["open_net"],
                                      active - last_24h["open_net"]),
             qualification_rate=rate(stats["qualified"], conversations, last_24h["qualified"],
                                     last_24h["new"]),
-            hot_leads=Kpi(hot, last_24h["hot_net"], hot - last_24h["hot_net"]),
-            response_time_ms=self.response_time_kpi(
-                [snapshot.hours[hour_of(t) - k * HOUR] for k in range(2 * WINDOW_HOURS)]),
+            hot_leads=Kpi(stats["hot_action"], last_24h["hot_action_net"],
+                          stats["hot_action"] - last_24h["hot_action_net"]),
+            response_time_ms=response,
             pipeline_value=Kpi(pipeline_value, None, None, note=NO_HISTORY),
             commission_potential=Kpi(round(pipeline_value * self.settings.commission_rate),
                                      None, None, note=NO_HISTORY),
-            appointments_booked=Kpi(booked_now, booked_now - booked_before, booked_before),
+            appointments_booked=booked,
             opt_out_rate=rate(stats["stage:opted_out"], conversations, last_24h["opted_out"],
                               last_24h["new"]),
-            speed_to_lead_ms=self.tracker.speed_to_lead(
-                [snapshot.hours[hour_of(t) - k * HOUR].stl for k in range(2 * WINDOW_HOURS)]),
+            offer_acceptance_rate=Kpi(accepted / answered if answered else None, None, None,
+                                      note=NO_HISTORY),
+            counter_offers=Kpi(stats["stage:negotiating"], None, None, note=NO_HISTORY),
+            needs_human=Kpi(stats["needs_human"], None, None, note=NO_HISTORY),
+            speed_to_lead_ms=self._speed_to_lead(summary, now_bucket),
         )
 
-    def basis(self, hours: Iterable[HourBucket]) -> str:
-        """What response time shows: "delivered" (arrival to GoHighLevel accepting the reply)
-        once replies go out through GoHighLevel and some were accepted in these hours, else
+    def delivered(self, samples: int) -> bool:
+        """Response time shows "delivered" (arrival to GoHighLevel accepting the reply) once
+        replies go out through GoHighLevel and some were accepted in the hours shown, else
         "processing" (arrival to the reply decided)."""
-        if self.settings.outbox_enabled and any(bucket.dt for bucket in hours):
-            return "delivered"
-        return "processing"
+        return self.settings.outbox_enabled and samples > 0
 
-    def response_time_kpi(self, newest_first: list[HourBucket]) -> ResponseTimeKpi:
-        basis = self.basis(newest_first)
-        field_name = "dt" if basis == "delivered" else "rt"
-        return self.tracker.kpi([getattr(b, field_name) for b in newest_first], basis=basis)
+    def _speed_to_lead(self, summary: HoursSummary, now_bucket: HourBucket) -> SpeedToLeadKpi:
+        """First inbound to the first reply accepted, over the last 24 h, against the 24 before."""
+        kpi = self.tracker.from_histograms(
+            ResponseHistogram.merge([histogram(summary.day["stl"]), now_bucket.stl]),
+            summary.previous_p50["stl"])
+        return SpeedToLeadKpi(p50=kpi.p50, p95=kpi.p95, delta=kpi.delta, samples=kpi.samples)
 
-    def events_last_24h(self, snapshot: AggregateSnapshot, t: float) -> Counter:
-        """Counts of WINDOW_EVENTS from M - 24 h (M: t floored to the minute) up to t."""
+    def events_last_24h(self, live: AggregateSnapshot, summary: HoursSummary,
+                        t: float) -> Counter:
+        """Counts of WINDOW_EVENTS from M - 24 h (M: t floored to the minute) up to t: the
+        23 completed hours (summary), the current hour and the minutes of hour H-24 (live)."""
         current = hour_of(t)
-        hours = [snapshot.hours[current - k * HOUR].events for k in range(WINDOW_HOURS)]
-        partial = self._minutes(snapshot, current - DAY, int(t - current) // MINUTE, 60)
-        return Counter({event: sum(h[event] for h in hours) + partial[event]
-                        for event in WINDOW_EVENTS})
+        now_events = live.hours.get(current, HourBucket()).events
+        partial = self._minutes(live, current - DAY, int(t - current) // MINUTE, 60)
+        return Counter({event: summary.day_events.get(event, 0) + now_events[event]
+                        + partial[event] for event in WINDOW_EVENTS})
 
-    def events_previous_24h(self, snapshot: AggregateSnapshot, t: float) -> Counter:
+    def events_previous_24h(self, live: AggregateSnapshot, summary: HoursSummary,
+                            t: float) -> Counter:
         """Counts of PREVIOUS_WINDOW_EVENTS from M - 48 h up to (not including) M - 24 h."""
         current = hour_of(t)
         first_minute = int(t - current) // MINUTE
-        hours = [snapshot.hours[current - k * HOUR].events
-                 for k in range(WINDOW_HOURS + 1, 2 * WINDOW_HOURS)]
-        newest = self._minutes(snapshot, current - DAY, 0, first_minute)
-        oldest = self._minutes(snapshot, current - 2 * DAY, first_minute, 60)
-        return Counter({event: newest[event] + sum(h[event] for h in hours) + oldest[event]
-                        for event in PREVIOUS_WINDOW_EVENTS})
+        newest = self._minutes(live, current - DAY, 0, first_minute)
+        oldest = self._minutes(live, current - 2 * DAY, first_minute, 60)
+        return Counter({event: newest[event] + summary.previous_events.get(event, 0)
+                        + oldest[event] for event in PREVIOUS_WINDOW_EVENTS})
 
     @staticmethod
     def _minutes(snapshot: AggregateSnapshot, hour: int, start: int, stop: int) -> Counter:
@@ -445,19 +663,25 @@ class MetricsService:
         return Counter({event: sum(counts[start:stop])
                         for event, counts in snapshot.minutes.get(hour, {}).items()})
 
-    def _series(self, snapshot: AggregateSnapshot, current: int,
-                count: int) -> tuple[TimeSeries, TimeSeries]:
-        """Messages and response-time series over the ``count`` hours ending with ``current``."""
-        starts = [current - k * HOUR for k in range(count - 1, -1, -1)]
+    def _series(self, live: AggregateSnapshot, summary: HoursSummary, current: int,
+                first: int, last: int) -> tuple[TimeSeries, TimeSeries]:
+        """Messages and response-time series over the hours ``first`` .. ``last``."""
+        starts = list(range(first, last + HOUR, HOUR))
         buckets = [datetime.fromtimestamp(h, UTC).isoformat() for h in starts]
-        events = [snapshot.hours[h].events for h in starts]
+        values = {name: list(summary.series[name]) for name in summary.series}
+        if last == current:
+            now = live.hours.get(current, HourBucket())
+            for name in SERIES_FIELDS:
+                values[name].append(now.events[name])
+            for prefix, counts in (("", now.rt), ("dt_", now.dt)):
+                p50, p95 = ResponseHistogram(counts).percentiles(50, 95)
+                values[f"{prefix}p50"].append(p50)
+                values[f"{prefix}p95"].append(p95)
+                values[f"{prefix}samples"].append(sum(counts.values()))
         messages = TimeSeries(buckets=buckets, series={
-            "inbound": [e["in"] for e in events],
-            "outbound": [e["out"] for e in events],
-            "new_conversations": [e["new"] for e in events],
-        })
-        hours = [snapshot.hours[h] for h in starts]
-        delivered = self.basis(hours) == "delivered"
-        response_times = TimeSeries(buckets=buckets, series=self.tracker.hourly(
-            [bucket.dt if delivered else bucket.rt for bucket in hours]))
+            "inbound": values["in"], "outbound": values["out"],
+            "new_conversations": values["new"]})
+        prefix = "dt_" if self.delivered(sum(v or 0 for v in values["dt_samples"])) else ""
+        response_times = TimeSeries(buckets=buckets, series={
+            name: values[prefix + name] for name in ("p50", "p95", "samples")})
         return messages, response_times

@@ -76,10 +76,15 @@ class PerformanceTracker:
         """p50/p95/p99 of the last 24 hour buckets (``newest_first[0]`` is the current hour);
         delta = p50 minus the p50 of the 24 hour buckets before them (lower is better)."""
         window = self.window_hours
-        now = ResponseHistogram.merge(newest_first[:window])
         before = ResponseHistogram.merge(newest_first[window:2 * window])
+        return self.from_histograms(ResponseHistogram.merge(newest_first[:window]),
+                                    before.percentile(50), basis)
+
+    @staticmethod
+    def from_histograms(now: ResponseHistogram, previous_p50: float | None,
+                        basis: str = "processing") -> ResponseTimeKpi:
+        """p50/p95/p99 of ``now``; delta = p50 minus ``previous_p50`` (None: no delta)."""
         p50, p95, p99 = now.percentiles(50, 95, 99)
-        previous_p50 = before.percentile(50)
         delta = None if p50 is None or previous_p50 is None else round(
             p50 - previous_p50, MS_DECIMALS)
         return ResponseTimeKpi(p50=p50, p95=p95, p99=p99, samples=now.samples, delta=delta,

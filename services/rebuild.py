@@ -106,6 +106,7 @@ class LocationRebuild:
             if key in self.bucket_expiry:
                 pipe.pexpireat(key, int(self.bucket_expiry[key] * 1000))
         pipe.incr(self.keys.version)
+        pipe.incr(self.keys.history)
 
 
 class AggregateRebuilder:

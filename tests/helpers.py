@@ -85,3 +85,34 @@ class Seller:
         response = self.http.get(f"{self.base_url}/api/conversations/{self.contact}", timeout=10)
         assert response.status_code == 200, response.text
         return response.json()
+
+
+# -- Dash component trees (pure builders' output) ---------------------------------------
+def texts(component) -> list[str]:
+    """Every string inside a component tree, in order."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "children"):
+            walk(node.children)
+
+    walk(component)
+    return found
+
+
+def by_id(component, wanted):
+    """The first component in the tree whose id is ``wanted`` (a string or a pattern dict)."""
+    if getattr(component, "id", None) == wanted:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str):
+            hit = by_id(child, wanted)
+            if hit is not None:
+                return hit
+    return None

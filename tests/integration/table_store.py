@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import redis
 
 from core.settings import Settings
+from seller_bot.aggregates import segments
 from seller_bot.bot import SellerBot
 from seller_bot.flow import start_conversation
 from seller_bot.models import CLOSED_STAGES, STAGES, Conversation
@@ -189,7 +190,8 @@ def brute_force(docs: list[Conversation], query: ConversationQuery, now: float,
               and (query.stage is None or c.stage == query.stage)
               and (not query.stalled or is_stalled_now(c, now, settings))
               and (not query.needs_human or c.needs_human)
-              and (not query.q or matches_search(c, query.q))]
+              and (not query.q or matches_search(c, query.q))
+              and (query.segment is None or query.segment in segments(c))]
     value: Callable[[Conversation], tuple] = {
         "last_activity": lambda c: (c.last_activity_at.timestamp(),),
         "lead_score": lambda c: (c.lead_score, c.last_activity_at.timestamp()),

@@ -15,6 +15,7 @@ from core.redis_client import connect
 from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.payload import InboundMessage
+from seller_bot.store import ConversationStore
 from services.dashboard_data_service import DashboardDataService, DataUnavailable
 from tests.helpers import FakeClock, inbound
 from tests.redis_server import RedisServer
@@ -55,16 +56,18 @@ def test_metrics301_second_call_within_ttl_is_served_from_cache(bot, redis_clien
     assert first.total_conversations == 3
     redis_client.config_resetstat()
     second = service.dashboard("7d")
-    # One GET per tier (KPIs, distributions, 7-day trends), no aggregate read at all.
-    assert data_commands(redis_client) == {"get": 3}
+    # The data version (SMEMBERS + MGET), then one MGET of the three panels (KPIs for the
+    # range, distributions, appointments), no aggregate read at all.
+    assert data_commands(redis_client) == {"smembers": 1, "mget": 2}
     assert second == first
     entries = sorted(redis_client.scan_iter(match=f"{CACHE_PREFIX}*"))
-    assert entries == [f"{CACHE_PREFIX}distributions:dashboard", f"{CACHE_PREFIX}kpis:dashboard",
-                       f"{CACHE_PREFIX}trends:7d"]
-    ttls = {key.split(":")[2]: redis_client.ttl(key) for key in entries}
-    assert 0 < ttls["kpis"] <= 30 and 30 < ttls["distributions"] <= 300
-    assert 300 < ttls["trends"] <= 3600
-    assert json.loads(redis_client.get(f"{CACHE_PREFIX}kpis:dashboard"))["total_conversations"] == 3
+    panels = [f"{CACHE_PREFIX}distributions:dashboard", f"{CACHE_PREFIX}kpis:appointments",
+              f"{CACHE_PREFIX}kpis:dashboard:7d"]
+    assert [e for e in entries if not e.startswith(f"{CACHE_PREFIX}hours:")] == panels
+    ttls = {key.split(":", 2)[2]: redis_client.ttl(key) for key in panels}
+    assert 0 < ttls["kpis:dashboard:7d"] <= 30 and 30 < ttls["distributions:dashboard"] <= 300
+    entry = json.loads(redis_client.get(f"{CACHE_PREFIX}kpis:dashboard:7d"))
+    assert entry["version"] == first.version and entry["value"]["total_conversations"] == 3
 
 
 def test_metrics302_after_the_ttl_it_recomputes(bot, redis_client, redis_server):
@@ -79,7 +82,11 @@ def test_metrics302_after_the_ttl_it_recomputes(bot, redis_client, redis_server)
     # A minute later Redis has expired the entries: shortened here instead of waited for.
     clock.advance(seconds=61)
     entries = list(redis_client.scan_iter(match=f"{CACHE_PREFIX}*"))
-    assert entries and all(0 < redis_client.ttl(key) <= 60 for key in entries)
+    panels = [key for key in entries if not key.startswith(f"{CACHE_PREFIX}hours:")]
+    assert panels and all(0 < redis_client.ttl(key) <= 60 for key in panels)
+    # The completed hours' sums live for the hour they describe (and a margin), whatever the
+    # tiers say.
+    assert all(0 < redis_client.ttl(key) <= 7200 for key in set(entries) - set(panels))
     for key in entries:
         redis_client.pexpire(key, 1)
     until(lambda: not any(redis_client.scan_iter(match=f"{CACHE_PREFIX}*")), 15,
@@ -101,7 +108,7 @@ def test_metrics303_two_app_instances_share_the_cache(bot, redis_client, redis_s
     two = worker_2.server.test_client().get("/api/dashboard").get_json()
     assert two == one
     calls = data_commands(redis_client)
-    assert calls["get"] >= 2 and calls["hgetall"] == 0
+    assert calls["mget"] >= 2 and calls["hgetall"] == 0  # versions, then the panels
     other_client.close()
 
 
@@ -158,11 +165,11 @@ def test_metrics305_version_changes_only_with_data(bot, redis_client, settings):
 
 def test_metrics306_entry_of_another_release_is_recomputed(bot, redis_client, settings):
     """A rolling deploy: the shared cache holds a panel in a shape this release cannot read."""
-    redis_client.set(f"{CACHE_PREFIX}kpis:dashboard", json.dumps({"as_of": "x", "old": 1}))
+    redis_client.set(f"{CACHE_PREFIX}kpis:dashboard:24h", json.dumps({"as_of": "x", "old": 1}))
     data = DashboardDataService(redis_client, settings, store=bot.store).dashboard()
     assert data.total_conversations == 3
-    entry = json.loads(redis_client.get(f"{CACHE_PREFIX}kpis:dashboard"))
-    assert entry["total_conversations"] == 3 and "old" not in entry
+    entry = json.loads(redis_client.get(f"{CACHE_PREFIX}kpis:dashboard:24h"))
+    assert entry["value"]["total_conversations"] == 3 and "old" not in entry
 
 
 def test_metrics307_uncached_read_costs_the_same_whatever_the_store_size(redis_client,
@@ -185,3 +192,53 @@ def test_metrics307_uncached_read_costs_the_same_whatever_the_store_size(redis_c
         costs.append(data_commands(redis_client))
     assert costs[0] == costs[1]
     assert sum(costs[0].values()) > 0
+
+
+def test_metrics308_a_write_shows_on_the_next_read_at_most_once_a_second(bot, redis_client,
+                                                                         settings):
+    """Entries are keyed by the data version: with the 30 s tier a new message shows on the
+    next read, but a stream of writes recomputes a panel at most once per second."""
+    clock = FakeClock()
+    service = DashboardDataService(redis_client, settings, store=bot.store, clock=clock)
+    first = service.dashboard()
+    assert first.total_conversations == 3
+    clock.advance(seconds=2)
+    say(bot, "hi", "dora")
+    fresh = service.dashboard()
+    assert fresh.total_conversations == 4 and fresh.version == service.version()
+    assert fresh.as_of == clock().isoformat()
+    clock.advance(seconds=0.5)
+    say(bot, "hi", "emma")
+    throttled = service.dashboard()  # recomputed half a second ago: served as it is
+    assert throttled.total_conversations == 4 and throttled.as_of == fresh.as_of
+    clock.advance(seconds=0.6)
+    caught_up = service.dashboard()
+    assert caught_up.total_conversations == 5
+    redis_client.config_resetstat()
+    clock.advance(seconds=5)
+    assert service.dashboard() == caught_up  # nothing written: the cached panels
+    assert data_commands(redis_client)["hgetall"] == 0
+
+
+def test_metrics309_completed_hours_are_kept_until_a_deletion(bot, redis_client, settings):
+    """The completed hours' sums are read once per hour; a DELETE bumps the history version,
+    so they are recomputed and the deleted contact's past messages leave the series."""
+    quiet = settings.model_copy(update={"cache_kpi_seconds": 0,
+                                        "cache_distribution_seconds": 0})
+    clock = FakeClock()
+    service = DashboardDataService(redis_client, quiet, store=bot.store, clock=clock)
+    first = service.dashboard("7d")
+    clock.advance(hours=1)  # the messages' hour is complete now
+    later = service.dashboard("7d")
+    redis_client.config_resetstat()
+    assert service.dashboard("7d") == later
+    # Per location: stats (for the KPIs and distributions alike), current hour, 2 minute
+    # hashes; no completed hour is read again.
+    assert data_commands(redis_client)["hgetall"] == 2 * 4
+    assert sum(v or 0 for v in later.messages.series["inbound"]) == sum(
+        v or 0 for v in first.messages.series["inbound"]) == 5
+    # The deletion happens an hour later too (the store on the same clock).
+    store = ConversationStore(redis_client, quiet, wall_clock=lambda: clock().timestamp())
+    store.delete("loc-1", "ben")
+    after = service.dashboard("7d")
+    assert sum(v or 0 for v in after.messages.series["inbound"]) == 4

@@ -95,8 +95,9 @@ def test_metrics101_hero_kpis_and_deltas(scene):
     # open now: dave, gina, ivan. 24 h ago (minute-precise): alice, bob, dave, gina.
     assert (hero.active_conversations.value, hero.active_conversations.delta,
             hero.active_conversations.previous) == (3, -1, 4)
-    # hot now: alice, henry, erin, frank; alice turned hot 2 h ago.
-    assert (hero.hot_leads.value, hero.hot_leads.delta, hero.hot_leads.previous) == (4, 1, 3)
+    # hot: alice, henry, erin, frank, all booked: none needs action now, nor did 24 h ago
+    # (alice was hot and open for a minute 2 h ago: +1 then -1).
+    assert (hero.hot_leads.value, hero.hot_leads.delta, hero.hot_leads.previous) == (0, 0, 0)
     # qualified 4 of 9; 24 h ago 3 of 7 (carol and ivan are new since, alice qualified since).
     assert hero.qualification_rate.value == pytest.approx(4 / 9)
     assert hero.qualification_rate.previous == pytest.approx(3 / 7)
@@ -223,7 +224,7 @@ def test_metrics107_delete_moves_every_figure(scene):
     data = scene.data.dashboard()
     hero = data.hero
     assert data.total_conversations == 8
-    assert (hero.hot_leads.value, hero.hot_leads.delta) == (3, 0)
+    assert (hero.hot_leads.value, hero.hot_leads.delta) == (0, 0)
     assert (hero.appointments_booked.value, hero.appointments_booked.previous) == (0, 2)
     assert hero.qualification_rate.value == pytest.approx(3 / 8)
     assert hero.pipeline_value.value == 900_000

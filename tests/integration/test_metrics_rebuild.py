@@ -48,7 +48,7 @@ def aggregate_dump(client, fake_now: float) -> dict:
     """Every aggregate key with its value and expiry, minus what has expired by ``fake_now``."""
     dump = {}
     for key in client.scan_iter(match="{loc:*}*", count=1000):
-        if any(part in key for part in (":conv:", ":seen:", ":sup:", ":version")):
+        if any(part in key for part in (":conv:", ":seen:", ":sup:", ":version", ":history")):
             continue
         ttl_ms = client.pttl(key)
         # The clock is read next to each PTTL: a dump that takes long on a busy machine does

@@ -20,6 +20,7 @@ from seller_bot.models import STAGES, TEMPERATURES, Conversation
 from seller_bot.payload import InboundMessage
 from services.conversation_index import (
     BAND,
+    SEGMENTS,
     ConversationIndex,
     InvalidQuery,
     next_action,
@@ -523,3 +524,37 @@ def test_table021_broad_searches_run_in_steps_with_the_same_answer(docs, table_r
         assert scripted == expected, query
         assert every_page(index, query) == expected, query
     assert sum(map(len, by_script)) > 20
+
+
+def test_table060_segments_list_exactly_the_conversations_behind_each_figure(
+        docs, table_redis, table_settings):
+    """Every segment (a clickable figure) alone and with the other filters and sorts, paged
+    like the brute force over the documents, and its size equal to the stats counter."""
+    index = index_at(table_redis, table_settings, NOW)
+    stats = {}
+    for key in table_redis.scan_iter(match="{loc:*}:stats"):
+        for name, value in table_redis.hgetall(key).items():
+            stats[name] = stats.get(name, 0) + int(value)
+    counter = {"open": "open", "hot_action": "hot_action", "qualified": "qualified",
+               "needs_human": "needs_human", "negotiating": "stage:negotiating"}
+    nonempty = 0
+    for segment in sorted(SEGMENTS):
+        combos = [ConversationQuery(page_size=9, segment=segment),
+                  ConversationQuery(page_size=9, segment=segment, temperature="hot",
+                                    sort="lead_score"),
+                  ConversationQuery(page_size=9, segment=segment, stage="offer",
+                                    sort="price_expectation", order="asc"),
+                  ConversationQuery(page_size=9, segment=segment, stalled=True),
+                  ConversationQuery(page_size=9, segment=segment, q="maria")]
+        for query in combos:
+            expected = [c.contact_id for c in brute_force(docs, query, NOW.timestamp(),
+                                                          table_settings)]
+            assert every_page(index, query) == expected, query
+        total = index.page(combos[0]).total
+        kind, _, value = segment.partition(":")
+        name = counter.get(segment) or {"price": f"price_bin:{value}"}.get(kind, segment)
+        assert total == stats.get(name, 0), segment
+        nonempty += total > 0
+    assert nonempty > 20
+    with pytest.raises(InvalidQuery):
+        index.page(ConversationQuery(segment="nonsense"))

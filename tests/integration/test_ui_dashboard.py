@@ -92,9 +92,11 @@ def test_ui001_kpi_cards_show_what_the_services_compute(dash_duo, ui_redis, ui_s
                                     f"{hero.active_conversations.value:,}")
     dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('hot_leads')}",
                                     f"{hero.hot_leads.value:,}")
-    for spec in (*hero_metrics.PRIMARY, *hero_metrics.SECONDARY):
+    for spec in (*hero_metrics.PRIMARY, *hero_metrics.SECONDARY, *hero_metrics.TERTIARY):
         if spec.name == "response_time_ms":
             expected = spec.value(hero.response_time_ms.p50)
+        elif spec.name == "speed_to_lead_ms":  # from the outbound issue: not measured here
+            expected = "no data yet"
         else:
             expected = spec.value(getattr(hero, spec.name).value)
         assert text(dash_duo, f"#{ids.kpi_value(spec.name)}") == expected, spec.name
@@ -125,7 +127,9 @@ def test_ui002_sorting_then_page_3_shows_rows_21_to_30(dash_duo, ui_redis, ui_se
         dash_duo.wait_for_text_to_equal(".current-page-shadow", page)
     wait_for_column(dash_duo, "name", shown_names(top30[20:30]))
     assert column(dash_duo, "lead_score") == [str(r.lead_score) for r in top30[20:30]]
-    assert column(dash_duo, "phone") == [mask_phone(r.phone) or fmt.UNKNOWN for r in top30[20:30]]
+    # A seller without a phone number reads "unknown", as every missing value on screen.
+    assert column(dash_duo, "phone") == [mask_phone(r.phone) or fmt.UNKNOWN
+                                         for r in top30[20:30]]
     assert text(dash_duo, ".current-page-shadow") == "3"
     summary = text(dash_duo, f"#{ids.TABLE_SUMMARY}")
     assert "showing 21–30" in summary and "page 3 of" in summary

@@ -15,7 +15,6 @@ from plotly.io.json import to_json_plotly
 from components import (
     conversation_detail,
     conversations_table,
-    figures,
     header,
     hero_metrics,
     ids,
@@ -38,6 +37,7 @@ from services.dashboard_models import (
     ResponseTimeKpi,
     TimeSeries,
 )
+from tests.helpers import by_id, texts
 
 NOW = datetime(2026, 3, 2, 18, 42, tzinfo=UTC)
 NOW_ISO = NOW.isoformat()
@@ -89,11 +89,11 @@ class FakeData:
             raise self._version
         return self._version
 
-    def dashboard(self, range_: str = "24h") -> DashboardData:
+    def dashboard(self, range_="24h") -> DashboardData:
         self.calls["dashboard"] += 1
         if isinstance(self.data, Exception):
             raise self.data
-        return replace(self.data, range=range_)
+        return replace(self.data, range=getattr(range_, "name", range_))
 
     def conversations(self, query: ConversationQuery) -> ConversationsPage:
         self.calls["conversations"] += 1
@@ -133,38 +133,12 @@ def page_of(rows: list[ConversationRow], total: int) -> ConversationsPage:
                              pages=-(-total // 10), as_of=NOW.isoformat())
 
 
-def texts(component) -> list[str]:
-    """Every string inside a component tree, in order."""
-    found: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, str):
-            found.append(node)
-        elif isinstance(node, list | tuple):
-            for child in node:
-                walk(child)
-        elif hasattr(node, "children"):
-            walk(node.children)
-
-    walk(component)
-    return found
-
-
-def by_id(component, wanted: str):
-    if getattr(component, "id", None) == wanted:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str):
-            hit = by_id(child, wanted)
-            if hit is not None:
-                return hit
-    return None
-
-
 # -- hero metrics -------------------------------------------------------------------------
+ALL_SPECS = (*hero_metrics.PRIMARY, *hero_metrics.SECONDARY, *hero_metrics.TERTIARY)
+
+
 def test_cmp001_delta_colour_says_better_or_worse_response_time_inverted():
-    spec = {s.name: s for s in (*hero_metrics.PRIMARY, *hero_metrics.SECONDARY)}
+    spec = {s.name: s for s in ALL_SPECS}
     text, tone, verdict = hero_metrics.delta_view(5, spec["active_conversations"])
     assert (text, verdict) == ("▲ +5 vs prev. 24 h", "better") and "text-success" in tone
     text, tone, verdict = hero_metrics.delta_view(-0.02, spec["qualification_rate"])
@@ -175,6 +149,11 @@ def test_cmp001_delta_colour_says_better_or_worse_response_time_inverted():
     text, tone, _ = hero_metrics.delta_view(0.05, spec["opt_out_rate"])
     assert "text-danger" in tone
     assert hero_metrics.delta_view(0, spec["hot_leads"])[0] == "no change vs prev. 24 h"
+    # A change that rounds to zero is no change: neutral, never red or green.
+    text, tone, verdict = hero_metrics.delta_view(0.01, spec["response_time_ms"])
+    assert (text, verdict) == ("no change vs prev. 24 h", "") and "text-body-secondary" in tone
+    text, tone, verdict = hero_metrics.delta_view(-0.00001, spec["qualification_rate"])
+    assert verdict == "" and "text-danger" not in tone
     assert hero_metrics.delta_view(None, spec["hot_leads"], "no history kept")[0] == \
         "no history kept"
 
@@ -188,9 +167,8 @@ def test_cmp002_hero_cards_show_values_and_say_no_data_yet_instead_of_zeros():
     assert by_id(cards, ids.kpi_delta("pipeline_value")).children == "no history kept"
     assert "p95 2.1 s" in " ".join(texts(cards))
     empty = hero_metrics.build_panel(sample_data().hero, 0)
-    values = [by_id(empty, ids.kpi_value(s.name)).children
-              for s in (*hero_metrics.PRIMARY, *hero_metrics.SECONDARY)]
-    assert values == [fmt.NO_DATA] * 8
+    values = [by_id(empty, ids.kpi_value(s.name)).children for s in ALL_SPECS]
+    assert values == [fmt.NO_DATA] * 12
     no_replies = replace(sample_data().hero, response_time_ms=ResponseTimeKpi(
         p50=None, p95=None, p99=None, samples=0))
     assert by_id(hero_metrics.build_panel(no_replies, 5),
@@ -203,9 +181,9 @@ def test_cmp003_figures_are_valid_with_height_uirevision_and_local_times():
     assert set(raw) == set(ids.GRAPHS)
     figs = {graph_id: go.Figure(fig) for graph_id, fig in raw.items()}  # Plotly validates
     for graph_id, fig in figs.items():
-        assert fig.layout.height == figures.HEIGHT, graph_id
+        assert fig.layout.height, graph_id
         assert fig.layout.uirevision, graph_id
-    assert figs[ids.GRAPH_MESSAGES].layout.uirevision == "messages-7d"
+    assert figs[ids.GRAPH_MESSAGES].layout.uirevision == "messages-7d:"
     # Buckets are shown in the team's time zone (Plotly would drop the UTC offset).
     assert figs[ids.GRAPH_MESSAGES].data[0].x[-1] == "2026-03-02 10:00"
     # Sample counts are not drawn as milliseconds.
@@ -246,7 +224,10 @@ def test_cmp006_refresh_choices_default_from_settings():
 
 # -- refresh loop -------------------------------------------------------------------------
 def tick(data: FakeData, seen, shown, *, trigger=ids.REFRESH_INTERVAL, as_of=NOW_ISO,
-         range_="24h", visible=True) -> tuple:
+         range_=None, visible=True) -> tuple:
+    """One call of the loop; a bare version as ``shown`` means "shown for the 24 h range"."""
+    if shown and "@" not in shown and shown != refresh.UNAVAILABLE_KEY:
+        shown = f"{shown}@24h"
     return refresh.refresh_outputs(services(data), trigger, visible, range_, seen, shown, as_of)
 
 
@@ -261,20 +242,22 @@ def test_cmp007_tick_without_change_returns_no_update_after_one_version_read():
 def test_cmp008_tick_with_change_renders_every_output():
     data = FakeData(sample_data("v8"), version="v8")
     out = tick(data, "v7", "v7")
-    assert out[:3] == ("v8", "v8", NOW.isoformat())
+    assert out[:3] == ("v8", "v8@24h", NOW.isoformat())
     assert out[3] is False  # no stale banner
     assert len(out) == len(refresh.OUTPUTS)
     assert data.calls == Counter({"version": 1, "dashboard": 1})
     # Graphs get patches that never touch the axis ranges (the user's zoom).
-    operations = out[-1].to_plotly_json()["operations"]
+    last_graph = [o.component_id for o in refresh.OUTPUTS].index(ids.GRAPH_HEATMAP)
+    operations = out[last_graph - 1].to_plotly_json()["operations"]
     locations = [op["location"] for op in operations]
     assert ["data"] in locations and ["layout", "uirevision"] in locations
     assert ["layout", "xaxis", "gridcolor"] in locations
     assert not [loc for loc in locations if loc[-1] in ("range", "autorange")]
-    assert json.loads(to_json_plotly(out[-1]))  # what Dash sends is plain JSON
+    assert json.loads(to_json_plotly(out[last_graph - 1]))  # what Dash sends is plain JSON
     # A range change starts the graphs afresh: whole figures, the new range's uirevision.
-    out = tick(data, "v8", "v8", trigger=ids.RANGE_SELECT, range_="7d")
-    assert go.Figure(out[-7]).layout.uirevision == "messages-7d"
+    out = tick(data, "v8", "v8", trigger=ids.STORE_RANGE, range_={"range": "7d"})
+    first_graph = [o.component_id for o in refresh.OUTPUTS].index(ids.GRAPH_MESSAGES)
+    assert go.Figure(out[first_graph]).layout.uirevision == "messages-7d:"
 
 
 def test_cmp009_cached_cards_lagging_move_only_the_table():
@@ -287,25 +270,33 @@ def test_cmp009_cached_cards_lagging_move_only_the_table():
     # The cache caught up: the cards and graphs render, the table version stays.
     data.data = sample_data("v9")
     out = tick(data, "v9", "v8")
-    assert out[0] is no_update and out[1] == "v9"
+    assert out[0] is no_update and out[1] == "v9@24h"
 
 
 def test_cmp010_refresh_now_and_range_always_render_hidden_tab_never():
-    for trigger in (ids.REFRESH_NOW, ids.RANGE_SELECT):
+    for trigger in (ids.REFRESH_NOW, ids.STORE_RANGE):
         data = FakeData(sample_data("v1"), version="v1")
-        out = tick(data, "v1", "v1", trigger=trigger, range_="7d")
-        assert out[1] == "v1" and data.calls["dashboard"] == 1
+        out = tick(data, "v1", "v1", trigger=trigger, range_={"range": "7d"})
+        assert out[1] == "v1@7d" and data.calls["dashboard"] == 1
     data = FakeData(sample_data("v2"), version="v2")
     assert tick(data, "v1", "v1", trigger=ids.STORE_VISIBLE, visible=False) == \
         refresh.NO_CHANGE
     assert not data.calls
 
 
+def test_cmp022_a_range_the_page_asks_for_but_does_not_show_is_rendered_on_a_tick():
+    """A tick and a range change can arrive as one call: the range still renders."""
+    data = FakeData(sample_data("v1"), version="v1")
+    out = tick(data, "v1", "v1@24h", range_={"range": "7d"})
+    assert out[1] == "v1@7d" and data.calls["dashboard"] == 1
+    assert tick(data, "v1", "v1@7d", range_={"range": "7d"}) == refresh.NO_CHANGE
+
+
 def test_cmp011_old_data_is_rendered_again_even_without_a_new_version():
     data = FakeData(sample_data("v1"), version="v1")
     old = (NOW - timedelta(seconds=refresh.MAX_AGE_SECONDS + 1)).isoformat()
     out = tick(data, "v1", "v1", as_of=old)
-    assert out[1] == "v1" and out[2] == NOW.isoformat() and data.calls["dashboard"] == 1
+    assert out[1] == "v1@24h" and out[2] == NOW.isoformat() and data.calls["dashboard"] == 1
     # ...unless the data service has nothing newer than what is shown.
     assert tick(data, "v1", "v1", as_of=NOW.isoformat()) == refresh.NO_CHANGE
 
@@ -322,7 +313,7 @@ def test_cmp012_redis_down_shows_stale_banner_once_then_recovers():
     assert tick(data, "v1", shown, as_of=old) == refresh.NO_CHANGE
     back = FakeData(sample_data("v2"), version="v2")
     out = tick(back, "v1", shown)
-    assert out[:2] == ("v2", "v2") and out[3] is False
+    assert out[:2] == ("v2", "v2@24h") and out[3] is False
 
 
 def test_cmp013_nothing_readable_keeps_what_the_page_shows():
@@ -396,6 +387,10 @@ def test_cmp018_export_is_the_api_csv_of_the_filtered_rows():
     assert lines[1].startswith("c1,loc-1,Seller 1,")
     assert "'=cmd" in lines[2]  # spreadsheet formulas are neutralised
     assert data.queries[-1].temperature == "hot"
+    assert data.queries[-1].reveal_phone  # full numbers for the dialer
+    revealed = FakeData(sample_data(), page=page_of([row(1, phone="(909) 555-0123")], 1))
+    content = conversations_table.export_download(services(revealed), ConversationQuery())
+    assert content["content"].splitlines()[1].startswith("c1,loc-1,Seller 1,+19095550123,")
 
 
 # -- conversation detail ------------------------------------------------------------------

@@ -37,8 +37,23 @@ def snapshot(hours: dict[int, dict], minutes: dict[int, dict]) -> AggregateSnaps
                              minutes=per_minute)
 
 
-def service() -> MetricsService:
-    return MetricsService(None, Settings(), clock=lambda: datetime.fromtimestamp(T, UTC))
+class SnapshotReader:
+    """Hands the service a hand-made snapshot as if read from Redis."""
+
+    def __init__(self, snap: AggregateSnapshot) -> None:
+        self.snap = snap
+
+    def read(self, **_) -> AggregateSnapshot:
+        return self.snap
+
+
+def service(snap: AggregateSnapshot | None = None) -> MetricsService:
+    return MetricsService(None, Settings(), clock=lambda: datetime.fromtimestamp(T, UTC),
+                          reader=SnapshotReader(snap) if snap else None)
+
+
+def summary(snap: AggregateSnapshot):
+    return service(snap)._compute_summary(H, H - 23 * HOUR, H)
 
 
 def test_metrics005_last_24_hours_are_minute_precise():
@@ -47,7 +62,7 @@ def test_metrics005_last_24_hours_are_minute_precise():
         hours={H: {"new": 1}, H - 23 * HOUR: {"new": 2},
                H - day: {"new": 40}, H - 25 * HOUR: {"new": 100}},
         minutes={H - day: {"new:29": 10, "new:30": 20, "new:59": 10}})
-    last = service().events_last_24h(snap, T)
+    last = service().events_last_24h(snap, summary(snap), T)
     # whole hours H-23h..H, and of hour H-24h the minutes from 30 on.
     assert last["new"] == 1 + 2 + 20 + 10
 
@@ -60,7 +75,7 @@ def test_metrics006_previous_24_hours_are_minute_precise():
                H - 49 * HOUR: {"booked": 1000}},
         minutes={H - day: {"booked:00": 1, "booked:29": 2, "booked:30": 100},
                  H - 2 * day: {"booked:29": 10, "booked:30": 20}})
-    before = service().events_previous_24h(snap, T)
+    before = service().events_previous_24h(snap, summary(snap), T)
     # minutes < 30 of H-24h, whole hours H-47h..H-25h, minutes >= 30 of H-48h.
     assert before["booked"] == 1 + 2 + 5 + 7 + 20
 

@@ -1,0 +1,226 @@
+"""What the page shows, in its URL: the page-wide range and the table's filter.
+
+``?range=7d`` (24h, 7d, 30d, or ``custom&start=YYYY-MM-DD&end=YYYY-MM-DD``) applies to every
+panel that can follow a range; ``seg=<segment>`` (the conversations behind one figure),
+``temperature=`` and ``stage=`` filter the table. A shared link restores the same view.
+
+One callback keeps the URL and the controls in step, in both directions: a changed URL
+(page load, back button) sets the controls; a changed control (range buttons, dates, a click on
+a KPI card, a funnel stage, a donut slice or a bar, the table's selects) writes the URL. Both
+directions live in one callback because Dash refuses a cycle spread over two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from urllib.parse import parse_qs, urlencode
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from components import formatting as fmt
+from components import ids
+from components.performance_chart import RANGES
+from services.container import Services
+from services.conversation_index import SEGMENTS, STAGES, TEMPERATURES
+from services.metrics_service import InvalidRange, RangeSpec, price_labels
+
+ALL_VALUES = "all"  # the table selects' "no filter" choice (conversations_table.ALL)
+# Cards whose figure is a set of conversations, and the filter that lists them.
+CARD_FILTERS: dict[str, dict[str, str]] = {
+    "active_conversations": {"segment": "open"},
+    "hot_leads": {"segment": "hot_action"},
+    "qualification_rate": {"segment": "qualified"},
+    "counter_offers": {"segment": "negotiating"},
+    "needs_human": {"segment": "needs_human"},
+    "opt_out_rate": {"stage": "opted_out"},
+}
+SEGMENT_TITLES = {"open": "Active conversations", "hot_action": "Hot leads needing action",
+                  "qualified": "Qualified (accepted the offer)",
+                  "negotiating": "Counter-offers waiting", "needs_human": "Needs a human"}
+PRICE_TITLES = dict(price_labels())
+CLICK_GRAPHS = (ids.GRAPH_FUNNEL, ids.GRAPH_TEMPERATURE, ids.GRAPH_PRICE, ids.GRAPH_TIMELINE,
+                ids.GRAPH_MOTIVATION)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    range: str = "24h"
+    start: str | None = None
+    end: str | None = None
+    segment: str | None = None
+    temperature: str | None = None
+    stage: str | None = None
+
+    @classmethod
+    def from_search(cls, search: str | None) -> ViewState:
+        """The view a query string asks for; what is not valid falls back to the default."""
+        args = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+        state = cls(
+            segment=args.get("seg") if args.get("seg") in SEGMENTS else None,
+            temperature=args.get("temperature") if args.get("temperature") in TEMPERATURES
+            else None,
+            stage=args.get("stage") if args.get("stage") in STAGES else None)
+        try:
+            spec = RangeSpec.parse(args.get("range"), args.get("start"), args.get("end"))
+        except InvalidRange:
+            return state
+        return replace(state, range=spec.name, start=spec.start and spec.start.isoformat(),
+                       end=spec.end and spec.end.isoformat())
+
+    def to_search(self) -> str:
+        pairs = [("range", self.range)] if self.range != "24h" else []
+        if self.range == "custom":
+            pairs += [("start", self.start), ("end", self.end)]
+        pairs += [(name, value) for name, value in (("seg", self.segment),
+                                                    ("temperature", self.temperature),
+                                                    ("stage", self.stage)) if value]
+        return f"?{urlencode(pairs)}" if pairs else ""
+
+    def range_data(self) -> dict:
+        return {"range": self.range, "start": self.start, "end": self.end}
+
+
+def range_spec(data: dict | None) -> RangeSpec:
+    """The RangeSpec of ``STORE_RANGE`` (24 h when missing or invalid)."""
+    data = data or {}
+    try:
+        return RangeSpec.parse(data.get("range"), data.get("start"), data.get("end"))
+    except InvalidRange:
+        return RangeSpec()
+
+
+def segment_title(segment: str | None) -> str:
+    """What a segment is, in words: "Hot leads needing action", "Asking price $300k-400k"."""
+    if not segment:
+        return ""
+    if segment in SEGMENT_TITLES:
+        return SEGMENT_TITLES[segment]
+    kind, _, value = segment.partition(":")
+    if kind == "funnel":
+        return f"Reached {fmt.label(value)}"
+    if kind == "price":
+        return f"Asking price {PRICE_TITLES.get(value, value)}"
+    return f"{kind.capitalize()} {fmt.label(value)}"
+
+
+def build_range_bar(state: ViewState, today: date, label: str = "") -> html.Div:
+    """The page-wide range: buttons, custom dates (shown for "Custom") and what it applies to."""
+    return html.Div([
+        html.Span("Range", className="range-title small text-body-secondary"),
+        dbc.RadioItems(
+            id=ids.RANGE_SELECT, value=state.range, inline=True,
+            options=[{"label": text, "value": value} for value, text in RANGES],
+            className="btn-group range-select", inputClassName="btn-check",
+            labelClassName="btn btn-outline-primary btn-sm", labelCheckedClassName="active"),
+        dcc.DatePickerRange(
+            id=ids.RANGE_CUSTOM_DATES, start_date=state.start, end_date=state.end,
+            max_date_allowed=today.isoformat(), display_format="MMM D", minimum_nights=0,
+            clearable=False, number_of_months_shown=1,
+            className="range-dates" if state.range == "custom" else "range-dates d-none"),
+        html.Span(label, id=ids.RANGE_LABEL, className="range-label small text-body-secondary"),
+    ], className="range-bar", role="group", **{"aria-label": "Time range of the page"})
+
+
+def range_label(window_label: str | None, kept_days: int) -> str:
+    """Which panels the range drives, and which cannot follow it."""
+    if not window_label:
+        return ""
+    return (f"{window_label}: message and response-time charts, heatmap, response time and "
+            f"appointments booked · other cards and the splits are now · "
+            f"history kept {kept_days} days")
+
+
+def click_filter(trigger, value) -> dict | None:
+    """The table filter a click asks for ({"segment"} or {"temperature"} or {"stage"})."""
+    if isinstance(trigger, dict) and trigger.get("type") == ids.KPI_FILTER:
+        return CARD_FILTERS.get(trigger.get("name")) if value else None
+    if trigger in CLICK_GRAPHS:
+        points = (value or {}).get("points") or []
+        if not points:
+            return None
+        point = points[0]
+        if trigger == ids.GRAPH_TEMPERATURE:
+            label = point.get("label")
+            return {"temperature": label} if label in TEMPERATURES else None
+        custom = point.get("customdata")
+        return {"segment": custom} if custom in SEGMENTS else None
+    return None
+
+
+def sync_outputs(trigger, triggered_value, search: str | None, range_value: str | None,
+                 start: str | None, end: str | None, temperature: str | None,
+                 stage: str | None, current_range: dict | None,
+                 current_segment: str | None) -> tuple:
+    """(url search, range value, start, end, dates hidden, range store, segment store,
+    temperature select, stage select) for one trigger of the sync callback."""
+    if trigger in (None, ids.URL):
+        state = ViewState.from_search(search)
+    else:
+        state = ViewState.from_search(search)
+        picked = click_filter(trigger, triggered_value)
+        if picked is not None:
+            state = replace(state, **{"segment": None, "temperature": None, "stage": None,
+                                      **picked})
+        elif trigger == ids.SEGMENT_CLEAR:
+            state = replace(state, segment=None)
+        elif trigger == ids.FILTER_CLEAR:
+            state = replace(state, segment=None, temperature=None, stage=None)
+        elif trigger == ids.FILTER_TEMPERATURE:
+            state = replace(state, temperature=temperature if temperature in TEMPERATURES
+                            else None)
+        elif trigger == ids.FILTER_STAGE:
+            state = replace(state, stage=stage if stage in STAGES else None)
+        elif trigger in (ids.RANGE_SELECT, ids.RANGE_CUSTOM_DATES):
+            wanted = ViewState.from_search(ViewState(
+                range=range_value or "24h", start=start, end=end).to_search())
+            if range_value == "custom" and wanted.range != "custom":
+                # Custom chosen but the dates are not complete yet: show the pickers, wait.
+                return (no_update, no_update, no_update, no_update, False, no_update,
+                        no_update, no_update, no_update)
+            state = replace(state, range=wanted.range, start=wanted.start, end=wanted.end)
+        else:
+            return (no_update,) * 9
+    new_search = state.to_search()
+    range_data = state.range_data()
+
+    def changed(new, old):  # an unchanged value is not sent: it would reload the table
+        return new if new != old else no_update
+
+    return (
+        changed(new_search, search or ""),
+        state.range, state.start, state.end, state.range != "custom",
+        changed(range_data, current_range), changed(state.segment, current_segment),
+        changed(state.temperature or ALL_VALUES, temperature or ALL_VALUES),
+        changed(state.stage or ALL_VALUES, stage or ALL_VALUES),
+    )
+
+
+def register_callbacks(app: Dash, services: Services) -> None:
+    del services  # the view lives in the browser; the panels read the data
+
+    @app.callback(
+        Output(ids.URL, "search"), Output(ids.RANGE_SELECT, "value"),
+        Output(ids.RANGE_CUSTOM_DATES, "start_date"), Output(ids.RANGE_CUSTOM_DATES, "end_date"),
+        Output(ids.RANGE_CUSTOM_DATES, "className"),
+        Output(ids.STORE_RANGE, "data"), Output(ids.STORE_SEGMENT, "data"),
+        Output(ids.FILTER_TEMPERATURE, "value"), Output(ids.FILTER_STAGE, "value"),
+        Input(ids.URL, "search"), Input(ids.RANGE_SELECT, "value"),
+        Input(ids.RANGE_CUSTOM_DATES, "start_date"), Input(ids.RANGE_CUSTOM_DATES, "end_date"),
+        Input({"type": ids.KPI_FILTER, "name": ALL}, "n_clicks"),
+        *(Input(graph_id, "clickData") for graph_id in CLICK_GRAPHS),
+        Input(ids.SEGMENT_CLEAR, "n_clicks"), Input(ids.FILTER_CLEAR, "n_clicks"),
+        Input(ids.FILTER_TEMPERATURE, "value"), Input(ids.FILTER_STAGE, "value"),
+        State(ids.STORE_RANGE, "data"), State(ids.STORE_SEGMENT, "data"),
+    )
+    def sync(search, range_value, start, end, _cards, *rest):
+        _segment_clear, _filter_clear, temperature, stage, current_range, segment = rest[
+            len(CLICK_GRAPHS):]
+        trigger = ctx.triggered_id
+        value = ctx.triggered[0]["value"] if ctx.triggered else None
+        out = sync_outputs(trigger, value, search, range_value, start, end, temperature, stage,
+                           current_range, segment)
+        hidden = out[4]
+        return (*out[:4], "range-dates d-none" if hidden is True else
+                "range-dates" if hidden is False else no_update, *out[5:])
