@@ -94,8 +94,11 @@ class TieredCache:
         for (tier, key), value in entries.items():
             if self.ttl[tier] > 0:
                 by_tier.setdefault(tier, {})[f"{tier}:{key}"] = value
-        for tier, mapping in by_tier.items():
-            self.backend.set_many(mapping, timeout=self.ttl[tier])
+        try:  # best-effort, like ``put``: a Redis that refuses writes never fails a read
+            for tier, mapping in by_tier.items():
+                self.backend.set_many(mapping, timeout=self.ttl[tier])
+        except redis.RedisError as exc:
+            log.warning("cache write failed (%s); served uncached", type(exc).__name__)
 
     def put(self, tier: str, key: str, value: Any) -> None:
         """Store ``value`` as ``tier:key`` for the tier's TTL (replacing what is there);
