@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from werkzeug.security import check_password_hash
 
@@ -18,7 +17,6 @@ from core.keys import LocationKeys
 from seller_bot.models import Conversation
 from seller_bot.simulate import DEFAULT_LOCATION
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
 
 
@@ -89,17 +87,17 @@ def test_cli006_simulate_refuses_bulk_over_http(app, redis_client):
     assert redis_client.dbsize() == 0
 
 
-def test_cli007_flask_app_command_line_finds_the_app(redis_server):
+def test_cli007_flask_app_command_line_finds_the_app(redis_server, command_dir):
     env = {key: value for key, value in os.environ.items()
            if key not in ("APP_ENV", "DASHBOARD_USERS", "WEBHOOK_SECRET", "SECRET_KEY")}
     env["REDIS_URL"] = redis_server.url
     command = [sys.executable, "-m", "flask", "--app", "app"]
-    listing = subprocess.run([*command, "--help"], cwd=ROOT, env=env, capture_output=True,
-                             text=True, timeout=60)
+    listing = subprocess.run([*command, "--help"], cwd=command_dir, env=env,
+                             capture_output=True, text=True, timeout=60)
     assert listing.returncode == 0, listing.stderr
     assert {"users", "rebuild", "simulate"} <= {
         line.split()[0] for line in listing.stdout.splitlines() if line.startswith("  ")}
-    added = subprocess.run([*command, "users", "add", "ana", "--password-stdin"], cwd=ROOT,
+    added = subprocess.run([*command, "users", "add", "ana", "--password-stdin"], cwd=command_dir,
                            env=env, input=f"{PASSWORD}\n", capture_output=True, text=True,
                            timeout=60)
     assert added.returncode == 0, added.stderr

@@ -19,17 +19,17 @@ from seller_bot.models import Conversation
 from tests.helpers import LiveServer, Seller
 from tests.waiting import wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
 SMS = "/conversations/messages"
 TEXTS = ["Hi, thinking about selling my house in Fontana",
          "it needs a new roof and the kitchen is dated"]
 
 
-def start_relay(settings) -> subprocess.Popen:
+def start_relay(settings, cwd: Path) -> subprocess.Popen:
+    """``python -m ghl relay`` run in ``cwd`` (the command_dir fixture: no local .env)."""
     env = {**os.environ, "REDIS_URL": settings.redis_url, "GHL_API_TOKEN": "test-token",
            "GHL_API_BASE": settings.ghl_api_base, "RELAY_POLL_SECONDS": "0.02",
            "RELAY_CLAIM_IDLE_SECONDS": "1", "GHL_TIMEOUT_SECONDS": "2"}
-    return subprocess.Popen([sys.executable, "-m", "ghl", "relay"], cwd=ROOT, env=env,
+    return subprocess.Popen([sys.executable, "-m", "ghl", "relay"], cwd=cwd, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -68,10 +68,10 @@ def all_accepted(redis_client) -> bool:
 
 
 def test_ghlcrash001_killed_between_reading_and_sending(ghl_settings, redis_client, ghl_api,
-                                                        conversations):
+                                                        conversations, command_dir):
     keys = LocationKeys("loc-1")
     redis_client.set(keys.ghl_hold, "1", px=60_000)  # the relay reads, then must wait
-    first = start_relay(ghl_settings)
+    first = start_relay(ghl_settings, command_dir)
     try:
         wait_until(lambda: pending(redis_client) >= 10, timeout=20,
                    message="entries read by the first relay")
@@ -80,7 +80,7 @@ def test_ghlcrash001_killed_between_reading_and_sending(ghl_settings, redis_clie
         first.wait(timeout=10)
     assert ghl_api.api.sent(status=None) == []  # read, never sent
     redis_client.delete(keys.ghl_hold)
-    second = start_relay(ghl_settings)
+    second = start_relay(ghl_settings, command_dir)
     try:
         wait_until(lambda: all_accepted(redis_client), timeout=30,
                    message="everything delivered by the second relay")
@@ -90,9 +90,9 @@ def test_ghlcrash001_killed_between_reading_and_sending(ghl_settings, redis_clie
 
 
 def test_ghlcrash002_killed_while_sending_loses_nothing(ghl_settings, redis_client, ghl_api,
-                                                        conversations):
+                                                        conversations, command_dir):
     ghl_api.api.latency = 0.15
-    first = start_relay(ghl_settings)
+    first = start_relay(ghl_settings, command_dir)
     try:
         wait_until(lambda: len(ghl_api.api.sent(SMS)) >= 3, timeout=20,
                    message="some replies sent")
@@ -103,7 +103,7 @@ def test_ghlcrash002_killed_while_sending_loses_nothing(ghl_settings, redis_clie
     acknowledged = {key.rsplit(":", 1)[1] for key in redis_client.scan_iter(
         keys.outbox_sent("*"))}
     before = len(ghl_api.api.sent(status=None))
-    second = start_relay(ghl_settings)
+    second = start_relay(ghl_settings, command_dir)
     try:
         wait_until(lambda: all_accepted(redis_client), timeout=30,
                    message="everything delivered after the crash")

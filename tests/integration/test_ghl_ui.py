@@ -13,7 +13,7 @@ from ghl.fake import Fault
 from ghl.worker import RelayThread
 from seller_bot.bot import SellerBot
 from tests.helpers import Seller
-from tests.integration.browser import UI_SETTINGS, click, make_app, start
+from tests.integration.browser import UI_SETTINGS, WAIT_SECONDS, click, make_app, start, text
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.browser
@@ -42,16 +42,17 @@ def test_ghlui001_dead_letter_listed_and_retried_from_the_drill_down(dash_duo, e
         rosa = Seller(url, contact="rosa-1", contactName="Rosa Diaz")
         reply = rosa.says("Hi, thinking about selling my house")["reply"]
         wait_until(lambda: rosa.state()["dead_letters"], message="the reply dead-lettered")
-        dash_duo.wait_for_text_to_equal(FIRST_NAME_CELL, "Rosa Diaz", timeout=8)
+        dash_duo.wait_for_text_to_equal(FIRST_NAME_CELL, "Rosa Diaz", timeout=WAIT_SECONDS)
         dash_duo.driver.refresh()  # the page's banner counts what GoHighLevel never accepted
         dash_duo.wait_for_contains_text(f"#{ids.DEAD_LETTERS_BANNER}", "1 message or CRM update",
-                                        timeout=8)
-        dash_duo.wait_for_text_to_equal(FIRST_NAME_CELL, "Rosa Diaz", timeout=8)
+                                        timeout=WAIT_SECONDS)
+        dash_duo.wait_for_text_to_equal(FIRST_NAME_CELL, "Rosa Diaz", timeout=WAIT_SECONDS)
         click(dash_duo, FIRST_NAME_CELL)
-        dash_duo.wait_for_element(f"#{ids.DETAIL_BODY} .dead-letter", timeout=8)
-        assert reply in dash_duo.find_element(f"#{ids.DETAIL_BODY} .dead-letter").text
+        dash_duo.wait_for_element(f"#{ids.DETAIL_BODY} .dead-letter", timeout=WAIT_SECONDS)
+        assert reply in text(dash_duo, f"#{ids.DETAIL_BODY} .dead-letter")
         click(dash_duo, RETRY)
-        until(lambda: not dash_duo.find_elements(RETRY), 8, msg="dead letter still listed")
+        until(lambda: not dash_duo.find_elements(RETRY), WAIT_SECONDS,
+              msg="dead letter still listed")
         wait_until(lambda: ghl_api.api.sent("/conversations/messages"), message="reply sent")
         assert [r.body["message"] for r in ghl_api.api.sent("/conversations/messages")] == [
             reply]

@@ -13,7 +13,6 @@ passed are left out of the dumps, as Redis would have removed them by then.
 from __future__ import annotations
 
 import random
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -44,16 +43,25 @@ ANSWERS = {
 ANYTHING = [text for texts in ANSWERS.values() for text in texts] + OPENERS + ["???", "call me"]
 
 
+# A key's expiry as an absolute time in ms (-1: none), from the server's clock and the key's
+# TTL read in one step: how long a dump takes on a busy machine cannot shift it.
+EXPIRES_AT_MS = """
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then return -1 end
+local now = redis.call('TIME')
+return tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + ttl
+"""
+
+
 def aggregate_dump(client, fake_now: float) -> dict:
     """Every aggregate key with its value and expiry, minus what has expired by ``fake_now``."""
     dump = {}
+    expires_at_ms = client.register_script(EXPIRES_AT_MS)
     for key in client.scan_iter(match="{loc:*}*", count=1000):
         if any(part in key for part in (":conv:", ":seen:", ":sup:", ":version", ":history")):
             continue
-        ttl_ms = client.pttl(key)
-        # The clock is read next to each PTTL: a dump that takes long on a busy machine does
-        # not shift the later keys' expiries.
-        expires = round((time.time() * 1000 + ttl_ms) / 1000) if ttl_ms >= 0 else None
+        at_ms = expires_at_ms(keys=[key])
+        expires = round(at_ms / 1000) if at_ms >= 0 else None
         if expires is not None and expires <= fake_now:
             continue
         kind = client.type(key)

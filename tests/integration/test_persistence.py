@@ -27,9 +27,12 @@ def test_store001_ttl_is_seven_days_and_refreshed(live_server, redis_client):
     key = KEYS.conversation("contact-1")
     first_ttl = redis_client.pttl(key)
     assert WEEK * 1000 - 5000 < first_ttl <= WEEK * 1000
-    until(lambda: redis_client.pttl(key) <= first_ttl - 1000, 15, msg="the TTL does not run")
+    until(lambda: redis_client.pttl(key) <= first_ttl - 2000, 15, msg="the TTL does not run")
+    before = redis_client.pttl(key)
     seller.says("move in ready")
-    assert redis_client.pttl(key) > first_ttl - 500
+    # Back to a week from the new message: more than it was (a pause of up to 2 s between the
+    # answer and this read, on a busy machine, still leaves it higher).
+    assert redis_client.pttl(key) > before
 
 
 def test_store002_expired_conversation_leaves_index_and_aggregates(redis_server, redis_client):

@@ -15,7 +15,15 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from components import ids, performance_chart
-from tests.integration.browser import DESKTOP, WAIT_SECONDS, click, make_app, start
+from tests.integration.browser import (
+    DESKTOP,
+    WAIT_SECONDS,
+    click,
+    make_app,
+    start,
+    text,
+    texts,
+)
 from tests.integration.table_store import build_store
 
 pytestmark = pytest.mark.browser
@@ -34,6 +42,8 @@ axe.run(document, {runOnly: {type: 'tag', values: [
 THEME = "return document.documentElement.getAttribute('data-bs-theme')"
 DRAWN = "return document.querySelectorAll('.chart-card .js-plotly-plot').length"
 RESOURCES = "return performance.getEntriesByType('resource').map(e => e.name)"
+# Read in the page in one step, so a re-render cannot make the element stale meanwhile.
+TEXT_CONTENT = "const e = document.querySelector(arguments[0]); return e ? e.textContent : ''"
 ACTIVE = ("const e = document.activeElement; return [e.tagName, e.getAttribute('aria-label'),"
           " e.getAttribute('data-dash-column'), e.textContent.trim()];")
 
@@ -78,8 +88,7 @@ def test_a11y001_no_axe_violation_light_dark_desktop_phone(dash_duo, ui_redis, u
         driver.set_window_size(*DESKTOP)
         # The drill-down too, open over the page.
         click(dash_duo, f'#{ids.TABLE} td[data-dash-column="name"]')
-        until(lambda: "show" in dash_duo.find_element(f"#{ids.DETAIL}").get_attribute("class"),
-              WAIT_SECONDS)
+        until(lambda: dash_duo.find_elements(f"#{ids.DETAIL}.show"), WAIT_SECONDS)
         found[theme, "drill-down"] = violations(dash_duo)
         ActionChains(driver).send_keys(Keys.ESCAPE).perform()
         until(lambda: not dash_duo.find_elements(".offcanvas.show, .offcanvas-backdrop"),
@@ -91,12 +100,12 @@ def test_a11y001_no_axe_violation_light_dark_desktop_phone(dash_duo, ui_redis, u
 
 
 def names(dash_duo) -> list[str]:
-    return [c.text for c in dash_duo.find_elements(f'#{ids.TABLE} td[data-dash-column="name"]')]
+    return texts(dash_duo, f'#{ids.TABLE} td[data-dash-column="name"]')
 
 
 def scores(dash_duo) -> list[int]:
-    return [int(c.text) for c in dash_duo.find_elements(
-        f'#{ids.TABLE} td[data-dash-column="lead_score"]')]
+    return [int(score) for score in texts(
+        dash_duo, f'#{ids.TABLE} td[data-dash-column="lead_score"]')]
 
 
 def tab_until(dash_duo, wanted, limit: int = 40) -> list:
@@ -115,7 +124,7 @@ def test_a11y002_table_and_drill_down_with_the_keyboard_alone(dash_duo, ui_redis
     start(dash_duo, make_app(ui_settings, ui_redis))
     driver = dash_duo.driver
     summary = f"#{ids.TABLE_SUMMARY}"
-    until(lambda: "page 1 of" in dash_duo.find_element(summary).text, WAIT_SECONDS)
+    until(lambda: "page 1 of" in (text(dash_duo, summary) or ""), WAIT_SECONDS)
     click(dash_duo, f"#{ids.FILTER_SEARCH}")
 
     # A sort button, named by its column: Enter sorts by it, Enter again reverses.
@@ -123,11 +132,11 @@ def test_a11y002_table_and_drill_down_with_the_keyboard_alone(dash_duo, ui_redis
     tab_until(dash_duo, lambda f: f[1] == "Sort by Score")
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     until(lambda: names(dash_duo) != first_names and scores(dash_duo) == sorted(
-        scores(dash_duo)), 10, msg=f"not sorted by score: {scores(dash_duo)}")
+        scores(dash_duo)), WAIT_SECONDS, msg=f"not sorted by score: {scores(dash_duo)}")
     assert driver.execute_script(ACTIVE)[1] == "Sort by Score"  # the focus stays
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     until(lambda: scores(dash_duo) == sorted(scores(dash_duo), reverse=True)
-          and scores(dash_duo)[0] > 0, 10, msg=f"not sorted down: {scores(dash_duo)}")
+          and scores(dash_duo)[0] > 0, WAIT_SECONDS, msg=f"not sorted down: {scores(dash_duo)}")
 
     # Tab leaves the sort buttons (no keyboard trap) for the first seller; Enter opens it.
     focused = tab_until(dash_duo, lambda f: f[0] == "TD" and f[2] == "name")
@@ -145,7 +154,7 @@ def test_a11y002_table_and_drill_down_with_the_keyboard_alone(dash_duo, ui_redis
     # The pager's icon buttons are named; "Next page" works from the keyboard.
     tab_until(dash_duo, lambda f: f[1] == "Next page")
     ActionChains(driver).send_keys(Keys.ENTER).perform()
-    until(lambda: "page 2 of" in dash_duo.find_element(summary).text, WAIT_SECONDS)
+    until(lambda: "page 2 of" in (text(dash_duo, summary) or ""), WAIT_SECONDS)
     assert dash_duo.get_logs() == []
 
 
@@ -164,8 +173,7 @@ def test_a11y003_charts_load_when_seen_with_their_data_as_text(dash_duo, ui_redi
     assert "Loading chart" in loading
     # Each chart's data is there as text at once, before the chart is drawn.
     price_text = f"#{ids.chart_text(ids.GRAPH_PRICE)}"
-    until(lambda: ": " in dash_duo.find_element(price_text).get_attribute("textContent"),
-          WAIT_SECONDS)
+    until(lambda: ": " in driver.execute_script(TEXT_CONTENT, price_text), WAIT_SECONDS)
 
     draw_charts(dash_duo)
     plotly = [r for r in driver.execute_script(RESOURCES) if "plotly" in r]
@@ -176,8 +184,8 @@ def test_a11y003_charts_load_when_seen_with_their_data_as_text(dash_duo, ui_redi
     drawn = driver.execute_script(
         f"const d = document.querySelector('#{ids.GRAPH_PRICE} .js-plotly-plot').data[0];"
         "return d.x.map((x, i) => [x, d.y[i]]);")
-    text = dash_duo.find_element(price_text).get_attribute("textContent")
-    assert drawn and text == "; ".join(f"{x}: {y}" for x, y in drawn) + "."
+    shown = driver.execute_script(TEXT_CONTENT, price_text)
+    assert drawn and shown == "; ".join(f"{x}: {y}" for x, y in drawn) + "."
 
     # Versioned assets may be cached for a year; the page itself is always revalidated.
     bundle = requests.get(plotly[0], timeout=10)

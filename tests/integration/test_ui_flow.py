@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 import redis
 from dash.testing.wait import until
-from selenium.webdriver.support.ui import Select
 
 from components import ids
 from tests.helpers import Seller
-from tests.integration.browser import click, make_app, start
+from tests.integration.browser import WAIT_SECONDS, choose, click, make_app, start, text, texts
 
 pytestmark = pytest.mark.browser
 NAME_CELLS = f'#{ids.TABLE} td[data-dash-column="name"]'
@@ -23,38 +22,39 @@ def empty_redis(ui_redis: redis.Redis) -> redis.Redis:
 
 
 def names(dash_duo) -> list[str]:
-    return [cell.text for cell in dash_duo.find_elements(NAME_CELLS)]
+    return texts(dash_duo, NAME_CELLS)
 
 
 def test_ui301_needs_a_person_filter_and_outcome_control(dash_duo, empty_redis, ui_settings):
     url = start(dash_duo, make_app(ui_settings, empty_redis))
     haggler = Seller(url, contact="haggler", contactName="Rosa Avila")
-    for text in ("hi", "needs paint", "400k", "downsizing, 2 months", "can you do 360k?"):
-        haggler.says(text)
+    for message in ("hi", "needs paint", "400k", "downsizing, 2 months", "can you do 360k?"):
+        haggler.says(message)
     booked = Seller(url, contact="booked", contactName="Tom Baker")
-    for text in ("hello", "move in ready", "500k", "retiring, no rush", "deal",
-                 "915 Cajon St, Redlands", "1"):
-        booked.says(text)
+    for message in ("hello", "move in ready", "500k", "retiring, no rush", "deal",
+                    "915 Cajon St, Redlands", "1"):
+        booked.says(message)
     assert booked.state()["stage"] == "booked"
-    until(lambda: sorted(names(dash_duo)) == ["Rosa Avila", "Tom Baker"], 8)
+    until(lambda: sorted(names(dash_duo)) == ["Rosa Avila", "Tom Baker"], WAIT_SECONDS)
 
     click(dash_duo, f"#{ids.FILTER_NEEDS_HUMAN}")
-    until(lambda: names(dash_duo) == ["Rosa Avila"], 8, msg="filter did not narrow the rows")
+    until(lambda: names(dash_duo) == ["Rosa Avila"], WAIT_SECONDS,
+          msg="filter did not narrow the rows")
     dash_duo.wait_for_contains_text(f'#{ids.TABLE} td[data-dash-column="next_action"]',
                                     "Call to negotiate: they asked $360,000")
     click(dash_duo, NAME_CELLS)
     dash_duo.wait_for_text_to_equal(".offcanvas-title", "Rosa Avila")
     dash_duo.wait_for_contains_text(f"#{ids.DETAIL_BODY}", "needs a person: counter offer")
-    assert "$360,000" in dash_duo.find_element(f"#{ids.DETAIL_BODY}").text
-    dash_duo.find_element(".offcanvas .btn-close").click()
+    assert "$360,000" in text(dash_duo, f"#{ids.DETAIL_BODY}")
+    click(dash_duo, ".offcanvas .btn-close")
 
     click(dash_duo, f"#{ids.FILTER_NEEDS_HUMAN}")
-    until(lambda: len(names(dash_duo)) == 2, 8)
+    until(lambda: len(names(dash_duo)) == 2, WAIT_SECONDS)
     row = names(dash_duo).index("Tom Baker")
     click(dash_duo, f'#{ids.TABLE} tr:nth-child({row + 2}) td[data-dash-column="name"]')
     dash_duo.wait_for_text_to_equal(".offcanvas-title", "Tom Baker")
     dash_duo.wait_for_contains_text(f"#{ids.DETAIL_BODY}", "915 Cajon St, Redlands")
-    Select(dash_duo.find_element(f"#{ids.DETAIL_OUTCOME}")).select_by_value("held")
+    choose(dash_duo, f"#{ids.DETAIL_OUTCOME}", "held")
     click(dash_duo, f"#{ids.DETAIL_OUTCOME_SAVE}")
     dash_duo.wait_for_text_to_equal(f"#{ids.DETAIL_STATUS}", "Outcome recorded: held.")
     assert booked.state()["stage"] == booked.state()["appointment_outcome"] == "held"

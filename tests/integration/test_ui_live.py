@@ -16,7 +16,15 @@ from selenium.webdriver.common.action_chains import ActionChains
 
 from components import ids
 from tests.helpers import Seller
-from tests.integration.browser import DESKTOP, SCROLL_TO_CENTER, click, make_app, start, text
+from tests.integration.browser import (
+    DESKTOP,
+    SCROLL_TO_CENTER,
+    WAIT_SECONDS,
+    click,
+    make_app,
+    start,
+    text,
+)
 from tests.integration.table_store import build_store
 
 pytestmark = pytest.mark.browser
@@ -57,13 +65,12 @@ def table_total(dash_duo) -> int | None:
 
 def listed(dash_duo) -> int:
     """Rows the table lists: full pages before the last one, and the last page's rows."""
-    pages = dash_duo.find_elements("div.last-page")
-    count = int(pages[0].text) if pages else 1
+    pages = text(dash_duo, "div.last-page")
+    count = int(pages) if pages else 1
     if count > 1:
-        last = dash_duo.find_element("button.last-page")
-        dash_duo.driver.execute_script("arguments[0].click()", last)
-        until(lambda: f"page {count} of {count}" in text(dash_duo, f"#{ids.TABLE_SUMMARY}"), 5,
-              msg="the last page did not load")
+        click(dash_duo, "button.last-page")
+        until(lambda: f"page {count} of {count}" in text(dash_duo, f"#{ids.TABLE_SUMMARY}"),
+              WAIT_SECONDS, msg="the last page did not load")
     rows = len(dash_duo.find_elements(f'#{ids.TABLE} td[data-dash-column="name"]'))
     return (count - 1) * 10 + rows
 
@@ -105,15 +112,15 @@ def test_ui105_webhook_message_reaches_cards_and_funnel_within_one_tick(dash_duo
     show_charts(dash_duo, ids.GRAPH_FUNNEL)
     Seller(url, contact="first", contactName="Ana Ruiz").says("hi, selling my house")
     dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('active_conversations')}", "1",
-                                    timeout=4)
-    until(lambda: dash_duo.driver.execute_script(FUNNEL_NEW) == 1, 4,
+                                    timeout=WAIT_SECONDS)
+    until(lambda: dash_duo.driver.execute_script(FUNNEL_NEW) == 1, WAIT_SECONDS,
           msg="funnel does not show the first conversation")
     Seller(url, contact="second", contactName="Bo Lee").says("hello, thinking of selling")
     # One tick is 1 s; allow for a recompute throttled by the previous one (1 s) and a slow
     # machine: well under the 30 s the tier would have taken.
     dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('active_conversations')}", "2",
-                                    timeout=4)
-    until(lambda: dash_duo.driver.execute_script(FUNNEL_NEW) == 2, 4,
+                                    timeout=WAIT_SECONDS)
+    until(lambda: dash_duo.driver.execute_script(FUNNEL_NEW) == 2, WAIT_SECONDS,
           msg="funnel does not show the second conversation")
     assert text(dash_duo, f"#{ids.FRESHNESS}").startswith("updated ")
     assert dash_duo.get_logs() == []
@@ -123,11 +130,12 @@ def test_ui106_clicks_on_a_card_a_funnel_stage_and_a_donut_slice_list_exactly_th
         dash_duo, seeded, ui_settings):
     start(dash_duo, make_app(ui_settings, seeded))
     card = f"#{ids.kpi_value('active_conversations')}"
-    until(lambda: text(dash_duo, card).isdigit(), 5)
+    until(lambda: text(dash_duo, card).isdigit(), WAIT_SECONDS)
     shown = int(text(dash_duo, card))
     click(dash_duo, f"#{ids.kpi('active_conversations')}")
-    until(lambda: query(dash_duo).get("seg") == "open", 5, msg="card click not in the URL")
-    until(lambda: table_total(dash_duo) == shown, 5,
+    until(lambda: query(dash_duo).get("seg") == "open", WAIT_SECONDS,
+          msg="card click not in the URL")
+    until(lambda: table_total(dash_duo) == shown, WAIT_SECONDS,
           msg=f"table says {table_total(dash_duo)}, card {shown}")
     assert "Active conversations" in text(dash_duo, f"#{ids.SEGMENT_CHIP}")
     assert listed(dash_duo) == shown
@@ -141,12 +149,12 @@ def test_ui106_clicks_on_a_card_a_funnel_stage_and_a_donut_slice_list_exactly_th
     for _ in range(3):  # a click landing while the graph redraws is lost: click again
         press(dash_duo, dash_duo.find_elements(f"#{ids.GRAPH_FUNNEL} g.point path")[4])
         try:
-            until(lambda: query(dash_duo).get("seg") == "funnel:offer", 3)
+            until(lambda: query(dash_duo).get("seg") == "funnel:offer", WAIT_SECONDS)
             break
         except errors.TestingTimeoutError:
             continue
     assert query(dash_duo).get("seg") == "funnel:offer", "funnel click not in the URL"
-    until(lambda: table_total(dash_duo) == offers, 5,
+    until(lambda: table_total(dash_duo) == offers, WAIT_SECONDS,
           msg=f"table says {table_total(dash_duo)}, funnel {offers}")
 
     # A donut slice: the temperature filter, the slice's number.
@@ -162,10 +170,10 @@ def test_ui106_clicks_on_a_card_a_funnel_stage_and_a_donut_slice_list_exactly_th
         " clientX: r.left + r.width / 2 + d[0], clientY: r.top + r.height / 2 + d[1]}));",
         slices[smallest], dash_duo.driver.execute_script(INSIDE, slices[smallest]))
     temperature = labels[smallest]
-    until(lambda: query(dash_duo).get("temperature") == temperature, 5,
+    until(lambda: query(dash_duo).get("temperature") == temperature, WAIT_SECONDS,
           msg="donut click not in the URL")
     assert "seg" not in query(dash_duo)
-    until(lambda: table_total(dash_duo) == values[smallest], 5,
+    until(lambda: table_total(dash_duo) == values[smallest], WAIT_SECONDS,
           msg=f"table says {table_total(dash_duo)}, donut {values[smallest]}")
     assert dash_duo.get_logs() == []
 
@@ -174,15 +182,15 @@ def test_ui107_range_changes_every_panel_it_claims_and_the_url_restores_the_view
         dash_duo, seeded, ui_settings):
     url = start(dash_duo, make_app(ui_settings, seeded))
     show_charts(dash_duo)
-    until(lambda: dash_duo.driver.execute_script(MESSAGES_POINTS) == 24, 10)
+    until(lambda: dash_duo.driver.execute_script(MESSAGES_POINTS) == 24, WAIT_SECONDS)
     day_heat = dash_duo.driver.execute_script(HEATMAP_TOTAL)
     booked_card = f"#{ids.kpi('appointments_booked')}"
     assert "last 24 h" in text(dash_duo, booked_card)
     click(dash_duo, f"#{ids.RANGE_SELECT} .form-check:nth-child(2) label")
-    until(lambda: query(dash_duo).get("range") == "7d", 5, msg="range not in the URL")
-    until(lambda: dash_duo.driver.execute_script(MESSAGES_POINTS) == 168, 5,
+    until(lambda: query(dash_duo).get("range") == "7d", WAIT_SECONDS, msg="range not in the URL")
+    until(lambda: dash_duo.driver.execute_script(MESSAGES_POINTS) == 168, WAIT_SECONDS,
           msg="messages graph did not follow the range")
-    until(lambda: "last 7 days" in text(dash_duo, booked_card), 5)
+    until(lambda: "last 7 days" in text(dash_duo, booked_card), WAIT_SECONDS)
     assert "last 7 days" in text(dash_duo, f"#{ids.kpi('response_time_ms')}")
     assert dash_duo.driver.execute_script(HEATMAP_TOTAL) >= day_heat
     assert "now" in text(dash_duo, f"#{ids.RANGE_LABEL}")  # what cannot follow is named
@@ -190,12 +198,13 @@ def test_ui107_range_changes_every_panel_it_claims_and_the_url_restores_the_view
     dash_duo.driver.get(f"{url}/?range=7d&seg=hot_action")
     dash_duo.wait_for_element(f"#{ids.TABLE}")
     show_charts(dash_duo)
-    until(lambda: dash_duo.driver.execute_script(MESSAGES_POINTS) == 168, 8,
+    until(lambda: dash_duo.driver.execute_script(MESSAGES_POINTS) == 168, WAIT_SECONDS,
           msg="range not restored from the URL")
-    until(lambda: "Hot leads needing action" in text(dash_duo, f"#{ids.SEGMENT_CHIP}"), 5)
+    until(lambda: "Hot leads needing action" in text(dash_duo, f"#{ids.SEGMENT_CHIP}"),
+          WAIT_SECONDS)
     hot_action = text(dash_duo, f"#{ids.kpi_value('hot_leads')}")
     until(lambda: str(table_total(dash_duo) or 0) == hot_action
-          or (hot_action == "0" and table_total(dash_duo) is None), 5)
+          or (hot_action == "0" and table_total(dash_duo) is None), WAIT_SECONDS)
     checked = dash_duo.find_element(f"#{ids.RANGE_SELECT} input:checked")
     assert checked.get_attribute("value") == "7d"
     assert dash_duo.get_logs() == []
@@ -206,8 +215,8 @@ def test_ui108_phone_layout_has_no_overlaps(dash_duo, seeded, ui_settings):
     driver = dash_duo.driver
     driver.set_window_size(*PHONE)
     show_charts(dash_duo, ids.GRAPH_HEATMAP)
-    dash_duo.wait_for_element(f"#{ids.GRAPH_HEATMAP} .main-svg", timeout=15)
-    until(lambda: driver.execute_script("return window.innerWidth") <= PHONE[0], 5)
+    dash_duo.wait_for_element(f"#{ids.GRAPH_HEATMAP} .main-svg", timeout=WAIT_SECONDS)
+    until(lambda: driver.execute_script("return window.innerWidth") <= PHONE[0], WAIT_SECONDS)
     boxes = driver.execute_script("""
         const pick = s => [...document.querySelectorAll(s)];
         const els = [...pick('.kpi-card'), ...pick('.chart-card'), ...pick('.range-bar'),
