@@ -48,9 +48,11 @@ def content_security_policy(dash_app: dash.Dash) -> dict[str, list[str] | str]:
 
 def init_security(server: Flask, dash_app: dash.Dash, settings: Settings) -> None:
     production = settings.production
-    if production:
-        # The PaaS router terminates TLS and forwards X-Forwarded-For/-Proto/-Host.
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    hops = settings.trusted_proxy_hops
+    if hops:
+        # Only as many X-Forwarded-* entries as there are proxies that really rewrite them:
+        # trusting one more lets any client pick its own address (and dodge the login limit).
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

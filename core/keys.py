@@ -13,6 +13,17 @@ LOCATIONS = "sellerbot:locations"
 CACHE_PREFIX = "sellerbot:cache:"
 RATE_LIMIT_PREFIX = "sellerbot:ratelimit"  # Flask-Limiter adds ":LIMITER/<key>/..."
 OUTBOX_GROUP = "relay"  # the relays' consumer group on every outbox stream
+HEALTH_PROBE = "sellerbot:healthz"  # GET /healthz's write probe, expires after 10 s
+
+
+def session_key(sid: str) -> str:
+    """One signed-in dashboard session (api/sessions.py)."""
+    return f"sellerbot:session:{sid}"
+
+
+def sessions_of_user(user: str) -> str:
+    """The ids of one dashboard user's sessions ("log out everywhere")."""
+    return f"sellerbot:sessions-of:{user}"
 
 
 class LocationKeys:
@@ -31,6 +42,10 @@ class LocationKeys:
 
     def seen(self, message_id: str) -> str:
         return f"{self.tag}:seen:{message_id}"
+
+    def suppressed(self, digest: str) -> str:
+        """A deleted or opted-out contact's suppression record (keyed hash, issue #13)."""
+        return f"{self.tag}:sup:{digest}"
 
     def index(self, name: str) -> str:
         return f"{self.tag}:idx:{name}"

@@ -29,6 +29,13 @@ CLIENT_OPTIONS: dict[str, Any] = {
 def wants_cluster(settings: Settings) -> bool:
     url = settings.redis_url or ""
     return settings.redis_cluster or url.startswith(CLUSTER_SCHEME)
+# Every Redis failure that means "the data cannot be read right now": down, refusing
+# connections, loading its data file, failing over. The dashboard's stale fallback and the API's
+# 503 react to exactly these; a refused write (out of memory, read-only replica) is not one.
+CANNOT_READ: tuple[type[Exception], ...] = (
+    redis.ConnectionError, redis.TimeoutError, redis.exceptions.ClusterDownError,
+    redis.exceptions.TryAgainError, redis.exceptions.SlotNotCoveredError,
+)
 
 
 def connect(settings: Settings, *, data_subdir: str = "") -> redis.Redis:

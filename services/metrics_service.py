@@ -18,6 +18,7 @@ subtracted), so "previous" figures describe the conversations still stored.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -84,6 +85,8 @@ HERO_TYPES = {"response_time_ms": ResponseTimeKpi, "speed_to_lead_ms": SpeedToLe
 WINDOW_EVENTS = ("new", "qualified", "booked", "opted_out", "hot_net", "open_net",
                  "hot_action_net")
 PREVIOUS_WINDOW_EVENTS = ("booked",)
+
+log = logging.getLogger(__name__)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -517,7 +520,10 @@ class MetricsService:
                     pass  # written by another release of the app: recompute
         result = self._compute_summary(current, first, last)
         if self.summaries is not None:
-            self.summaries.set(key, result.to_dict(), timeout=SUMMARY_SECONDS)
+            try:  # best-effort, like every cache write: a full Redis never fails a read (#13)
+                self.summaries.set(key, result.to_dict(), timeout=SUMMARY_SECONDS)
+            except redis.RedisError as exc:
+                log.warning("hours summary not kept (%s)", type(exc).__name__)
         return result
 
     def _compute_summary(self, current: int, first: int, last: int) -> HoursSummary:
