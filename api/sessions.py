@@ -31,7 +31,7 @@ class SessionRegistry:
         """A new session for ``user``: its id and start time (both go into the cookie)."""
         sid, now = secrets.token_urlsafe(32), self.clock()
         with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(session_key(sid), user, pxat=self._deadline_ms(now, now))
+            pipe.set(session_key(user, sid), user, pxat=self._deadline_ms(now, now))
             pipe.sadd(sessions_of_user(user), sid)
             pipe.expire(sessions_of_user(user), self.absolute)
             pipe.execute()
@@ -42,16 +42,17 @@ class SessionRegistry:
         now = self.clock()
         if now >= started + self.absolute:
             return False
-        return self.redis.getex(session_key(sid), pxat=self._deadline_ms(started, now)) == user
+        deadline = self._deadline_ms(started, now)
+        return self.redis.getex(session_key(user, sid), pxat=deadline) == user
 
     def end(self, sid: str, user: str) -> None:
         with self.redis.pipeline(transaction=True) as pipe:
-            pipe.delete(session_key(sid))
+            pipe.delete(session_key(user, sid))
             pipe.srem(sessions_of_user(user), sid)
             pipe.execute()
 
     def end_all(self, user: str) -> int:
         """End every session of ``user``; returns how many there were."""
         sids = self.redis.smembers(sessions_of_user(user))
-        self.redis.delete(sessions_of_user(user), *(session_key(sid) for sid in sids))
+        self.redis.delete(sessions_of_user(user), *(session_key(user, sid) for sid in sids))
         return len(sids)

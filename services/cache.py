@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 import redis
 from flask_caching.backends import RedisCache
+from redis.cluster import RedisCluster
 
 from core.keys import CACHE_PREFIX
 from core.settings import Settings
@@ -52,6 +53,8 @@ class TieredCache:
                  key_prefix: str = CACHE_PREFIX) -> None:
         self.backend = JsonRedisCache(host=client, key_prefix=key_prefix)
         self.redis = client
+        # On a Redis Cluster every entry hashes to its own slot, and MGET across slots is refused.
+        self.one_slot_per_key = isinstance(client, RedisCluster)
         self.prefix = key_prefix
         self.ttl = {
             TIER_KPIS: settings.cache_kpi_seconds,
@@ -82,9 +85,14 @@ class TieredCache:
         return self.backend.get(f"{tier}:{key}")
 
     def get_many(self, items: list[tuple[str, str]]) -> list[Any]:
-        """The entries ``tier:key`` of ``items`` in one MGET; None where absent or off."""
+        """The entries ``tier:key`` of ``items`` in one MGET (one GET each on a cluster); None
+        where absent or off."""
         wanted = [item for item in items if self.ttl[item[0]] > 0]
-        values = self.backend.get_many(*(f"{t}:{k}" for t, k in wanted)) if wanted else []
+        keys = [f"{t}:{k}" for t, k in wanted]
+        if self.one_slot_per_key:
+            values = [self.backend.get(key) for key in keys]
+        else:
+            values = self.backend.get_many(*keys) if keys else []
         found = dict(zip(wanted, values, strict=True))
         return [found.get(item) for item in items]
 

@@ -134,10 +134,6 @@ def test_cluster006_table_and_export(cluster_server):
     assert sorted(line["contact_id"] for line in lines) == ["c-north", "c-south"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "services/metrics_service.py MetricsReader.read/_pipelined queue MGET of every "
-    "location's version key in one pipeline: redis-py's cluster pipeline refuses MGET "
-    "(and the keys are in different slots); docs/scaling.md"))
 def test_cluster007_dashboard(cluster_server):
     two_locations(cluster_server.url)
     response = requests.get(f"{cluster_server.url}/api/dashboard", timeout=10)

@@ -264,10 +264,10 @@ def test_prod011_logout_ends_every_copy_of_the_cookie(production):
 def test_prod012_log_out_everywhere(production, redis_client):
     laptop, _ = log_in(production)
     phone, _ = log_in(production)
-    assert len(list(redis_client.scan_iter("sellerbot:session:*"))) == 2
+    assert len(list(redis_client.scan_iter("sellerbot:{user:*}:session:*"))) == 2
     assert log_out(phone, production, everywhere=True).status_code == 302
     assert laptop.get(f"{production.url}/api/dashboard", timeout=10).status_code == 401
-    assert not list(redis_client.scan_iter("sellerbot:session*"))
+    assert not list(redis_client.scan_iter("sellerbot:{user:*}:session*"))
 
 
 def test_prod013_idle_and_absolute_lifetimes(redis_server, redis_client):
@@ -279,7 +279,7 @@ def test_prod013_idle_and_absolute_lifetimes(redis_server, redis_client):
         session, _ = log_in(server)
         cookie = next(c for c in session.cookies if c.name == "session")
         assert cookie.expires is not None  # the cookie ends with the absolute lifetime
-        (key,) = redis_client.scan_iter("sellerbot:session:*")
+        (key,) = redis_client.scan_iter("sellerbot:{user:*}:session:*")
         assert 590 <= redis_client.ttl(key) <= 600  # idle deadline
         assert session.get(f"{server.url}/api/dashboard", timeout=10).status_code == 200
         redis_client.pexpire(key, 1)  # idle past the deadline
