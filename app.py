@@ -80,9 +80,10 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     outbox = OutboxService(client, settings, bot)
     register_error_handlers(server)
     server.register_blueprint(create_webhook_blueprint(bot, settings, client))
-    server.register_blueprint(create_conversations_blueprint(bot, settings, clock, outbox))
-    server.register_blueprint(create_health_blueprint(client))
     data = DashboardDataService(client, settings, store=bot.store, clock=clock, outbox=outbox)
+    server.register_blueprint(create_conversations_blueprint(bot, settings, clock, outbox,
+                                                             on_forget=data.forget_pages))
+    server.register_blueprint(create_health_blueprint(client))
     server.register_blueprint(create_table_blueprint(data.table))
     server.register_blueprint(create_dashboard_blueprint(data))
 
@@ -94,7 +95,7 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     init_asset_caching(server, app, LAZY_ASSETS)
     init_security(server, app, settings)
     if settings.production or users:
-        init_login(server, users, limiter)
+        init_login(server, users, limiter, client, settings)
     services = Services(data=data, bot=bot, settings=settings, outbox=outbox)
     # A function, so every page view is built with the data of that moment.
     app.layout = lambda: build_layout(services, demo=demo)

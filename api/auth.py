@@ -4,9 +4,12 @@ the health check and the (signed) webhook stay open."""
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
+from datetime import timedelta
 from urllib.parse import urlsplit
 
+import redis
 from flask import (
     Blueprint,
     Flask,
@@ -21,7 +24,11 @@ from flask_limiter import Limiter
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from core.settings import ConfigurationError
+from api.sessions import SessionRegistry
+from core.redis_client import CANNOT_READ
+from core.settings import ConfigurationError, Settings
+
+log = logging.getLogger(__name__)
 
 OPEN_PATHS = frozenset({"/healthz", "/webhooks/ghl/inbound", "/login"})
 OPEN_PREFIXES = ("/assets/",)
@@ -33,7 +40,7 @@ LOGIN_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in · Seller Bot Analytics</title>
-<link rel="stylesheet" href="/assets/bootstrap.min.css"></head>
+<link rel="stylesheet" href="/assets/00-bootstrap.min.css"></head>
 <body class="bg-body-tertiary">
 <main class="container" style="max-width: 24rem; padding-top: 12vh">
   <h1 class="h4 mb-3">Seller Bot Analytics</h1>
@@ -80,14 +87,37 @@ def safe_next(target: str | None) -> str:
     return "/" if parts.scheme or parts.netloc else target
 
 
-def init_login(server: Flask, users: dict[str, str], limiter: Limiter) -> None:
-    """Require a signed-in user for everything but the open paths."""
+def csrf_ok() -> bool:
+    token = session.get("csrf_token", "")
+    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+    return bool(token) and hmac.compare_digest(token.encode(), sent.encode())
+
+
+def init_login(server: Flask, users: dict[str, str], limiter: Limiter, client: redis.Redis,
+               settings: Settings) -> None:
+    """Require a signed-in user for everything but the open paths; sessions live in Redis
+    (``SessionRegistry``), the cookie only names one."""
     manager = LoginManager(server)
     manager.session_protection = "strong"
+    sessions = SessionRegistry(client, settings.session_idle_seconds,
+                               settings.session_absolute_seconds)
+    # The signed cookie is refused by Flask itself past the absolute lifetime, too.
+    server.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        seconds=settings.session_absolute_seconds)
 
     @manager.user_loader
     def load_user(name: str) -> DashboardUser | None:
-        return DashboardUser(name) if name in users else None
+        sid, started = session.get("sid"), session.get("started")
+        if name not in users or not isinstance(sid, str) or not isinstance(started, float):
+            return None
+        try:
+            valid = sessions.touch(sid, name, started)
+        except CANNOT_READ:
+            # Redis down: nothing can be revoked or read meanwhile except the stale figures
+            # this process holds; keep the dashboard usable within the absolute lifetime.
+            log.warning("session store unreachable; session accepted on its signature")
+            valid = started + settings.session_absolute_seconds > sessions.clock()
+        return DashboardUser(name) if valid else None
 
     @server.before_request
     def require_login():
@@ -111,23 +141,44 @@ def init_login(server: Flask, users: dict[str, str], limiter: Limiter) -> None:
         return page()
 
     @bp.post("/login")
-    @limiter.limit("10/minute")
+    @limiter.limit(settings.login_rate_limit_ip)
+    @limiter.limit(settings.login_rate_limit_account, scope="login-account",
+                   key_func=lambda: "account:" + request.form.get("username", "")[:64],
+                   deduct_when=lambda response: response.status_code == 401)
     def login_submit():
-        token = session.get("csrf_token", "")
-        if not token or not hmac.compare_digest(token, request.form.get("csrf_token", "")):
+        if not csrf_ok():
             return page("Your session expired; please sign in again.", 400)
         name = request.form.get("username", "")
         password = request.form.get("password", "")
         password_ok = check_password_hash(users.get(name, _DUMMY_HASH), password)
         if name not in users or not password_ok:
             return page("Wrong user name or password.", 401)
-        session.pop("csrf_token", None)
+        sid, started = sessions.start(name)
+        session.clear()  # nothing from before the login carries over (session fixation)
+        session.permanent = True
+        session.update(sid=sid, started=started, csrf_token=secrets.token_urlsafe(32))
         login_user(DashboardUser(name))
         return redirect(safe_next(request.form.get("next")))
 
     @bp.get("/logout")
+    def logout_page():
+        return jsonify({"error": "method_not_allowed",
+                        "message": "sign out with POST /logout and the CSRF token"}), 405, {
+                            "Allow": "POST"}
+
+    @bp.post("/logout")
     def logout():
+        """End this session (or, with ``everywhere=1``, every session of the user)."""
+        if not csrf_ok():
+            return jsonify({"error": "bad_csrf_token",
+                            "message": "missing or wrong CSRF token"}), 400
+        name, sid = current_user.get_id(), session.get("sid")
+        if request.form.get("everywhere") == "1":
+            sessions.end_all(name)
+        elif sid:
+            sessions.end(sid, name)
         logout_user()
+        session.clear()
         return redirect(url_for("auth.login"))
 
     server.register_blueprint(bp)

@@ -22,9 +22,16 @@ STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 
 def create_conversations_blueprint(bot: SellerBot, settings: Settings,
                                    clock: Callable[[], datetime],
-                                   outbox: OutboxService) -> Blueprint:
+                                   outbox: OutboxService,
+                                   on_forget: Callable[[str], None] = lambda _: None) -> Blueprint:
+    """``on_forget(location_id)`` runs after a DELETE (drops cached pages holding the seller)."""
     bp = Blueprint("conversations", __name__)
     store = bot.store
+
+    @bp.after_request
+    def no_store(response: Response) -> Response:
+        response.headers["Cache-Control"] = "no-store"  # personal data: never cached
+        return response
 
     def locate(contact_id: str) -> str:
         """The contact's location: ?location_id= when given, else the one that has it."""
@@ -35,7 +42,13 @@ def create_conversations_blueprint(bot: SellerBot, settings: Settings,
         if location is not None and not ID_PATTERN.match(location):
             raise ApiError(422, "invalid_field", "location_id: invalid id",
                            fields=[{"field": "location_id", "message": "invalid id"}])
-        location = location or store.find_location(contact_id)
+        if location is None:
+            found = store.find_locations(contact_id)
+            if len(found) > 1:
+                raise ApiError(409, "ambiguous_contact",
+                               f"contact {contact_id} exists in {len(found)} locations; "
+                               "name one with ?location_id=", locations=found)
+            location = found[0] if found else None
         if location is None:
             raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
         return location
@@ -103,6 +116,7 @@ def create_conversations_blueprint(bot: SellerBot, settings: Settings,
         if not store.delete(location, contact_id):
             raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
         outbox.forget(location, contact_id)
+        on_forget(location)
         return jsonify({"status": "deleted", "contact_id": contact_id})
 
     return bp

@@ -10,18 +10,19 @@ from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.keys import RATE_LIMIT_PREFIX
+from core.redis_client import limits_storage
 from core.settings import Settings
 
 
 def create_limiter(server: Flask, client: redis.Redis) -> Limiter:
     """Flask-Limiter on the app's own Redis (shared by all workers), no global limits; the
     login form uses it. The webhook's per-location budget is api.webhook.LocationRateLimit."""
+    storage_uri, storage_options = limits_storage(client)
     return Limiter(
         key_func=lambda: request.remote_addr or "unknown",
         app=server,
-        storage_uri="redis://",
-        storage_options={"connection_pool": client.connection_pool,
-                         "key_prefix": RATE_LIMIT_PREFIX},
+        storage_uri=storage_uri,
+        storage_options={**storage_options, "key_prefix": RATE_LIMIT_PREFIX},
         strategy="fixed-window",
         headers_enabled=False,
         # A Redis outage must not turn into 500s here: the route itself answers 503.
@@ -47,9 +48,11 @@ def content_security_policy(dash_app: dash.Dash) -> dict[str, list[str] | str]:
 
 def init_security(server: Flask, dash_app: dash.Dash, settings: Settings) -> None:
     production = settings.production
-    if production:
-        # The PaaS router terminates TLS and forwards X-Forwarded-For/-Proto/-Host.
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    hops = settings.trusted_proxy_hops
+    if hops:
+        # Only as many X-Forwarded-* entries as there are proxies that really rewrite them:
+        # trusting one more lets any client pick its own address (and dodge the login limit).
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -14,6 +14,7 @@ import redis
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 
 from api.errors import ApiError
+from core.redis_client import CANNOT_READ
 from services.conversation_index import ConversationIndex, InvalidQuery
 from services.dashboard_models import ConversationQuery, ConversationRow
 
@@ -117,6 +118,11 @@ def csv_lines(rows: Iterator[ConversationRow]) -> Iterator[str]:
 def create_table_blueprint(index: ConversationIndex) -> Blueprint:
     bp = Blueprint("table", __name__)
 
+    @bp.after_request
+    def no_store(response: Response) -> Response:
+        response.headers["Cache-Control"] = "no-store"  # personal data: never cached
+        return response
+
     @bp.get("/api/conversations")
     def conversations() -> Response:
         query = query_from_request()
@@ -124,7 +130,7 @@ def create_table_blueprint(index: ConversationIndex) -> Blueprint:
             page = index.page(query)
         except InvalidQuery as exc:
             raise invalid(exc.parameter, exc.message) from exc
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
+        except CANNOT_READ as exc:
             raise ApiError(503, "unavailable", "storage unavailable, retry later") from exc
         return jsonify(page.to_dict())
 

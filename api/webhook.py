@@ -16,7 +16,7 @@ import orjson
 import redis
 from flask import Blueprint, Response, jsonify, request
 from limits import parse
-from limits.storage import RedisStorage
+from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from pydantic import ValidationError
 
@@ -30,10 +30,11 @@ from api.signatures import (
     hmac_valid,
 )
 from core.keys import RATE_LIMIT_PREFIX, LocationKeys
+from core.redis_client import limits_storage
 from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.payload import ContactTagUpdate, InboundMessage
-from seller_bot.store import ConflictError, SlotTaken
+from seller_bot.store import UNREAD, ConflictError, SlotTaken
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 60
@@ -98,8 +99,8 @@ class LocationRateLimit:
     messages, so forged or broken requests cannot use up a location's budget."""
 
     def __init__(self, client: redis.Redis, limit: str) -> None:
-        storage = RedisStorage("redis://", connection_pool=client.connection_pool,
-                               key_prefix=RATE_LIMIT_PREFIX)
+        uri, options = limits_storage(client)
+        storage = storage_from_string(uri, key_prefix=RATE_LIMIT_PREFIX, **options)
         self.item = parse(limit)
         self.limiter = FixedWindowRateLimiter(storage)
 
@@ -182,6 +183,12 @@ def create_webhook_blueprint(bot: SellerBot, settings: Settings,
                  extra={"contact_id": event.id, "location_id": event.locationId})
         return jsonify(result)
 
+    @bp.get("/webhooks/ghl/inbound")
+    def inbound_get() -> tuple[Response, int, dict]:
+        """Not the Dash page shell (its catch-all route would serve it): a JSON 405."""
+        return (jsonify({"error": "method_not_allowed", "message": "POST a webhook event"}),
+                405, {"Allow": "POST"})
+
     @bp.post("/webhooks/ghl/inbound")
     def inbound() -> Response:
         received = time.perf_counter()
@@ -199,8 +206,16 @@ def create_webhook_blueprint(bot: SellerBot, settings: Settings,
         if data.get("type") == "ContactTagUpdate":
             return tags_changed(data)
         message = validated(InboundMessage, data)
+        # A redelivery or replay costs no budget: the duplicate check comes first, in the
+        # same round trip as reading the document the write starts from.
+        stored = UNREAD
+        if not message.ignore_reason:
+            seen, stored = bot.store.peek(message.locationId, message.contactId,
+                                          message.idempotency_key)
+            if seen:
+                return jsonify(bot.duplicate_result(message, stored).to_dict())
         within_budget(message.locationId)
-        result = bot.handle_inbound(message, received=received)
+        result = bot.handle_inbound(message, received=received, stored=stored)
         log.info("webhook %s", result.status,
                  extra={"contact_id": message.contactId, "location_id": message.locationId,
                         "stage": result.stage})

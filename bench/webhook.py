@@ -101,7 +101,8 @@ def gunicorn_app(env: dict[str, str], workers: int, worker_class: str,
         [sys.executable, "-m", "gunicorn", "app:server", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
          "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **env, "REDIS_URL": redis_server.url})
+        cwd=ROOT, env={**os.environ, **env, "REDIS_URL": redis_server.url},
+        stdout=subprocess.DEVNULL)  # gunicorn.conf.py logs every request (JSON) to stdout
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url)
@@ -118,7 +119,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--worker-class", default="gevent")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is needed: apt-get install -y wrk", file=sys.stderr)

@@ -39,15 +39,20 @@ def build_layout(services: Services, *, demo: bool = False) -> html.Div:
     """The whole page. Only a request for the layout itself reads data: Dash also builds the
     layout once to validate it, inside whatever request comes first (often a webhook), and
     that must neither read nor write anything."""
+    token = None
     if flask.has_request_context() and flask.request.path.endswith("/_dash-layout"):
         state = read_page_state(services, demo=demo)
+        token = flask.session.get("csrf_token") if "sid" in flask.session else None
     else:
         state = layout.PageState(dashboard=None, conversations=None, now=services.bot.clock(),
                                  demo=demo)
-    return layout.build_page(state, timezone=services.settings.timezone,
+    page = layout.build_page(state, timezone=services.settings.timezone,
                              refresh_seconds=services.settings.refresh_interval_seconds,
                              kept_days=services.settings.bucket_retention_seconds // 86400,
                              replies_sent=services.settings.outbox_enabled)
+    if token:  # signed in (production): a way out
+        page.children.append(header.build_sign_out(token))
+    return page
 
 
 def register_callbacks(app: Dash, services: Services) -> None:

@@ -80,6 +80,15 @@ def _bubble(message: dict, timezone: str) -> html.Div:
     ], className="bubble bubble-in" if inbound else "bubble bubble-out")
 
 
+def _trimmed_note(count: int | None) -> list:
+    """The transcript cap's trace: how many older messages are not kept."""
+    if not count:
+        return []
+    noun = "message" if count == 1 else "messages"
+    return [html.P(f"{count:,} earlier {noun} not kept (transcript limit).",
+                   className="small text-body-secondary")]
+
+
 DEAD_KINDS = {"sms": "Reply", "tags_add": "Tags added", "tags_remove": "Tags removed",
               "fields": "Custom fields", "appointment": "Appointment", "contact": "Contact lookup"}
 
@@ -129,6 +138,7 @@ def build_detail(detail: dict, timezone: str) -> list:
         html.H3("Score", className="detail-heading"),
         _score_parts(detail),
         html.H3("Transcript", className="detail-heading"),
+        *_trimmed_note(detail.get("transcript_trimmed")),
         html.Div([_bubble(m, timezone) for m in transcript] or
                  [html.P("No messages yet.", className="text-body-secondary")],
                  className="transcript"),
@@ -182,6 +192,14 @@ def load_detail(services: Services, location_id: str, contact_id: str,
 NOTHING = (no_update,) * 10
 
 
+def stored_contact(contact: object) -> tuple[str, str] | None:
+    """(location, contact) of the open drill-down, from the browser's store; None when the
+    stored state is not what this module wrote there."""
+    if not isinstance(contact, dict):
+        return None
+    return split_row_id(f"{contact.get('location_id')}/{contact.get('contact_id')}")
+
+
 def detail_outputs(services: Services, trigger: str | None, active_cell: dict | None,
                    contact: dict | None, is_open: bool = False,
                    outcome: str | None = None) -> tuple:
@@ -191,18 +209,21 @@ def detail_outputs(services: Services, trigger: str | None, active_cell: dict | 
     acts = (ids.DETAIL_PAUSE, ids.DETAIL_OUTCOME_SAVE)
     note = None
     if trigger == ids.TABLE:
-        if not active_cell or not active_cell.get("row_id"):
-            return NOTHING
-        location_id, contact_id = split_row_id(active_cell["row_id"])
-    elif contact and (trigger in acts or (trigger == ids.STORE_VERSION and is_open)):
-        location_id, contact_id = contact["location_id"], contact["contact_id"]
+        picked = split_row_id(active_cell.get("row_id")) if isinstance(active_cell, dict) \
+            else None
+    elif trigger in acts or (trigger == ids.STORE_VERSION and is_open is True):
+        picked = stored_contact(contact)
     else:
+        picked = None
+    if picked is None:
         return NOTHING
+    location_id, contact_id = picked
     try:
         if trigger == ids.DETAIL_PAUSE:
             # The button acts on what it showed, so a double click cannot undo itself.
-            services.bot.set_paused(location_id, contact_id, not contact["paused"])
-        if trigger == ids.DETAIL_OUTCOME_SAVE and outcome in APPOINTMENT_OUTCOMES:
+            services.bot.set_paused(location_id, contact_id, contact.get("paused") is not True)
+        if trigger == ids.DETAIL_OUTCOME_SAVE and isinstance(outcome, str) \
+                and outcome in APPOINTMENT_OUTCOMES:
             try:
                 services.bot.record_outcome(location_id, contact_id, outcome)
                 note = f"Outcome recorded: {fmt.label(outcome)}."
@@ -249,9 +270,11 @@ def register_callbacks(app: Dash, services: Services) -> None:
     )
     def retry_dead_letter(clicks, contact):
         """Queue a dead letter again, then show the conversation without it."""
-        if not contact or not isinstance(ctx.triggered_id, dict) or not any(clicks or []):
+        picked = stored_contact(contact)  # browser state: checked, like every input
+        if picked is None or not isinstance(ctx.triggered_id, dict) \
+                or not isinstance(clicks, list) or not any(clicks):
             return no_update
-        location_id, contact_id = contact["location_id"], contact["contact_id"]
+        location_id, contact_id = picked
         try:
             services.outbox.retry(location_id, contact_id, ctx.triggered_id["index"])
             detail = load_detail(services, location_id, contact_id, services.data.clock())

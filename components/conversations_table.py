@@ -21,6 +21,8 @@ from components import ids, view_state
 from core.privacy import mask_phone
 from seller_bot.models import STAGES, TEMPERATURES
 from services.container import UNAVAILABLE, Services
+from services.conversation_index import MAX_PAGE
+from services.conversation_view import valid_id
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
 
 PAGE_SIZE = 10
@@ -48,9 +50,26 @@ def row_id(row: ConversationRow) -> str:
     return f"{row.location_id}/{row.contact_id}"
 
 
-def split_row_id(value: str) -> tuple[str, str]:
+def split_row_id(value: object) -> tuple[str, str] | None:
+    """(location, contact) of a table row id; None for anything that is not one."""
+    if not isinstance(value, str):
+        return None
     location_id, _, contact_id = value.partition("/")
+    if not valid_id(location_id) or not valid_id(contact_id):
+        return None
     return location_id, contact_id
+
+
+def page_index(value: object) -> int:
+    """The table's 0-based page index as sent by the browser (anything else is page 0)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 0
+    return min(max(0, value), MAX_PAGE - 1)
+
+
+def choice(value: object, allowed: Iterable[str]) -> str | None:
+    """``value`` when it is one of ``allowed`` (the filters' values come from the browser)."""
+    return value if isinstance(value, str) and value in allowed else None
 
 
 def record(row: ConversationRow, now: datetime) -> dict:
@@ -83,18 +102,18 @@ def query_from(page_current: int | None, sort_by: list[dict] | None, temperature
                segment: str | None = None) -> ConversationQuery:
     """The service query for the table's current controls (page_current is 0-based)."""
     sort, order = "last_activity", "desc"
-    for item in sort_by or []:
-        key = SORT_KEY_OF_COLUMN.get(item.get("column_id"))
+    for item in sort_by if isinstance(sort_by, list) else []:
+        key = SORT_KEY_OF_COLUMN.get(choice(item.get("column_id"), SORT_KEY_OF_COLUMN)) \
+            if isinstance(item, dict) else None
         if key:
             sort, order = key, "asc" if item.get("direction") == "asc" else "desc"
             break
+    search = search.strip()[:MAX_SEARCH] if isinstance(search, str) else ""
     return ConversationQuery(
-        page=max(0, page_current or 0) + 1, page_size=page_size,
-        temperature=temperature if temperature in TEMPERATURES else None,
-        stage=stage if stage in STAGES else None,
-        stalled=bool(stalled), q=(search or "").strip()[:MAX_SEARCH] or None, sort=sort,
-        order=order, needs_human=bool(needs_human),
-        segment=segment if segment in view_state.SEGMENTS else None)
+        page=page_index(page_current) + 1, page_size=page_size,
+        temperature=choice(temperature, TEMPERATURES), stage=choice(stage, STAGES),
+        stalled=stalled is True, q=search or None, sort=sort, order=order,
+        needs_human=needs_human is True, segment=choice(segment, view_state.SEGMENTS))
 
 
 def has_filters(query: ConversationQuery) -> bool:
@@ -262,7 +281,7 @@ def table_outputs(services: Services, triggered: set[str], page_current: int | N
     class) for the table's controls; ``triggered`` holds the prop ids that fired
     (``ctx.triggered_prop_ids``)."""
     # A new filter or sort starts again from page 1; paging and refresh keep the page.
-    shown_page = page_current or 0
+    shown_page = page_index(page_current)
     if triggered - KEEP_PAGE:
         page_current = 0
     query = query_from(page_current, sort_by, temperature, stage, stalled, search,

@@ -67,9 +67,13 @@ def milliseconds(ms: float | None, missing: str = UNKNOWN) -> str:
 
 def parse_time(value: str | datetime | None) -> datetime | None:
     """An aware datetime from an ISO string (naive input is taken as UTC)."""
-    if value is None or value == "":
-        return None
-    at = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        at = value
+    else:
+        try:
+            at = datetime.fromisoformat(value)
+        except (TypeError, ValueError):  # None, "", or anything a browser store sent back
+            return None
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 

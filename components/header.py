@@ -8,7 +8,7 @@ these clientside callbacks never reach the server.
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Dash, Input, Output, State, html
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
 from components import formatting as fmt
 from components import ids
@@ -142,3 +142,13 @@ def register_callbacks(app: Dash, services: Services) -> None:
         Output(ids.THEME_TOGGLE, "children"),
         Input(ids.STORE_THEME, "data"),
     )
+
+
+def build_sign_out(csrf_token: str) -> html.Footer:
+    """Sign out (this browser, or every session of the user): a POST with the CSRF token."""
+    return html.Footer(html.Form([
+        dcc.Input(type="hidden", name="csrf_token", value=csrf_token),
+        html.Button("Sign out", type="submit", className="btn btn-link btn-sm"),
+        html.Button("Sign out everywhere", type="submit", name="everywhere", value="1",
+                    className="btn btn-link btn-sm"),
+    ], method="POST", action="/logout"), className="container-xxl text-end sign-out")

@@ -124,6 +124,7 @@ def refresh_outputs(services: Services, trigger: str | None, visible: bool | Non
     the page last saw, ``shown``/``as_of`` describe what its cards and graphs show."""
     if trigger == ids.STORE_VISIBLE and visible is False:
         return NO_CHANGE
+    as_of = as_of if isinstance(as_of, str) else None  # stored state comes from the browser
     forced = trigger in (ids.REFRESH_NOW, ids.STORE_RANGE)
     aged = too_old(as_of, services.data.clock())
     spec = view_state.range_spec(range_)

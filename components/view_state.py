@@ -84,9 +84,12 @@ class ViewState:
 
 def range_spec(data: dict | None) -> RangeSpec:
     """The RangeSpec of ``STORE_RANGE`` (24 h when missing or invalid)."""
-    data = data or {}
+    data = data if isinstance(data, dict) else {}  # browser state: checked
+    values = [data.get(name) for name in ("range", "start", "end")]
+    if not all(value is None or isinstance(value, str) for value in values):
+        return RangeSpec()
     try:
-        return RangeSpec.parse(data.get("range"), data.get("start"), data.get("end"))
+        return RangeSpec.parse(*values)
     except InvalidRange:
         return RangeSpec()
 
@@ -135,17 +138,19 @@ def range_label(window_label: str | None, kept_days: int) -> str:
 def click_filter(trigger, value) -> dict | None:
     """The table filter a click asks for ({"segment"} or {"temperature"} or {"stage"})."""
     if isinstance(trigger, dict) and trigger.get("type") == ids.KPI_FILTER:
-        return CARD_FILTERS.get(trigger.get("name")) if value else None
-    if trigger in CLICK_GRAPHS:
-        points = (value or {}).get("points") or []
-        if not points:
-            return None
+        name = trigger.get("name")
+        return CARD_FILTERS.get(name) if value and isinstance(name, str) else None
+    if isinstance(trigger, str) and trigger in CLICK_GRAPHS:
+        points = value.get("points") if isinstance(value, dict) else None
+        if not isinstance(points, list) or not points or not isinstance(points[0], dict):
+            return None  # what the browser sent is not a click on a point
         point = points[0]
         if trigger == ids.GRAPH_TEMPERATURE:
             label = point.get("label")
-            return {"temperature": label} if label in TEMPERATURES else None
+            return {"temperature": label} if isinstance(label, str) \
+                and label in TEMPERATURES else None
         custom = point.get("customdata")
-        return {"segment": custom} if custom in SEGMENTS else None
+        return {"segment": custom} if isinstance(custom, str) and custom in SEGMENTS else None
     return None
 
 
@@ -155,6 +160,11 @@ def sync_outputs(trigger, triggered_value, search: str | None, range_value: str 
                  current_segment: str | None) -> tuple:
     """(url search, range value, start, end, dates hidden, range store, segment store,
     temperature select, stage select) for one trigger of the sync callback."""
+    # Everything here comes from the browser: anything of the wrong type counts as absent.
+    search, range_value, start, end, temperature, stage, current_segment = (
+        value if isinstance(value, str) else None
+        for value in (search, range_value, start, end, temperature, stage, current_segment))
+    current_range = current_range if isinstance(current_range, dict) else None
     if trigger in (None, ids.URL):
         state = ViewState.from_search(search)
     else:

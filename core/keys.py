@@ -6,6 +6,7 @@ location's data lives in one Redis Cluster slot and one Lua script can write all
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -13,6 +14,23 @@ LOCATIONS = "sellerbot:locations"
 CACHE_PREFIX = "sellerbot:cache:"
 RATE_LIMIT_PREFIX = "sellerbot:ratelimit"  # Flask-Limiter adds ":LIMITER/<key>/..."
 OUTBOX_GROUP = "relay"  # the relays' consumer group on every outbox stream
+HEALTH_PROBE = "sellerbot:healthz"  # GET /healthz's write probe, expires after 10 s
+
+
+def _user_tag(user: str) -> str:
+    """One dashboard user's hash tag: their session keys share a Redis Cluster slot, so one
+    transaction can write them (a digest, so no character of the name can break the tag)."""
+    return "{user:" + hashlib.sha256(user.encode()).hexdigest()[:16] + "}"
+
+
+def session_key(user: str, sid: str) -> str:
+    """One signed-in dashboard session of ``user`` (api/sessions.py)."""
+    return f"sellerbot:{_user_tag(user)}:session:{sid}"
+
+
+def sessions_of_user(user: str) -> str:
+    """The ids of one dashboard user's sessions ("log out everywhere")."""
+    return f"sellerbot:{_user_tag(user)}:sessions"
 
 
 class LocationKeys:
@@ -31,6 +49,10 @@ class LocationKeys:
 
     def seen(self, message_id: str) -> str:
         return f"{self.tag}:seen:{message_id}"
+
+    def suppressed(self, digest: str) -> str:
+        """A deleted or opted-out contact's suppression record (keyed hash, issue #13)."""
+        return f"{self.tag}:sup:{digest}"
 
     def index(self, name: str) -> str:
         return f"{self.tag}:idx:{name}"

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
 
     redis_url: str | None = None
     data_dir: Path = Path("data")
+    # Issue #15: REDIS_URL names a Redis Cluster node (also implied by a redis+cluster:// URL).
+    redis_cluster: bool = False
 
     secret_key: str | None = None
     webhook_secret: str | None = None
@@ -121,9 +123,22 @@ class Settings(BaseSettings):
     relay_claim_idle_seconds: float = Field(30.0, gt=0)
     relay_sent_marker_seconds: int = Field(7 * 24 * 3600, ge=60)
 
+
+    # Hardening (issue #13): slow clients, suppression records, sessions, proxies, login limits,
+    # transcript cap.
+    body_read_timeout_seconds: float = Field(10, gt=0)
+    suppression_key: str | None = None
+    session_idle_seconds: int = Field(12 * 3600, ge=60)
+    session_absolute_seconds: int = Field(7 * 24 * 3600, ge=60)
+    trusted_proxy_hops: int = Field(0, ge=0, le=5)
+    login_rate_limit_ip: str = "10/minute"
+    login_rate_limit_account: str = "20/hour"
+    transcript_max_messages: int = Field(200, ge=10)
+    transcript_max_bytes: int = Field(256 * 1024, ge=4096)
+
     @field_validator("redis_url", "secret_key", "webhook_secret", "ghl_webhook_public_key",
                      "dashboard_users", "ghl_api_token", "ghl_calendar_id",
-                     "ghl_webhook_ed25519_public_key", mode="before")
+                     "ghl_webhook_ed25519_public_key", "suppression_key", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -24,7 +24,14 @@ from seller_bot.flow import (
 from seller_bot.models import APPOINTMENT_OUTCOMES, Conversation
 from seller_bot.outbox import Requeue, arrival_ms
 from seller_bot.payload import InboundMessage
-from seller_bot.store import ConflictError, ConversationStore, DuplicateMessage, SlotTaken
+from seller_bot.store import (
+    UNREAD,
+    ConflictError,
+    ConversationStore,
+    DuplicateMessage,
+    SlotTaken,
+    Suppressed,
+)
 
 RETIRE_EVERY_SECONDS = 60
 log = logging.getLogger(__name__)
@@ -56,12 +63,40 @@ class InboundResult:
     needs_human: bool = False
 
     def to_dict(self) -> dict:
-        if self.status != "processed":
+        if self.status == "duplicate" and self.stage is None:
+            return {"status": "duplicate"}
+        if self.status not in ("processed", "duplicate"):
             return {"status": self.status, **({"reason": self.reason} if self.reason else {})}
-        return {"status": "processed", "reply": self.reply, "stage": self.stage,
+        # A duplicate repeats the first answer (the caller may never have received it).
+        return {"status": self.status, "reply": self.reply, "stage": self.stage,
                 "temperature": self.temperature, "lead_score": self.lead_score,
                 "asking": self.asking, "language": self.language,
                 "needs_human": self.needs_human}
+
+
+def reply_to(conv: Conversation, message_id: str) -> str | None:
+    """The bot's reply to one inbound message, from the transcript (None: no reply was sent,
+    or the message was summarised away by the transcript cap)."""
+    for position, msg in enumerate(conv.transcript):
+        if msg.direction == "inbound" and msg.message_id == message_id:
+            after = conv.transcript[position + 1: position + 2]
+            return after[0].body if after and after[0].direction == "outbound" else None
+    return None
+
+
+def cap_transcript(conv: Conversation, max_messages: int, max_bytes: int) -> None:
+    """Keep the newest messages within both limits; the older ones are counted in
+    ``transcript_trimmed``, so the document says how many there were."""
+    sizes = [len(m.body.encode()) + 100 for m in conv.transcript]  # + timestamps, ids
+    keep, total = 0, 0
+    for size in reversed(sizes):
+        if keep == max_messages or total + size > max_bytes:
+            break
+        keep, total = keep + 1, total + size
+    dropped = len(conv.transcript) - max(keep, 1)
+    if dropped > 0:
+        conv.transcript = conv.transcript[dropped:]
+        conv.transcript_trimmed += dropped
 
 
 class SellerBot:
@@ -80,9 +115,10 @@ class SellerBot:
         self.store = ConversationStore(client, settings, wall_clock=wall_clock)
         self._last_retired: dict[str, float] = {}
 
-    def handle_inbound(self, message: InboundMessage,
-                       received: float | None = None) -> InboundResult:
-        """Process one webhook event; ``received`` is its ``timer()`` arrival time."""
+    def handle_inbound(self, message: InboundMessage, received: float | None = None, *,
+                       stored: str | object | None = UNREAD) -> InboundResult:
+        """Process one webhook event; ``received`` is its ``timer()`` arrival time, ``stored``
+        the contact's document if the caller read it already (``ConversationStore.peek``)."""
         received = self.timer() if received is None else received
         ignore = message.ignore_reason
         if ignore:
@@ -107,6 +143,8 @@ class SellerBot:
             if reply is not None:
                 elapsed_ms = (self.timer() - received) * 1000
                 record_reply(conv, reply, now, elapsed_ms)
+            cap_transcript(conv, self.settings.transcript_max_messages,
+                           self.settings.transcript_max_bytes)
             outcome["reply"] = reply
             return conv
 
@@ -115,15 +153,18 @@ class SellerBot:
                                       phone=message.phone,
                                       conversation_id=message.conversationId)
 
+        first_read = {} if stored is UNREAD else {"first_raw": stored}
         for _ in range(MAX_SLOT_RACES):
             try:
                 conv = self.store.update(location, contact, apply, message_id=message_id,
-                                         create=create)
+                                         create=create, **first_read)
                 break
             except DuplicateMessage:
-                return InboundResult("duplicate")
+                return self.duplicate_result(message)
+            except Suppressed:
+                return InboundResult("ignored", reason="deleted")
             except SlotTaken:
-                continue  # re-run the turn: the slot now counts as full, two others are offered
+                first_read = {}  # re-run the turn on a fresh read: the slot now counts as full
         else:
             raise ConflictError(f"slots kept filling up for {contact}; retry later")
         self._housekeeping_now_and_then(location)
@@ -136,6 +177,22 @@ class SellerBot:
                              temperature=conv.temperature, lead_score=conv.lead_score,
                              asking=conv.asking, language=conv.language,
                              needs_human=conv.needs_human)
+
+    def duplicate_result(self, message: InboundMessage,
+                         stored: str | object | None = UNREAD) -> InboundResult:
+        """The answer to a message processed already: the reply it got then. Registers the
+        location again (idempotent), in case the first attempt failed right after its commit."""
+        self.store.register_location(message.locationId)
+        key = message.idempotency_key
+        raw = (self.store.load_raw(message.locationId, message.contactId) if stored is UNREAD
+               else stored)
+        conv = Conversation.from_json(raw) if raw else None
+        if conv is None or not key:
+            return InboundResult("duplicate")
+        return InboundResult("duplicate", reply=reply_to(conv, key),
+                             stage=conv.stage, temperature=conv.temperature,
+                             lead_score=conv.lead_score, asking=conv.asking,
+                             language=conv.language, needs_human=conv.needs_human)
 
     def _free_slots(self, location_id: str,
                     now: datetime) -> Callable[[], list[datetime]] | None:

@@ -104,9 +104,10 @@ class BufferedStore:
     def flush(self) -> None:
         """Send what is queued; refuse to have silently skipped an existing contact."""
         results = self.pipe.execute()
-        clashes = sum(1 for result in results if result == 0)
+        clashes = sum(1 for result in results if result in (0, -3))  # -3: deleted, suppressed
         if clashes:
-            raise RuntimeError(f"{clashes} simulated contacts existed already; use another seed")
+            raise RuntimeError(f"{clashes} simulated contacts existed already or were deleted; "
+                               "use another seed")
         if any(result == -2 for result in results):
             raise RuntimeError("simulated bookings exceeded a slot's capacity")
         if self.locations:

@@ -124,6 +124,9 @@ class Conversation(BaseModel):
     takeover_tag: bool = False
     ghl_appointment_id: str | None = None
 
+    # Transcript cap (issue #13): how many older messages were summarised away.
+    transcript_trimmed: int = 0
+
     @property
     def qualified(self) -> bool:
         return self.offer_response == "accepted"

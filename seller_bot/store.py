@@ -3,6 +3,8 @@ indexes and counters it feeds (a compare-and-set Lua script over one location's 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import time
 from collections import Counter
@@ -11,6 +13,7 @@ from collections.abc import Callable
 import redis
 
 from core.keys import LOCATIONS, LocationKeys
+from core.redis_client import is_cluster
 from core.settings import Settings
 from seller_bot.aggregates import Contribution, changes_past_hours, contribution, index_keys
 from seller_bot.models import Conversation
@@ -20,7 +23,8 @@ log = logging.getLogger(__name__)
 
 MAX_CONFLICT_RETRIES = 200
 
-# KEYS[1] document, KEYS[2] messageId marker, KEYS[3] data version, KEYS[4..] the rest.
+# KEYS[1] document, KEYS[2] messageId marker, KEYS[3] data version, KEYS[4] the contact's
+# suppression record, KEYS[5..] the rest.
 # ARGV: expected document ('' = absent), new document ('' = delete), document expiry (ms),
 # marker value ('' = none), marker expiry (ms), then ops:
 #   H key field delta   (HINCRBY, field removed when it reaches 0)
@@ -31,10 +35,15 @@ MAX_CONFLICT_RETRIES = 200
 #                                  other members already hold that score)
 #   A key n f1 v1 .. fn vn  (XADD key * ...: one outbox action, issue #11)
 #   I key               (INCR: the history version, when completed hours change; issue #14)
+#   S key value at_ms   (SET, with PXAT unless at_ms is 0)
+# Returns the new data version; 0 the document changed meanwhile; -1 duplicate message; -2
+# slot full (C); -3 the contact is suppressed (deleted, or opted out and deleted or expired):
+# it is not created again.
 COMMIT_SCRIPT = """
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
 if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+if ARGV[1] == '' and ARGV[2] ~= '' and redis.call('EXISTS', KEYS[4]) == 1 then return -3 end
 local c = 6
 while ARGV[c] == 'C' do
   local key, score = KEYS[tonumber(ARGV[c + 1])], ARGV[c + 2]
@@ -72,6 +81,13 @@ while i <= n do
   elseif op == 'D' then
     redis.call('DEL', key)
     i = i + 2
+  elseif op == 'S' then
+    if ARGV[i + 3] == '0' then
+      redis.call('SET', key, ARGV[i + 2])
+    else
+      redis.call('SET', key, ARGV[i + 2], 'PXAT', ARGV[i + 3])
+    end
+    i = i + 4
   elseif op == 'C' then
     i = i + 5
   elseif op == 'A' then
@@ -95,6 +111,18 @@ class ConflictError(RuntimeError):
 
 class DuplicateMessage(Exception):
     """This messageId was processed already."""
+
+
+UNREAD = object()  # ``update``'s first_raw when the caller has not read the document
+
+
+class Suppressed(Exception):
+    """The contact was deleted (or opted out and was deleted): it is not created again."""
+
+
+# The development fallback when neither SUPPRESSION_KEY nor SECRET_KEY is set (production
+# requires SECRET_KEY), so suppression records survive a restart of ``python app.py``.
+DEVELOPMENT_SUPPRESSION_KEY = "development-only-suppression-key"
 
 
 class SlotTaken(Exception):
@@ -165,6 +193,14 @@ class ConversationStore:
         self.wall_clock = wall_clock
         self._commit = client.register_script(COMMIT_SCRIPT)
         self.crm = CrmConfig.from_settings(settings)  # None: the outbox is off
+        self._suppression_key = (settings.suppression_key or settings.secret_key
+                                 or DEVELOPMENT_SUPPRESSION_KEY).encode()
+
+    def suppression_key(self, location_id: str, contact_id: str) -> str:
+        """The contact's suppression record: a keyed hash, no personal data in it."""
+        digest = hmac.new(self._suppression_key, f"{location_id}\0{contact_id}".encode(),
+                          hashlib.sha256).hexdigest()[:40]
+        return LocationKeys(location_id).suppressed(digest)
 
     # -- reads -----------------------------------------------------------------------
     def load(self, location_id: str, contact_id: str) -> Conversation | None:
@@ -177,14 +213,36 @@ class ConversationStore:
     def locations(self) -> list[str]:
         return sorted(self.redis.smembers(LOCATIONS))
 
+    def register_location(self, location_id: str) -> None:
+        """Add the location to the set every reader walks (idempotent: also done again on a
+        duplicate message, in case the first attempt's connection dropped right after the
+        commit). Outside the commit script: on Redis Cluster the set lives in another slot."""
+        self.redis.sadd(LOCATIONS, location_id)
+
+    def peek(self, location_id: str, contact_id: str,
+             message_id: str) -> tuple[bool, str | None]:
+        """(message processed already, stored document) in one round trip: the webhook checks
+        for a duplicate before the rate limit, and the write starts from this document."""
+        keys = LocationKeys(location_id)
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.exists(keys.seen(message_id))
+            pipe.get(keys.conversation(contact_id))
+            seen, raw = pipe.execute()
+        return bool(seen), raw
+
     def find_location(self, contact_id: str) -> str | None:
-        """The location holding this contact (contact ids are unique across GoHighLevel)."""
+        """The (first) location holding this contact."""
+        return next(iter(self.find_locations(contact_id)), None)
+
+    def find_locations(self, contact_id: str) -> list[str]:
+        """Every location holding this contact id (GoHighLevel ids are unique, but one contact
+        can be copied into several sub-accounts)."""
         locations = self.locations()
         with self.redis.pipeline(transaction=False) as pipe:
             for location in locations:
                 pipe.exists(LocationKeys(location).conversation(contact_id))
             found = pipe.execute()
-        return next((loc for loc, hit in zip(locations, found, strict=True) if hit), None)
+        return [loc for loc, hit in zip(locations, found, strict=True) if hit]
 
     def taken_slots(self, location_id: str, after: float) -> list[float]:
         """Start times (epoch seconds) after ``after`` booked to capacity in this location."""
@@ -211,22 +269,26 @@ class ConversationStore:
 
     def commit(self, old_raw: str | None, old: Conversation | None, new: Conversation | None,
                *, location_id: str, contact_id: str, message_id: str | None = None,
-               requeue: tuple[Requeue, ...] = ()) -> int:
+               requeue: tuple[Requeue, ...] = (), forget: bool = False) -> int:
         """Write ``new`` if the stored document is still ``old_raw``; return the data version.
 
         Returns 0 when the document changed meanwhile (the caller re-reads and retries);
-        raises DuplicateMessage when ``message_id`` was already processed.
+        raises DuplicateMessage when ``message_id`` was already processed, Suppressed when
+        ``old`` is None and the contact was deleted. ``forget`` (a deletion asked for) leaves
+        a suppression record behind.
         """
         keys, args = self.commit_call(old_raw, old, new, location_id=location_id,
                                       contact_id=contact_id, message_id=message_id,
-                                      requeue=requeue)
+                                      requeue=requeue, forget=forget)
         result = self._commit(keys=keys, args=args)
         if result == -1:
             raise DuplicateMessage(message_id)
+        if result == -3:
+            raise Suppressed(contact_id)
         if result == -2:
             raise SlotTaken(new.appointment_at if new is not None else None)
         if result and old is None and new is not None:
-            self.redis.sadd(LOCATIONS, location_id)
+            self.register_location(location_id)
         return int(result)
 
     def queue_commit(self, pipe: redis.client.Pipeline, new: Conversation) -> None:
@@ -238,12 +300,17 @@ class ConversationStore:
         """
         keys, args = self.commit_call(None, None, new, location_id=new.location_id,
                                       contact_id=new.contact_id, outbox=False)
-        self._commit(keys=keys, args=args, client=pipe)
+        if is_cluster(self.redis):
+            # A cluster pipeline refuses EVALSHA; EVAL sends the script (the server caches it)
+            # and is routed by its keys, all in the location's slot.
+            pipe.execute_command("EVAL", COMMIT_SCRIPT, len(keys), *keys, *args)
+        else:
+            self._commit(keys=keys, args=args, client=pipe)
 
     def commit_call(self, old_raw: str | None, old: Conversation | None,
                     new: Conversation | None, *, location_id: str, contact_id: str,
                     message_id: str | None = None, requeue: tuple[Requeue, ...] = (),
-                    outbox: bool = True) -> tuple[list[str], list]:
+                    outbox: bool = True, forget: bool = False) -> tuple[list[str], list]:
         """The commit script's keys and arguments for the change from ``old`` to ``new``."""
         wall_now = self.wall_clock()
         keys = LocationKeys(location_id)
@@ -251,7 +318,7 @@ class ConversationStore:
             new = None  # history older than the TTL: nothing of it is kept
         fixed = [keys.conversation(contact_id),
                  keys.seen(message_id) if message_id else keys.conversation(contact_id),
-                 keys.version]
+                 keys.version, self.suppression_key(location_id, contact_id)]
         old_part, new_part = self._contribution(old, wall_now), self._contribution(new, wall_now)
         ops = diff_ops(old_part, new_part, fixed, wall_now)
         if changes_past_hours(old_part, new_part, keys, wall_now):
@@ -268,21 +335,37 @@ class ConversationStore:
             for msg in old.transcript:
                 if msg.message_id:
                     ops.add("D", keys.seen(msg.message_id))
+            self._add_suppression(ops, old, fixed[3], wall_now, forget=forget)
         new_raw = new.to_json() if new is not None else ""
         expire_ms = int(self.expires_at(new) * 1000) if new is not None else 0
         marker_expire_ms = int((wall_now + self.settings.conversation_ttl_seconds) * 1000)
         return ops.keys, [old_raw or "", new_raw, expire_ms, contact_id if message_id else "",
                           marker_expire_ms, *ops.args]
 
+    def _add_suppression(self, ops: _Ops, old: Conversation, key: str, wall_now: float, *,
+                         forget: bool) -> None:
+        """An opted-out contact stays suppressed for good (deleted or expired: never texted
+        again); a deleted one for as long as a replay or redelivery of its messages could
+        arrive (the replay window, and the message markers' lifetime)."""
+        if old.stage == "opted_out":
+            ops.add("S", key, "opted_out", "0")
+        elif forget:
+            keep = max(self.settings.webhook_max_age_seconds,
+                       self.settings.conversation_ttl_seconds)
+            ops.add("S", key, "deleted", str(int((wall_now + keep) * 1000)))
+
     def update(self, location_id: str, contact_id: str,
                change: Callable[[Conversation], Conversation | None],
                *, message_id: str | None = None,
                create: Callable[[], Conversation] | None = None,
-               requeue: tuple[Requeue, ...] = ()) -> Conversation | None:
+               requeue: tuple[Requeue, ...] = (),
+               first_raw: str | object | None = UNREAD) -> Conversation | None:
         """Read-modify-write with retries; ``change`` returns the new state (None deletes);
-        ``requeue``: outbox actions to queue again with this write."""
-        for _ in range(MAX_CONFLICT_RETRIES):
-            raw = self.load_raw(location_id, contact_id)
+        ``requeue``: outbox actions to queue again with this write; ``first_raw``: the document
+        as just read (``peek``), saving the first read."""
+        for attempt in range(MAX_CONFLICT_RETRIES):
+            raw = (first_raw if attempt == 0 and first_raw is not UNREAD
+                   else self.load_raw(location_id, contact_id))
             if raw is None and create is None:
                 return None
             old = Conversation.from_json(raw) if raw else None
@@ -300,7 +383,7 @@ class ConversationStore:
             if raw is None:
                 return False
             if self.commit(raw, Conversation.from_json(raw), None,
-                           location_id=location_id, contact_id=contact_id):
+                           location_id=location_id, contact_id=contact_id, forget=True):
                 return True
         raise ConflictError(f"conversation {contact_id} kept changing; giving up")
 

@@ -11,15 +11,19 @@ cache that is meant to be shared.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import orjson
 import redis
 from flask_caching.backends import RedisCache
+from redis.cluster import RedisCluster
 
 from core.keys import CACHE_PREFIX
 from core.settings import Settings
+
+log = logging.getLogger(__name__)
 
 TIER_KPIS = "kpis"
 TIER_DISTRIBUTIONS = "distributions"
@@ -48,6 +52,10 @@ class TieredCache:
     def __init__(self, client: redis.Redis, settings: Settings,
                  key_prefix: str = CACHE_PREFIX) -> None:
         self.backend = JsonRedisCache(host=client, key_prefix=key_prefix)
+        self.redis = client
+        # On a Redis Cluster every entry hashes to its own slot, and MGET across slots is refused.
+        self.one_slot_per_key = isinstance(client, RedisCluster)
+        self.prefix = key_prefix
         self.ttl = {
             TIER_KPIS: settings.cache_kpi_seconds,
             TIER_DISTRIBUTIONS: settings.cache_distribution_seconds,
@@ -58,7 +66,8 @@ class TieredCache:
         """The cached value of ``tier:key``, or ``compute()`` stored for the tier's TTL.
 
         ``compute`` must return something JSON can carry (dicts, lists, numbers, strings).
-        Redis errors propagate: the caller decides what a failure means.
+        A failed read propagates (the caller decides what it means); storing the value is
+        best-effort: a Redis that refuses writes (out of memory) never fails a read.
         """
         if self.ttl[tier] <= 0:
             return compute()
@@ -76,9 +85,14 @@ class TieredCache:
         return self.backend.get(f"{tier}:{key}")
 
     def get_many(self, items: list[tuple[str, str]]) -> list[Any]:
-        """The entries ``tier:key`` of ``items`` in one MGET; None where absent or off."""
+        """The entries ``tier:key`` of ``items`` in one MGET (one GET each on a cluster); None
+        where absent or off."""
         wanted = [item for item in items if self.ttl[item[0]] > 0]
-        values = self.backend.get_many(*(f"{t}:{k}" for t, k in wanted)) if wanted else []
+        keys = [f"{t}:{k}" for t, k in wanted]
+        if self.one_slot_per_key:
+            values = [self.backend.get(key) for key in keys]
+        else:
+            values = self.backend.get_many(*keys) if keys else []
         found = dict(zip(wanted, values, strict=True))
         return [found.get(item) for item in items]
 
@@ -88,13 +102,29 @@ class TieredCache:
         for (tier, key), value in entries.items():
             if self.ttl[tier] > 0:
                 by_tier.setdefault(tier, {})[f"{tier}:{key}"] = value
-        for tier, mapping in by_tier.items():
-            self.backend.set_many(mapping, timeout=self.ttl[tier])
+        try:  # best-effort, like ``put``: a Redis that refuses writes never fails a read
+            for tier, mapping in by_tier.items():
+                self.backend.set_many(mapping, timeout=self.ttl[tier])
+        except redis.RedisError as exc:
+            log.warning("cache write failed (%s); served uncached", type(exc).__name__)
 
     def put(self, tier: str, key: str, value: Any) -> None:
-        """Store ``value`` as ``tier:key`` for the tier's TTL (replacing what is there)."""
-        if self.ttl[tier] > 0:
+        """Store ``value`` as ``tier:key`` for the tier's TTL (replacing what is there);
+        best-effort: a failed write is logged, never raised."""
+        if self.ttl[tier] <= 0:
+            return
+        try:
             self.backend.set(f"{tier}:{key}", value, timeout=self.ttl[tier])
+        except redis.RedisError as exc:
+            log.warning("cache write failed (%s); served uncached", type(exc).__name__)
+
+    def drop(self, tier: str, namespace: str) -> int:
+        """Delete every entry of ``tier`` whose key starts with ``namespace``; returns how many."""
+        names = list(self.redis.scan_iter(match=f"{self.prefix}{tier}:{namespace}*",
+                                          count=1000))
+        if names:
+            self.redis.delete(*names)
+        return len(names)
 
     def clear(self) -> None:
         """Drop every entry under this cache's prefix (tests and the rebuild command)."""

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import redis
-
+from core.redis_client import CANNOT_READ
 from core.settings import Settings
 from seller_bot.bot import SellerBot
 from services.dashboard_data_service import DashboardDataService, DataUnavailable
 from services.outbox_service import OutboxService
 
 # A read that fails with one of these means "the store cannot be read right now".
-UNAVAILABLE = (DataUnavailable, redis.ConnectionError, redis.TimeoutError)
+UNAVAILABLE = (DataUnavailable, *CANNOT_READ)
 
 
 @dataclass(frozen=True)

@@ -749,19 +749,13 @@ class ConversationIndex:
     # -- rows ----------------------------------------------------------------------------
     def _rows(self, picked: Iterable[tuple[str, str]], query: ConversationQuery,
               now: float) -> list[ConversationRow]:
-        """Rows for (location, contact) pairs, in the given order; one MGET per location."""
+        """Rows for (location, contact) pairs, in the given order; one pipelined GET per row
+        (not MGET: a Redis Cluster pipeline refuses multi-key commands, even in one slot)."""
         picked = list(picked)
-        by_location: dict[str, list[str]] = {}
-        for location, member in picked:
-            by_location.setdefault(location, []).append(member)
         with self.redis.pipeline(transaction=False) as pipe:
-            for location, members in by_location.items():
-                keys = LocationKeys(location)
-                pipe.mget([keys.conversation(m) for m in members])
-            fetched = pipe.execute()
-        documents = {}
-        for (location, members), raws in zip(by_location.items(), fetched, strict=True):
-            documents.update({(location, m): raw for m, raw in zip(members, raws, strict=True)})
+            for location, member in picked:
+                pipe.get(LocationKeys(location).conversation(member))
+            documents = dict(zip(picked, pipe.execute(), strict=True))
         moment = _at(now)
         rows = []
         for pair in picked:

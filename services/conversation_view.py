@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from core.keys import ID_PATTERN
 from seller_bot.models import CLOSED_STAGES, Conversation, Message
 
 INTERNAL_FIELDS = {"asking", "failed_attempts", "stage_history", "temperature_history",
@@ -22,6 +23,11 @@ def transcript_entry(m: Message) -> dict:
     if m.accepted_at is not None:
         entry["accepted_at"] = m.accepted_at.isoformat()
     return entry
+
+
+def valid_id(value: object) -> bool:
+    """A location or contact id as the store names them (anything from a browser is checked)."""
+    return isinstance(value, str) and ID_PATTERN.match(value) is not None
 
 
 def is_stalled(conv: Conversation, now: datetime, stalled_after_seconds: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -12,6 +13,7 @@ from datetime import datetime
 import orjson
 import redis
 
+from core.redis_client import CANNOT_READ
 from core.settings import Settings
 from seller_bot.bot import utc_now
 from seller_bot.store import ConversationStore
@@ -30,7 +32,8 @@ from services.outbox_service import OutboxService
 
 log = logging.getLogger(__name__)
 
-REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError)
+REDIS_DOWN = CANNOT_READ
+PAGES = "page:"  # cache key namespace of table pages
 # Expired conversations leave the counters when retired; the read path does it this often.
 RETIRE_EVERY_SECONDS = 30
 # Under a stream of writes every read sees a new version: a panel is recomputed at most this
@@ -216,8 +219,11 @@ class DashboardDataService:
             if now - self._last_retired < RETIRE_EVERY_SECONDS:
                 return
             self._last_retired = now
-        for location in self.store.locations():
-            self.store.retire_expired(location)
+        try:
+            for location in self.store.locations():
+                self.store.retire_expired(location)
+        except redis.RedisError as exc:  # e.g. out of memory: reads still work, so go on
+            log.warning("retiring expired conversations failed: %s", type(exc).__name__)
 
     # -- conversation table ----------------------------------------------------------------
     def conversations(self, query: ConversationQuery) -> ConversationsPage:
@@ -227,9 +233,18 @@ class DashboardDataService:
         small GETs, and any write (a message, a pause) shows on the next read.
         """
         self.table.validate(query)
-        key = f"page:{self.metrics.version()}:{orjson.dumps(asdict(query)).decode()}"
+        # Hashed: a search term (a name, a phone number) never appears in a key name.
+        key = hashlib.sha256(
+            f"{self.metrics.version()}:{orjson.dumps(asdict(query)).decode()}".encode())
         return ConversationsPage.from_dict(self.cache.get_or_compute(
-            TIER_KPIS, key, lambda: self.table.page(query).to_dict()))
+            TIER_KPIS, f"{PAGES}{key.hexdigest()}", lambda: self.table.page(query).to_dict()))
+
+    def forget_pages(self, location_id: str) -> None:
+        """Drop cached table pages after a deletion: they may hold the deleted seller. Pages
+        mix locations, so every page goes (``location_id`` is for the log)."""
+        dropped = self.cache.drop(TIER_KPIS, PAGES)
+        log.info("cached pages dropped after a deletion",
+                 extra={"location_id": location_id, "pages": dropped})
 
     def export_rows(self, query: ConversationQuery) -> Iterator[ConversationRow]:
         """Every row matching the table's filters and sort, streamed for the CSV export."""

@@ -18,6 +18,7 @@ subtracted), so "previous" figures describe the conversations still stored.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -84,6 +85,8 @@ HERO_TYPES = {"response_time_ms": ResponseTimeKpi, "speed_to_lead_ms": SpeedToLe
 WINDOW_EVENTS = ("new", "qualified", "booked", "opted_out", "hot_net", "open_net",
                  "hot_action_net")
 PREVIOUS_WINDOW_EVENTS = ("booked",)
+
+log = logging.getLogger(__name__)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -160,13 +163,15 @@ class AggregateReader:
         return known, replies[1:]
 
     def version(self) -> str:
-        """The data version of all locations (SMEMBERS + MGET, one round trip)."""
+        """The data version of all locations (SMEMBERS + one GET each, one round trip).
+
+        One GET per location, not MGET: the keys live in different Redis Cluster slots."""
         def queue(pipe: redis.client.Pipeline, locations: list[str]) -> None:
-            if locations:
-                pipe.mget([LocationKeys(loc).version for loc in locations])
+            for loc in locations:
+                pipe.get(LocationKeys(loc).version)
 
         locations, replies = self._pipelined(queue)
-        return data_version(locations, replies[0] if locations else [])
+        return data_version(locations, replies[:len(locations)])
 
     def read(self, *, stats: bool = False, hours: Iterable[int] = (),
              minutes: Mapping[int, Sequence[str]] | None = None,
@@ -182,8 +187,11 @@ class AggregateReader:
         def queue(pipe: redis.client.Pipeline, locations: list[str]) -> None:
             if not locations:
                 return
-            pipe.mget([LocationKeys(loc).version for loc in locations])
-            pipe.mget([LocationKeys(loc).history for loc in locations])
+            # One GET per key, not MGET: the locations live in different Redis Cluster slots.
+            for loc in locations:
+                pipe.get(LocationKeys(loc).version)
+            for loc in locations:
+                pipe.get(LocationKeys(loc).history)
             for loc in locations:
                 keys = LocationKeys(loc)
                 if stats:
@@ -198,12 +206,12 @@ class AggregateReader:
         locations, replies = self._pipelined(queue)
         snapshot = AggregateSnapshot(
             locations=locations,
-            version=data_version(locations, replies[0] if locations else []),
-            history=data_version(locations, replies[1] if locations else []),
+            version=data_version(locations, replies[:len(locations)]),
+            history=data_version(locations, replies[len(locations):2 * len(locations)]),
             stats=Counter(), hours={hour: HourBucket() for hour in hours},
             minutes={hour: {event: [0] * 60 for event in events}
                      for hour, events in minutes.items()})
-        it = iter(replies[2:])
+        it = iter(replies[2 * len(locations):])
         for _ in locations:
             if stats:
                 snapshot.stats.update({name: int(value) for name, value in next(it).items()})
@@ -512,7 +520,10 @@ class MetricsService:
                     pass  # written by another release of the app: recompute
         result = self._compute_summary(current, first, last)
         if self.summaries is not None:
-            self.summaries.set(key, result.to_dict(), timeout=SUMMARY_SECONDS)
+            try:  # best-effort, like every cache write: a full Redis never fails a read (#13)
+                self.summaries.set(key, result.to_dict(), timeout=SUMMARY_SECONDS)
+            except redis.RedisError as exc:
+                log.warning("hours summary not kept (%s)", type(exc).__name__)
         return result
 
     def _compute_summary(self, current: int, first: int, last: int) -> HoursSummary:

@@ -3,6 +3,7 @@ queuing a dead letter again)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -15,6 +16,8 @@ from seller_bot.bot import SellerBot
 from seller_bot.outbox import Requeue
 
 MAX_LISTED = 1000  # dead letters scanned per location for one contact's drill-down
+
+STREAM_ENTRY_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 
 
 class OutboxService:
@@ -73,6 +76,8 @@ class OutboxService:
     def retry(self, location_id: str, contact_id: str, entry_id: str) -> bool:
         """Queue a dead letter again (same idempotency id, next in the contact's order) and
         remove it from the dead letters; False when there is no such dead letter."""
+        if not isinstance(entry_id, str) or not STREAM_ENTRY_ID.match(entry_id):
+            return False  # not a stream entry id (Redis would refuse it: a crafted request)
         keys = LocationKeys(location_id)
         found = self.redis.xrange(keys.dead_letters, entry_id, entry_id)
         if not found or found[0][1].get("contact") != contact_id:

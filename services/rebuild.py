@@ -96,7 +96,9 @@ class LocationRebuild:
         if old:
             pipe.delete(*old)
         for key in sorted(self.index_keys):
-            pipe.rename(self.staging_key(key), key)
+            # Through execute_command: redis-py's cluster pipeline refuses pipe.rename (it
+            # cannot know the two keys share a slot); they do, both carry the location's tag.
+            pipe.execute_command("RENAME", self.staging_key(key), key)
         hashes: dict[str, dict[str, int]] = {}
         for (key, field), value in self.counters.items():
             if value:  # the write script drops a field that reaches 0; so do we
@@ -166,8 +168,20 @@ class AggregateRebuilder:
             return RebuildResult(location_id, rebuild.conversations, skipped, attempt)
         raise LocationBusy(f"location {location_id} kept changing; retry when traffic is low")
 
+    def discover_locations(self) -> list[str]:
+        """Every location with data: the registered ones and any whose keys exist without a
+        registration (a write whose registration was lost); those are registered again."""
+        found = {key.split("}", 1)[0].removeprefix("{loc:")
+                 for key in self.redis.scan_iter(match="{loc:*}:version", count=1000)}
+        registered = set(self.redis.smembers(LOCATIONS))
+        missing = found - registered
+        if missing:
+            log.warning("%d locations were not registered; registered now", len(missing))
+            self.redis.sadd(LOCATIONS, *missing)
+        return sorted(found | registered)
+
     def rebuild_all(self) -> list[RebuildResult]:
-        locations = sorted(self.redis.smembers(LOCATIONS))
+        locations = self.discover_locations()
         results = [self.rebuild_location(location) for location in locations]
         # The dashboard cache may hold figures from before the repair.
         TieredCache(self.redis, self.settings).clear()

@@ -21,13 +21,15 @@ def free_port() -> int:
 class RedisServer:
     """Start/stop/restart a redis-server process on a free port."""
 
-    def __init__(self, *, appendonly: bool = False, port: int | None = None) -> None:
+    def __init__(self, *, appendonly: bool = False, port: int | None = None,
+                 extra_args: tuple[str, ...] = ()) -> None:
         self.binary = shutil.which("redis-server")
         if not self.binary:
             raise RuntimeError("redis-server not found: apt-get install -y redis-server")
         self.chosen_port = port is None
         self.port = port or free_port()
         self.appendonly = appendonly
+        self.extra_args = extra_args  # e.g. ("--maxmemory", "4mb")
         self.dir = Path(tempfile.mkdtemp(prefix="redis-test-"))
         self.process: subprocess.Popen | None = None
 
@@ -51,7 +53,7 @@ class RedisServer:
         args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
                 "--dir", str(self.dir), "--save", "",
                 "--appendonly", "yes" if self.appendonly else "no",
-                "--appendfsync", "always"]
+                "--appendfsync", "always", *self.extra_args]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)

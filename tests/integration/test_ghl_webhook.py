@@ -103,7 +103,7 @@ def test_ghlwh001_documented_sms_example_is_processed_once(live_server, redis_cl
     assert first.status_code == 200, first.text
     assert first.json()["status"] == "processed" and first.json()["reply"]
     again = post(live_server, payload)  # no messageId: the digest makes the redelivery a duplicate
-    assert again.json() == {"status": "duplicate"}
+    assert again.json() == {**first.json(), "status": "duplicate"}  # the same reply again (#13)
     conv = stored(redis_client, "l1C08ntBrFjLS0elLIYU", "cI08i1Bls3iTB9bKgFJh")
     assert [m.body for m in conv.transcript if m.direction == "inbound"] == [
         "This is a test message"]
@@ -139,7 +139,7 @@ def test_ghlwh003_a_known_sellers_voicemail_is_recorded_not_answered(live_server
 def test_ghlwh004_repeated_webhook_id_is_a_duplicate(live_server, redis_client):
     payload = fresh(SMS_EXAMPLE, webhookId="abc123xyz", timestamp=now_iso())
     assert post(live_server, payload).json()["status"] == "processed"
-    assert post(live_server, payload).json() == {"status": "duplicate"}
+    assert post(live_server, payload).json()["status"] == "duplicate"
 
 
 # -- signatures and the replay window -----------------------------------------------------
@@ -264,7 +264,7 @@ def test_ghlwh011_redis_outage_answers_429_and_the_redelivery_is_stored_once():
             redelivered = post(live, payload)  # GoHighLevel's retry: the same body
             assert redelivered.status_code == 200, redelivered.text
             assert redelivered.json()["status"] == "processed"
-            assert post(live, payload).json() == {"status": "duplicate"}
+            assert post(live, payload).json() == {**redelivered.json(), "status": "duplicate"}
         conv = stored(client, "l1C08ntBrFjLS0elLIYU", "cI08i1Bls3iTB9bKgFJh")
         assert [m.direction for m in conv.transcript] == ["inbound", "outbound"]
         client.close()

@@ -58,7 +58,7 @@ def aggregate_dump(client, fake_now: float) -> dict:
     dump = {}
     expires_at_ms = client.register_script(EXPIRES_AT_MS)
     for key in client.scan_iter(match="{loc:*}*", count=1000):
-        if any(part in key for part in (":conv:", ":seen:", ":version", ":history")):
+        if any(part in key for part in (":conv:", ":seen:", ":sup:", ":version", ":history")):
             continue
         at_ms = expires_at_ms(keys=[key])
         expires = round(at_ms / 1000) if at_ms >= 0 else None

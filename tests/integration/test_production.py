@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -98,6 +99,28 @@ def log_in(server, password: str = PASSWORD) -> tuple[BrowserSession, requests.R
     return session, response
 
 
+def csrf_token_of_page(session: BrowserSession, server) -> str:
+    """The sign-out form's CSRF token, from the signed-in user's page layout."""
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if props.get("name") == "csrf_token":
+                return props["value"]
+            node = list(node.values())
+        if isinstance(node, list):
+            return next((found for item in node if (found := walk(item))), None)
+        return None
+
+    return walk(session.get(f"{server.url}/_dash-layout", timeout=10).json())
+
+
+def log_out(session: BrowserSession, server, everywhere: bool = False) -> requests.Response:
+    data = {"csrf_token": csrf_token_of_page(session, server)}
+    if everywhere:
+        data["everywhere"] = "1"
+    return session.post(f"{server.url}/logout", data=data, timeout=10, allow_redirects=False)
+
+
 PROTECTED = [
     ("GET", "/"), ("GET", "/_dash-layout"), ("GET", "/_dash-dependencies"),
     ("POST", "/_dash-update-component"), ("GET", "/api/dashboard"),
@@ -133,7 +156,7 @@ def test_prod004_signed_in_user_reaches_everything(production):
         assert session.get(production.url + path, timeout=10).status_code == 200, path
     assert session.post(f"{production.url}/api/conversations/contact-1/pause",
                         timeout=10).json()["paused"] is True
-    session.get(f"{production.url}/logout", timeout=10)
+    assert log_out(session, production).status_code == 302
     assert session.get(f"{production.url}/api/dashboard", timeout=10).status_code == 401
 
 
@@ -154,7 +177,7 @@ def test_prod006_login_never_redirects_off_site(production):
                                 data={"username": "jorge", "password": PASSWORD,
                                       "csrf_token": token, "next": target})
         assert response.headers["Location"] == "/"
-        session.get(f"{production.url}/logout", timeout=10)
+        log_out(session, production)
         token = re.search(r'name="csrf_token" value="([^"]+)"',
                           session.get(f"{production.url}/login", timeout=10).text).group(1)
 
@@ -220,3 +243,86 @@ def test_prod010_gohighlevel_rsa_signature_is_verified(redis_server, redis_clien
         assert redis_client.dbsize() == 0
         good = post(key.sign(body, padding.PKCS1v15(), hashes.SHA256()))
         assert good.status_code == 200 and good.json()["status"] == "processed"
+
+
+# -- sessions (issue #13) ---------------------------------------------------------------------
+def test_prod011_logout_ends_every_copy_of_the_cookie(production):
+    session, _ = log_in(production)
+    captured = {c.name: c.value for c in session.cookies}  # a copy someone took
+    assert requests.get(f"{production.url}/api/dashboard", cookies=captured,
+                        timeout=10).status_code == 200
+    assert session.get(f"{production.url}/logout", timeout=10).status_code == 405
+    assert session.post(f"{production.url}/logout", timeout=10,
+                        allow_redirects=False).status_code == 400  # no CSRF token
+    assert requests.get(f"{production.url}/api/dashboard", cookies=captured,
+                        timeout=10).status_code == 200  # neither logged anyone out
+    assert log_out(session, production).status_code == 302
+    assert requests.get(f"{production.url}/api/dashboard", cookies=captured,
+                        timeout=10).status_code == 401
+
+
+def test_prod012_log_out_everywhere(production, redis_client):
+    laptop, _ = log_in(production)
+    phone, _ = log_in(production)
+    assert len(list(redis_client.scan_iter("sellerbot:{user:*}:session:*"))) == 2
+    assert log_out(phone, production, everywhere=True).status_code == 302
+    assert laptop.get(f"{production.url}/api/dashboard", timeout=10).status_code == 401
+    assert not list(redis_client.scan_iter("sellerbot:{user:*}:session*"))
+
+
+def test_prod013_idle_and_absolute_lifetimes(redis_server, redis_client):
+    settings = Settings(app_env="production", redis_url=redis_server.url,
+                        secret_key=SECRET_KEY, webhook_secret=WEBHOOK_SECRET,
+                        dashboard_users=user_entry("jorge", PASSWORD),
+                        session_idle_seconds=600, session_absolute_seconds=3600)
+    with LiveServer(create_app(settings, redis_client).server) as server:
+        session, _ = log_in(server)
+        cookie = next(c for c in session.cookies if c.name == "session")
+        assert cookie.expires is not None  # the cookie ends with the absolute lifetime
+        (key,) = redis_client.scan_iter("sellerbot:{user:*}:session:*")
+        assert 590 <= redis_client.ttl(key) <= 600  # idle deadline
+        assert session.get(f"{server.url}/api/dashboard", timeout=10).status_code == 200
+        redis_client.pexpire(key, 1)  # idle past the deadline
+        while redis_client.exists(key):
+            time.sleep(0.01)
+        assert session.get(f"{server.url}/api/dashboard", timeout=10).status_code == 401
+
+
+def test_prod014_login_limits_per_ip_ignore_forged_forwarded_for(production):
+    codes = []
+    for n in range(12):
+        session = BrowserSession()
+        page = session.get(f"{production.url}/login", timeout=10)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        codes.append(session.post(
+            f"{production.url}/login", timeout=10, allow_redirects=False,
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+            data={"username": f"guess{n}", "password": "x", "csrf_token": token}).status_code)
+    assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
+
+
+def test_prod015_login_limit_per_account_across_addresses(redis_server, redis_client):
+    settings = Settings(app_env="production", redis_url=redis_server.url,
+                        secret_key=SECRET_KEY, webhook_secret=WEBHOOK_SECRET,
+                        dashboard_users=user_entry("jorge", PASSWORD), trusted_proxy_hops=1,
+                        login_rate_limit_account="3/hour")
+    with LiveServer(create_app(settings, redis_client).server) as server:
+        def attempt(n: int, password: str) -> int:
+            session = BrowserSession()
+            page = session.get(f"{server.url}/login", timeout=10,
+                               headers={"X-Forwarded-For": f"198.51.100.{n}"})
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+            return session.post(f"{server.url}/login", timeout=10, allow_redirects=False,
+                                headers={"X-Forwarded-For": f"198.51.100.{n}"},
+                                data={"username": "jorge", "password": password,
+                                      "csrf_token": token}).status_code
+
+        assert attempt(0, PASSWORD) == 302  # a success spends nothing
+        assert [attempt(n, "guess") for n in range(1, 6)] == [401, 401, 401, 429, 429]
+
+
+def test_prod016_login_page_stylesheet_is_served(production):
+    page = requests.get(f"{production.url}/login", timeout=10)
+    assert "<form method=\"post\" action=\"/login\">" in page.text
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page.text).group(1)
+    assert requests.get(production.url + stylesheet, timeout=10).status_code == 200

@@ -458,3 +458,18 @@ def test_cmp021_layout_builds_for_data_no_data_and_first_run(state):
     assert by_id(page, ids.STALE_BANNER).is_open == (state.dashboard is None)
     interval = by_id(page, ids.REFRESH_INTERVAL)
     assert (interval.interval, interval.disabled) == (30_000, False)
+
+
+def test_cmp022_detail_says_how_many_messages_the_transcript_cap_left_out():
+    detail = {"stage": "price", "temperature": "cold", "lead_score": 10, "transcript": [],
+              "transcript_trimmed": 1204}
+    assert "1,204 earlier messages not kept (transcript limit)." in texts(
+        conversation_detail.build_detail(detail, "America/Los_Angeles"))
+    assert not any("not kept" in text for text in texts(conversation_detail.build_detail(
+        {**detail, "transcript_trimmed": 0}, "America/Los_Angeles")))
+
+
+@pytest.mark.parametrize("row_id", [None, 7, [], {}, "", "loc-1", "/c", "loc 1/c", "l/c/x"])
+def test_cmp023_a_row_id_that_is_not_one_opens_nothing(row_id):
+    assert conversations_table.split_row_id(row_id) is None
+    assert conversations_table.split_row_id("loc-1/c-1") == ("loc-1", "c-1")
