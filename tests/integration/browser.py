@@ -37,7 +37,11 @@ UI_SETTINGS = {"refresh_interval_seconds": 1, "cache_kpi_seconds": 0,
 
 
 def start(dash_duo, app) -> str:
-    """Serve ``app`` on a free port (the machine is shared) and wait for the table."""
+    """Serve ``app`` on a free port (the machine is shared) and wait for the table.
+
+    Every ``dash_duo.wait_for_*`` without a timeout of its own waits WAIT_SECONDS, not
+    dash.testing's 10 s (its Browser takes no such option, so its default wait is replaced)."""
+    dash_duo._wd_wait = WebDriverWait(dash_duo.driver, WAIT_SECONDS)
     dash_duo.start_server(app, port=free_port(), start_timeout=WAIT_SECONDS)
     dash_duo.wait_for_element("#conversations-table", timeout=WAIT_SECONDS)
     return dash_duo.server_url

@@ -41,10 +41,13 @@ def test_ui301_needs_a_person_filter_and_outcome_control(dash_duo, empty_redis, 
     until(lambda: names(dash_duo) == ["Rosa Avila"], WAIT_SECONDS,
           msg="filter did not narrow the rows")
     dash_duo.wait_for_contains_text(f'#{ids.TABLE} td[data-dash-column="next_action"]',
-                                    "Call to negotiate: they asked $360,000")
+                                    "Call to negotiate: they asked $360,000",
+                                    timeout=WAIT_SECONDS)
     click(dash_duo, NAME_CELLS)
-    dash_duo.wait_for_text_to_equal(".offcanvas-title", "Rosa Avila")
-    dash_duo.wait_for_contains_text(f"#{ids.DETAIL_BODY}", "needs a person: counter offer")
+    dash_duo.wait_for_text_to_equal(".offcanvas-title", "Rosa Avila",
+                                    timeout=WAIT_SECONDS)
+    dash_duo.wait_for_contains_text(f"#{ids.DETAIL_BODY}", "needs a person: counter offer",
+                                    timeout=WAIT_SECONDS)
     assert "$360,000" in text(dash_duo, f"#{ids.DETAIL_BODY}")
     click(dash_duo, ".offcanvas .btn-close")
 
@@ -52,11 +55,15 @@ def test_ui301_needs_a_person_filter_and_outcome_control(dash_duo, empty_redis, 
     until(lambda: len(names(dash_duo)) == 2, WAIT_SECONDS)
     row = names(dash_duo).index("Tom Baker")
     click(dash_duo, f'#{ids.TABLE} tr:nth-child({row + 2}) td[data-dash-column="name"]')
-    dash_duo.wait_for_text_to_equal(".offcanvas-title", "Tom Baker")
-    dash_duo.wait_for_contains_text(f"#{ids.DETAIL_BODY}", "915 Cajon St, Redlands")
+    dash_duo.wait_for_text_to_equal(".offcanvas-title", "Tom Baker",
+                                    timeout=WAIT_SECONDS)
+    dash_duo.wait_for_contains_text(f"#{ids.DETAIL_BODY}", "915 Cajon St, Redlands",
+                                    timeout=WAIT_SECONDS)
     choose(dash_duo, f"#{ids.DETAIL_OUTCOME}", "held")
     click(dash_duo, f"#{ids.DETAIL_OUTCOME_SAVE}")
-    dash_duo.wait_for_text_to_equal(f"#{ids.DETAIL_STATUS}", "Outcome recorded: held.")
+    dash_duo.wait_for_text_to_equal(f"#{ids.DETAIL_STATUS}", "Outcome recorded: held.",
+                                    timeout=WAIT_SECONDS)
     assert booked.state()["stage"] == booked.state()["appointment_outcome"] == "held"
-    dash_duo.wait_for_contains_text(f"#{ids.DETAIL_BODY}", "held")
+    dash_duo.wait_for_contains_text(f"#{ids.DETAIL_BODY}", "held",
+                                    timeout=WAIT_SECONDS)
     assert dash_duo.get_logs() == []
