@@ -56,9 +56,9 @@ def test_metrics301_second_call_within_ttl_is_served_from_cache(bot, redis_clien
     assert first.total_conversations == 3
     redis_client.config_resetstat()
     second = service.dashboard("7d")
-    # The data version (SMEMBERS + MGET), then one MGET of the three panels (KPIs for the
-    # range, distributions, appointments), no aggregate read at all.
-    assert data_commands(redis_client) == {"smembers": 1, "mget": 2}
+    # The data version (SMEMBERS + one GET per location: two), then one MGET of the three
+    # panels (KPIs for the range, distributions, appointments), no aggregate read at all.
+    assert data_commands(redis_client) == {"smembers": 1, "get": 2, "mget": 1}
     assert second == first
     entries = sorted(redis_client.scan_iter(match=f"{CACHE_PREFIX}*"))
     panels = [f"{CACHE_PREFIX}distributions:dashboard", f"{CACHE_PREFIX}kpis:appointments",
@@ -108,7 +108,8 @@ def test_metrics303_two_app_instances_share_the_cache(bot, redis_client, redis_s
     two = worker_2.server.test_client().get("/api/dashboard").get_json()
     assert two == one
     calls = data_commands(redis_client)
-    assert calls["mget"] >= 2 and calls["hgetall"] == 0  # versions, then the panels
+    # The locations' versions, then the panels; no aggregate read.
+    assert calls["get"] >= 2 and calls["mget"] >= 1 and calls["hgetall"] == 0
     other_client.close()
 
 
@@ -157,7 +158,8 @@ def test_metrics305_version_changes_only_with_data(bot, redis_client, settings):
     assert service.version() == before
     redis_client.config_resetstat()
     service.version()
-    assert sum(data_commands(redis_client).values()) == 2  # SMEMBERS + MGET, one round trip
+    # SMEMBERS + one GET per location (two), one round trip.
+    assert data_commands(redis_client) == {"smembers": 1, "get": 2}
     say(bot, "hi", "eve", location="loc-2")
     assert service.version() != before
     assert service.dashboard().version == service.version()
