@@ -25,12 +25,12 @@ TEXTS = ["Hi, thinking about selling my house in Fontana",
 
 
 def start_relay(settings, cwd: Path) -> subprocess.Popen:
-    """``python -m ghl relay`` run in ``cwd`` (the command_dir fixture: no local .env)."""
+    """``flask --app app relay`` run in ``cwd`` (the command_dir fixture: no local .env)."""
     env = {**os.environ, "REDIS_URL": settings.redis_url, "GHL_API_TOKEN": "test-token",
            "GHL_API_BASE": settings.ghl_api_base, "RELAY_POLL_SECONDS": "0.02",
            "RELAY_CLAIM_IDLE_SECONDS": "1", "GHL_TIMEOUT_SECONDS": "2"}
-    return subprocess.Popen([sys.executable, "-m", "ghl", "relay"], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "relay"], cwd=cwd,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def stop(process: subprocess.Popen) -> int:
