@@ -17,6 +17,7 @@ from hypothesis import settings as hypothesis_settings
 
 from app import create_app
 from core.settings import Settings
+from ghl.fake import FakeGhlApi, FakeServer
 from tests.helpers import UNLIMITED_WEBHOOKS, FakeClock, LiveServer
 from tests.redis_server import RedisServer
 
@@ -81,4 +82,11 @@ def app(settings: Settings, redis_client: redis.Redis):
 @pytest.fixture
 def live_server(app) -> Iterator[LiveServer]:
     with LiveServer(app.server) as server:
+        yield server
+
+
+@pytest.fixture
+def ghl_api() -> Iterator[FakeServer]:
+    """GoHighLevel's API played by a local HTTP server that records every request."""
+    with FakeGhlApi().serve() as server:
         yield server

@@ -24,7 +24,7 @@ from services.users import user_entry
 from tests.helpers import UNLIMITED_WEBHOOKS, LiveServer, Seller, inbound
 from tests.integration.test_production import PASSWORD, SECRET_KEY, WEBHOOK_SECRET, log_in
 from tests.redis_cluster import RedisClusterServers
-from tests.waiting import wait_until
+from tests.waiting import until
 
 # Their tags hash to slots 8010 and 16378: the second and the third master of three.
 NORTH, SOUTH = "north", "south"
@@ -195,9 +195,9 @@ def test_cluster011_replies_relayed_to_ghl(cluster, cluster_client, ghl_api):
             replies = {s.contact: s.says("Hi, thinking about selling my house")["reply"]
                        for s in sellers}
             for seller in sellers:
-                wait_until(lambda s=seller: all(
+                until(lambda s=seller: all(
                     m.get("accepted_at") for m in s.state()["transcript"]
-                    if m["direction"] == "outbound"), message=f"{seller.contact} delivered")
+                    if m["direction"] == "outbound"), msg=f"{seller.contact} delivered")
     finally:
         relay.stop()
     sent = {r.body["contactId"]: r.body["message"]

@@ -8,7 +8,6 @@ import threading
 import pytest
 import redis
 import requests
-from dash.testing.wait import until
 
 from app import create_app
 from core.keys import LocationKeys
@@ -16,8 +15,7 @@ from core.settings import Settings
 from seller_bot.models import Conversation
 from tests.helpers import UNLIMITED_WEBHOOKS, LiveServer, inbound
 from tests.redis_server import RedisServer
-
-WAIT_SECONDS = 15
+from tests.waiting import WAIT_SECONDS, until
 
 
 @pytest.fixture

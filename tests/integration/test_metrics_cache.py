@@ -7,7 +7,6 @@ from collections import Counter
 
 import pytest
 import redis
-from dash.testing.wait import until
 
 from app import create_app
 from core.keys import CACHE_PREFIX
@@ -19,6 +18,7 @@ from seller_bot.store import ConversationStore
 from services.dashboard_data_service import DashboardDataService, DataUnavailable
 from tests.helpers import FakeClock, inbound
 from tests.redis_server import RedisServer
+from tests.waiting import until
 
 # Bookkeeping commands of the client library or of this test, not reads of the dashboard.
 NOT_DATA = ("info", "config", "client", "hello", "ping", "select")

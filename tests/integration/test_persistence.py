@@ -7,7 +7,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from dash.testing.wait import until
 
 from app import create_app
 from core.keys import HEALTH_PROBE, LocationKeys
@@ -16,6 +15,7 @@ from seller_bot.aggregates import index_keys
 from seller_bot.bot import SellerBot
 from seller_bot.models import Conversation
 from tests.helpers import FakeClock, LiveServer, Seller, inbound
+from tests.waiting import until
 
 WEEK = 7 * 24 * 3600
 KEYS = LocationKeys("loc-1")

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import redis
-from dash.testing.wait import until
 
 from app import create_app
 from core.keys import LocationKeys
@@ -26,7 +25,7 @@ from seller_bot.demo import DemoTraffic
 from seller_bot.models import APPOINTMENT_OUTCOMES, STAGES, TEMPERATURES, Conversation
 from seller_bot.simulate import DEFAULT_LOCATION, Simulator
 from tests.helpers import LiveServer
-from tests.integration.browser import holds
+from tests.waiting import holds, until
 
 KEYS = LocationKeys(DEFAULT_LOCATION)
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
