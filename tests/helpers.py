@@ -1,8 +1,14 @@
-"""Helpers shared by the tests (the fixtures that use them are in conftest.py): a hand-moved
-clock, the app on a real port, GoHighLevel webhook bodies, and a seller texting over HTTP."""
+"""What tests build with arguments of their own, so plain names to import rather than fixtures
+(the fixtures, in the conftest.py files, use them too): webhook bodies (``inbound``), a seller
+texting over HTTP (``Seller``), a snapshot of the stored data (``stored_data``), production
+mode's signed webhooks and sign-in (``signed_post``, ``log_in``), and component-tree readers.
+``FakeClock`` and ``LiveServer`` are the classes behind the ``clock`` and ``live_server``
+fixtures, for tests that need one with a start time or an app of their own."""
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -10,6 +16,10 @@ from datetime import UTC, datetime, timedelta
 import requests
 from werkzeug.serving import make_server
 
+from api.signatures import hmac_signature
+from core.keys import HEALTH_PROBE
+
+NOT_DATA = ("sellerbot:ratelimit:", "sellerbot:cache:", HEALTH_PROBE)
 # Far above what any test sends: only the tests of the rate limit set a real one.
 UNLIMITED_WEBHOOKS = "1000000/minute"
 
@@ -85,6 +95,66 @@ class Seller:
         response = self.http.get(f"{self.base_url}/api/conversations/{self.contact}", timeout=10)
         assert response.status_code == 200, response.text
         return response.json()
+
+
+def stored_data(client) -> dict:
+    """A full dump of the stored data (not rate-limit counters or cache), to compare."""
+    dump = {}
+    for key in client.scan_iter("*"):
+        if key.startswith(NOT_DATA):
+            continue
+        kind = client.type(key)
+        if kind == "string":
+            dump[key] = client.get(key)
+        elif kind == "hash":
+            dump[key] = client.hgetall(key)
+        elif kind == "zset":
+            dump[key] = client.zrange(key, 0, -1, withscores=True)
+        elif kind == "set":
+            dump[key] = sorted(client.smembers(key))
+    return dump
+
+
+# -- Production mode: signed webhooks and a signed-in user ----------------------------------
+SECRET_KEY = "k" * 40
+WEBHOOK_SECRET = "webhook-secret-for-tests"
+PASSWORD = "correct horse battery"
+
+
+def signed_post(server, payload: dict, secret: str = WEBHOOK_SECRET) -> requests.Response:
+    body = json.dumps(payload).encode()
+    return requests.post(f"{server.url}/webhooks/ghl/inbound", data=body, timeout=10,
+                         headers={"Content-Type": "application/json",
+                                  "X-Webhook-Signature": hmac_signature(secret, body)})
+
+
+class BrowserSession(requests.Session):
+    """Keeps the Secure cookies a browser behind the PaaS's TLS would send back.
+
+    The test server speaks plain HTTP, so the jar is told to return them anyway; what the
+    server asked for is kept in ``secure_cookies``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secure_cookies: set[str] = set()
+
+    def request(self, *args, **kwargs) -> requests.Response:
+        for cookie in self.cookies:
+            if cookie.secure:
+                self.secure_cookies.add(cookie.name)
+                cookie.secure = False
+        return super().request(*args, **kwargs)
+
+
+def log_in(server, password: str = PASSWORD) -> tuple[BrowserSession, requests.Response]:
+    session = BrowserSession()
+    page = session.get(f"{server.url}/login", timeout=10)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    response = session.post(f"{server.url}/login", timeout=10, allow_redirects=False,
+                            data={"username": "jorge", "password": password,
+                                  "csrf_token": token, "next": "/"})
+    return session, response
 
 
 # -- Dash component trees (pure builders' output) ---------------------------------------

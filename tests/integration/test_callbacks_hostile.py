@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 from app import create_app
 from core.settings import Settings
 from services.users import user_entry
-from tests.helpers import LiveServer, inbound
-from tests.integration.test_production import (
+from tests.helpers import (
     PASSWORD,
     SECRET_KEY,
     WEBHOOK_SECRET,
+    LiveServer,
+    inbound,
     log_in,
     signed_post,
 )

@@ -21,8 +21,16 @@ from seller_bot.bot import SellerBot
 from services.cache import TIER_KPIS, TieredCache
 from services.rebuild import AggregateRebuilder
 from services.users import user_entry
-from tests.helpers import UNLIMITED_WEBHOOKS, LiveServer, Seller, inbound
-from tests.integration.test_production import PASSWORD, SECRET_KEY, WEBHOOK_SECRET, log_in
+from tests.helpers import (
+    PASSWORD,
+    SECRET_KEY,
+    UNLIMITED_WEBHOOKS,
+    WEBHOOK_SECRET,
+    LiveServer,
+    Seller,
+    inbound,
+    log_in,
+)
 from tests.redis_cluster import RedisClusterServers
 from tests.waiting import until
 

@@ -14,17 +14,22 @@ from pathlib import Path
 import pytest
 import requests
 
-from api.signatures import hmac_signature
 from app import create_app
 from core.settings import Settings
 from services.users import user_entry
-from tests.helpers import LiveServer, inbound
-from tests.integration.test_persistence import _everything
+from tests.helpers import (
+    PASSWORD,
+    SECRET_KEY,
+    WEBHOOK_SECRET,
+    BrowserSession,
+    LiveServer,
+    inbound,
+    log_in,
+    signed_post,
+    stored_data,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET_KEY = "k" * 40
-WEBHOOK_SECRET = "webhook-secret-for-tests"
-PASSWORD = "correct horse battery"
 REQUIRED = {"SECRET_KEY": SECRET_KEY, "WEBHOOK_SECRET": WEBHOOK_SECRET,
             "REDIS_URL": "redis://127.0.0.1:1/0", "DASHBOARD_USERS": "x:scrypt:1:1:1$a$b"}
 
@@ -63,42 +68,6 @@ def production(redis_server, redis_client):
         yield server
 
 
-def signed_post(server, payload: dict, secret: str = WEBHOOK_SECRET) -> requests.Response:
-    body = json.dumps(payload).encode()
-    return requests.post(f"{server.url}/webhooks/ghl/inbound", data=body, timeout=10,
-                         headers={"Content-Type": "application/json",
-                                  "X-Webhook-Signature": hmac_signature(secret, body)})
-
-
-class BrowserSession(requests.Session):
-    """Keeps the Secure cookies a browser behind the PaaS's TLS would send back.
-
-    The test server speaks plain HTTP, so the jar is told to return them anyway; what the
-    server asked for is kept in ``secure_cookies``.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secure_cookies: set[str] = set()
-
-    def request(self, *args, **kwargs) -> requests.Response:
-        for cookie in self.cookies:
-            if cookie.secure:
-                self.secure_cookies.add(cookie.name)
-                cookie.secure = False
-        return super().request(*args, **kwargs)
-
-
-def log_in(server, password: str = PASSWORD) -> tuple[BrowserSession, requests.Response]:
-    session = BrowserSession()
-    page = session.get(f"{server.url}/login", timeout=10)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    response = session.post(f"{server.url}/login", timeout=10, allow_redirects=False,
-                            data={"username": "jorge", "password": password,
-                                  "csrf_token": token, "next": "/"})
-    return session, response
-
-
 def csrf_token_of_page(session: BrowserSession, server) -> str:
     """The sign-out form's CSRF token, from the signed-in user's page layout."""
     def walk(node):
@@ -132,7 +101,7 @@ PROTECTED = [
 
 def test_prod003_every_route_needs_login(production, redis_client):
     assert signed_post(production, inbound("hi")).status_code == 200
-    before = _everything(redis_client)
+    before = stored_data(redis_client)
     for method, path in PROTECTED:
         response = requests.request(method, production.url + path, timeout=10,
                                     allow_redirects=False, json={})
@@ -141,11 +110,11 @@ def test_prod003_every_route_needs_login(production, redis_client):
             assert "/login" in response.headers["Location"]
         else:
             assert response.status_code == 401, path
-    assert _everything(redis_client) == before
+    assert stored_data(redis_client) == before
     assert requests.get(f"{production.url}/healthz", timeout=10).status_code == 200
 
 
-def test_prod004_signed_in_user_reaches_everything(production):
+def test_prod004_signed_in_user_reachesstored_data(production):
     assert signed_post(production, inbound("hi")).status_code == 200
     session, response = log_in(production)
     assert response.status_code == 302 and response.headers["Location"] == "/"
@@ -183,7 +152,7 @@ def test_prod006_login_never_redirects_off_site(production):
 
 
 def test_prod007_forged_missing_or_stale_signature_is_401(production, redis_client):
-    before = _everything(redis_client)
+    before = stored_data(redis_client)
     payload = inbound("hi")
     body = json.dumps(payload).encode()
     unsigned = requests.post(f"{production.url}/webhooks/ghl/inbound", data=body, timeout=10,
@@ -194,7 +163,7 @@ def test_prod007_forged_missing_or_stale_signature_is_401(production, redis_clie
     for response in (unsigned, forged, stale):
         assert response.status_code == 401
     assert stale.json()["error"] == "stale_signature"
-    assert _everything(redis_client) == before
+    assert stored_data(redis_client) == before
 
 
 def test_prod008_security_headers(production):
