@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from bench.common import machine, write_section  # noqa: E402
+from bench.common import machine, publish  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from ghl.fake import FakeGhlApi  # noqa: E402
 from ghl.worker import RelayThread  # noqa: E402
@@ -225,10 +225,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{run['locations']} location(s) | {run['delivered']} | {run['p50']:.0f} | "
                      f"{run['p95']:.0f} |")
     lines += ["", READING]
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        write_section("GoHighLevel outbox (issue #11)", "outbox", text)
+    publish("GoHighLevel outbox (issue #11)", "outbox", "\n".join(lines), args.write)
     return 0
 
 
