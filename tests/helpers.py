@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +17,7 @@ from werkzeug.serving import make_server
 
 from api.signatures import hmac_signature
 from core.keys import HEALTH_PROBE
+from ghl.fake import ServerThread
 
 NOT_DATA = ("sellerbot:ratelimit:", "sellerbot:cache:", HEALTH_PROBE)
 # Far above what any test sends: only the tests of the rate limit set a real one.
@@ -37,26 +37,12 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
-class LiveServer:
+class LiveServer(ServerThread):
     """The app's Flask server on a real port in a background thread."""
 
     def __init__(self, flask_app) -> None:
         # Port 0: the system picks a free port as it binds, so no other process can take it.
-        self._server = make_server("127.0.0.1", 0, flask_app, threaded=True)
-        self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> LiveServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=5)
+        super().__init__(make_server("127.0.0.1", 0, flask_app, threaded=True))
 
 
 def inbound(text: str, contact: str = "contact-1", location: str = "loc-1", **extra) -> dict:
