@@ -172,3 +172,9 @@ def by_id(component, wanted):
             if hit is not None:
                 return hit
     return None
+
+
+def yes_and_no(yes: list[str], no: list[str]) -> list[tuple[str, bool]]:
+    """A predicate's cases to parametrize over (message, expected): True for each of ``yes``,
+    False for each of ``no``."""
+    return [(message, True) for message in yes] + [(message, False) for message in no]
