@@ -10,7 +10,7 @@ import requests
 from api.signatures import hmac_signature
 from app import create_app
 from core.settings import Settings
-from tests.helpers import LiveServer, inbound, stored_data
+from tests.helpers import inbound, stored_data
 
 URL = "/webhooks/ghl/inbound"
 
@@ -76,10 +76,10 @@ def test_bad005_json_that_is_not_an_object_is_422(live_server, redis_client, see
     assert stored_data(redis_client) == seeded
 
 
-def test_bad006_signature_required_when_secret_set(redis_server, redis_client):
+def test_bad006_signature_required_when_secret_set(serve, redis_server, redis_client):
     settings = Settings(redis_url=redis_server.url, webhook_secret="s3cret")
     app = create_app(settings, redis_client)
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         body = json.dumps(inbound("hi")).encode()
         before = stored_data(redis_client)
         missing = post_raw(server, body)

@@ -16,7 +16,6 @@ from tests.helpers import (
     PASSWORD,
     SECRET_KEY,
     WEBHOOK_SECRET,
-    LiveServer,
     inbound,
     log_in,
     signed_post,
@@ -55,12 +54,12 @@ def outputs_of(callback: dict) -> list[dict] | dict:
             for part in spec.strip(".").split("...")]
 
 
-def test_cbhostile001_no_input_makes_a_callback_fail(redis_server, redis_client):
+def test_cbhostile001_no_input_makes_a_callback_fail(serve, redis_server, redis_client):
     app_settings = Settings(app_env="production", redis_url=redis_server.url,
                             secret_key=SECRET_KEY, webhook_secret=WEBHOOK_SECRET,
                             dashboard_users=user_entry("jorge", PASSWORD),
                             cache_kpi_seconds=0)
-    with LiveServer(create_app(app_settings, redis_client).server) as server:
+    with serve(create_app(app_settings, redis_client).server) as server:
         for text in ("hi, want to sell 8421 Haven Ave", "needs a roof", "450k"):
             signed_post(server, inbound(text, contact="seller-1", location="loc-1"))
         session, _ = log_in(server)

@@ -39,7 +39,7 @@ def health(server: LiveServer) -> int:
     return requests.get(f"{server.url}/healthz", timeout=5).status_code
 
 
-def test_fault001_redis_killed_and_restarted_loses_no_acknowledged_message(durable_redis):
+def test_fault001_redis_killed_and_restarted_loses_no_acknowledged_message(serve, durable_redis):
     client = redis.Redis.from_url(durable_redis.url, decode_responses=True,
                                   socket_timeout=1, socket_connect_timeout=1)
     # Four senders as fast as the machine allows: a fast one exceeds the default per-location
@@ -69,7 +69,7 @@ def test_fault001_redis_killed_and_restarted_loses_no_acknowledged_message(durab
             else:  # reported by the test itself: an assert in a thread would go unseen
                 unexpected.append((response.status_code, response.text))
 
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         threads = [threading.Thread(target=sender, args=(i,)) for i in range(4)]
         for thread in threads:
             thread.start()

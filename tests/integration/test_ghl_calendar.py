@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app import create_app
-from tests.helpers import LiveServer, Seller
+from tests.helpers import Seller
 from tests.waiting import until
 
 TZ = ZoneInfo("America/Los_Angeles")
@@ -38,8 +38,8 @@ def free_slots(ghl_api) -> list[datetime]:
 
 
 @pytest.fixture
-def seller(ghl_settings, redis_client):
-    with LiveServer(create_app(ghl_settings, redis_client).server) as live:
+def seller(serve, ghl_settings, redis_client):
+    with serve(create_app(ghl_settings, redis_client).server) as live:
         seller = Seller(live.url, contact="cal-seller")
         for text in FLOW:
             seller.says(text)

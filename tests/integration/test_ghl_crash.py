@@ -16,7 +16,7 @@ from app import create_app
 from core.keys import LocationKeys
 from ghl.relay import GROUP
 from seller_bot.models import Conversation
-from tests.helpers import LiveServer, Seller
+from tests.helpers import Seller
 from tests.waiting import until
 
 SMS = "/conversations/messages"
@@ -40,10 +40,10 @@ def stop(process: subprocess.Popen) -> int:
 
 
 @pytest.fixture
-def conversations(ghl_settings, redis_client):
+def conversations(serve, ghl_settings, redis_client):
     """Five sellers, two messages each, decided by the app (the outbox holds the replies)."""
     replies: list[tuple[str, str]] = []
-    with LiveServer(create_app(ghl_settings, redis_client).server) as live:
+    with serve(create_app(ghl_settings, redis_client).server) as live:
         for n in range(5):
             seller = Seller(live.url, contact=f"crash-{n}")
             replies += [(seller.contact, seller.says(text)["reply"]) for text in TEXTS]

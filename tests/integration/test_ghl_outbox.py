@@ -15,7 +15,7 @@ from ghl.fake import Fault
 from ghl.worker import RelayThread
 from seller_bot.bot import SellerBot
 from services.rebuild import AggregateRebuilder
-from tests.helpers import LiveServer, Seller
+from tests.helpers import Seller
 from tests.waiting import until
 
 FLOW = ["Hi, thinking about selling my house in Fontana",
@@ -25,8 +25,8 @@ SMS = "/conversations/messages"
 
 
 @pytest.fixture
-def ghl_live(ghl_settings, redis_client):
-    with LiveServer(create_app(ghl_settings, redis_client).server) as server:
+def ghl_live(serve, ghl_settings, redis_client):
+    with serve(create_app(ghl_settings, redis_client).server) as server:
         yield server
 
 
@@ -143,13 +143,13 @@ def test_ghl004_rate_limit_headers_without_retry_after_hold_the_location(ghl_liv
     assert calls[1].at - calls[0].at >= 1.5
 
 
-def test_ghl005_burst_budget_is_never_exceeded(ghl_settings, redis_client, ghl_api):
+def test_ghl005_burst_budget_is_never_exceeded(serve, ghl_settings, redis_client, ghl_api):
     settings = ghl_settings.model_copy(update={"ghl_burst_limit": 5,
                                                "ghl_burst_window_seconds": 1.0})
     # The fake counts at its own receipt, a few ms after the relay took its budget: one call of
     # slack so that scheduling jitter on a busy machine is not taken for a burst.
     ghl_api.api.limit, ghl_api.api.window = 6, 1.0
-    with LiveServer(create_app(settings, redis_client).server) as live:
+    with serve(create_app(settings, redis_client).server) as live:
         relay = RelayThread(redis_client, settings, SellerBot(redis_client, settings)).start()
         try:
             sellers = [Seller(live.url, contact=f"burst-{n}") for n in range(6)]

@@ -14,7 +14,7 @@ from core.settings import Settings
 from seller_bot.aggregates import index_keys
 from seller_bot.bot import SellerBot
 from seller_bot.models import Conversation
-from tests.helpers import LiveServer, Seller, inbound, stored_data
+from tests.helpers import Seller, inbound, stored_data
 from tests.waiting import until
 
 WEEK = 7 * 24 * 3600
@@ -35,14 +35,14 @@ def test_store001_ttl_is_seven_days_and_refreshed(live_server, redis_client):
     assert redis_client.pttl(key) > before
 
 
-def test_store002_expired_conversation_leaves_index_and_aggregates(clock, redis_server,
+def test_store002_expired_conversation_leaves_index_and_aggregates(serve, clock, redis_server,
                                                                    redis_client):
     settings = Settings(redis_url=redis_server.url, conversation_ttl_seconds=3600)
     app = create_app(settings, redis_client, clock=clock)
     # The sweep on the messages' clock, which the test moves: no race with the real one.
     sweeper = SellerBot(redis_client, settings, clock=clock,
                         wall_clock=lambda: clock().timestamp())
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         Seller(server.url, contact="short-lived").says("hi")
         Seller(server.url, contact="keeper").says("hello")
         assert redis_client.zscore(KEYS.index("activity"), "short-lived") is not None

@@ -22,7 +22,6 @@ from tests.helpers import (
     SECRET_KEY,
     WEBHOOK_SECRET,
     BrowserSession,
-    LiveServer,
     inbound,
     log_in,
     signed_post,
@@ -57,14 +56,14 @@ def test_prod002_gunicorn_refuses_too(command_dir):
 
 
 @pytest.fixture
-def production(redis_server, redis_client):
+def production(serve, redis_server, redis_client):
     settings = Settings(app_env="production", redis_url=redis_server.url, secret_key=SECRET_KEY,
                         webhook_secret=WEBHOOK_SECRET,
                         dashboard_users=user_entry("jorge", PASSWORD),
                         # A day's window: a minute's could roll over in the middle of a test.
                         webhook_rate_limit="8/day")
     app = create_app(settings, redis_client)
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         yield server
 
 
@@ -186,7 +185,7 @@ def test_prod009_rate_limit_is_per_location(production):
     assert other.status_code == 200 and other.json()["status"] == "processed"
 
 
-def test_prod010_gohighlevel_rsa_signature_is_verified(redis_server, redis_client):
+def test_prod010_gohighlevel_rsa_signature_is_verified(serve, redis_server, redis_client):
     import base64
 
     from cryptography.hazmat.primitives import hashes, serialization
@@ -205,7 +204,7 @@ def test_prod010_gohighlevel_rsa_signature_is_verified(redis_server, redis_clien
                              headers={"Content-Type": "application/json",
                                       "x-wh-signature": base64.b64encode(signature).decode()})
 
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         forged = post(other.sign(body, padding.PKCS1v15(), hashes.SHA256()))
         assert forged.status_code == 401
@@ -239,12 +238,12 @@ def test_prod012_log_out_everywhere(production, redis_client):
     assert not list(redis_client.scan_iter("sellerbot:{user:*}:session*"))
 
 
-def test_prod013_idle_and_absolute_lifetimes(redis_server, redis_client):
+def test_prod013_idle_and_absolute_lifetimes(serve, redis_server, redis_client):
     settings = Settings(app_env="production", redis_url=redis_server.url,
                         secret_key=SECRET_KEY, webhook_secret=WEBHOOK_SECRET,
                         dashboard_users=user_entry("jorge", PASSWORD),
                         session_idle_seconds=600, session_absolute_seconds=3600)
-    with LiveServer(create_app(settings, redis_client).server) as server:
+    with serve(create_app(settings, redis_client).server) as server:
         session, _ = log_in(server)
         cookie = next(c for c in session.cookies if c.name == "session")
         assert cookie.expires is not None  # the cookie ends with the absolute lifetime
@@ -270,12 +269,12 @@ def test_prod014_login_limits_per_ip_ignore_forged_forwarded_for(production):
     assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
 
 
-def test_prod015_login_limit_per_account_across_addresses(redis_server, redis_client):
+def test_prod015_login_limit_per_account_across_addresses(serve, redis_server, redis_client):
     settings = Settings(app_env="production", redis_url=redis_server.url,
                         secret_key=SECRET_KEY, webhook_secret=WEBHOOK_SECRET,
                         dashboard_users=user_entry("jorge", PASSWORD), trusted_proxy_hops=1,
                         login_rate_limit_account="3/hour")
-    with LiveServer(create_app(settings, redis_client).server) as server:
+    with serve(create_app(settings, redis_client).server) as server:
         def attempt(n: int, password: str) -> int:
             session = BrowserSession()
             page = session.get(f"{server.url}/login", timeout=10,
