@@ -16,7 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from app import create_app
 from components import ids, performance_chart
 from tests.browser.page import DESKTOP, click, text, texts
-from tests.integration.table_store import build_store
+from tests.table_store import build_store
 from tests.waiting import WAIT_SECONDS, until
 
 NOW = datetime.now(UTC).replace(microsecond=0)

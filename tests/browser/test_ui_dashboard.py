@@ -18,7 +18,7 @@ from core.privacy import mask_phone
 from services.dashboard_data_service import DashboardDataService
 from services.dashboard_models import ConversationQuery
 from tests.browser.page import ARTIFACTS, DESKTOP, choose, click, text, texts
-from tests.integration.table_store import build_store
+from tests.table_store import build_store
 from tests.waiting import WAIT_SECONDS, until
 
 NOW = datetime.now(UTC).replace(microsecond=0)

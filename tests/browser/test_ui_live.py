@@ -17,7 +17,7 @@ from app import create_app
 from components import ids
 from tests.browser.page import DESKTOP, SCROLL_TO_CENTER, click, text
 from tests.helpers import Seller
-from tests.integration.table_store import build_store
+from tests.table_store import build_store
 from tests.waiting import WAIT_SECONDS, until
 
 NOW = datetime.now(UTC).replace(microsecond=0)

@@ -15,8 +15,8 @@ from app import create_app
 from core.settings import Settings
 from seller_bot.models import Conversation
 from services.dashboard_models import ConversationQuery
-from tests.integration.table_store import all_documents, brute_force, build_store
 from tests.redis_server import RedisServer, free_port
+from tests.table_store import all_documents, brute_force, build_store
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 FILTERS = [{}, {"temperature": "hot"}, {"stage": "offer", "sort": "price_expectation"},

@@ -26,7 +26,8 @@ from services.conversation_index import (
     next_action,
 )
 from services.dashboard_models import SORT_KEYS, ConversationQuery
-from tests.integration.table_store import (
+from tests.redis_server import RedisServer
+from tests.table_store import (
     DAY,
     StepClock,
     all_documents,
@@ -34,7 +35,6 @@ from tests.integration.table_store import (
     build_store,
     is_stalled_now,
 )
-from tests.redis_server import RedisServer
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 SEARCHES = ["maria", "MARÍA lóp", "lopez maria", "jose", "josé núñez", "nguyen", "o'brien",
