@@ -21,7 +21,10 @@ from limits.strategies import FixedWindowRateLimiter
 from pydantic import ValidationError
 
 from api.errors import ApiError, validation_error
-from api.signatures import (
+from core.keys import RATE_LIMIT_PREFIX, LocationKeys
+from core.redis_client import limits_storage
+from core.settings import Settings
+from core.signatures import (
     GHL_ED25519_HEADER,
     GHL_HEADER,
     HMAC_HEADER,
@@ -29,9 +32,6 @@ from api.signatures import (
     GhlVerifier,
     hmac_valid,
 )
-from core.keys import RATE_LIMIT_PREFIX, LocationKeys
-from core.redis_client import limits_storage
-from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.payload import ContactTagUpdate, InboundMessage
 from seller_bot.store import UNREAD, ConflictError, SlotTaken

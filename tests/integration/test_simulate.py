@@ -21,10 +21,10 @@ from dash.testing.wait import until
 from app import create_app
 from core.keys import LocationKeys
 from core.settings import Settings
-from seller_bot.delivery import DeliveryError, InProcess, Webhook
-from seller_bot.demo import DemoTraffic
 from seller_bot.models import APPOINTMENT_OUTCOMES, STAGES, TEMPERATURES, Conversation
-from seller_bot.simulate import DEFAULT_LOCATION, Simulator
+from simulator.delivery import DeliveryError, InProcess, Webhook
+from simulator.demo import DemoTraffic
+from simulator.run import DEFAULT_LOCATION, Simulator
 from tests.helpers import LiveServer
 from tests.integration.browser import holds
 
