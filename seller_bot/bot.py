@@ -66,7 +66,7 @@ class InboundResult:
     asking: str | None = None  # the question the bot waits on (None: none)
     language: str | None = None
     needs_human: bool = False
-    missing: tuple[str, ...] = ()  # qualifying fields still unknown (and still asked for)
+    missing: tuple[str, ...] = ()  # qualifying fields unknown, not given up on (to ask)
     offer_amount: int | None = None
     offer_response: str | None = None  # "undecided": the offer stands, the seller thinks
     slots_offered: tuple[datetime, ...] = ()  # while asking for a slot: the times offered
