@@ -11,7 +11,7 @@ from app import create_app
 from components import formatting as fmt
 from components import ids
 from core.settings import Settings
-from seller_bot.demo import DemoTraffic
+from simulator.demo import DemoTraffic
 from tests.browser.page import UI_SETTINGS, callbacks_idle, scroll_into_view, text, texts
 from tests.helpers import Seller
 from tests.redis_server import RedisServer
