@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 import requests
 from werkzeug.serving import make_server
 
-from api.signatures import hmac_signature
 from core.keys import HEALTH_PROBE
+from core.signatures import hmac_signature
 from ghl.fake import ServerThread
 
 NOT_DATA = ("sellerbot:ratelimit:", "sellerbot:cache:", HEALTH_PROBE)
