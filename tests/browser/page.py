@@ -22,7 +22,8 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 DESKTOP = (1440, 1000)
 # "instant": Bootstrap turns on smooth scrolling, and an element still gliding into view
 # is not where the click lands.
-SCROLL_TO_CENTER = "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})"
+CENTER = "{block: 'center', behavior: 'instant'}"
+SCROLL_TO_CENTER = f"arguments[0].scrollIntoView({CENTER})"
 # Caches off and a 1 s refresh: a test sees a change on the next tick. The webhook budget is
 # out of the way (a module's tests share one Redis).
 UI_SETTINGS = {"refresh_interval_seconds": 1, "cache_kpi_seconds": 0,
@@ -56,6 +57,13 @@ def click(dash_duo, selector: str) -> None:
 def choose(dash_duo, selector: str, value: str) -> None:
     """Pick ``value`` in the <select> ``selector``."""
     act(dash_duo, selector, lambda element: Select(element).select_by_value(value))
+
+
+def scroll_to(dash_duo, selector: str) -> None:
+    """Scroll the element matching ``selector`` to the middle of the viewport, found and
+    scrolled inside the page in one step: a re-render in between cannot make it stale."""
+    dash_duo.driver.execute_script(
+        f"document.querySelector(arguments[0]).scrollIntoView({CENTER})", selector)
 
 
 def scroll_into_view(dash_duo, selector: str):

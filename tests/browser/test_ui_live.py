@@ -15,7 +15,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 
 from app import create_app
 from components import ids
-from tests.browser.page import DESKTOP, SCROLL_TO_CENTER, click, text
+from tests.browser.page import DESKTOP, SCROLL_TO_CENTER, click, scroll_to, text
 from tests.helpers import Seller
 from tests.table_store import build_store
 from tests.waiting import WAIT_SECONDS, until
@@ -41,7 +41,7 @@ def seeded(ui_redis: redis.Redis, ui_settings):
 
 def show_charts(dash_duo, graph_id: str = ids.GRAPH_MESSAGES) -> None:
     """Scroll a chart into view, as a person does: plotly.js loads when a chart comes near."""
-    dash_duo.driver.execute_script(SCROLL_TO_CENTER, dash_duo.find_element(f"#{graph_id}"))
+    scroll_to(dash_duo, f"#{graph_id}")
 
 
 def table_total(dash_duo) -> int | None:
