@@ -8,6 +8,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from functools import lru_cache
+from typing import TypeVar
 
 from seller_bot.extract.typos import fix_typos
 
@@ -372,6 +373,18 @@ def is_negated(text: str, match_start: int, window: int = NEGATION_WINDOW) -> bo
     if tail and tail[-1] == "no":
         return True
     return len(tail) == 2 and tail[0] == "no" and tail[1] not in _PRONOUNS
+
+
+Label = TypeVar("Label", bound=str)
+
+
+def first_affirmed(text: str, order: tuple[Label, ...],
+                   patterns: dict[Label, re.Pattern[str]]) -> Label | None:
+    """The first label in ``order`` whose pattern matches somewhere not negated."""
+    for label in order:
+        if any(not is_negated(text, m.start()) for m in patterns[label].finditer(text)):
+            return label
+    return None
 
 
 # -- shared phrase patterns (timeline and urgency read the same words) -----------------
