@@ -63,19 +63,15 @@ class Field:
     # the question is asked alone (``ask:<name>_only``).
     asked_with: str | None = None
 
-    @property
-    def ask_key(self) -> str:
-        return f"ask:{self.name}"
+    def question_key(self, conv: Conversation) -> str:
+        """The reply key that asks for this field (``ask:<name>``), given what is known."""
+        alone = self.asked_with is not None and getattr(conv, self.asked_with) is not None
+        return f"ask:{self.name}_only" if alone else f"ask:{self.name}"
 
     @property
     def reask_key(self) -> str:
+        """The reply key that asks again after an answer the bot did not understand."""
         return f"reask:{self.name}"
-
-    def question_key(self, conv: Conversation) -> str:
-        """The reply key that asks for this field, given what is known already."""
-        if self.asked_with is not None and getattr(conv, self.asked_with) is not None:
-            return f"{self.ask_key}_only"
-        return self.ask_key
 
 
 
