@@ -9,6 +9,10 @@ conversation to a person (``needs_human``); while flagged, the bot only answers 
 
 The address is asked right after the seller accepts the offer (docs/seller-flow.md says why),
 unless it was volunteered already; the booking confirmation repeats it.
+
+The turn is built up by concern: ``reading.py`` (what the message says, the seller's own
+questions), ``booking.py`` (offer, address, slots), ``asking.py`` (the qualifying questions, in
+the order of ``fields.py``); ``_Turn`` here picks the handler for what the bot is waiting on.
 """
 
 from __future__ import annotations
