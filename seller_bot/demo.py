@@ -14,8 +14,8 @@ from collections import Counter
 
 import redis
 
+from core.clock import utc_now
 from core.settings import Settings
-from seller_bot.bot import utc_now
 from seller_bot.delivery import InProcess, Webhook
 from seller_bot.simulate import DEFAULT_LOCATION, Report, Simulator
 

@@ -32,9 +32,9 @@ from zoneinfo import ZoneInfo
 import redis
 from tqdm import tqdm
 
+from core.clock import utc_now
 from core.keys import LocationKeys
 from core.settings import Settings
-from seller_bot.bot import utc_now
 from seller_bot.delivery import InProcess, Webhook
 from seller_bot.models import Conversation
 from seller_bot.personas import SimulatedSeller, make_persona, new_seller

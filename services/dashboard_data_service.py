@@ -13,9 +13,9 @@ from datetime import datetime
 import orjson
 import redis
 
+from core.clock import utc_now
 from core.redis_client import CANNOT_READ
 from core.settings import Settings
-from seller_bot.bot import utc_now
 from seller_bot.store import ConversationStore
 from services.appointments import AppointmentsReader
 from services.cache import TIER_DISTRIBUTIONS, TIER_KPIS, TieredCache

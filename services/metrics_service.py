@@ -28,10 +28,10 @@ from zoneinfo import ZoneInfo
 
 import redis
 
+from core.clock import utc_now
 from core.keys import LOCATIONS, LocationKeys
 from core.settings import Settings
 from seller_bot.aggregates import HOUR, PRICE_BINS, TIMELINE_BUCKETS, hour_of
-from seller_bot.bot import utc_now
 from seller_bot.models import (
     FUNNEL_STAGES,
     MOTIVATIONS,
