@@ -16,6 +16,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.keys import LocationKeys
+from core.schema import (
+    DELIVERED,
+    RESPONSE_TIME,
+    SORT_BAND,
+    SORT_INDEXES,
+    SPEED_TO_LEAD,
+    UNKNOWN_PRICE,
+    Events,
+    Stats,
+    histogram_field,
+    minute_field,
+    stat,
+)
 from seller_bot.models import (
     CLOSED_STAGES,
     FUNNEL_STAGES,
@@ -29,7 +42,6 @@ HOUR = 3600
 # Minute buckets cover two rolling 24 h windows (now and the day before) plus the partial hour
 # at each edge, so both windows can be summed to the minute.
 MINUTE_RETENTION = 49 * HOUR
-SORT_KEYS = ("activity", "score", "price", "stage")
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 FUNNEL_RANK = {stage: rank for rank, stage in enumerate(FUNNEL_STAGES)}
 PRICE_BINS = (0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 800_000,
@@ -169,62 +181,64 @@ def contribution(conv: Conversation, keys: LocationKeys, wall_now: float,
 
 def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:
     stats = keys.stats
-    c[stats, "conversations"] += 1
-    c[stats, f"stage:{conv.stage}"] += 1
-    c[stats, f"temp:{conv.temperature}"] += 1
-    c[stats, f"condition:{conv.condition or 'unknown'}"] += 1
-    c[stats, f"motivation:{conv.motivation or 'unknown'}"] += 1
-    c[stats, f"timeline:{timeline_bucket(conv.timeline_days)}"] += 1
-    c[stats, f"price_bin:{price_bin(conv.price_expectation)}"] += 1
-    c[stats, f"urgency:{conv.urgency or 'unknown'}"] += 1
+    c[stats, Stats.CONVERSATIONS] += 1
+    for family, value in ((Stats.STAGE, conv.stage), (Stats.TEMPERATURE, conv.temperature),
+                          (Stats.CONDITION, conv.condition or "unknown"),
+                          (Stats.MOTIVATION, conv.motivation or "unknown"),
+                          (Stats.TIMELINE, timeline_bucket(conv.timeline_days)),
+                          (Stats.PRICE_BIN, price_bin(conv.price_expectation)),
+                          (Stats.URGENCY, conv.urgency or "unknown")):
+        c[stats, stat(family, value)] += 1
     for stage in funnel_reached(conv):
-        c[stats, f"funnel:{stage}"] += 1
+        c[stats, stat(Stats.FUNNEL, stage)] += 1
     if conv.stage not in CLOSED_STAGES:
-        c[stats, "open"] += 1
+        c[stats, Stats.OPEN] += 1
     if conv.qualified:
-        c[stats, "qualified"] += 1
+        c[stats, Stats.QUALIFIED] += 1
     if conv.paused:
-        c[stats, "paused"] += 1
+        c[stats, Stats.PAUSED] += 1
     if conv.needs_human:
-        c[stats, "needs_human"] += 1
-        c[stats, f"needs_human:{conv.needs_human_reason or 'unknown'}"] += 1
+        c[stats, Stats.NEEDS_HUMAN] += 1
+        c[stats, stat(Stats.NEEDS_HUMAN_REASON, conv.needs_human_reason or "unknown")] += 1
     if conv.price_expectation is not None:
-        c[stats, "price_known"] += 1
-        c[stats, "price_sum"] += conv.price_expectation
+        c[stats, Stats.PRICE_KNOWN] += 1
+        c[stats, Stats.PRICE_SUM] += conv.price_expectation
         if in_pipeline(conv):
-            c[stats, "pipeline_value"] += conv.price_expectation
-            c[stats, "pipeline_leads"] += 1
+            c[stats, Stats.PIPELINE_VALUE] += conv.price_expectation
+            c[stats, Stats.PIPELINE_LEADS] += 1
     # Issue #14: hot leads needing action, offer answers (counter-offers waiting are
     # stage:negotiating, needs a human is needs_human above).
     if needs_action(conv.stage, conv.temperature):
-        c[stats, "hot_action"] += 1
+        c[stats, Stats.HOT_ACTION] += 1
     if conv.offer_response is not None:
-        c[stats, f"offer_response:{conv.offer_response}"] += 1
+        c[stats, stat(Stats.OFFER_RESPONSE, conv.offer_response)] += 1
 
 
 def _event_times(conv: Conversation) -> list[tuple[str, float, int]]:
     """(event, epoch seconds, amount) for every event in this conversation's history."""
-    events: list[tuple[str, float, int]] = [("new", epoch(conv.created_at), 1)]
+    events: list[tuple[str, float, int]] = [(Events.NEW, epoch(conv.created_at), 1)]
     for msg in conv.transcript:
-        events.append(("in" if msg.direction == "inbound" else "out", epoch(msg.at), 1))
+        events.append((Events.INBOUND if msg.direction == "inbound" else Events.OUTBOUND,
+                       epoch(msg.at), 1))
     first: dict[str, float] = {}
     was_open = True
-    events.append(("open_net", epoch(conv.created_at), 1))
+    events.append((Events.OPEN_NET, epoch(conv.created_at), 1))
     for change in conv.stage_history:
         first.setdefault(change.stage, epoch(change.at))
         is_open = change.stage not in CLOSED_STAGES
         if is_open != was_open:
-            events.append(("open_net", epoch(change.at), 1 if is_open else -1))
+            events.append((Events.OPEN_NET, epoch(change.at), 1 if is_open else -1))
             was_open = is_open
-    for event, stage in (("offers", "offer"), ("qualified", "qualified"), ("booked", "booked"),
-                         ("declined", "declined"), ("opted_out", "opted_out")):
+    for event, stage in ((Events.OFFERS, "offer"), (Events.QUALIFIED, "qualified"),
+                         (Events.BOOKED, "booked"), (Events.DECLINED, "declined"),
+                         (Events.OPTED_OUT, "opted_out")):
         if stage in first:
             events.append((event, first[stage], 1))
     was_hot = False
     for change in conv.temperature_history:
         is_hot = change.temperature == "hot"
         if is_hot != was_hot:
-            events.append(("hot_net", epoch(change.at), 1 if is_hot else -1))
+            events.append((Events.HOT_NET, epoch(change.at), 1 if is_hot else -1))
             was_hot = is_hot
     events += _action_events(conv)
     return events
@@ -244,7 +258,7 @@ def _action_events(conv: Conversation) -> list[tuple[str, float, int]]:
             temperature = value
         now_acting = needs_action(stage, temperature)
         if now_acting != acting:
-            events.append(("hot_action_net", at, 1 if now_acting else -1))
+            events.append((Events.HOT_ACTION_NET, at, 1 if now_acting else -1))
             acting = now_acting
     return events
 
@@ -260,7 +274,7 @@ def _events(conv: Conversation, keys: LocationKeys, wall_now: float, retention: 
             out.bucket_expiry[key] = hour + retention
         if hour + MINUTE_RETENTION > wall_now:
             key = keys.minutes(hour)
-            c[key, f"{event}:{int(ts % HOUR) // 60:02d}"] += amount
+            c[key, minute_field(event, int(ts % HOUR) // 60)] += amount
             out.bucket_expiry[key] = hour + MINUTE_RETENTION
     for msg in conv.transcript:
         hour = hour_of(epoch(msg.at))
@@ -268,17 +282,17 @@ def _events(conv: Conversation, keys: LocationKeys, wall_now: float, retention: 
             continue
         key = keys.hour(hour)
         if msg.response_ms is not None:
-            c[key, f"rt:{rt_bin(msg.response_ms)}"] += 1
+            c[key, histogram_field(RESPONSE_TIME, rt_bin(msg.response_ms))] += 1
             out.bucket_expiry[key] = hour + retention
         if msg.delivered_ms is not None:
-            c[key, f"dt:{rt_bin(msg.delivered_ms)}"] += 1
+            c[key, histogram_field(DELIVERED, rt_bin(msg.delivered_ms))] += 1
             out.bucket_expiry[key] = hour + retention
     lead = speed_to_lead(conv)
     if lead is not None:
         hour = hour_of(lead[0])
         if hour + retention > wall_now:
             key = keys.hour(hour)
-            c[key, f"stl:{rt_bin(lead[1])}"] += 1
+            c[key, histogram_field(SPEED_TO_LEAD, rt_bin(lead[1]))] += 1
             out.bucket_expiry[key] = hour + retention
 
 
@@ -318,18 +332,18 @@ def sort_score(conv: Conversation, sort: str) -> float:
     if sort == "activity":
         return activity
     if sort == "score":
-        return conv.lead_score * 1e10 + activity
+        return conv.lead_score * SORT_BAND + activity
     if sort == "stage":
-        return STAGE_RANK[conv.stage] * 1e10 + activity
+        return STAGE_RANK[conv.stage] * SORT_BAND + activity
     if sort == "price":
-        return -1 if conv.price_expectation is None else conv.price_expectation
+        return UNKNOWN_PRICE if conv.price_expectation is None else conv.price_expectation
     raise ValueError(sort)
 
 
 def _index_entries(conv: Conversation, keys: LocationKeys,
                    e: dict[tuple[str, str], float]) -> None:
     cid = conv.contact_id
-    for sort in SORT_KEYS:
+    for sort in SORT_INDEXES:
         score = sort_score(conv, sort)
         e[keys.index(sort), cid] = score
         e[keys.index(f"temp:{conv.temperature}:{sort}"), cid] = score
@@ -349,7 +363,7 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
 
 def index_keys(keys: LocationKeys) -> Iterator[str]:
     """Every sorted-set index a contact id can be a member of."""
-    for sort in SORT_KEYS:
+    for sort in SORT_INDEXES:
         yield keys.index(sort)
         for temp in TEMPERATURES:
             yield keys.index(f"temp:{temp}:{sort}")

@@ -20,7 +20,7 @@ import orjson
 import redis
 
 from core.keys import LOCATIONS, LocationKeys
-from services.conversation_index import mask_phone
+from core.privacy import mask_phone
 from services.dashboard_models import Appointment, Appointments, Distribution
 
 LIST_LIMIT = 8

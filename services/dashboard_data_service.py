@@ -19,7 +19,6 @@ from core.settings import Settings
 from seller_bot.store import ConversationStore
 from services.appointments import AppointmentsReader
 from services.cache import TIER_DISTRIBUTIONS, TIER_KPIS, TieredCache
-from services.conversation_index import ConversationIndex
 from services.dashboard_models import (
     Appointments,
     ConversationQuery,
@@ -29,6 +28,7 @@ from services.dashboard_models import (
 )
 from services.metrics_service import DistributionPanel, KpiPanel, MetricsService, RangeSpec
 from services.outbox_service import OutboxService
+from services.table.index import ConversationIndex
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +227,7 @@ class DashboardDataService:
 
     # -- conversation table ----------------------------------------------------------------
     def conversations(self, query: ConversationQuery) -> ConversationsPage:
-        """One page of the conversation table (services/conversation_index.py).
+        """One page of the conversation table (services/table/index.py).
 
         Cached in the 30 s tier under the data version: repeated reads of a page cost two
         small GETs, and any write (a message, a pause) shows on the next read.

@@ -39,7 +39,6 @@ from seller_bot.models import (
     STAGES,
     TEMPERATURES,
 )
-from services.conversation_index import InvalidQuery
 from services.dashboard_models import (
     Distribution,
     Heatmap,
@@ -57,6 +56,7 @@ from services.performance_tracker import (
     PerformanceTracker,
     ResponseHistogram,
 )
+from services.table.query import InvalidQuery
 
 MINUTE = 60
 DAY = 24 * HOUR
