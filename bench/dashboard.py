@@ -42,12 +42,12 @@ import redis  # noqa: E402
 
 from bench.common import machine, write_section  # noqa: E402
 from core.keys import CACHE_PREFIX, LocationKeys  # noqa: E402
+from core.schema import hour_of  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from seller_bot.aggregates import (  # noqa: E402
     NO_ACTION_STAGES,
     PRICE_BINS,
     TIMELINE_BUCKETS,
-    hour_of,
 )
 from seller_bot.models import CLOSED_STAGES, STAGES, TEMPERATURES  # noqa: E402
 from seller_bot.simulate import InProcess, Simulator  # noqa: E402

@@ -23,7 +23,8 @@ from components import formatting as fmt
 from components import ids
 from components.performance_chart import RANGES
 from services.container import Services
-from services.metrics_service import InvalidRange, RangeSpec, price_labels
+from services.metrics_service import price_labels
+from services.range_spec import InvalidRange, RangeSpec
 from services.table.query import SEGMENTS, STAGES, TEMPERATURES
 
 ALL_VALUES = "all"  # the table selects' "no filter" choice (conversations_table.ALL)

@@ -7,6 +7,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+HOUR = 3600
+
+
+def hour_of(ts: float) -> int:
+    """The hour bucket (``h:<hour>``, ``m:<hour>``) an instant counts in: its hour's start."""
+    return int(ts // HOUR) * HOUR
+
+
+# Search index entries: "<token><SEARCH_SEPARATOR><contact id>" (``idx:search``).
+SEARCH_SEPARATOR = "\x1f"
+
 
 class Stats:
     """Fields of a location's ``stats`` hash: the current state of its live conversations.

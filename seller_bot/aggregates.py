@@ -18,7 +18,9 @@ from datetime import datetime
 from core.keys import LocationKeys
 from core.schema import (
     DELIVERED,
+    HOUR,
     RESPONSE_TIME,
+    SEARCH_SEPARATOR,
     SORT_BAND,
     SORT_INDEXES,
     SPEED_TO_LEAD,
@@ -26,6 +28,7 @@ from core.schema import (
     Events,
     Stats,
     histogram_field,
+    hour_of,
     minute_field,
     stat,
 )
@@ -38,7 +41,6 @@ from seller_bot.models import (
     Conversation,
 )
 
-HOUR = 3600
 # Minute buckets cover two rolling 24 h windows (now and the day before) plus the partial hour
 # at each edge, so both windows can be summed to the minute.
 MINUTE_RETENTION = 49 * HOUR
@@ -48,7 +50,6 @@ PRICE_BINS = (0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 
               1_000_000, 1_500_000)
 TIMELINE_BUCKETS = (("0-30 days", 30), ("1-3 months", 90), ("3-6 months", 180),
                     ("6+ months", None))
-SEARCH_SEPARATOR = "\x1f"
 # Response-time histogram: bin b holds times up to RT_BASE_MS * RT_GROWTH**b (5% resolution).
 RT_BASE_MS = 0.1
 RT_GROWTH = 1.05
@@ -82,10 +83,6 @@ def timeline_bucket(days: int | None) -> str:
 
 def epoch(at: datetime) -> float:
     return at.timestamp()
-
-
-def hour_of(ts: float) -> int:
-    return int(ts // HOUR) * HOUR
 
 
 # Issue #14: stages where a hot lead needs nothing from the team (qualified and booked have

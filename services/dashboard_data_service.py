@@ -26,8 +26,9 @@ from services.dashboard_models import (
     ConversationsPage,
     DashboardData,
 )
-from services.metrics_service import DistributionPanel, KpiPanel, MetricsService, RangeSpec
+from services.metrics_service import DistributionPanel, KpiPanel, MetricsService
 from services.outbox_service import OutboxService
+from services.range_spec import RangeSpec
 from services.table.index import ConversationIndex
 
 log = logging.getLogger(__name__)

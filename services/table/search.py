@@ -7,8 +7,7 @@ import heapq
 import redis
 
 from core.keys import LocationKeys
-from core.schema import UNKNOWN_PRICE
-from seller_bot.aggregates import SEARCH_SEPARATOR
+from core.schema import SEARCH_SEPARATOR, UNKNOWN_PRICE
 from services.dashboard_models import ConversationQuery
 from services.table.planning import Moment
 from services.table.query import search_terms, sort_index

@@ -15,8 +15,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.schema import HOUR
 from core.settings import Settings
-from seller_bot.aggregates import HOUR, rt_bin, rt_bin_upper_ms
+from seller_bot.aggregates import rt_bin, rt_bin_upper_ms
 from seller_bot.bot import SellerBot
 from seller_bot.models import Conversation
 from seller_bot.payload import InboundMessage
