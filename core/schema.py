@@ -5,6 +5,7 @@ and the expiry rule (docs/redis-keys.md lists the keys these fields live in).
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 HOUR = 3600
@@ -75,6 +76,12 @@ def minute_field(event: str, minute: int) -> str:
     return f"{event}:{minute:02d}"
 
 
+# Stats bins: ``price_bin:<lower bound>`` and ``timeline:<label>`` (days at most; None: more).
+PRICE_BINS = (0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 800_000,
+              1_000_000, 1_500_000)
+TIMELINE_BUCKETS = (("0-30 days", 30), ("1-3 months", 90), ("3-6 months", 180),
+                    ("6+ months", None))
+
 # Histograms of the hour bucket, one field per 5% bin: "<kind>:<bin>".
 RESPONSE_TIME = "rt"  # webhook arrival to the reply decided
 DELIVERED = "dt"  # webhook arrival to GoHighLevel accepting the reply (issue #11)
@@ -82,8 +89,25 @@ SPEED_TO_LEAD = "stl"  # first inbound to the first reply accepted
 HISTOGRAMS = (RESPONSE_TIME, DELIVERED, SPEED_TO_LEAD)
 
 
+# Bin b holds times up to RT_BASE_MS * RT_GROWTH**b (5% resolution).
+RT_BASE_MS = 0.1
+RT_GROWTH = 1.05
+
+
 def histogram_field(kind: str, rt_bin: int) -> str:
     return f"{kind}:{rt_bin}"
+
+
+def rt_bin(ms: float) -> int:
+    """The histogram bin of a time in ms."""
+    if ms <= RT_BASE_MS:
+        return 0
+    return math.ceil(math.log(ms / RT_BASE_MS) / math.log(RT_GROWTH))
+
+
+def rt_bin_upper_ms(b: int) -> float:
+    """The largest time (ms) bin ``b`` holds: what a percentile read from it reports."""
+    return RT_BASE_MS * RT_GROWTH**b
 
 
 # The sorted-set indexes every contact is in, once per sort (``idx:<sort>``,

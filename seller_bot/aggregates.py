@@ -8,7 +8,6 @@ share, and ``services.rebuild`` recomputes everything by summing contributions.
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -19,17 +18,20 @@ from core.keys import LocationKeys
 from core.schema import (
     DELIVERED,
     HOUR,
+    PRICE_BINS,
     RESPONSE_TIME,
     SEARCH_SEPARATOR,
     SORT_BAND,
     SORT_INDEXES,
     SPEED_TO_LEAD,
+    TIMELINE_BUCKETS,
     UNKNOWN_PRICE,
     Events,
     Stats,
     histogram_field,
     hour_of,
     minute_field,
+    rt_bin,
     stat,
 )
 from seller_bot.models import (
@@ -46,23 +48,6 @@ from seller_bot.models import (
 MINUTE_RETENTION = 49 * HOUR
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 FUNNEL_RANK = {stage: rank for rank, stage in enumerate(FUNNEL_STAGES)}
-PRICE_BINS = (0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 800_000,
-              1_000_000, 1_500_000)
-TIMELINE_BUCKETS = (("0-30 days", 30), ("1-3 months", 90), ("3-6 months", 180),
-                    ("6+ months", None))
-# Response-time histogram: bin b holds times up to RT_BASE_MS * RT_GROWTH**b (5% resolution).
-RT_BASE_MS = 0.1
-RT_GROWTH = 1.05
-
-
-def rt_bin(ms: float) -> int:
-    if ms <= RT_BASE_MS:
-        return 0
-    return math.ceil(math.log(ms / RT_BASE_MS) / math.log(RT_GROWTH))
-
-
-def rt_bin_upper_ms(b: int) -> float:
-    return RT_BASE_MS * RT_GROWTH**b
 
 
 def price_bin(price: int | None) -> str:

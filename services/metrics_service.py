@@ -22,15 +22,16 @@ from core.clock import utc_now
 from core.schema import (
     DELIVERED,
     HOUR,
+    PRICE_BINS,
     RESPONSE_TIME,
     SPEED_TO_LEAD,
+    TIMELINE_BUCKETS,
     Events,
     Stats,
     hour_of,
     stat,
 )
 from core.settings import Settings
-from seller_bot.aggregates import PRICE_BINS, TIMELINE_BUCKETS
 from seller_bot.models import (
     FUNNEL_STAGES,
     MOTIVATIONS,

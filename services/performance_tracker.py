@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from seller_bot.aggregates import rt_bin_upper_ms
+from core.schema import rt_bin_upper_ms
 from services.dashboard_models import ResponseTimeKpi, SpeedToLeadKpi
 
 # Bin edges are exact to 5%; three decimals of a millisecond is more than enough.

@@ -12,8 +12,8 @@ from dash import html, no_update
 from components import figures, hero_metrics, ids, view_state
 from components import formatting as fmt
 from core.keys import LocationKeys
+from core.schema import HOUR
 from seller_bot.aggregates import (
-    HOUR,
     Contribution,
     changes_past_hours,
     contribution,

@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 
 import orjson
 
-from core.schema import HOUR
+from core.schema import HOUR, PRICE_BINS
 from core.settings import Settings
-from seller_bot.aggregates import PRICE_BINS
 from services.aggregate_reader import AggregateSnapshot, HourBucket
 from services.dashboard_models import Distribution, Hero, Kpi, ResponseTimeKpi, TimeSeries
 from services.metrics_service import KpiPanel, MetricsService, price_labels, rate
