@@ -328,17 +328,17 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
     for sort in SORT_INDEXES:
         score = sort_score(conv, sort)
         e[keys.index(sort), cid] = score
-        e[keys.index(f"temp:{conv.temperature}:{sort}"), cid] = score
-        e[keys.index(f"stage:{conv.stage}:{sort}"), cid] = score
+        e[keys.temperature_index(conv.temperature, sort), cid] = score
+        e[keys.stage_index(conv.stage, sort), cid] = score
         if conv.needs_human:
-            e[keys.index(f"needs_human:{sort}"), cid] = score
+            e[keys.needs_human_index(sort), cid] = score
     if conv.stage not in CLOSED_STAGES and conv.last_inbound_at is not None:
-        e[keys.index("open_inbound"), cid] = epoch(conv.last_inbound_at)
+        e[keys.open_inbound, cid] = epoch(conv.last_inbound_at)
     if conv.appointment_at is not None and conv.stage == "booked":
-        e[keys.index("appointments"), cid] = epoch(conv.appointment_at)
+        e[keys.appointments, cid] = epoch(conv.appointment_at)
     activity = epoch(conv.last_activity_at)
     for name in segments(conv):
-        e[keys.index(f"seg:{name}"), cid] = activity
+        e[keys.segment_index(name), cid] = activity
     for token in search_tokens(conv):
         e[keys.search, f"{token}{SEARCH_SEPARATOR}{cid}"] = 0
 
@@ -348,11 +348,11 @@ def index_keys(keys: LocationKeys) -> Iterator[str]:
     for sort in SORT_INDEXES:
         yield keys.index(sort)
         for temp in TEMPERATURES:
-            yield keys.index(f"temp:{temp}:{sort}")
+            yield keys.temperature_index(temp, sort)
         for stage in STAGES:
-            yield keys.index(f"stage:{stage}:{sort}")
-        yield keys.index(f"needs_human:{sort}")
-    yield keys.index("open_inbound")
-    yield keys.index("appointments")
+            yield keys.stage_index(stage, sort)
+        yield keys.needs_human_index(sort)
+    yield keys.open_inbound
+    yield keys.appointments
     for name in segment_names():
-        yield keys.index(f"seg:{name}")
+        yield keys.segment_index(name)

@@ -247,7 +247,7 @@ class ConversationStore:
 
     def taken_slots(self, location_id: str, after: float) -> list[float]:
         """Start times (epoch seconds) after ``after`` booked to capacity in this location."""
-        key = LocationKeys(location_id).index("appointments")
+        key = LocationKeys(location_id).appointments
         booked = Counter(score for _, score in
                          self.redis.zrangebyscore(key, after, "+inf", withscores=True))
         return [score for score, n in booked.items()
@@ -255,7 +255,7 @@ class ConversationStore:
 
     def passed_appointments(self, location_id: str, before: float) -> list[str]:
         """Contacts whose booked appointment started before ``before`` (epoch seconds)."""
-        key = LocationKeys(location_id).index("appointments")
+        key = LocationKeys(location_id).appointments
         return self.redis.zrangebyscore(key, "-inf", before)
 
     # -- writes ----------------------------------------------------------------------
@@ -326,7 +326,7 @@ class ConversationStore:
         if changes_past_hours(old_part, new_part, keys, wall_now):
             ops.add("I", keys.history)
         if new is not None and _books_a_slot(old, new):
-            ops.args[:0] = ["C", ops.key(keys.index("appointments")),
+            ops.args[:0] = ["C", ops.key(keys.appointments),
                             repr(new.appointment_at.timestamp()),
                             str(self.settings.appointment_capacity), contact_id]
         if self.crm is not None and outbox:
@@ -399,7 +399,7 @@ class ConversationStore:
         keys = LocationKeys(location_id)
         cutoff = expired_up_to(self.wall_clock() + self.settings.sweep_margin_seconds,
                                self.settings.conversation_ttl_seconds)
-        due = self.redis.zrangebyscore(keys.index("activity"), "-inf", cutoff, start=0, num=limit)
+        due = self.redis.zrangebyscore(keys.activity, "-inf", cutoff, start=0, num=limit)
         retired = 0
         for contact_id in due:
             raw = self.load_raw(location_id, contact_id)

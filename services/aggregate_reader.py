@@ -137,7 +137,7 @@ class AggregateReader:
                 for hour in minutes:
                     pipe.hgetall(keys.minutes(hour))
                 if stalled_before is not None:
-                    pipe.zcount(keys.index("open_inbound"), "-inf", stalled_before)
+                    pipe.zcount(keys.open_inbound, "-inf", stalled_before)
 
         locations, replies = self._pipelined(queue)
         snapshot = AggregateSnapshot(

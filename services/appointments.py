@@ -46,7 +46,7 @@ class AppointmentsReader:
         locations = sorted(self.redis.smembers(LOCATIONS))
         with self.redis.pipeline(transaction=False) as pipe:
             for location in locations:
-                key = LocationKeys(location).index("appointments")
+                key = LocationKeys(location).appointments
                 pipe.zrangebyscore(key, midnights[0], f"({midnights[1]}", withscores=True,
                                    start=0, num=2 * LIST_LIMIT)
                 pipe.zrangebyscore(key, midnights[1], "+inf", withscores=True, start=0,

@@ -1,5 +1,5 @@
-"""The conversation table over every location's indexes: pages, CSV rows and the drill-down
-(how each kind of query is read: ``services.table.planning``)."""
+"""The conversation table over every location's indexes: pages and CSV rows (how each kind
+of query is read: ``services.table.planning``)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ import redis
 from core.keys import LOCATIONS
 from core.schema import expired_up_to
 from core.settings import Settings
-from seller_bot.store import ConversationStore
-from services.conversation_view import conversation_detail
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
 from services.table import export
 from services.table.index_reader import IndexReader
@@ -34,14 +32,13 @@ Derived = list[tuple[Source, list[str]]]  # sources and the index keys they inte
 
 
 class ConversationIndex:
-    """The conversation table (page, export, detail) over every location's indexes."""
+    """The conversation table (pages, export rows) over every location's indexes."""
 
     def __init__(self, redis_client: redis.Redis, settings: Settings,
                  wall_clock: Callable[[], float] = time.time) -> None:
         self.redis = redis_client
         self.settings = settings
         self.wall_clock = wall_clock
-        self.store = ConversationStore(redis_client, settings, wall_clock=wall_clock)
         self.reader = IndexReader(redis_client)
         self.searcher = TableSearch(redis_client)
         self._known_locations: list[str] | None = None
@@ -73,16 +70,6 @@ class ConversationIndex:
         """Every row matching the filters in table order (paging ignored), read in chunks."""
         validate(query)
         return self._iter_rows(query, self._moment(self.wall_clock()))
-
-    def detail(self, contact_id: str, location_id: str | None = None) -> dict | None:
-        """The drill-down of one conversation (transcript, fields, score parts), or None."""
-        location_id = location_id or self.store.find_location(contact_id)
-        conv = self.store.load(location_id, contact_id) if location_id else None
-        if conv is None:
-            return None
-        return conversation_detail(
-            conv, _at(self.wall_clock()), stalled_after_seconds=self.settings.stalled_after_seconds,
-            commission_rate=self.settings.commission_rate)
 
     # -- planning ------------------------------------------------------------------------
     def _moment(self, now: float) -> Moment:

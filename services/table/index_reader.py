@@ -47,7 +47,7 @@ class IndexReader:
                 keys = LocationKeys(source.location_id)
                 pipe.get(keys.version)
                 if query.stalled:
-                    pipe.zcount(keys.index("open_inbound"), "-inf", repr(moment.stalled))
+                    pipe.zcount(keys.open_inbound, "-inf", repr(moment.stalled))
             answers = iter(pipe.execute())
         names = []
         for source, inputs in derived:
@@ -69,7 +69,7 @@ class IndexReader:
             stalled_set = f"{name}:stalled"
             if query.stalled:
                 pipe.zrangestore(stalled_set,
-                                 LocationKeys(source.location_id).index("open_inbound"),
+                                 LocationKeys(source.location_id).open_inbound,
                                  "-inf", repr(moment.stalled), byscore=True)
                 sets.append(stalled_set)
             # The first set carries the sort score; the others only filter (weight 0).
@@ -102,7 +102,7 @@ class IndexReader:
     @staticmethod
     def _queue_sizes(pipe: redis.client.Pipeline, source: Source, moment: Moment,
                      window: tuple[int, int] | None) -> None:
-        pipe.zrangebyscore(LocationKeys(source.location_id).index("activity"),
+        pipe.zrangebyscore(LocationKeys(source.location_id).activity,
                            "-inf", repr(moment.expired))
         for seg in source.segments:
             if source.reverse:
@@ -137,7 +137,7 @@ class IndexReader:
         with self.redis.pipeline(transaction=False) as pipe:
             for source in sources:
                 keys = LocationKeys(source.location_id)
-                pipe.zcount(keys.index(f"stage:{query.stage}:score"), band.low.arg(),
+                pipe.zcount(keys.stage_index(query.stage, "score"), band.low.arg(),
                             band.high.arg())
                 if source.expired:
                     expired = sorted(source.expired)

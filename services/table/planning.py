@@ -129,23 +129,23 @@ def _key_and_range(keys: LocationKeys, query: ConversationQuery,
     sort = sort_index(query)
     temp, stage = query.temperature, query.stage
     if segment_alone(query):
-        return keys.index(f"seg:{query.segment}"), Segment()
+        return keys.segment_index(query.segment), Segment()
     if query.needs_human:
-        return keys.index(f"needs_human:{sort}"), Segment()  # other filters: an intersection
+        return keys.needs_human_index(sort), Segment()  # other filters: an intersection
     if stalled_by_range(query) and stage:
-        return keys.index(f"stage:{stage}:activity"), (
+        return keys.stage_index(stage, "activity"), (
             Segment(low=HIGHEST, high=LOWEST) if stage in CLOSED_STAGES
             else Segment(high=Bound(stalled_cutoff)))
     if stalled_by_range(query):
-        return keys.index("open_inbound"), Segment(high=Bound(stalled_cutoff))
+        return keys.open_inbound, Segment(high=Bound(stalled_cutoff))
     if temp and stage and sort == "score":
-        return keys.index(f"stage:{stage}:score"), temperature_range(temp)
+        return keys.stage_index(stage, "score"), temperature_range(temp)
     if temp and stage and sort == "stage":
-        return keys.index(f"temp:{temp}:stage"), _stage_range(stage)
+        return keys.temperature_index(temp, "stage"), _stage_range(stage)
     if temp:
-        return keys.index(f"temp:{temp}:{sort}"), Segment()
+        return keys.temperature_index(temp, sort), Segment()
     if stage:
-        return keys.index(f"stage:{stage}:{sort}"), Segment()
+        return keys.stage_index(stage, sort), Segment()
     return keys.index(sort), Segment()
 
 
@@ -168,16 +168,16 @@ def derivation(location_id: str, query: ConversationQuery) -> list[str] | None:
         # The table's other filters, then only the segment's members (weight 0).
         base = replace(query, segment=None)
         inputs = derivation(location_id, base) or [plan(location_id, base).key]
-        return [*inputs, keys.index(f"seg:{query.segment}")]
+        return [*inputs, keys.segment_index(query.segment)]
     sort = sort_index(query)
     temp, stage = query.temperature, query.stage
     if query.needs_human:
-        inputs = [keys.index(f"needs_human:{sort}")]
-        inputs += [keys.index(f"temp:{temp}:{sort}")] if temp else []
-        inputs += [keys.index(f"stage:{stage}:{sort}")] if stage else []
+        inputs = [keys.needs_human_index(sort)]
+        inputs += [keys.temperature_index(temp, sort)] if temp else []
+        inputs += [keys.stage_index(stage, sort)] if stage else []
         return inputs if len(inputs) > 1 or query.stalled else None
     if temp and stage and sort in ("activity", "price"):
-        return [keys.index(f"temp:{temp}:{sort}"), keys.index(f"stage:{stage}:{sort}")]
+        return [keys.temperature_index(temp, sort), keys.stage_index(stage, sort)]
     if query.stalled and not stalled_by_range(query):
         return [plan(location_id, replace(query, stalled=False)).key]
     return None

@@ -95,13 +95,13 @@ class TableSearch:
                          moment: Moment) -> list[Hit]:
         """(contact, sort score) of one location's matches, found and filtered in Redis."""
         sort = sort_index(query)
-        score_key = (keys.index(f"temp:{query.temperature}:{sort}") if query.temperature
+        score_key = (keys.temperature_index(query.temperature, sort) if query.temperature
                      else keys.index(sort))
-        flagged_key = keys.index(f"needs_human:{sort}")
+        flagged_key = keys.needs_human_index(sort)
         # One membership filter at most goes with a search (validation says so).
-        stage_key = (keys.index(f"stage:{query.stage}:{sort}") if query.stage
+        stage_key = (keys.stage_index(query.stage, sort) if query.stage
                      else flagged_key if query.needs_human
-                     else keys.index(f"seg:{query.segment}") if query.segment else score_key)
+                     else keys.segment_index(query.segment) if query.segment else score_key)
         args: list[object] = [repr(moment.expired),
                               repr(moment.stalled) if query.stalled else "",
                               "1" if query.stage or query.needs_human or query.segment else "0",
@@ -111,8 +111,8 @@ class TableSearch:
             # 0xFF never occurs in UTF-8, so it sorts after every token with this prefix.
             args += [b"[" + prefix, b"[" + prefix + b"\xff"]
         reply = self._script(
-            keys=[keys.search, keys.index("activity"), score_key, stage_key,
-                  keys.index("open_inbound")], args=args)
+            keys=[keys.search, keys.activity, score_key, stage_key,
+                  keys.open_inbound], args=args)
         if reply == [TOO_MANY]:
             found = self._search_in_steps(keys, args[4:], (score_key, stage_key), query, moment)
         else:
@@ -143,10 +143,10 @@ class TableSearch:
         if not candidates:
             return []
         with self.redis.pipeline(transaction=False) as pipe:
-            pipe.zmscore(keys.index("activity"), candidates)
+            pipe.zmscore(keys.activity, candidates)
             for key in score_and_stage:
                 pipe.zmscore(key, candidates)
-            pipe.zmscore(keys.index("open_inbound"), candidates)
+            pipe.zmscore(keys.open_inbound, candidates)
             activity, scores, in_stage, inbound = pipe.execute()
         return [(member, scores[i]) for i, member in enumerate(candidates)
                 if activity[i] is not None and activity[i] > moment.expired

@@ -468,20 +468,6 @@ def test_table016_index_scores_pack_value_and_recency_as_the_reader_expects(docs
             conv.last_activity_at.timestamp(), abs=1e-3)
 
 
-def test_table017_detail_is_the_drill_down(docs, table_redis, table_settings):
-    index = index_at(table_redis, table_settings, NOW)
-    conv = next(c for c in docs if c.stage == "booked")
-    detail = index.detail(conv.contact_id)
-    assert detail["contact_id"] == conv.contact_id
-    assert detail["location_id"] == "loc-1"
-    assert detail["appointment_at"] == conv.appointment_at.isoformat().replace("+00:00", "Z") \
-        or datetime.fromisoformat(detail["appointment_at"]) == conv.appointment_at
-    assert len(detail["transcript"]) == len(conv.transcript)
-    assert index.detail(conv.contact_id, "loc-1") == detail
-    assert index.detail("nobody") is None
-    assert index.detail(conv.contact_id, "loc-9") is None
-
-
 def test_table018_days_spread_is_real(docs):
     """The store is not trivially recent: stalled and not-stalled open conversations exist."""
     now = NOW.timestamp()
