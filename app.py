@@ -28,7 +28,7 @@ from api.errors import register_error_handlers
 from api.health import create_health_blueprint
 from api.security import create_limiter, init_security
 from api.table import create_table_blueprint
-from api.webhook import create_webhook_blueprint
+from api.webhook import create_webhook_app, mount_webhook
 from cli import register_commands
 from components import build_layout, register_callbacks
 from components.layout import INDEX_STRING, LAZY_ASSETS
@@ -80,7 +80,6 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     bot = SellerBot(client, settings, clock=clock, calendar=calendar_of(settings, api))
     outbox = OutboxService(client, settings, bot)
     register_error_handlers(server)
-    server.register_blueprint(create_webhook_blueprint(bot, settings, client))
     data = DashboardDataService(client, settings, store=bot.store, clock=clock, outbox=outbox)
     server.register_blueprint(create_conversations_blueprint(bot, settings, clock, outbox,
                                                              on_forget=data.forget_pages))
@@ -97,6 +96,7 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     init_security(server, app, settings)
     if settings.production or users:
         init_login(server, users, limiter, client, settings)
+    mount_webhook(server, create_webhook_app(bot, settings, client))
     services = Services(data=data, bot=bot, settings=settings, outbox=outbox)
     # A function, so every page view is built with the data of that moment.
     app.layout = lambda: build_layout(services, demo=demo)
