@@ -1,6 +1,7 @@
 """What the writer (``seller_bot.aggregates``, ``seller_bot.store``) and the readers
-(``services``) must agree on: counter and event field names, histogram prefixes, sort indexes
-and the expiry rule (docs/redis-keys.md lists the keys these fields live in).
+(``services``) must agree on: hour buckets, counter and event field names, stats bins, the
+response-time histogram, sort indexes and the expiry rule (the keys themselves:
+``core/keys.py``; docs/redis-keys.md lists both).
 """
 
 from __future__ import annotations

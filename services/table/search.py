@@ -17,7 +17,8 @@ from services.table.query import search_terms, sort_index
 # index (or the sort index again), open_inbound.
 # ARGV: expired cutoff, stalled cutoff ('' = no stalled filter), use stage ('1'/'0'), entry cap,
 # then one (min, max) lex range per term. Reply: {contact, score, ...}, or {TOO_MANY} when the
-# terms match more index entries than the cap (the caller then searches in steps).
+# terms match more index entries than the cap (the caller then searches in steps). '\31' in
+# the script is SEARCH_SEPARATOR.
 TOO_MANY = "TOO_MANY"
 SEARCH_ENTRY_CAP = 20_000
 SEARCH_SCRIPT = r"""
