@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     client, demo, transport = None, None, None
     if args.demo:
         from ghl.fake import FakeGhlApi  # lazily: production never loads the demo's parts
-        from seller_bot.demo import DemoTraffic
+        from simulator.demo import DemoTraffic
 
         if settings.redis_url:
             log.warning("--demo ignores REDIS_URL: the demo keeps its own store in %s",

@@ -26,7 +26,10 @@ from pydantic import ValidationError
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from api.errors import ApiError, register_error_handlers, validation_error
-from api.signatures import (
+from core.keys import RATE_LIMIT_PREFIX, LocationKeys
+from core.redis_client import limits_storage
+from core.settings import Settings
+from core.signatures import (
     GHL_ED25519_HEADER,
     GHL_HEADER,
     HMAC_HEADER,
@@ -34,9 +37,6 @@ from api.signatures import (
     GhlVerifier,
     hmac_valid,
 )
-from core.keys import RATE_LIMIT_PREFIX, LocationKeys
-from core.redis_client import limits_storage
-from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.payload import ContactTagUpdate, InboundMessage
 from seller_bot.store import UNREAD, ConflictError, SlotTaken
