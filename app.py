@@ -32,12 +32,13 @@ from api.webhook import create_webhook_app, mount_webhook
 from cli import register_commands
 from components import build_layout, register_callbacks
 from components.layout import INDEX_STRING, LAZY_ASSETS
+from core.clock import utc_now
 from core.logging import configure_logging
 from core.redis_client import connect
 from core.settings import ConfigurationError, Settings
 from ghl.client import GhlClient
 from ghl.worker import RelayThread, calendar_of
-from seller_bot.bot import SellerBot, utc_now
+from seller_bot.bot import SellerBot
 from services.container import Services
 from services.dashboard_data_service import DashboardDataService
 from services.outbox_service import OutboxService

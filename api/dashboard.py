@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from api.errors import ApiError
 from services.dashboard_data_service import DashboardDataService, DataUnavailable
-from services.metrics_service import InvalidRange, RangeSpec
+from services.range_spec import InvalidRange, RangeSpec
 
 
 def create_dashboard_blueprint(data: DashboardDataService) -> Blueprint:

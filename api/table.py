@@ -15,8 +15,9 @@ from flask import Blueprint, Response, jsonify, request, stream_with_context
 
 from api.errors import ApiError
 from core.redis_client import CANNOT_READ
-from services.conversation_index import ConversationIndex, InvalidQuery
 from services.dashboard_models import ConversationQuery, ConversationRow
+from services.table.index import ConversationIndex
+from services.table.query import InvalidQuery
 
 log = logging.getLogger(__name__)
 

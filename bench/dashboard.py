@@ -42,13 +42,9 @@ import redis  # noqa: E402
 
 from bench.common import machine, publish  # noqa: E402
 from core.keys import CACHE_PREFIX, LocationKeys  # noqa: E402
+from core.schema import PRICE_BINS, TIMELINE_BUCKETS, hour_of  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from seller_bot.aggregates import (  # noqa: E402
-    NO_ACTION_STAGES,
-    PRICE_BINS,
-    TIMELINE_BUCKETS,
-    hour_of,
-)
+from seller_bot.aggregates import NO_ACTION_STAGES  # noqa: E402
 from seller_bot.models import CLOSED_STAGES, STAGES, TEMPERATURES  # noqa: E402
 from services.dashboard_data_service import DashboardDataService  # noqa: E402
 from simulator.delivery import InProcess  # noqa: E402

@@ -40,8 +40,8 @@ from seller_bot.models import (  # noqa: E402
 )
 from seller_bot.scoring import lead_score, score_parts, temperature  # noqa: E402
 from seller_bot.store import ConversationStore  # noqa: E402
-from services.conversation_index import ConversationIndex  # noqa: E402
 from services.dashboard_models import ConversationQuery  # noqa: E402
+from services.table.index import ConversationIndex  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
 
 LOCATION = "bench-loc"

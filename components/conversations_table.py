@@ -21,9 +21,9 @@ from components import ids, view_state
 from core.privacy import mask_phone
 from seller_bot.models import STAGES, TEMPERATURES
 from services.container import UNAVAILABLE, Services
-from services.conversation_index import MAX_PAGE
 from services.conversation_view import valid_id
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
+from services.table.query import MAX_PAGE
 
 PAGE_SIZE = 10
 ALL = "all"  # the filters' "no filter" choice

@@ -29,7 +29,7 @@ from components import appointments, header, hero_metrics, ids, performance_char
 from components import formatting as fmt
 from services.container import UNAVAILABLE, Services
 from services.dashboard_models import DashboardData
-from services.metrics_service import RangeSpec
+from services.range_spec import RangeSpec
 
 MAX_AGE_SECONDS = 60
 UNAVAILABLE_KEY = "unavailable"

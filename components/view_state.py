@@ -23,8 +23,9 @@ from components import formatting as fmt
 from components import ids
 from components.performance_chart import RANGES
 from services.container import Services
-from services.conversation_index import SEGMENTS, STAGES, TEMPERATURES
-from services.metrics_service import InvalidRange, RangeSpec, price_labels
+from services.metrics_service import price_labels
+from services.range_spec import InvalidRange, RangeSpec
+from services.table.query import SEGMENTS, STAGES, TEMPERATURES
 
 ALL_VALUES = "all"  # the table selects' "no filter" choice (conversations_table.ALL)
 # Cards whose figure is a set of conversations, and the filter that lists them.

@@ -54,8 +54,38 @@ class LocationKeys:
         """A deleted or opted-out contact's suppression record (keyed hash, issue #13)."""
         return f"{self.tag}:sup:{digest}"
 
+    # -- sorted-set indexes: written by seller_bot.aggregates, read by services -----------
     def index(self, name: str) -> str:
         return f"{self.tag}:idx:{name}"
+
+    def temperature_index(self, temperature: str, sort: str) -> str:
+        """Contacts of one temperature, by ``sort`` (one of ``schema.SORT_INDEXES``)."""
+        return self.index(f"temp:{temperature}:{sort}")
+
+    def stage_index(self, stage: str, sort: str) -> str:
+        return self.index(f"stage:{stage}:{sort}")
+
+    def needs_human_index(self, sort: str) -> str:
+        return self.index(f"needs_human:{sort}")
+
+    def segment_index(self, segment: str) -> str:
+        """The conversations behind one dashboard figure, by last activity."""
+        return self.index(f"seg:{segment}")
+
+    @property
+    def activity(self) -> str:
+        """Every live contact by last activity (also: the expiry rule's index)."""
+        return self.index("activity")
+
+    @property
+    def open_inbound(self) -> str:
+        """Open conversations by last inbound time (stalled: older than the stall period)."""
+        return self.index("open_inbound")
+
+    @property
+    def appointments(self) -> str:
+        """Booked contacts by appointment time."""
+        return self.index("appointments")
 
     @property
     def search(self) -> str:

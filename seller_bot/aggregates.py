@@ -8,7 +8,6 @@ share, and ``services.rebuild`` recomputes everything by summing contributions.
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -16,6 +15,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.keys import LocationKeys
+from core.schema import (
+    DELIVERED,
+    HOUR,
+    PRICE_BINS,
+    RESPONSE_TIME,
+    SEARCH_SEPARATOR,
+    SORT_BAND,
+    SORT_INDEXES,
+    SPEED_TO_LEAD,
+    TIMELINE_BUCKETS,
+    UNKNOWN_PRICE,
+    Events,
+    Stats,
+    histogram_field,
+    hour_of,
+    minute_field,
+    rt_bin,
+    stat,
+)
 from seller_bot.models import (
     CLOSED_STAGES,
     FUNNEL_STAGES,
@@ -25,31 +43,11 @@ from seller_bot.models import (
     Conversation,
 )
 
-HOUR = 3600
 # Minute buckets cover two rolling 24 h windows (now and the day before) plus the partial hour
 # at each edge, so both windows can be summed to the minute.
 MINUTE_RETENTION = 49 * HOUR
-SORT_KEYS = ("activity", "score", "price", "stage")
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 FUNNEL_RANK = {stage: rank for rank, stage in enumerate(FUNNEL_STAGES)}
-PRICE_BINS = (0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 800_000,
-              1_000_000, 1_500_000)
-TIMELINE_BUCKETS = (("0-30 days", 30), ("1-3 months", 90), ("3-6 months", 180),
-                    ("6+ months", None))
-SEARCH_SEPARATOR = "\x1f"
-# Response-time histogram: bin b holds times up to RT_BASE_MS * RT_GROWTH**b (5% resolution).
-RT_BASE_MS = 0.1
-RT_GROWTH = 1.05
-
-
-def rt_bin(ms: float) -> int:
-    if ms <= RT_BASE_MS:
-        return 0
-    return math.ceil(math.log(ms / RT_BASE_MS) / math.log(RT_GROWTH))
-
-
-def rt_bin_upper_ms(b: int) -> float:
-    return RT_BASE_MS * RT_GROWTH**b
 
 
 def price_bin(price: int | None) -> str:
@@ -70,10 +68,6 @@ def timeline_bucket(days: int | None) -> str:
 
 def epoch(at: datetime) -> float:
     return at.timestamp()
-
-
-def hour_of(ts: float) -> int:
-    return int(ts // HOUR) * HOUR
 
 
 # Issue #14: stages where a hot lead needs nothing from the team (qualified and booked have
@@ -169,62 +163,64 @@ def contribution(conv: Conversation, keys: LocationKeys, wall_now: float,
 
 def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:
     stats = keys.stats
-    c[stats, "conversations"] += 1
-    c[stats, f"stage:{conv.stage}"] += 1
-    c[stats, f"temp:{conv.temperature}"] += 1
-    c[stats, f"condition:{conv.condition or 'unknown'}"] += 1
-    c[stats, f"motivation:{conv.motivation or 'unknown'}"] += 1
-    c[stats, f"timeline:{timeline_bucket(conv.timeline_days)}"] += 1
-    c[stats, f"price_bin:{price_bin(conv.price_expectation)}"] += 1
-    c[stats, f"urgency:{conv.urgency or 'unknown'}"] += 1
+    c[stats, Stats.CONVERSATIONS] += 1
+    for family, value in ((Stats.STAGE, conv.stage), (Stats.TEMPERATURE, conv.temperature),
+                          (Stats.CONDITION, conv.condition or "unknown"),
+                          (Stats.MOTIVATION, conv.motivation or "unknown"),
+                          (Stats.TIMELINE, timeline_bucket(conv.timeline_days)),
+                          (Stats.PRICE_BIN, price_bin(conv.price_expectation)),
+                          (Stats.URGENCY, conv.urgency or "unknown")):
+        c[stats, stat(family, value)] += 1
     for stage in funnel_reached(conv):
-        c[stats, f"funnel:{stage}"] += 1
+        c[stats, stat(Stats.FUNNEL, stage)] += 1
     if conv.stage not in CLOSED_STAGES:
-        c[stats, "open"] += 1
+        c[stats, Stats.OPEN] += 1
     if conv.qualified:
-        c[stats, "qualified"] += 1
+        c[stats, Stats.QUALIFIED] += 1
     if conv.paused:
-        c[stats, "paused"] += 1
+        c[stats, Stats.PAUSED] += 1
     if conv.needs_human:
-        c[stats, "needs_human"] += 1
-        c[stats, f"needs_human:{conv.needs_human_reason or 'unknown'}"] += 1
+        c[stats, Stats.NEEDS_HUMAN] += 1
+        c[stats, stat(Stats.NEEDS_HUMAN_REASON, conv.needs_human_reason or "unknown")] += 1
     if conv.price_expectation is not None:
-        c[stats, "price_known"] += 1
-        c[stats, "price_sum"] += conv.price_expectation
+        c[stats, Stats.PRICE_KNOWN] += 1
+        c[stats, Stats.PRICE_SUM] += conv.price_expectation
         if in_pipeline(conv):
-            c[stats, "pipeline_value"] += conv.price_expectation
-            c[stats, "pipeline_leads"] += 1
+            c[stats, Stats.PIPELINE_VALUE] += conv.price_expectation
+            c[stats, Stats.PIPELINE_LEADS] += 1
     # Issue #14: hot leads needing action, offer answers (counter-offers waiting are
     # stage:negotiating, needs a human is needs_human above).
     if needs_action(conv.stage, conv.temperature):
-        c[stats, "hot_action"] += 1
+        c[stats, Stats.HOT_ACTION] += 1
     if conv.offer_response is not None:
-        c[stats, f"offer_response:{conv.offer_response}"] += 1
+        c[stats, stat(Stats.OFFER_RESPONSE, conv.offer_response)] += 1
 
 
 def _event_times(conv: Conversation) -> list[tuple[str, float, int]]:
     """(event, epoch seconds, amount) for every event in this conversation's history."""
-    events: list[tuple[str, float, int]] = [("new", epoch(conv.created_at), 1)]
+    events: list[tuple[str, float, int]] = [(Events.NEW, epoch(conv.created_at), 1)]
     for msg in conv.transcript:
-        events.append(("in" if msg.direction == "inbound" else "out", epoch(msg.at), 1))
+        events.append((Events.INBOUND if msg.direction == "inbound" else Events.OUTBOUND,
+                       epoch(msg.at), 1))
     first: dict[str, float] = {}
     was_open = True
-    events.append(("open_net", epoch(conv.created_at), 1))
+    events.append((Events.OPEN_NET, epoch(conv.created_at), 1))
     for change in conv.stage_history:
         first.setdefault(change.stage, epoch(change.at))
         is_open = change.stage not in CLOSED_STAGES
         if is_open != was_open:
-            events.append(("open_net", epoch(change.at), 1 if is_open else -1))
+            events.append((Events.OPEN_NET, epoch(change.at), 1 if is_open else -1))
             was_open = is_open
-    for event, stage in (("offers", "offer"), ("qualified", "qualified"), ("booked", "booked"),
-                         ("declined", "declined"), ("opted_out", "opted_out")):
+    for event, stage in ((Events.OFFERS, "offer"), (Events.QUALIFIED, "qualified"),
+                         (Events.BOOKED, "booked"), (Events.DECLINED, "declined"),
+                         (Events.OPTED_OUT, "opted_out")):
         if stage in first:
             events.append((event, first[stage], 1))
     was_hot = False
     for change in conv.temperature_history:
         is_hot = change.temperature == "hot"
         if is_hot != was_hot:
-            events.append(("hot_net", epoch(change.at), 1 if is_hot else -1))
+            events.append((Events.HOT_NET, epoch(change.at), 1 if is_hot else -1))
             was_hot = is_hot
     events += _action_events(conv)
     return events
@@ -244,7 +240,7 @@ def _action_events(conv: Conversation) -> list[tuple[str, float, int]]:
             temperature = value
         now_acting = needs_action(stage, temperature)
         if now_acting != acting:
-            events.append(("hot_action_net", at, 1 if now_acting else -1))
+            events.append((Events.HOT_ACTION_NET, at, 1 if now_acting else -1))
             acting = now_acting
     return events
 
@@ -260,7 +256,7 @@ def _events(conv: Conversation, keys: LocationKeys, wall_now: float, retention: 
             out.bucket_expiry[key] = hour + retention
         if hour + MINUTE_RETENTION > wall_now:
             key = keys.minutes(hour)
-            c[key, f"{event}:{int(ts % HOUR) // 60:02d}"] += amount
+            c[key, minute_field(event, int(ts % HOUR) // 60)] += amount
             out.bucket_expiry[key] = hour + MINUTE_RETENTION
     for msg in conv.transcript:
         hour = hour_of(epoch(msg.at))
@@ -268,17 +264,17 @@ def _events(conv: Conversation, keys: LocationKeys, wall_now: float, retention: 
             continue
         key = keys.hour(hour)
         if msg.response_ms is not None:
-            c[key, f"rt:{rt_bin(msg.response_ms)}"] += 1
+            c[key, histogram_field(RESPONSE_TIME, rt_bin(msg.response_ms))] += 1
             out.bucket_expiry[key] = hour + retention
         if msg.delivered_ms is not None:
-            c[key, f"dt:{rt_bin(msg.delivered_ms)}"] += 1
+            c[key, histogram_field(DELIVERED, rt_bin(msg.delivered_ms))] += 1
             out.bucket_expiry[key] = hour + retention
     lead = speed_to_lead(conv)
     if lead is not None:
         hour = hour_of(lead[0])
         if hour + retention > wall_now:
             key = keys.hour(hour)
-            c[key, f"stl:{rt_bin(lead[1])}"] += 1
+            c[key, histogram_field(SPEED_TO_LEAD, rt_bin(lead[1]))] += 1
             out.bucket_expiry[key] = hour + retention
 
 
@@ -318,45 +314,45 @@ def sort_score(conv: Conversation, sort: str) -> float:
     if sort == "activity":
         return activity
     if sort == "score":
-        return conv.lead_score * 1e10 + activity
+        return conv.lead_score * SORT_BAND + activity
     if sort == "stage":
-        return STAGE_RANK[conv.stage] * 1e10 + activity
+        return STAGE_RANK[conv.stage] * SORT_BAND + activity
     if sort == "price":
-        return -1 if conv.price_expectation is None else conv.price_expectation
+        return UNKNOWN_PRICE if conv.price_expectation is None else conv.price_expectation
     raise ValueError(sort)
 
 
 def _index_entries(conv: Conversation, keys: LocationKeys,
                    e: dict[tuple[str, str], float]) -> None:
     cid = conv.contact_id
-    for sort in SORT_KEYS:
+    for sort in SORT_INDEXES:
         score = sort_score(conv, sort)
         e[keys.index(sort), cid] = score
-        e[keys.index(f"temp:{conv.temperature}:{sort}"), cid] = score
-        e[keys.index(f"stage:{conv.stage}:{sort}"), cid] = score
+        e[keys.temperature_index(conv.temperature, sort), cid] = score
+        e[keys.stage_index(conv.stage, sort), cid] = score
         if conv.needs_human:
-            e[keys.index(f"needs_human:{sort}"), cid] = score
+            e[keys.needs_human_index(sort), cid] = score
     if conv.stage not in CLOSED_STAGES and conv.last_inbound_at is not None:
-        e[keys.index("open_inbound"), cid] = epoch(conv.last_inbound_at)
+        e[keys.open_inbound, cid] = epoch(conv.last_inbound_at)
     if conv.appointment_at is not None and conv.stage == "booked":
-        e[keys.index("appointments"), cid] = epoch(conv.appointment_at)
+        e[keys.appointments, cid] = epoch(conv.appointment_at)
     activity = epoch(conv.last_activity_at)
     for name in segments(conv):
-        e[keys.index(f"seg:{name}"), cid] = activity
+        e[keys.segment_index(name), cid] = activity
     for token in search_tokens(conv):
         e[keys.search, f"{token}{SEARCH_SEPARATOR}{cid}"] = 0
 
 
 def index_keys(keys: LocationKeys) -> Iterator[str]:
     """Every sorted-set index a contact id can be a member of."""
-    for sort in SORT_KEYS:
+    for sort in SORT_INDEXES:
         yield keys.index(sort)
         for temp in TEMPERATURES:
-            yield keys.index(f"temp:{temp}:{sort}")
+            yield keys.temperature_index(temp, sort)
         for stage in STAGES:
-            yield keys.index(f"stage:{stage}:{sort}")
-        yield keys.index(f"needs_human:{sort}")
-    yield keys.index("open_inbound")
-    yield keys.index("appointments")
+            yield keys.stage_index(stage, sort)
+        yield keys.needs_human_index(sort)
+    yield keys.open_inbound
+    yield keys.appointments
     for name in segment_names():
-        yield keys.index(f"seg:{name}")
+        yield keys.segment_index(name)

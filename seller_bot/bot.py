@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import redis
 
+from core.clock import utc_now
 from core.settings import Settings
 from seller_bot.fields import QUALIFYING
 from seller_bot.flow import (
@@ -45,10 +46,6 @@ FreeSlots = Callable[[str, datetime], list[datetime]]
 
 class NoAppointment(ValueError):
     """An outcome was recorded for a conversation without an appointment."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

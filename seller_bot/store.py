@@ -14,6 +14,7 @@ import redis
 
 from core.keys import LOCATIONS, LocationKeys
 from core.redis_client import is_cluster
+from core.schema import expired_up_to, expires_at, is_expired
 from core.settings import Settings
 from seller_bot.aggregates import Contribution, changes_past_hours, contribution, index_keys
 from seller_bot.models import Conversation
@@ -246,7 +247,7 @@ class ConversationStore:
 
     def taken_slots(self, location_id: str, after: float) -> list[float]:
         """Start times (epoch seconds) after ``after`` booked to capacity in this location."""
-        key = LocationKeys(location_id).index("appointments")
+        key = LocationKeys(location_id).appointments
         booked = Counter(score for _, score in
                          self.redis.zrangebyscore(key, after, "+inf", withscores=True))
         return [score for score, n in booked.items()
@@ -254,7 +255,7 @@ class ConversationStore:
 
     def passed_appointments(self, location_id: str, before: float) -> list[str]:
         """Contacts whose booked appointment started before ``before`` (epoch seconds)."""
-        key = LocationKeys(location_id).index("appointments")
+        key = LocationKeys(location_id).appointments
         return self.redis.zrangebyscore(key, "-inf", before)
 
     # -- writes ----------------------------------------------------------------------
@@ -265,7 +266,7 @@ class ConversationStore:
         return contribution(conv, keys, wall_now, self.settings.bucket_retention_seconds)
 
     def expires_at(self, conv: Conversation) -> float:
-        return conv.last_activity_at.timestamp() + self.settings.conversation_ttl_seconds
+        return expires_at(conv.last_activity_at, self.settings.conversation_ttl_seconds)
 
     def commit(self, old_raw: str | None, old: Conversation | None, new: Conversation | None,
                *, location_id: str, contact_id: str, message_id: str | None = None,
@@ -314,7 +315,8 @@ class ConversationStore:
         """The commit script's keys and arguments for the change from ``old`` to ``new``."""
         wall_now = self.wall_clock()
         keys = LocationKeys(location_id)
-        if new is not None and self.expires_at(new) <= wall_now:
+        if new is not None and is_expired(new.last_activity_at,
+                                          self.settings.conversation_ttl_seconds, wall_now):
             new = None  # history older than the TTL: nothing of it is kept
         fixed = [keys.conversation(contact_id),
                  keys.seen(message_id) if message_id else keys.conversation(contact_id),
@@ -324,7 +326,7 @@ class ConversationStore:
         if changes_past_hours(old_part, new_part, keys, wall_now):
             ops.add("I", keys.history)
         if new is not None and _books_a_slot(old, new):
-            ops.args[:0] = ["C", ops.key(keys.index("appointments")),
+            ops.args[:0] = ["C", ops.key(keys.appointments),
                             repr(new.appointment_at.timestamp()),
                             str(self.settings.appointment_capacity), contact_id]
         if self.crm is not None and outbox:
@@ -395,9 +397,9 @@ class ConversationStore:
         indexes it can be found in, and ``flask --app app rebuild`` repairs the counters.
         """
         keys = LocationKeys(location_id)
-        cutoff = (self.wall_clock() - self.settings.conversation_ttl_seconds
-                  + self.settings.sweep_margin_seconds)
-        due = self.redis.zrangebyscore(keys.index("activity"), "-inf", cutoff, start=0, num=limit)
+        cutoff = expired_up_to(self.wall_clock() + self.settings.sweep_margin_seconds,
+                               self.settings.conversation_ttl_seconds)
+        due = self.redis.zrangebyscore(keys.activity, "-inf", cutoff, start=0, num=limit)
         retired = 0
         for contact_id in due:
             raw = self.load_raw(location_id, contact_id)

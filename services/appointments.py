@@ -20,7 +20,7 @@ import orjson
 import redis
 
 from core.keys import LOCATIONS, LocationKeys
-from services.conversation_index import mask_phone
+from core.privacy import mask_phone
 from services.dashboard_models import Appointment, Appointments, Distribution
 
 LIST_LIMIT = 8
@@ -46,7 +46,7 @@ class AppointmentsReader:
         locations = sorted(self.redis.smembers(LOCATIONS))
         with self.redis.pipeline(transaction=False) as pipe:
             for location in locations:
-                key = LocationKeys(location).index("appointments")
+                key = LocationKeys(location).appointments
                 pipe.zrangebyscore(key, midnights[0], f"({midnights[1]}", withscores=True,
                                    start=0, num=2 * LIST_LIMIT)
                 pipe.zrangebyscore(key, midnights[1], "+inf", withscores=True, start=0,

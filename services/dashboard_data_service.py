@@ -13,13 +13,12 @@ from datetime import datetime
 import orjson
 import redis
 
+from core.clock import utc_now
 from core.redis_client import CANNOT_READ
 from core.settings import Settings
-from seller_bot.bot import utc_now
 from seller_bot.store import ConversationStore
 from services.appointments import AppointmentsReader
 from services.cache import TIER_DISTRIBUTIONS, TIER_KPIS, TieredCache
-from services.conversation_index import ConversationIndex
 from services.dashboard_models import (
     Appointments,
     ConversationQuery,
@@ -27,8 +26,11 @@ from services.dashboard_models import (
     ConversationsPage,
     DashboardData,
 )
-from services.metrics_service import DistributionPanel, KpiPanel, MetricsService, RangeSpec
+from services.metrics_service import DistributionPanel, KpiPanel, MetricsService
 from services.outbox_service import OutboxService
+from services.range_spec import RangeSpec
+from services.table.index import ConversationIndex
+from services.table.query import validate
 
 log = logging.getLogger(__name__)
 
@@ -227,12 +229,12 @@ class DashboardDataService:
 
     # -- conversation table ----------------------------------------------------------------
     def conversations(self, query: ConversationQuery) -> ConversationsPage:
-        """One page of the conversation table (services/conversation_index.py).
+        """One page of the conversation table (services/table/index.py).
 
         Cached in the 30 s tier under the data version: repeated reads of a page cost two
         small GETs, and any write (a message, a pause) shows on the next read.
         """
-        self.table.validate(query)
+        validate(query)
         # Hashed: a search term (a name, a phone number) never appears in a key name.
         key = hashlib.sha256(
             f"{self.metrics.version()}:{orjson.dumps(asdict(query)).decode()}".encode())

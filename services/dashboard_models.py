@@ -9,8 +9,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Range = Literal["24h", "7d", "30d", "custom"]
+# The table's sort values (core.schema.SORT_KEYS).
 SortKey = Literal["last_activity", "lead_score", "price_expectation", "stage"]
-SORT_KEYS: tuple[str, ...] = ("last_activity", "lead_score", "price_expectation", "stage")
 
 
 @dataclass(frozen=True)

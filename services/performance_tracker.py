@@ -3,8 +3,9 @@
 What is measured: for every reply, the time from the webhook request's arrival (the first line
 of ``api/webhook.py``) to the reply being ready, stored as ``response_ms`` on the outbound
 message and counted at write time into the ``rt:<bin>`` fields of the hour bucket
-(``seller_bot/aggregates.py``). Bin b holds times up to 0.1 ms x 1.05^b, so a percentile read
-here is the upper edge of its bin: at most 5% above the true value, never below it.
+(``seller_bot/aggregates.py``; names in ``core/schema.py``). Bin b holds times up to
+0.1 ms x 1.05^b, so a percentile read here is the upper edge of its bin: at most 5% above the
+true value, never below it.
 
 Windows are whole hour buckets: "the last 24 h" is the current hour (so far) and the 23 hours
 before it; "the 24 h before" is the 24 hour buckets before those.
@@ -14,12 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from seller_bot.aggregates import rt_bin_upper_ms
+from core.schema import rt_bin_upper_ms
 from services.dashboard_models import ResponseTimeKpi, SpeedToLeadKpi
 
-RT_PREFIX = "rt:"
-DELIVERED_PREFIX = "dt:"  # arrival to GoHighLevel accepting the reply (issue #11)
-SPEED_TO_LEAD_PREFIX = "stl:"  # first inbound to the first reply accepted
 # Bin edges are exact to 5%; three decimals of a millisecond is more than enough.
 MS_DECIMALS = 3
 

@@ -22,6 +22,7 @@ import redis
 from pydantic import ValidationError
 
 from core.keys import LOCATIONS, LocationKeys
+from core.schema import is_expired
 from core.settings import Settings
 from seller_bot.aggregates import contribution
 from seller_bot.models import Conversation
@@ -150,8 +151,8 @@ class AggregateRebuilder:
                             continue
                         # Past its TTL the document is as good as gone (the store keeps nothing
                         # of such history either).
-                        if (conv.last_activity_at.timestamp()
-                                + self.settings.conversation_ttl_seconds <= wall_now):
+                        if is_expired(conv.last_activity_at,
+                                      self.settings.conversation_ttl_seconds, wall_now):
                             continue
                         rebuild.add(pipe, conv)
                         if n % BATCH == 0:

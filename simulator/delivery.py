@@ -17,10 +17,11 @@ from datetime import datetime
 import orjson
 import redis
 
+from core.clock import utc_now
 from core.keys import LOCATIONS
 from core.settings import Settings
 from core.signatures import HMAC_HEADER, hmac_signature
-from seller_bot.bot import SellerBot, utc_now
+from seller_bot.bot import SellerBot
 from seller_bot.models import Conversation
 from seller_bot.payload import InboundMessage
 from seller_bot.store import ConversationStore

@@ -14,8 +14,8 @@ from collections import Counter
 
 import redis
 
+from core.clock import utc_now
 from core.settings import Settings
-from seller_bot.bot import utc_now
 from simulator.delivery import InProcess, Webhook
 from simulator.run import DEFAULT_LOCATION, Report, Simulator
 

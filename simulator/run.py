@@ -33,9 +33,10 @@ from zoneinfo import ZoneInfo
 import redis
 from tqdm import tqdm
 
+from core.clock import utc_now
 from core.keys import LocationKeys
 from core.settings import Settings
-from seller_bot.bot import InboundResult, utc_now
+from seller_bot.bot import InboundResult
 from seller_bot.models import Conversation
 from simulator.delivery import InProcess, Webhook
 from simulator.personas import make_persona

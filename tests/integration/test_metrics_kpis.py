@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.schema import HOUR, RT_BASE_MS, rt_bin, rt_bin_upper_ms
 from core.settings import Settings
-from seller_bot.aggregates import HOUR, rt_bin, rt_bin_upper_ms
 from seller_bot.bot import SellerBot
 from seller_bot.models import Conversation
 from seller_bot.payload import InboundMessage
@@ -175,7 +175,8 @@ def expected_percentile(values: list[float], percent: int) -> float | None:
         return None
     true = sorted(values)[max(1, math.ceil(percent * len(values) / 100)) - 1]
     edge = round(rt_bin_upper_ms(rt_bin(true)), 3)
-    assert true <= edge * 1.0000001 and edge <= true * 1.05 + 0.001
+    # Bin 0 holds every time up to RT_BASE_MS (a reply that fast is not 5% exact).
+    assert true <= edge * 1.0000001 and edge <= max(true * 1.05 + 0.001, RT_BASE_MS)
     return edge
 
 

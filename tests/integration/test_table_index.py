@@ -1,4 +1,4 @@
-"""The conversation table (services/conversation_index.py) against brute force over documents."""
+"""The conversation table (services/table/) against brute force over documents."""
 
 from __future__ import annotations
 
@@ -13,20 +13,16 @@ import redis
 
 from core.keys import LocationKeys
 from core.privacy import mask_phone
+from core.schema import SORT_BAND, SORT_KEYS
 from core.settings import Settings
 from seller_bot.aggregates import sort_score
 from seller_bot.bot import SellerBot
 from seller_bot.models import STAGES, TEMPERATURES, Conversation
 from seller_bot.payload import InboundMessage
-from services.conversation_index import (
-    BAND,
-    SEGMENTS,
-    ConversationIndex,
-    InvalidQuery,
-    next_action,
-)
-from services.dashboard_models import SORT_KEYS, ConversationQuery
-from tests.redis_server import RedisServer
+from services.dashboard_models import ConversationQuery
+from services.table.index import ConversationIndex
+from services.table.query import SEGMENTS, InvalidQuery
+from services.table.rows import next_action
 from tests.table_store import (
     DAY,
     StepClock,
@@ -35,6 +31,7 @@ from tests.table_store import (
     build_store,
     is_stalled_now,
 )
+from tests.redis_server import RedisServer
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 SEARCHES = ["maria", "MARÍA lóp", "lopez maria", "jose", "josé núñez", "nguyen", "o'brien",
@@ -423,7 +420,7 @@ def test_table014_intersections_are_reused_until_the_data_changes(docs, table_re
 def test_table020_temperature_and_stage_scan_then_intersect_deep_pages(
         docs, table_redis, table_settings, monkeypatch):
     """Shallow pages scan the stage index; past SCAN_LIMIT entries they read the intersection."""
-    import services.conversation_index as table_module
+    import services.table.index as table_module
 
     index = index_at(table_redis, table_settings, NOW)
     for key in table_redis.scan_iter(match="*:tmp:table:*"):
@@ -465,24 +462,10 @@ def test_table015_bad_parameters_are_named_and_touch_nothing(docs, table_redis, 
 
 def test_table016_index_scores_pack_value_and_recency_as_the_reader_expects(docs):
     for conv in docs[:20]:
-        assert int(sort_score(conv, "score") // BAND) == conv.lead_score
-        assert int(sort_score(conv, "stage") // BAND) == STAGES.index(conv.stage)
-        assert sort_score(conv, "score") % BAND == pytest.approx(
+        assert int(sort_score(conv, "score") // SORT_BAND) == conv.lead_score
+        assert int(sort_score(conv, "stage") // SORT_BAND) == STAGES.index(conv.stage)
+        assert sort_score(conv, "score") % SORT_BAND == pytest.approx(
             conv.last_activity_at.timestamp(), abs=1e-3)
-
-
-def test_table017_detail_is_the_drill_down(docs, table_redis, table_settings):
-    index = index_at(table_redis, table_settings, NOW)
-    conv = next(c for c in docs if c.stage == "booked")
-    detail = index.detail(conv.contact_id)
-    assert detail["contact_id"] == conv.contact_id
-    assert detail["location_id"] == "loc-1"
-    assert detail["appointment_at"] == conv.appointment_at.isoformat().replace("+00:00", "Z") \
-        or datetime.fromisoformat(detail["appointment_at"]) == conv.appointment_at
-    assert len(detail["transcript"]) == len(conv.transcript)
-    assert index.detail(conv.contact_id, "loc-1") == detail
-    assert index.detail("nobody") is None
-    assert index.detail(conv.contact_id, "loc-9") is None
 
 
 def test_table018_days_spread_is_real(docs):
@@ -507,7 +490,7 @@ def test_table021_broad_searches_run_in_steps_with_the_same_answer(docs, table_r
                                                                    table_settings,
                                                                    monkeypatch):
     """Terms matching more index entries than the cap skip the script: same rows."""
-    import services.conversation_index as table_module
+    import services.table.search as table_module
 
     index = index_at(table_redis, table_settings, NOW)
     queries = [ConversationQuery(q=q, page_size=6, sort=sort, stage=stage, stalled=stalled,

@@ -12,8 +12,8 @@ from dash import html, no_update
 from components import figures, hero_metrics, ids, view_state
 from components import formatting as fmt
 from core.keys import LocationKeys
+from core.schema import HOUR
 from seller_bot.aggregates import (
-    HOUR,
     Contribution,
     changes_past_hours,
     contribution,
@@ -22,7 +22,8 @@ from seller_bot.aggregates import (
 )
 from seller_bot.models import Conversation, Message, StageChange, TemperatureChange
 from services.dashboard_models import Distribution, Heatmap, Hero, Kpi, ResponseTimeKpi, TimeSeries
-from services.metrics_service import InvalidRange, RangeSpec, heatmap
+from services.metrics_service import heatmap
+from services.range_spec import InvalidRange, RangeSpec
 from tests.helpers import by_id, texts
 
 T0 = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)  # a Monday, 9:00 in Los Angeles

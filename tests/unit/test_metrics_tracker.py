@@ -7,7 +7,7 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from seller_bot.aggregates import rt_bin, rt_bin_upper_ms
+from core.schema import rt_bin, rt_bin_upper_ms
 from services.performance_tracker import PerformanceTracker, ResponseHistogram
 
 

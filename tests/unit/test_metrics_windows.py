@@ -7,17 +7,11 @@ from datetime import UTC, datetime
 
 import orjson
 
+from core.schema import HOUR, PRICE_BINS
 from core.settings import Settings
-from seller_bot.aggregates import HOUR, PRICE_BINS
+from services.aggregate_reader import AggregateSnapshot, HourBucket
 from services.dashboard_models import Distribution, Hero, Kpi, ResponseTimeKpi, TimeSeries
-from services.metrics_service import (
-    AggregateSnapshot,
-    HourBucket,
-    KpiPanel,
-    MetricsService,
-    price_labels,
-    rate,
-)
+from services.metrics_service import KpiPanel, MetricsService, price_labels, rate
 
 H = 1_000_000 * HOUR
 T = H + 30 * 60 + 20  # minute 30 of hour H, plus 20 seconds
@@ -53,7 +47,7 @@ def service(snap: AggregateSnapshot | None = None) -> MetricsService:
 
 
 def summary(snap: AggregateSnapshot):
-    return service(snap)._compute_summary(H, H - 23 * HOUR, H)
+    return service(snap).hours.compute(H, H - 23 * HOUR, H)
 
 
 def test_metrics005_last_24_hours_are_minute_precise():

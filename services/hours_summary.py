@@ -1,0 +1,148 @@
+"""Completed hours' merged sums: what the dashboard's windows and series need of the hours
+before the current one, computed once per hour and history version and kept in Redis.
+
+Windows. "Now" is the service clock's time t, M is t floored to the minute, H its hour.
+- last 24 h (events): from M - 24 h to t. The hours H-23 h .. H are read whole; of the hour
+  H-24 h only the minutes from M's minute on (minute buckets), so the window is minute-precise.
+- the 24 h before: from M - 48 h to M - 24 h, minute-precise the same way.
+- response times: whole hour buckets (the histogram is kept per hour only), see
+  ``services.performance_tracker``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+
+import redis
+
+from core.schema import HISTOGRAMS, HOUR, Events
+from core.settings import Settings
+from services.aggregate_reader import AggregateReader, AggregateSnapshot, HourBucket
+from services.performance_tracker import ResponseHistogram
+
+DAY = 24 * HOUR
+WINDOW_HOURS = 24
+# Completed hours' merged sums are valid for the whole current hour (their key names it).
+SUMMARY_SECONDS = 2 * 3600
+SERIES_FIELDS = (Events.INBOUND, Events.OUTBOUND, Events.NEW)
+# Events the figures count over the last 24 h and over the 24 h before; only their minute
+# counts are read for the partial hours at the windows' edges.
+WINDOW_EVENTS = (Events.NEW, Events.QUALIFIED, Events.BOOKED, Events.OPTED_OUT, Events.HOT_NET,
+                 Events.OPEN_NET, Events.HOT_ACTION_NET)
+PREVIOUS_WINDOW_EVENTS = (Events.BOOKED,)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class HoursSummary:
+    """Merged sums of completed hours (all locations), valid for one current hour and one
+    history version. ``series`` has one value per hour from ``first`` to the hour before the
+    current one; ``None`` where no history is kept. Histograms map str(bin) -> replies."""
+
+    first: int
+    series: dict[str, list]
+    day_events: dict[str, int]        # WINDOW_EVENTS over the 23 completed hours of 24 h
+    previous_events: dict[str, int]   # PREVIOUS_WINDOW_EVENTS, hours H-47 .. H-25
+    # Per histogram kind (HISTOGRAMS: bot response "rt", delivered "dt", speed to lead "stl"):
+    day: dict[str, dict[str, int]]          # hours H-23 .. H-1, merged
+    previous_p50: dict[str, float | None]   # hours H-47 .. H-24
+    previous_samples: dict[str, int]        # hours H-47 .. H-24
+    range_hist: dict[str, dict[str, int]]   # the range's completed hours, merged
+    range_events: dict[str, int]            # booked, in over the range's completed hours
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def histogram(raw: Mapping[str, int]) -> dict[int, int]:
+    return {int(b): n for b, n in raw.items()}
+
+
+class HoursSummaries:
+    """Reads the completed hours' merged sums, kept in ``summaries`` (a Flask-Caching
+    backend; None: computed every time)."""
+
+    def __init__(self, reader: AggregateReader, settings: Settings, summaries=None) -> None:
+        self.reader = reader
+        self.settings = settings
+        self.summaries = summaries
+
+    def kept_from(self, current: int) -> int:
+        """The oldest hour whose bucket can still exist."""
+        return current - (self.settings.bucket_retention_seconds // HOUR - 1) * HOUR
+
+    def get(self, live: AggregateSnapshot, current: int, first: int,
+                last: int) -> HoursSummary:
+        """The completed hours' merged sums, from Redis when kept, else read and kept."""
+        key = (f"hours:{live.history}:{current}:{first}:{last}:"
+               f"{hashlib.sha1(','.join(live.locations).encode()).hexdigest()[:12]}")
+        if self.summaries is not None:
+            cached = self.summaries.get(key)
+            if cached is not None:
+                try:
+                    return HoursSummary(**cached)
+                except TypeError:
+                    pass  # written by another release of the app: recompute
+        result = self.compute(current, first, last)
+        if self.summaries is not None:
+            try:  # best-effort, like every cache write: a full Redis never fails a read (#13)
+                self.summaries.set(key, result.to_dict(), timeout=SUMMARY_SECONDS)
+            except redis.RedisError as exc:
+                log.warning("hours summary not kept (%s)", type(exc).__name__)
+        return result
+
+    def compute(self, current: int, first: int, last: int) -> HoursSummary:
+        lowest = max(min(first, current - 2 * DAY + HOUR), self.kept_from(current))
+        completed = list(range(lowest, current, HOUR))
+        buckets = self.reader.read(hours=completed).hours if completed else {}
+        empty = HourBucket()
+
+        def bucket(hour: int) -> HourBucket:
+            return buckets.get(hour, empty)
+
+        def events(hours: Iterable[int], names: Sequence[str]) -> dict[str, int]:
+            totals = Counter()
+            for hour in hours:
+                found = bucket(hour).events
+                for name in names:
+                    totals[name] += found[name]
+            return {name: totals[name] for name in names}
+
+        def merged(hours: Iterable[int], kind: str) -> ResponseHistogram:
+            return ResponseHistogram.merge(getattr(bucket(h), kind) for h in hours)
+
+        def as_json(histogram_: ResponseHistogram) -> dict[str, int]:
+            return {str(b): n for b, n in histogram_.counts.items()}
+
+        kept = self.kept_from(current)
+        series: dict[str, list] = {name: [] for name in (
+            *SERIES_FIELDS, "p50", "p95", "samples", "dt_p50", "dt_p95", "dt_samples")}
+        for hour in range(first, min(last + HOUR, current), HOUR):
+            found = bucket(hour)
+            missing = hour < kept
+            for name in SERIES_FIELDS:
+                series[name].append(None if missing else found.events[name])
+            for prefix, counts in (("", found.rt), ("dt_", found.dt)):
+                p50, p95 = ResponseHistogram(counts).percentiles(50, 95)
+                series[f"{prefix}p50"].append(p50)
+                series[f"{prefix}p95"].append(p95)
+                series[f"{prefix}samples"].append(None if missing else sum(counts.values()))
+        day = range(current - (WINDOW_HOURS - 1) * HOUR, current, HOUR)
+        before = range(current - 2 * DAY + HOUR, current - DAY + HOUR, HOUR)
+        range_hours = range(first, min(last + HOUR, current), HOUR)
+        previous = {kind: merged(before, kind) for kind in HISTOGRAMS}
+        return HoursSummary(
+            first=first, series=series,
+            day_events=events(day, WINDOW_EVENTS),
+            previous_events=events(range(current - 2 * DAY + HOUR, current - DAY, HOUR),
+                                   PREVIOUS_WINDOW_EVENTS),
+            day={kind: as_json(merged(day, kind)) for kind in HISTOGRAMS},
+            previous_p50={kind: h.percentile(50) for kind, h in previous.items()},
+            previous_samples={kind: h.samples for kind, h in previous.items()},
+            range_hist={kind: as_json(merged(range_hours, kind)) for kind in HISTOGRAMS},
+            range_events=events(range_hours, (Events.BOOKED, Events.INBOUND)))

@@ -1,0 +1,245 @@
+"""Reading planned sources from Redis: intersections, sizes, expired holes and pages by rank."""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left
+from itertools import islice
+
+import redis
+
+from core.keys import LOCATIONS, LocationKeys
+from services.dashboard_models import ConversationQuery
+from services.table.planning import Moment, Source, temperature_range
+
+# Intersections are rebuilt only when the data version changes; this bounds their memory.
+DERIVED_KEY_SECONDS = 30
+SCAN_CHUNK = 1000
+
+Entry = tuple[int, float, str]  # (segment number, score, member)
+
+
+class IndexReader:
+    """Round trips over the sorted-set indexes for the sources ``planning`` describes."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.redis = client
+
+    # -- intersections -------------------------------------------------------------------
+    def materialize(self, derived: list[tuple[Source, list[str]]], query: ConversationQuery,
+                    moment: Moment) -> None:
+        """Point each source at the intersection it needs, building it unless it exists."""
+        names = self._intersection_names(derived, query, moment)
+        with self.redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.exists(name)
+            present = pipe.execute()
+        for (source, inputs), name, exists in zip(derived, names, present, strict=True):
+            if not exists:
+                self._intersect(source, inputs, name, query, moment)
+            source.key = name
+
+    def _intersection_names(self, derived: list[tuple[Source, list[str]]],
+                            query: ConversationQuery, moment: Moment) -> list[str]:
+        """One key name per source: its inputs, the stalled count and the data version."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            for source, _ in derived:
+                keys = LocationKeys(source.location_id)
+                pipe.get(keys.version)
+                if query.stalled:
+                    pipe.zcount(keys.open_inbound, "-inf", repr(moment.stalled))
+            answers = iter(pipe.execute())
+        names = []
+        for source, inputs in derived:
+            version = next(answers) or "0"
+            # With the data unchanged, the stalled set is the first n of open_inbound: the count
+            # names it exactly.
+            stalled = next(answers) if query.stalled else "-"
+            tag = LocationKeys(source.location_id).tag
+            names.append(f"{tag}:tmp:table:{':'.join(k.rsplit(':idx:', 1)[1] for k in inputs)}"
+                         f":stalled={stalled}:v{version}")
+        return names
+
+    def _intersect(self, source: Source, inputs: list[str], name: str,
+                   query: ConversationQuery, moment: Moment) -> None:
+        # One transaction per location (one hash slot), so a concurrent builder of the same
+        # key never sees the helper set half made.
+        with self.redis.pipeline(transaction=True) as pipe:
+            sets = list(inputs)
+            stalled_set = f"{name}:stalled"
+            if query.stalled:
+                pipe.zrangestore(stalled_set,
+                                 LocationKeys(source.location_id).open_inbound,
+                                 "-inf", repr(moment.stalled), byscore=True)
+                sets.append(stalled_set)
+            # The first set carries the sort score; the others only filter (weight 0).
+            pipe.zinterstore(name, {key: (1 if i == 0 else 0) for i, key in enumerate(sets)})
+            pipe.expire(name, DERIVED_KEY_SECONDS)
+            if query.stalled:
+                pipe.delete(stalled_set)
+            pipe.execute()
+
+    # -- sizes ---------------------------------------------------------------------------
+    def measure(self, sources: list[Source], moment: Moment,
+                window: tuple[int, int] | None = None) -> list[str]:
+        """Fill each segment's position and size, and the ranks of expired members in it;
+        return the current locations."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.smembers(LOCATIONS)
+            for source in sources:
+                self._queue_sizes(pipe, source, moment, window)
+            answers = iter(pipe.execute())
+        locations = sorted(next(answers))
+        for source in sources:
+            source.expired = set(next(answers))
+            for seg in source.segments:
+                seg.before, seg.count = next(answers), next(answers)
+            if _guesses(source, window):
+                source.guess = (*window, next(answers))
+        self._find_holes([s for s in sources if s.expired])
+        return locations
+
+    @staticmethod
+    def _queue_sizes(pipe: redis.client.Pipeline, source: Source, moment: Moment,
+                     window: tuple[int, int] | None) -> None:
+        pipe.zrangebyscore(LocationKeys(source.location_id).activity,
+                           "-inf", repr(moment.expired))
+        for seg in source.segments:
+            if source.reverse:
+                pipe.zcount(source.key, seg.high.complement(), "+inf")
+            else:
+                pipe.zcount(source.key, "-inf", seg.low.complement())
+            pipe.zcount(source.key, seg.low.arg(), seg.high.arg())
+        if _guesses(source, window):
+            pipe.zrange(source.key, window[0], window[1] - 1, desc=source.reverse,
+                        withscores=True)
+
+    def _find_holes(self, pending: list[Source]) -> None:
+        """Rare (the sweep retires contacts before their TTL): find where the expired ones
+        sit, so reads by rank skip them."""
+        if not pending:
+            return
+        with self.redis.pipeline(transaction=False) as pipe:
+            for source in pending:
+                for member in source.expired:
+                    (pipe.zrevrank if source.reverse else pipe.zrank)(source.key, member)
+            answers = iter(pipe.execute())
+        for source in pending:
+            ranks = sorted(r for member in source.expired if (r := next(answers)) is not None)
+            for seg in source.segments:
+                seg.holes = [r - seg.before for r in ranks
+                             if seg.before <= r < seg.before + seg.count]
+
+    def count_matches(self, sources: list[Source], query: ConversationQuery) -> None:
+        """Exact size of temperature and stage together: a score range of the stage's lead
+        score index (temperature is a lead score range), less expired members."""
+        band = temperature_range(query.temperature)
+        with self.redis.pipeline(transaction=False) as pipe:
+            for source in sources:
+                keys = LocationKeys(source.location_id)
+                pipe.zcount(keys.stage_index(query.stage, "score"), band.low.arg(),
+                            band.high.arg())
+                if source.expired:
+                    expired = sorted(source.expired)
+                    pipe.zmscore(source.key, expired)
+                    pipe.zmscore(source.filter_key, expired)
+            answers = iter(pipe.execute())
+        for source in sources:
+            source.matches = next(answers)
+            if source.expired:
+                in_both = zip(next(answers), next(answers), strict=True)
+                source.matches -= sum(a is not None and b is not None for a, b in in_both)
+
+    # -- reading -------------------------------------------------------------------------
+    def read(self, source: Source, start: int, stop: int) -> list[Entry]:
+        """Live members at positions [start, stop) of the source: (segment, score, member)."""
+        head = source.segments[0]
+        if (source.guess and source.guess[:2] == (start, stop) and not head.holes
+                and (head.count >= stop or len(source.segments) == 1)):
+            within = max(0, min(stop, head.count) - start)
+            return [(0, score, member) for member, score in source.guess[2][:within]]
+        plan = _rank_ranges(source, start, stop)
+        if not plan:
+            return []
+        with self.redis.pipeline(transaction=False) as pipe:
+            for _, low, high in plan:
+                pipe.zrange(source.key, low, high, desc=source.reverse, withscores=True)
+            chunks = pipe.execute()
+        return [(number, score, member)
+                for (number, _, _), chunk in zip(plan, chunks, strict=True)
+                for member, score in chunk if member not in source.expired]
+
+    def read_any(self, source: Source, start: int, stop: int) -> list[Entry]:
+        return (self._read_filtered(source, start, stop) if source.filter_key
+                else self.read(source, start, stop))
+
+    def _read_filtered(self, source: Source, start: int, stop: int) -> list[Entry]:
+        """Positions [start, stop) among the members also in ``filter_key``, read in order."""
+        matched: list[Entry] = []
+        density = source.matches / max(1, source.scanned_total)
+        position = 0
+        while len(matched) < stop and position < source.scanned_total and density:
+            size = min(SCAN_CHUNK, int((stop - len(matched)) / density * 1.2) + 10)
+            chunk = self.read(source, position, position + size)
+            if chunk:
+                present = self.redis.zmscore(source.filter_key, [m for _, _, m in chunk])
+                matched += [entry for entry, score in zip(chunk, present, strict=True)
+                            if score is not None]
+            position += size
+        return matched[start:stop]
+
+    def read_merged(self, sources: list[Source], start: int,
+                    stop: int) -> list[tuple[str, str]]:
+        """(location, contact) at positions [start, stop) of all locations merged."""
+        if len(sources) == 1:
+            only = sources[0]
+            return [(only.location_id, m) for _, _, m in self.read_any(only, start, stop)]
+        # Each location's first `stop` entries are enough to know the merged first `stop`.
+        streams = [[(merge_key(seg, score, member, source), source.location_id, member)
+                    for seg, score, member in self.read_any(source, 0, stop)]
+                   for source in sources]
+        reverse = sources[0].reverse if sources else False
+        merged = heapq.merge(*streams, reverse=reverse)
+        return [(location, member) for _, location, member in islice(merged, start, stop)]
+
+
+def _guesses(source: Source, window: tuple[int, int] | None) -> bool:
+    """Whether the sizes' round trip also reads the window (see ``Source.guess``)."""
+    return bool(window and source.starts_the_set() and not source.filter_key)
+
+
+def _rank_ranges(source: Source, start: int, stop: int) -> list[tuple[int, int, int]]:
+    """(segment number, first rank, last rank) covering live positions [start, stop)."""
+    plan = []
+    offset, wanted = start, stop - start
+    for number, seg in enumerate(source.segments):
+        live = seg.count - len(seg.holes)
+        if wanted <= 0:
+            break
+        if offset >= live:
+            offset -= live
+            continue
+        first = _physical(seg.holes, offset)
+        last = _physical(seg.holes, offset + min(wanted, live - offset) - 1)
+        plan.append((number, seg.before + first, seg.before + last))
+        wanted -= min(wanted, live - offset)
+        offset = 0
+    return plan
+
+
+def _physical(holes: list[int], live_position: int) -> int:
+    """The position in the segment of its n-th live member, skipping the holes before it."""
+    low, high = live_position, live_position + len(holes)
+    while low < high:  # smallest p with p - (holes before or at p) == live_position
+        mid = (low + high) // 2
+        if mid - bisect_left(holes, mid + 1) < live_position:
+            low = mid + 1
+        else:
+            high = mid
+    return low
+
+
+def merge_key(segment: int, score: float, member: str, source: Source) -> tuple:
+    """Sort key of an entry among several locations' entries, in table order."""
+    # Descending merges run with reverse=True, so later segments need smaller keys there.
+    return (-segment if source.reverse else segment, score, member, source.location_id)

@@ -1,0 +1,183 @@
+"""Query planning: which index, which score ranges, and which intersections a query reads.
+
+Per location, every query is one sorted set read in order, as one or two score ranges
+("segments"):
+
+- no filter, temperature or stage: that filter's index as written (price: known, then unknown);
+- temperature and stage by lead score or stage: a score range of one index, because those
+  scores pack the lead score or stage rank above the activity time;
+- stalled alone, by last activity: the range "last inbound <= now - 48 h" of open_inbound;
+- stalled with an open stage, by last activity: "activity <= cutoff" of the stage's index;
+- temperature and stage by activity or price: the stage index read in order, keeping members
+  of the temperature index (exact count from the lead-score range), while a page needs at most
+  SCAN_LIMIT entries read; deeper pages, like everything else (stalled with a temperature or
+  another sort): an intersection stored in a short-lived key under the location's hash tag,
+  named by the data version, so every page and refresh reuses it until the data changes.
+
+Pages are read by rank, so a deep page costs the same as page 1. Contacts past their TTL that
+the sweep has not retired yet are skipped by rank. Search (``search``) resolves each word
+through the lex index ``idx:search`` and filters the candidates by index scores in Redis;
+Python sorts them, so a search costs O(matching contacts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from core.keys import LocationKeys
+from core.schema import SORT_BAND, UNKNOWN_PRICE
+from seller_bot.aggregates import STAGE_RANK
+from seller_bot.models import CLOSED_STAGES
+from seller_bot.scoring import HOT_AT, WARM_AT
+from services.dashboard_models import ConversationQuery
+from services.table.query import segment_alone, sort_index, stalled_by_range
+
+TEMPERATURE_SCORES = {"hot": (HOT_AT, None), "warm": (WARM_AT, HOT_AT), "cold": (None, WARM_AT)}
+
+
+@dataclass(frozen=True)
+class Moment:
+    """The instant a query is answered at (epoch s) and the index bounds it implies."""
+
+    now: float
+    expired: float  # activity at or below this: past the TTL
+    stalled: float  # last inbound at or below this: stalled
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One end of a score range."""
+
+    value: float
+    inclusive: bool = True
+
+    def arg(self) -> str:
+        if self.value == float("inf"):
+            return "+inf"
+        if self.value == float("-inf"):
+            return "-inf"
+        return repr(self.value) if self.inclusive else f"({self.value!r}"
+
+    def complement(self) -> str:
+        """The same point as the bound of the range on the other side of it."""
+        point = Bound(self.value).arg()
+        return point if not self.inclusive else f"({point}"  # "(-inf": nothing beyond
+
+
+LOWEST = Bound(float("-inf"))
+HIGHEST = Bound(float("inf"))
+
+
+@dataclass
+class Segment:
+    """A score range of one sorted set; ``before`` and ``count`` are filled when measured."""
+
+    low: Bound = LOWEST
+    high: Bound = HIGHEST
+    before: int = 0
+    count: int = 0
+    holes: list[int] = field(default_factory=list)  # expired members' positions, ascending
+
+
+@dataclass
+class Source:
+    """One location's matching contacts, in table order: segments of ``key`` read one by one."""
+
+    location_id: str
+    key: str
+    reverse: bool
+    segments: list[Segment]
+    expired: set[str] = field(default_factory=set)
+    # Positions read along with the sizes, in case the first segment starts the set (it usually
+    # does): saves a round trip. (start, stop, entries) or None.
+    guess: tuple[int, int, list] | None = None
+    # Scanning: members of ``key`` count only if also in ``filter_key``; ``matches`` of them.
+    filter_key: str | None = None
+    matches: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.matches if self.filter_key else self.scanned_total
+
+    @property
+    def scanned_total(self) -> int:
+        return sum(s.count - len(s.holes) for s in self.segments)
+
+    def starts_the_set(self) -> bool:
+        """Whether the first segment begins at rank 0 in the reading direction."""
+        head = self.segments[0]
+        return (head.high if self.reverse else head.low).value in (float("inf"), float("-inf"))
+
+
+def temperature_range(temperature: str) -> Segment:
+    """The lead-score range of a temperature, in the packed score of a score index."""
+    low, high = TEMPERATURE_SCORES[temperature]
+    return Segment(low=Bound(low * SORT_BAND) if low is not None else LOWEST,
+                   high=Bound(high * SORT_BAND, inclusive=False) if high is not None
+                   else HIGHEST)
+
+
+def _stage_range(stage: str) -> Segment:
+    rank = STAGE_RANK[stage]
+    return Segment(low=Bound(rank * SORT_BAND),
+                   high=Bound((rank + 1) * SORT_BAND, inclusive=False))
+
+
+def _key_and_range(keys: LocationKeys, query: ConversationQuery,
+                   stalled_cutoff: float) -> tuple[str, Segment]:
+    """The index a location's rows come from, and the score range of it."""
+    sort = sort_index(query)
+    temp, stage = query.temperature, query.stage
+    if segment_alone(query):
+        return keys.segment_index(query.segment), Segment()
+    if query.needs_human:
+        return keys.needs_human_index(sort), Segment()  # other filters: an intersection
+    if stalled_by_range(query) and stage:
+        return keys.stage_index(stage, "activity"), (
+            Segment(low=HIGHEST, high=LOWEST) if stage in CLOSED_STAGES
+            else Segment(high=Bound(stalled_cutoff)))
+    if stalled_by_range(query):
+        return keys.open_inbound, Segment(high=Bound(stalled_cutoff))
+    if temp and stage and sort == "score":
+        return keys.stage_index(stage, "score"), temperature_range(temp)
+    if temp and stage and sort == "stage":
+        return keys.temperature_index(temp, "stage"), _stage_range(stage)
+    if temp:
+        return keys.temperature_index(temp, sort), Segment()
+    if stage:
+        return keys.stage_index(stage, sort), Segment()
+    return keys.index(sort), Segment()
+
+
+def plan(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0) -> Source:
+    """The location's source for the query, before any intersection (``derivation``)."""
+    key, segment = _key_and_range(LocationKeys(location_id), query, stalled_cutoff)
+    if sort_index(query) == "price":
+        # Unknown prices (score -1) go last in both orders, like blanks in a spreadsheet.
+        segments = [Segment(low=Bound(UNKNOWN_PRICE, inclusive=False)),
+                    Segment(high=Bound(UNKNOWN_PRICE))]
+    else:
+        segments = [segment]
+    return Source(location_id, key, query.order == "desc", segments)
+
+
+def derivation(location_id: str, query: ConversationQuery) -> list[str] | None:
+    """Index keys to intersect (the first carries the sort score), or None if not needed."""
+    keys = LocationKeys(location_id)
+    if query.segment and not segment_alone(query):
+        # The table's other filters, then only the segment's members (weight 0).
+        base = replace(query, segment=None)
+        inputs = derivation(location_id, base) or [plan(location_id, base).key]
+        return [*inputs, keys.segment_index(query.segment)]
+    sort = sort_index(query)
+    temp, stage = query.temperature, query.stage
+    if query.needs_human:
+        inputs = [keys.needs_human_index(sort)]
+        inputs += [keys.temperature_index(temp, sort)] if temp else []
+        inputs += [keys.stage_index(stage, sort)] if stage else []
+        return inputs if len(inputs) > 1 or query.stalled else None
+    if temp and stage and sort in ("activity", "price"):
+        return [keys.temperature_index(temp, sort), keys.stage_index(stage, sort)]
+    if query.stalled and not stalled_by_range(query):
+        return [plan(location_id, replace(query, stalled=False)).key]
+    return None

@@ -1,0 +1,121 @@
+"""A table query's parameters: their validation, and the questions planning asks of them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from core.schema import SORT_KEYS, TABLE_SORTS
+from seller_bot.aggregates import search_words, segment_names
+from seller_bot.models import STAGES, TEMPERATURES
+from services.dashboard_models import ConversationQuery
+
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
+MAX_SEARCH_CHARS = 200
+ORDERS = ("asc", "desc")
+SEGMENTS = frozenset(segment_names())
+# Digits typed with phone formatting ("(909) 555-0123", "+1 909.555.0123") are one search term.
+PHONE_RUN = re.compile(r"(?<!\w)\+?\(?\d[\d\s().+-]*\d(?!\w)")
+BOOLEAN = "must be true or false"
+
+
+class InvalidQuery(ValueError):
+    """A table parameter is invalid; ``parameter`` names it (the API answers 422)."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+        self.message = message
+
+
+def search_terms(text: str) -> list[str]:
+    """The query's words as the lex index holds them; phone digits joined into one term."""
+    terms = [_national_digits(run) for run in PHONE_RUN.findall(text)]
+    terms += search_words(PHONE_RUN.sub(" ", text))
+    return list(dict.fromkeys(terms))
+
+
+def _national_digits(run: str) -> str:
+    """Digits of a typed phone run without the US country code ("+1 909 555": 909555)."""
+    digits = "".join(ch for ch in run if ch.isdigit())
+    if digits.startswith("1") and (run.startswith("+1") or len(digits) == 11):
+        return digits[1:]
+    return digits
+
+
+def has_search(query: ConversationQuery) -> bool:
+    """A q with nothing searchable in it ("--") filters nothing, like an empty box."""
+    return bool(query.q and search_terms(query.q))
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _one_of(names: tuple[str, ...] | frozenset[str]) -> Callable[[str | None], bool]:
+    return lambda value: value is None or value in names
+
+
+# (parameter, test, message), checked in order: the first failing one is reported.
+CHECKS: tuple[tuple[str, Callable[[ConversationQuery], bool], str], ...] = (
+    ("page", lambda q: _is_int(q.page) and 1 <= q.page <= MAX_PAGE,
+     f"must be an integer from 1 to {MAX_PAGE}"),
+    ("page_size", lambda q: _is_int(q.page_size) and 1 <= q.page_size <= MAX_PAGE_SIZE,
+     f"must be an integer from 1 to {MAX_PAGE_SIZE}"),
+    ("sort", lambda q: q.sort in SORT_KEYS, f"must be one of {', '.join(SORT_KEYS)}"),
+    ("order", lambda q: q.order in ORDERS, "must be asc or desc"),
+    ("temperature", lambda q: _one_of(TEMPERATURES)(q.temperature),
+     f"must be one of {', '.join(TEMPERATURES)}"),
+    ("stage", lambda q: _one_of(STAGES)(q.stage), f"must be one of {', '.join(STAGES)}"),
+    ("stalled", lambda q: isinstance(q.stalled, bool), BOOLEAN),
+    ("needs_human", lambda q: isinstance(q.needs_human, bool), BOOLEAN),
+    ("q", lambda q: q.q is None or (isinstance(q.q, str) and len(q.q) <= MAX_SEARCH_CHARS),
+     f"must be text of at most {MAX_SEARCH_CHARS} characters"),
+    ("reveal_phone", lambda q: isinstance(q.reveal_phone, bool), BOOLEAN),
+    ("segment", lambda q: _one_of(SEGMENTS)(q.segment),
+     "must name a figure of the dashboard (open, hot_action, funnel:<stage>, price:<bin>, ...)"),
+    ("segment", lambda q: not (q.segment and (q.stage or q.needs_human) and has_search(q)),
+     "cannot be combined with stage or needs_human and q"),
+)
+
+
+def validate(query: ConversationQuery) -> None:
+    """Raise InvalidQuery naming the first bad parameter; touches no data."""
+    for parameter, valid, message in CHECKS:
+        if not valid(query):
+            raise InvalidQuery(parameter, message)
+
+
+def sort_index(query: ConversationQuery) -> str:
+    """The write-time index the query's sort reads (``activity``, ``score``, ...)."""
+    return TABLE_SORTS[query.sort]
+
+
+def stalled_by_range(query: ConversationQuery) -> bool:
+    """Stalled, by last activity, alone or with a stage: one score range of one index.
+
+    Stalled alone is "last inbound <= cutoff" of ``idx:open_inbound``, ordered by last inbound
+    time. That time is the last activity too (the bot stamps an inbound message and its reply
+    with the same instant, and nothing else moves last_activity_at; a test guards this), so
+    the order is by activity, and within an open stage "activity <= cutoff" of the stage's
+    activity index is the stalled set (a closed stage has none; "new" is left to the
+    intersection, as a contact created without a message has no inbound time).
+    """
+    return (query.stalled and query.sort == "last_activity" and not query.temperature
+            and query.stage != "new" and not query.needs_human)
+
+
+def scannable(query: ConversationQuery) -> bool:
+    """Temperature and stage by activity or price: scan the stage index for shallow pages."""
+    return bool(query.temperature and query.stage and not query.stalled
+                and not query.needs_human and not query.segment
+                and sort_index(query) in ("activity", "price"))
+
+
+def segment_alone(query: ConversationQuery) -> bool:
+    """A segment (the conversations behind one figure) by last activity, no other filter:
+    its own index as written."""
+    return bool(query.segment and not (query.temperature or query.stage or query.stalled
+                                       or query.needs_human)
+                and sort_index(query) == "activity")

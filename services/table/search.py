@@ -1,0 +1,156 @@
+"""Search: the words of ``q`` through the lex index ``idx:search``, filtered in Redis."""
+
+from __future__ import annotations
+
+import heapq
+
+import redis
+
+from core.keys import LocationKeys
+from core.schema import SEARCH_SEPARATOR, UNKNOWN_PRICE
+from services.dashboard_models import ConversationQuery
+from services.table.planning import Moment
+from services.table.query import search_terms, sort_index
+
+# Search one location in Redis, so candidate lists never travel to Python and back.
+# KEYS: search (lex), activity, sort-score index (temperature's when filtered), stage filter
+# index (or the sort index again), open_inbound.
+# ARGV: expired cutoff, stalled cutoff ('' = no stalled filter), use stage ('1'/'0'), entry cap,
+# then one (min, max) lex range per term. Reply: {contact, score, ...}, or {TOO_MANY} when the
+# terms match more index entries than the cap (the caller then searches in steps). '\31' in
+# the script is SEARCH_SEPARATOR.
+TOO_MANY = "TOO_MANY"
+SEARCH_ENTRY_CAP = 20_000
+SEARCH_SCRIPT = r"""
+local ranges = {}
+local entries = 0
+for i = 5, #ARGV, 2 do
+  local count = redis.call('ZLEXCOUNT', KEYS[1], ARGV[i], ARGV[i + 1])
+  if count == 0 then return {} end
+  entries = entries + count
+  ranges[#ranges + 1] = {ARGV[i], ARGV[i + 1], count}
+end
+if entries > tonumber(ARGV[4]) then return {'TOO_MANY'} end
+table.sort(ranges, function(a, b) return a[3] < b[3] end)
+local owners = nil
+for _, range in ipairs(ranges) do
+  local found = {}
+  for _, entry in ipairs(redis.call('ZRANGEBYLEX', KEYS[1], range[1], range[2])) do
+    local id = string.match(entry, '\31(.*)$')
+    if owners == nil or owners[id] then found[id] = true end
+  end
+  owners = found
+  if next(owners) == nil then return {} end
+end
+local expired, stalled = tonumber(ARGV[1]), tonumber(ARGV[2])
+-- Usually nothing is past its TTL: then one lookup per candidate is enough.
+local check_expiry = redis.call('ZCOUNT', KEYS[2], '-inf', ARGV[1]) > 0
+local out = {}
+for id in pairs(owners or {}) do
+  local score = redis.call('ZSCORE', KEYS[3], id)
+  if score and check_expiry then
+    score = tonumber(redis.call('ZSCORE', KEYS[2], id) or 0) > expired and score
+  end
+  if score and (ARGV[3] == '0' or redis.call('ZSCORE', KEYS[4], id)) then
+    local inbound = stalled and redis.call('ZSCORE', KEYS[5], id)
+    if not stalled or (inbound and tonumber(inbound) <= stalled) then
+      out[#out + 1] = id
+      out[#out + 1] = score
+    end
+  end
+end
+return out
+"""
+
+Hit = tuple[str, float]  # (contact, sort score)
+
+
+class TableSearch:
+    """Contacts matching a query's ``q`` and filters, in table order."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.redis = client
+        self._script = client.register_script(SEARCH_SCRIPT)
+
+    def search(self, query: ConversationQuery, locations: list[str], moment: Moment,
+               stop: int | None = None) -> tuple[int, list[tuple[str, str]]]:
+        """How many contacts match q and the filters, and the first ``stop`` of them (all
+        when None) in table order, as (location, contact)."""
+        terms = search_terms(query.q or "")
+        reverse = query.order == "desc"
+        price = sort_index(query) == "price"
+        found = []
+        for location in locations:
+            for member, score in self._search_location(LocationKeys(location), terms, query,
+                                                       moment):
+                unknown = 1 if price and score == UNKNOWN_PRICE else 0
+                found.append(((-unknown if reverse else unknown, score, member, location),
+                              location, member))
+        if stop is None:
+            ordered = sorted(found, reverse=reverse)
+        else:
+            ordered = (heapq.nlargest if reverse else heapq.nsmallest)(stop, found)
+        return len(found), [(location, member) for _, location, member in ordered]
+
+    def _search_location(self, keys: LocationKeys, terms: list[str], query: ConversationQuery,
+                         moment: Moment) -> list[Hit]:
+        """(contact, sort score) of one location's matches, found and filtered in Redis."""
+        sort = sort_index(query)
+        score_key = (keys.temperature_index(query.temperature, sort) if query.temperature
+                     else keys.index(sort))
+        flagged_key = keys.needs_human_index(sort)
+        # One membership filter at most goes with a search (validation says so).
+        stage_key = (keys.stage_index(query.stage, sort) if query.stage
+                     else flagged_key if query.needs_human
+                     else keys.segment_index(query.segment) if query.segment else score_key)
+        args: list[object] = [repr(moment.expired),
+                              repr(moment.stalled) if query.stalled else "",
+                              "1" if query.stage or query.needs_human or query.segment else "0",
+                              SEARCH_ENTRY_CAP]
+        for term in terms:
+            prefix = term.encode()
+            # 0xFF never occurs in UTF-8, so it sorts after every token with this prefix.
+            args += [b"[" + prefix, b"[" + prefix + b"\xff"]
+        reply = self._script(
+            keys=[keys.search, keys.activity, score_key, stage_key,
+                  keys.open_inbound], args=args)
+        if reply == [TOO_MANY]:
+            found = self._search_in_steps(keys, args[4:], (score_key, stage_key), query, moment)
+        else:
+            found = [(reply[i], float(reply[i + 1])) for i in range(0, len(reply), 2)]
+        if query.needs_human and query.stage and found:
+            flagged = self.redis.zmscore(flagged_key, [member for member, _ in found])
+            found = [hit for hit, score in zip(found, flagged, strict=True) if score is not None]
+        return found
+
+    def _candidates(self, keys: LocationKeys, ranges: list[object]) -> list[str]:
+        """Contacts holding a token in every lex range, sorted."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            for low, high in zip(ranges[::2], ranges[1::2], strict=True):
+                pipe.zrangebylex(keys.search, low, high)
+            matches = pipe.execute()
+        contacts: set[str] | None = None
+        for entries in matches:
+            owners = {entry.rsplit(SEARCH_SEPARATOR, 1)[1] for entry in entries}
+            contacts = owners if contacts is None else contacts & owners
+        return sorted(contacts or ())
+
+    def _search_in_steps(self, keys: LocationKeys, ranges: list[object],
+                         score_and_stage: tuple[str, str], query: ConversationQuery,
+                         moment: Moment) -> list[Hit]:
+        """The same as the search script, in round trips that never block Redis for long
+        (for terms so short they match a large part of the index)."""
+        candidates = self._candidates(keys, ranges)
+        if not candidates:
+            return []
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zmscore(keys.activity, candidates)
+            for key in score_and_stage:
+                pipe.zmscore(key, candidates)
+            pipe.zmscore(keys.open_inbound, candidates)
+            activity, scores, in_stage, inbound = pipe.execute()
+        return [(member, scores[i]) for i, member in enumerate(candidates)
+                if activity[i] is not None and activity[i] > moment.expired
+                and scores[i] is not None and in_stage[i] is not None
+                and (not query.stalled
+                     or (inbound[i] is not None and inbound[i] <= moment.stalled))]
