@@ -23,6 +23,7 @@ from services.dashboard_models import ConversationQuery
 from services.table.index import ConversationIndex
 from services.table.query import SEGMENTS, InvalidQuery
 from services.table.rows import next_action
+from tests.redis_server import RedisServer
 from tests.table_store import (
     DAY,
     StepClock,
@@ -31,7 +32,6 @@ from tests.table_store import (
     build_store,
     is_stalled_now,
 )
-from tests.redis_server import RedisServer
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 SEARCHES = ["maria", "MARÍA lóp", "lopez maria", "jose", "josé núñez", "nguyen", "o'brien",
