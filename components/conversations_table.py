@@ -15,15 +15,13 @@ from datetime import datetime
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, dash_table, dcc, html, no_update
 
-from api.table import csv_lines
 from components import formatting as fmt
 from components import ids, view_state
 from core.privacy import mask_phone
-from seller_bot.models import STAGES, TEMPERATURES
-from services.container import UNAVAILABLE, Services
 from services.conversation_index import MAX_PAGE
 from services.conversation_view import valid_id
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
+from services.interface import STAGES, TEMPERATURES, DataUnavailable, Services
 
 PAGE_SIZE = 10
 ALL = "all"  # the filters' "no filter" choice
@@ -263,11 +261,6 @@ def table_wrap_class(page: ConversationsPage | None) -> str:
     return "table-wrap mt-2 d-none" if hidden else "table-wrap mt-2"
 
 
-def to_csv(rows: Iterable[ConversationRow]) -> str:
-    """The rows as CSV text, in exactly the format of GET /api/export.csv."""
-    return "".join(csv_lines(iter(rows)))
-
-
 # -- callbacks -------------------------------------------------------------------------------
 KEEP_PAGE = frozenset({f"{ids.TABLE}.page_current", f"{ids.STORE_VERSION}.data",
                        f"{ids.REFRESH_NOW}.n_clicks"})
@@ -293,7 +286,7 @@ def table_outputs(services: Services, triggered: set[str], page_current: int | N
     # The page index is only sent when it moves (filter reset, data shrank): a refresh
     # answering late must not snap the pager back over a click made meanwhile.
     index = page.page - 1
-    return (records(page.rows, services.data.clock()), max(1, page.pages),
+    return (records(page.rows, services.clock()), max(1, page.pages),
             index if index != shown_page else no_update,
             summary(page, query), empty_message(page, query), table_wrap_class(page),
             *segment_chip(page, query))
@@ -346,10 +339,10 @@ def export_download(services: Services, query: ConversationQuery) -> dict:
     """The ``dcc.Download`` payload: every row matching ``query`` as CSV, with full phone
     numbers (E.164) to dial: the page itself is behind the login in production."""
     try:
-        text = to_csv(services.data.export_rows(replace(query, reveal_phone=True)))
-    except UNAVAILABLE:
+        text = services.export_csv(query)
+    except DataUnavailable:
         return no_update
-    stamp = services.data.clock().strftime("%Y%m%d-%H%M")
+    stamp = services.clock().strftime("%Y%m%d-%H%M")
     return dcc.send_string(text, filename=f"conversations-{stamp}.csv", type="text/csv")
 
 
@@ -357,9 +350,9 @@ def load_page(services: Services, query: ConversationQuery) -> ConversationsPage
     """The requested page, or the last one when the data shrank under the user; None when the
     store cannot be read at all."""
     try:
-        page = services.data.conversations(query)
-    except UNAVAILABLE:
+        page = services.conversations(query)
+        if page.total and page.page > page.pages:
+            page = services.conversations(replace(query, page=page.pages))
+    except DataUnavailable:
         return None
-    if page.total and page.page > page.pages:
-        page = services.data.conversations(replace(query, page=page.pages))
     return page

@@ -44,15 +44,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("seller_bot.delivery", "api.signatures"):
         "the simulator signs webhook bodies like GoHighLevel; signing moves to core/ with the "
         "simulator's own package (#10)",
-    ("components.conversations_table", "api.table"):
-        "the CSV download reuses the API's csv_lines; moves behind the services interface (#10)",
-    ("components.conversations_table", "seller_bot.models"):
-        "stage and temperature filter options; to come from a shared schema module (#10)",
-    ("components.conversation_detail", "seller_bot.bot"):
-        "the drill-down records an appointment outcome through the bot (NoAppointment); moves "
-        "behind the services interface of queries and commands (#10)",
-    ("components.conversation_detail", "seller_bot.models"):
-        "the outcome choices (APPOINTMENT_OUTCOMES); to come from a shared schema module (#10)",
 }
 
 
