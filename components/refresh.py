@@ -42,6 +42,7 @@ from services.metrics_service import InvalidRange, RangeSpec
 
 MAX_AGE_SECONDS = 60
 UNAVAILABLE_KEY = "unavailable"
+MAX_ORDERS = 2**31  # the render order count starts over (it comes back from the browser)
 OUTPUTS = (Output(ids.STORE_VERSION, "data"), Output(ids.STORE_RENDERED, "data"),
            Output(ids.STORE_AS_OF, "data"), Output(ids.STORE_DASHBOARD, "data"))
 NO_CHANGE = (no_update,) * len(OUTPUTS)
@@ -75,13 +76,16 @@ def range_spec(data: object) -> RangeSpec:
         return RangeSpec()
 
 
-def render_order(previous: object, range_: dict | None, *, new_range: bool = False,
+def render_order(previous: object, spec: RangeSpec, *, new_range: bool = False,
                  unavailable: bool = False, had_data: bool = False) -> dict:
-    """What ``STORE_DASHBOARD`` tells the panels: render the dashboard of ``range_`` (graphs
+    """What ``STORE_DASHBOARD`` tells the panels: render the dashboard of the range (graphs
     afresh after a range change), or nothing could be read (``had_data``: the page shows
     earlier numbers, keep them). ``n`` counts orders, so every order is a change."""
     count = previous.get("n") if isinstance(previous, dict) else None
-    return {"n": count + 1 if isinstance(count, int) else 1, "range": range_,
+    counted = isinstance(count, int) and not isinstance(count, bool) and 0 < count < MAX_ORDERS
+    return {"n": count + 1 if counted else 1,
+            "range": {"range": spec.name, "start": spec.start and spec.start.isoformat(),
+                      "end": spec.end and spec.end.isoformat()},
             "new_range": new_range, "unavailable": unavailable, "had_data": had_data}
 
 
@@ -126,7 +130,6 @@ def refresh_outputs(services: Services, trigger: str | None, visible: bool | Non
     if trigger == ids.STORE_VISIBLE and visible is False:
         return NO_CHANGE
     as_of = as_of if isinstance(as_of, str) else None  # stored state comes from the browser
-    range_ = range_ if isinstance(range_, dict) else None
     forced = trigger in (ids.REFRESH_NOW, ids.STORE_RANGE)
     aged = too_old(as_of, services.clock())
     spec = range_spec(range_)
@@ -143,9 +146,9 @@ def refresh_outputs(services: Services, trigger: str | None, visible: bool | Non
     if data is None:
         had_data = shown not in (None, UNAVAILABLE_KEY)
         return (no_update, UNAVAILABLE_KEY, no_update,
-                render_order(order, range_, unavailable=True, had_data=had_data))
+                render_order(order, spec, unavailable=True, had_data=had_data))
     return (new_seen, shown_key(data, spec.key), data.as_of,
-            render_order(order, range_, new_range=trigger == ids.STORE_RANGE))
+            render_order(order, spec, new_range=trigger == ids.STORE_RANGE))
 
 
 def register_callbacks(app: Dash, services: Services) -> None:

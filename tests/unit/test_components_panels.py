@@ -243,8 +243,8 @@ def test_cmp008_tick_with_change_orders_every_panel_to_render():
     data = FakeServices(sample_data("v8"), version="v8")
     out = tick(data, "v7", "v7")
     assert out[:3] == ("v8", "v8@24h", NOW.isoformat())
-    assert out[3] == {"n": 1, "range": None, "new_range": False, "unavailable": False,
-                      "had_data": False}
+    assert out[3] == {"n": 1, "range": {"range": "24h", "start": None, "end": None},
+                      "new_range": False, "unavailable": False, "had_data": False}
     assert len(out) == len(refresh.OUTPUTS)
     assert data.calls == Counter({"version": 1, "dashboard": 1})
     assert tick(data, "v7", "v7", order=out[3])[3]["n"] == 2  # every order is a change
@@ -261,7 +261,7 @@ def test_cmp008_tick_with_change_orders_every_panel_to_render():
     assert json.loads(to_json_plotly(charts[-1]))  # what Dash sends is plain JSON
     # A range change starts the graphs afresh: whole figures, the new range's uirevision.
     out = tick(data, "v8", "v8", trigger=ids.STORE_RANGE, range_={"range": "7d"})
-    assert out[3]["new_range"] is True and out[3]["range"] == {"range": "7d"}
+    assert out[3]["new_range"] is True and out[3]["range"]["range"] == "7d"
     first_graph = performance_chart.chart_outputs(data, out[3])[1]
     assert go.Figure(first_graph).layout.uirevision == "messages-7d:"
 
@@ -352,9 +352,11 @@ def test_cmp024_a_panel_keeps_what_it_shows_for_anything_but_a_render_order():
     # The store went out of reach between the order and the panel's read: keep what is shown.
     gone = FakeServices(DataUnavailable("down"))
     with pytest.raises(PreventUpdate):
-        refresh.ordered_data(gone, refresh.render_order(None, {"range": "7d"}))
+        refresh.ordered_data(gone, refresh.render_order(None, refresh.range_spec(None)))
     # A range from the browser that is not one reads the 24 h dashboard.
-    assert refresh.ordered_data(data, refresh.render_order(None, {"range": 5})).range == "24h"
+    order = {**refresh.render_order(None, refresh.range_spec(None)), "range": {"range": 5}}
+    assert refresh.ordered_data(data, order).range == "24h"
+    assert refresh.render_order({"n": 10**30}, refresh.range_spec(None))["n"] == 1
 
 
 # -- conversations table --------------------------------------------------------------------
