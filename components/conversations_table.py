@@ -262,6 +262,11 @@ def table_wrap_class(page: ConversationsPage | None) -> str:
 
 
 # -- callbacks -------------------------------------------------------------------------------
+# The controls a table query is made of besides the page, in ``query_from``'s order.
+QUERY_CONTROLS = ((ids.TABLE, "sort_by"), (ids.FILTER_TEMPERATURE, "value"),
+                  (ids.FILTER_STAGE, "value"), (ids.FILTER_STALLED, "value"),
+                  (ids.FILTER_SEARCH, "value"), (ids.FILTER_NEEDS_HUMAN, "value"),
+                  (ids.STORE_SEGMENT, "data"))
 KEEP_PAGE = frozenset({f"{ids.TABLE}.page_current", f"{ids.STORE_VERSION}.data",
                        f"{ids.REFRESH_NOW}.n_clicks"})
 
@@ -298,16 +303,12 @@ def register_callbacks(app: Dash, services: Services) -> None:
         Output(ids.TABLE, "page_current"), Output(ids.TABLE_SUMMARY, "children"),
         Output(ids.TABLE_EMPTY, "children"), Output(ids.TABLE_WRAP, "className"),
         Output(ids.SEGMENT_CHIP_TEXT, "children"), Output(ids.SEGMENT_CHIP, "className"),
-        Input(ids.TABLE, "page_current"), Input(ids.TABLE, "sort_by"),
-        Input(ids.FILTER_TEMPERATURE, "value"), Input(ids.FILTER_STAGE, "value"),
-        Input(ids.FILTER_STALLED, "value"), Input(ids.FILTER_SEARCH, "value"),
-        Input(ids.STORE_SEGMENT, "data"),
+        Input(ids.TABLE, "page_current"), *(Input(*control) for control in QUERY_CONTROLS),
         Input(ids.STORE_VERSION, "data"), Input(ids.REFRESH_NOW, "n_clicks"),
-        Input(ids.FILTER_NEEDS_HUMAN, "value"),
         prevent_initial_call=True,
     )
-    def update_table(page_current, sort_by, temperature, stage, stalled, search, segment,
-                     _version, _refresh_now, needs_human):
+    def update_table(page_current, sort_by, temperature, stage, stalled, search, needs_human,
+                     segment, _version, _refresh_now):
         return table_outputs(services, set(ctx.triggered_prop_ids), page_current, sort_by,
                              temperature, stage, stalled, search, needs_human, segment)
 
@@ -322,11 +323,7 @@ def register_callbacks(app: Dash, services: Services) -> None:
 
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data"),
-        Input(ids.EXPORT_BUTTON, "n_clicks"),
-        State(ids.TABLE, "sort_by"), State(ids.FILTER_TEMPERATURE, "value"),
-        State(ids.FILTER_STAGE, "value"), State(ids.FILTER_STALLED, "value"),
-        State(ids.FILTER_SEARCH, "value"), State(ids.FILTER_NEEDS_HUMAN, "value"),
-        State(ids.STORE_SEGMENT, "data"),
+        Input(ids.EXPORT_BUTTON, "n_clicks"), *(State(*control) for control in QUERY_CONTROLS),
         prevent_initial_call=True,
     )
     def export(_clicks, sort_by, temperature, stage, stalled, search, needs_human, segment):

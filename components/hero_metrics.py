@@ -40,16 +40,14 @@ def _points(value: float | int) -> str:
     return f"{abs(value) * 100:.1f} pts"
 
 
-def _money(value: float | int) -> str:
-    return fmt.money_compact(abs(value))
+def _magnitude(figure: Callable[[float | int], str]) -> Callable[[float | int], str]:
+    """The size of a change in the figure's format (the arrow says its direction)."""
+    return lambda value: figure(abs(value))
 
 
-def _ms(value: float | int) -> str:
-    return fmt.milliseconds(abs(value))
-
-
-def _count_delta(value: float | int) -> str:
-    return _count(abs(value))
+_money = _magnitude(fmt.money_compact)
+_ms = _magnitude(fmt.milliseconds)
+_count_delta = _magnitude(_count)
 
 
 PRIMARY: tuple[KpiSpec, ...] = (

@@ -11,16 +11,10 @@ import redis
 
 from core.settings import Settings
 from seller_bot.bot import SellerBot
-from seller_bot.payload import InboundMessage
 from services.dashboard_models import ConversationQuery
 from services.interface import DataUnavailable, NoAppointment, Services
-from tests.helpers import inbound
+from tests.integration.test_metrics_cache import say
 from tests.redis_server import free_port
-
-
-def say(bot: SellerBot, text: str, contact: str, location: str = "loc-1") -> None:
-    payload = inbound(text, contact=contact, location=location)
-    assert bot.handle_inbound(InboundMessage.model_validate(payload)).status == "processed"
 
 
 @pytest.fixture
