@@ -172,7 +172,7 @@ def control_view(trigger, value, state: ViewState, range_value: str | None, star
     picked = click_filter(trigger, value)
     if picked is not None:
         return replace(state, **{"segment": None, "temperature": None, "stage": None, **picked})
-    if trigger in FILTER_RESETS:
+    if isinstance(trigger, str) and trigger in FILTER_RESETS:  # not a pattern id (a dict)
         return replace(state, **FILTER_RESETS[trigger])
     if trigger == ids.FILTER_TEMPERATURE:
         return replace(state, temperature=temperature if temperature in TEMPERATURES else None)
