@@ -28,7 +28,7 @@ from api.errors import register_error_handlers
 from api.health import create_health_blueprint
 from api.security import create_limiter, init_security
 from api.table import create_table_blueprint
-from api.webhook import create_webhook_blueprint
+from api.webhook import create_webhook_app, mount_webhook
 from cli import register_commands
 from components import build_layout, register_callbacks
 from components.layout import INDEX_STRING, LAZY_ASSETS
@@ -79,7 +79,6 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     bot = SellerBot(client, settings, clock=clock, calendar=calendar_of(settings, api))
     outbox = OutboxService(client, settings, bot)
     register_error_handlers(server)
-    server.register_blueprint(create_webhook_blueprint(bot, settings, client))
     data = DashboardDataService(client, settings, store=bot.store, clock=clock, outbox=outbox)
     services = Services(client, settings, bot, clock=clock, data=data, outbox=outbox)
     server.register_blueprint(create_conversations_blueprint(services))
@@ -96,6 +95,7 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     init_security(server, app, settings)
     if settings.production or users:
         init_login(server, users, limiter, client, settings)
+    mount_webhook(server, create_webhook_app(bot, settings, client))
     # A function, so every page view is built with the data of that moment.
     app.layout = lambda: build_layout(services, demo=demo)
     register_callbacks(app, services)
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     client, demo, transport = None, None, None
     if args.demo:
         from ghl.fake import FakeGhlApi  # lazily: production never loads the demo's parts
-        from seller_bot.demo import DemoTraffic
+        from simulator.demo import DemoTraffic
 
         if settings.redis_url:
             log.warning("--demo ignores REDIS_URL: the demo keeps its own store in %s",

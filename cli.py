@@ -9,7 +9,7 @@
 
 They work on the app's own settings and Redis (REDIS_URL, else the embedded one in DATA_DIR);
 ``flask --app app COMMAND --help`` describes each. The work is done where it lives
-(``services.users``, ``services.rebuild``, ``seller_bot.simulate``); this module only parses.
+(``services.users``, ``services.rebuild``, ``simulator.run``); this module only parses.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def rebuild() -> None:
 def simulate(sellers: int, days: float, seed: str | None, rate: float, target: str | None,
              location: str | None, bulk: bool) -> None:
     """Simulated sellers texting the bot: a backfilled history, then live traffic."""
-    from seller_bot.simulate import run  # lazily: the web app never loads the simulator
+    from simulator.run import run  # lazily: the web app never loads the simulator
 
     if target and bulk:
         raise click.UsageError("--bulk is for in-process runs, not --target")

@@ -58,7 +58,9 @@ def register_error_handlers(server: Flask) -> None:
 
     @server.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        is_api = request.path.startswith(("/api/", "/webhooks/", "/healthz"))
+        # script_root: the webhook's app is mounted under /webhooks (api.webhook.MOUNT).
+        path = request.script_root + request.path
+        is_api = path.startswith(("/api/", "/webhooks/", "/healthz"))
         if not is_api:
             return exc
         return error_response(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"),

@@ -1,5 +1,9 @@
 """POST /webhooks/ghl/inbound: GoHighLevel InboundMessage and ContactTagUpdate events.
 
+The webhook is a small Flask app of its own, mounted under ``/webhooks`` beside the dashboard
+(``mount_webhook``): none of the dashboard's per-request hooks (Dash, Talisman, Compress,
+Flask-Limiter, login) run for a message, only signature, payload, budget and the bot.
+
 GoHighLevel redelivers a webhook only when the answer is 429 (up to 6 times, about 10 minutes
 apart); every other status is final. So whenever a message cannot be stored (Redis
 unreachable, the conversation busy) the answer is 429 with ``Retry-After``, never a 5xx.
@@ -14,14 +18,18 @@ from typing import TypeVar
 
 import orjson
 import redis
-from flask import Blueprint, Response, jsonify, request
+from flask import Flask, Response, jsonify, request
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from pydantic import ValidationError
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from api.errors import ApiError, validation_error
-from api.signatures import (
+from api.errors import ApiError, register_error_handlers, validation_error
+from core.keys import RATE_LIMIT_PREFIX, LocationKeys
+from core.redis_client import limits_storage
+from core.settings import Settings
+from core.signatures import (
     GHL_ED25519_HEADER,
     GHL_HEADER,
     HMAC_HEADER,
@@ -29,9 +37,6 @@ from api.signatures import (
     GhlVerifier,
     hmac_valid,
 )
-from core.keys import RATE_LIMIT_PREFIX, LocationKeys
-from core.redis_client import limits_storage
-from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.payload import ContactTagUpdate, InboundMessage
 from seller_bot.store import UNREAD, ConflictError, SlotTaken
@@ -39,6 +44,7 @@ from seller_bot.store import UNREAD, ConflictError, SlotTaken
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 60
 MAX_FUTURE_SECONDS = 300  # clock skew tolerated for a signed event's time
+MOUNT = "/webhooks"
 T = TypeVar("T")
 
 
@@ -109,11 +115,25 @@ class LocationRateLimit:
         return self.limiter.hit(self.item, LocationKeys(location_id).tag)
 
 
-def create_webhook_blueprint(bot: SellerBot, settings: Settings,
-                             client: redis.Redis) -> Blueprint:
-    bp = Blueprint("webhook", __name__)
+def mount_webhook(server: Flask, webhook: Flask) -> None:
+    """Serve ``webhook`` for every path under ``/webhooks``, ahead of all of ``server``'s
+    middleware and hooks."""
+    server.wsgi_app = DispatcherMiddleware(server.wsgi_app, {MOUNT: webhook.wsgi_app})
 
-    @bp.errorhandler(redis.RedisError)
+
+def create_webhook_app(bot: SellerBot, settings: Settings, client: redis.Redis) -> Flask:
+    """The webhook's own Flask app (JSON errors only); ``mount_webhook`` puts it under
+    ``/webhooks``."""
+    app = Flask("webhook")
+    register_error_handlers(app)
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(redis.RedisError)
     def _unavailable(exc: redis.RedisError):
         """Anything of this route that cannot reach Redis: nothing stored, 429."""
         log.warning("redis unavailable (%s); webhook refused with 429 so GoHighLevel retries",
@@ -121,8 +141,8 @@ def create_webhook_blueprint(bot: SellerBot, settings: Settings,
         error = retry_later("storage unavailable, retry later")
         return jsonify({"error": error.error, "message": error.message}), 429, error.headers
 
-    @bp.errorhandler(ConflictError)
-    @bp.errorhandler(SlotTaken)
+    @app.errorhandler(ConflictError)
+    @app.errorhandler(SlotTaken)
     def _busy(_exc: Exception):
         """The conversation kept changing, or slots kept filling up: nothing stored, 429."""
         error = retry_later("conversation busy, retry later")
@@ -183,13 +203,7 @@ def create_webhook_blueprint(bot: SellerBot, settings: Settings,
                  extra={"contact_id": event.id, "location_id": event.locationId})
         return jsonify(result)
 
-    @bp.get("/webhooks/ghl/inbound")
-    def inbound_get() -> tuple[Response, int, dict]:
-        """Not the Dash page shell (its catch-all route would serve it): a JSON 405."""
-        return (jsonify({"error": "method_not_allowed", "message": "POST a webhook event"}),
-                405, {"Allow": "POST"})
-
-    @bp.post("/webhooks/ghl/inbound")
+    @app.post("/ghl/inbound")
     def inbound() -> Response:
         received = time.perf_counter()
         body = read_limited_body(settings.max_body_bytes)
@@ -221,4 +235,4 @@ def create_webhook_blueprint(bot: SellerBot, settings: Settings,
                         "stage": result.stage})
         return jsonify(result.to_dict())
 
-    return bp
+    return app

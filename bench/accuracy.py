@@ -23,7 +23,7 @@ the bot would, then compares the final document with the expectation:
 
 An *invented* value is one set where the expectation is empty: the worst error, since the
 buyer would act on it. ``--simulated N`` adds the project's own simulated sellers
-(``seller_bot.personas``) made fully clear (every answer phrased readably, every seller goes
+(``simulator.personas``) made fully clear (every answer phrased readably, every seller goes
 to a booking), scored on the fields a persona knows (condition, price, motivation, timeline,
 city, language).
 
@@ -58,7 +58,7 @@ FIELDS = ("condition", "price_expectation", "motivation", "timeline_days", "city
           "stage", "counter_amount", "opted_out", "wrong_number")
 SIMULATED_FIELDS = ("condition", "price_expectation", "motivation", "timeline_days", "city",
                     "language")
-# What each persona timeline phrase means, counted from START (seller_bot.personas.TIMELINES).
+# What each persona timeline phrase means, counted from START (simulator.texts.TIMELINES).
 SIMULATED_TIMELINE_DAYS = (7, 7, 0, 14, 30, 31, 60, 45, 75, 90, 202, 30, 180, 180, 180)
 
 
@@ -70,7 +70,7 @@ written after the extractors had been tuned on those and run once as they were, 
 the tuning generalises: first runs 148/160 and 112/120 fields right (92.5% and 93.3%), 0
 invented; the misses were then fixed and are in the tables below. `project` replays the
 project's own end-to-end conversations (tests/integration/test_conversation_http.py);
-`simulated` is the project's simulated sellers (`seller_bot/personas.py`, seed 12) made fully
+`simulated` is the project's simulated sellers (`simulator/personas.py`, seed 12) made fully
 clear and all heading to a booking, scored on what each persona knows. A cell is conversations
 with that field right at the end; *invented* counts values set where the expectation is empty.
 Timelines are right within 10% or 3 days. "Before" is main's flow and extractors before #12 on
@@ -196,12 +196,15 @@ def simulated_conversations(count: int, seed: int = 12) -> list[dict]:
     interactively: each entry carries the persona and its truth; texts are filled in by
     ``play_simulated``.
     """
-    from seller_bot import personas
+    try:
+        from simulator.personas import make_persona
+    except ImportError:  # a checkout before #10 (--baseline): the simulator inside the bot
+        from seller_bot.personas import make_persona
 
     out = []
     for i in range(count):
         rng = random.Random(f"{seed}-{i}")
-        persona = dataclasses.replace(personas.make_persona(rng, i), clarity=1.0,
+        persona = dataclasses.replace(make_persona(rng, i), clarity=1.0,
                                       ending="book", quits_at=None)
         out.append({"id": f"sim{i:03d}", "persona": persona, "rng": rng, "want": {
             "condition": persona.home.condition, "price_expectation": persona.home.price,
@@ -213,15 +216,21 @@ def simulated_conversations(count: int, seed: int = 12) -> list[dict]:
 
 def play_simulated(runner: Runner, entries: list[dict], max_turns: int = 14) -> dict:
     """Interactive persona conversations scored on what the persona knows."""
-    from seller_bot import personas
+    try:  # since #10 sellers answer the bot's state (InboundResult), not its words
+        from seller_bot.bot import InboundResult
+        from simulator.seller import SimulatedSeller
+    except ImportError:  # a checkout before #10 (--baseline)
+        from seller_bot.personas import SimulatedSeller
+
+        InboundResult = None
 
     right = dict.fromkeys(SIMULATED_FIELDS, 0)
     invented = dict.fromkeys(SIMULATED_FIELDS, 0)
     misses = []
-    # Newer sellers answer the question the bot waits on (``asking``), older ones its words.
-    with_asking = "asking" in inspect.signature(personas.SimulatedSeller.respond).parameters
+    # Before #10 sellers read the bot's words, later also the question it waits on (asking).
+    with_asking = "asking" in inspect.signature(SimulatedSeller.respond).parameters
     for e in entries:
-        seller = personas.SimulatedSeller(e["persona"], random.Random(e["id"]),
+        seller = SimulatedSeller(e["persona"], random.Random(e["id"]),
                                           runner.rules.buyer_name)
         conv = runner.flow.start_conversation(e["id"], "bench-location", START)
         now, text, texts, replies = START, seller.opening(), [], []
@@ -235,8 +244,11 @@ def play_simulated(runner: Runner, entries: list[dict], max_turns: int = 14) -> 
             if reply is not None:
                 runner.flow.record_reply(conv, reply, now, 1.0)
             replies.append(reply)
-            text = (seller.respond(reply, conv.stage, conv.asking) if with_asking
-                    else seller.respond(reply, conv.stage))
+            if InboundResult is not None:
+                text = seller.respond(InboundResult.answer("processed", conv, reply).to_dict())
+            else:
+                text = (seller.respond(reply, conv.stage, conv.asking) if with_asking
+                        else seller.respond(reply, conv.stage))
         got = actual(conv)
         said = " ".join(texts).lower()
         city = e["persona"].home.city

@@ -3,7 +3,7 @@
     python bench/bot_cost.py [--sellers 400] [--repeat 5] [--corpus FILE] [--save FILE]
                              [--code CHECKOUT] [--write]
 
-Simulated sellers (``seller_bot.personas``) talk to the pure flow in memory; only the
+Simulated sellers (``simulator.seller``) talk to the pure flow in memory; only the
 ``handle_message`` calls are timed. The best of ``--repeat`` runs is reported (the machine is
 shared: the minimum is the least disturbed run); time is the thread's CPU time, so other
 processes' load counts as little as it can. ``--save`` writes the sellers' texts as JSON
@@ -43,7 +43,14 @@ from seller_bot.flow import (  # noqa: E402
     record_reply,
     start_conversation,
 )
-from seller_bot.personas import new_seller  # noqa: E402
+
+try:  # since #10 the simulator is its own package and its sellers read the bot's state
+    from seller_bot.bot import InboundResult
+    from simulator.seller import new_seller
+except ImportError:  # an older checkout (--code): its sellers read the bot's words
+    from seller_bot.personas import new_seller
+
+    InboundResult = None
 
 MAX_TURNS = 14
 START = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
@@ -65,7 +72,9 @@ def conversations(sellers: int) -> list[list[str]]:
             if reply is not None:
                 record_reply(conv, reply, now, 1.0)
             now += timedelta(minutes=5)
-            text = seller.respond(*[reply, conv.stage, conv.asking][:RESPOND_ARGS])
+            text = (seller.respond(InboundResult.answer("processed", conv, reply).to_dict())
+                    if InboundResult else
+                    seller.respond(*[reply, conv.stage, conv.asking][:RESPOND_ARGS]))
         scripts.append(texts)
     return scripts
 

@@ -3,7 +3,7 @@
     python bench/dashboard.py [--sizes 1000,10000,100000] [--runs 50] [--write]
 
 Starts one redis-server per size (free ports, no persistence). Seeds each with the demo
-simulator's bulk path (``seller_bot.simulate``): realistic sellers through the real bot, each
+simulator's bulk path (``simulator.run``): realistic sellers through the real bot, each
 final document written with the store's own commit script and contribution, pipelined. Then
 times, per size, taking turns between the sizes run by run so that the load of a shared
 machine falls on every size alike:
@@ -50,8 +50,9 @@ from seller_bot.aggregates import (  # noqa: E402
     hour_of,
 )
 from seller_bot.models import CLOSED_STAGES, STAGES, TEMPERATURES  # noqa: E402
-from seller_bot.simulate import InProcess, Simulator  # noqa: E402
 from services.dashboard_data_service import DashboardDataService  # noqa: E402
+from simulator.delivery import InProcess  # noqa: E402
+from simulator.run import Simulator  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
 
 LOCATION = "bench-loc"

@@ -26,8 +26,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from api.signatures import hmac_signature  # noqa: E402
 from bench.webhook import gunicorn_app  # noqa: E402
+from core.signatures import hmac_signature  # noqa: E402
 from services.users import user_entry  # noqa: E402
 
 TEXTS = ["Hi, I saw your sign. Thinking about selling my house in Ontario",

@@ -33,9 +33,9 @@ from bench.common import machine  # noqa: E402
 from core.keys import LocationKeys  # noqa: E402
 from core.redis_client import connect  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from seller_bot.delivery import InProcess  # noqa: E402
-from seller_bot.demo import DemoTraffic  # noqa: E402
-from seller_bot.simulate import Report, Simulator  # noqa: E402
+from simulator.delivery import InProcess  # noqa: E402
+from simulator.demo import DemoTraffic  # noqa: E402
+from simulator.run import Report, Simulator  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
 
 

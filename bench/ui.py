@@ -40,7 +40,8 @@ from app import create_app  # noqa: E402
 from bench.common import machine, write_section  # noqa: E402
 from components import ids  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from seller_bot.simulate import InProcess, Simulator  # noqa: E402
+from simulator.delivery import InProcess  # noqa: E402
+from simulator.run import Simulator  # noqa: E402
 from tests.redis_server import RedisServer, free_port  # noqa: E402
 
 LOCATION = "bench-ui"

@@ -1,12 +1,16 @@
 """Webhook throughput and latency through the real HTTP route under gunicorn.
 
-    python bench/webhook.py [--duration 30] [--connections 16] [--workers 2] [--threads 4]
+    python bench/webhook.py [--duration 30] [--connections 8] [--workers 2] [--threads 4]
+                            [--rounds 3]
 
 Starts its own redis-server (free port, no persistence) and gunicorn (`app:server`), then drives
 `POST /webhooks/ghl/inbound` with wrk (Debian package `wrk`) from the same machine. Every request
 is a distinct message (unique messageId) from one of 5,000 sellers walking through a realistic
 conversation, so the bot does its full work: read, rules, score, atomic Lua write.
-Prints messages/s and latency percentiles; paste the result into docs/benchmarks.md.
+In the same run, alternating with the app, it drives the minimal endpoint
+(`bench/minimal_endpoint.py`: parse the JSON, one SET) under the same gunicorn settings, and
+prints both, their ratio (median of the rounds) and latency percentiles; paste the result into
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -93,12 +97,12 @@ def parse_wrk(output: str) -> dict:
 
 @contextmanager
 def gunicorn_app(env: dict[str, str], workers: int, worker_class: str,
-                 threads: int) -> Iterator[str]:
-    """gunicorn serving app:server on a free port with its own redis-server; yields the URL."""
+                 threads: int, target: str = "app:server") -> Iterator[str]:
+    """gunicorn serving ``target`` on a free port with its own redis-server; yields the URL."""
     redis_server = RedisServer().start()
     port = free_port()
     gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "app:server", "--bind", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", target, "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
          "--log-level", "warning"],
         cwd=ROOT, env={**os.environ, **env, "REDIS_URL": redis_server.url},
@@ -113,35 +117,55 @@ def gunicorn_app(env: dict[str, str], workers: int, worker_class: str,
         redis_server.cleanup()
 
 
+def drive(url: str, script: str, connections: int, duration: int) -> dict:
+    """One wrk run against ``url``: its figures and its printed output."""
+    result = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script, url],
+        capture_output=True, text=True, check=True)
+    return {**parse_wrk(result.stdout), "output": result.stdout}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=30)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--duration", type=int, default=30, help="seconds per round and target")
+    parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--worker-class", default="gevent")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="app and minimal endpoint alternate this many times")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is needed: apt-get install -y wrk", file=sys.stderr)
         return 2
     # One location sends everything here: lift the per-location limit out of the way.
     env = {"WEBHOOK_RATE_LIMIT": "1000000/minute"}
-    with gunicorn_app(env, args.workers, args.worker_class, args.threads) as url:
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(WRK_SCRIPT)
-        # Warm up (imports, Lua script load, first conversations), then measure.
-        subprocess.run(["wrk", "-t2", "-c8", "-d3s", "-s", script.name, url],
-                       capture_output=True, check=True)
-        result = subprocess.run(
-            ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
-             "-s", script.name, url], capture_output=True, text=True, check=True)
-        os.unlink(script.name)
-        figures = parse_wrk(result.stdout)
-        print(result.stdout)
-        print(f"workers={args.workers} class={args.worker_class} threads={args.threads} "
-              f"connections={args.connections}: {figures['rate']:.0f} msg/s, "
-              f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, "
-              f"non-2xx {figures['non_2xx']}")
+    serving = (args.workers, args.worker_class, args.threads)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script, \
+            gunicorn_app(env, *serving) as app_url, \
+            gunicorn_app(env, *serving, target="bench.minimal_endpoint:app") as minimal_url:
+        script.write(WRK_SCRIPT)
+        script.flush()
+        runs: dict[str, list[dict]] = {"app": [], "minimal": []}
+        for url in (app_url, minimal_url):  # warm up: imports, Lua script load, first sellers
+            drive(url, script.name, 8, 3)
+        for _ in range(args.rounds):
+            for name, url in (("app", app_url), ("minimal", minimal_url)):
+                runs[name].append(drive(url, script.name, args.connections, args.duration))
+    os.unlink(script.name)
+    print(runs["app"][-1]["output"])
+    ratios = sorted(app["rate"] / minimal["rate"]
+                    for app, minimal in zip(runs["app"], runs["minimal"], strict=True))
+    for name, figures in runs.items():
+        rates = sorted(run["rate"] for run in figures)
+        p99 = sorted(run["p99_ms"] for run in figures)
+        print(f"{name:8} workers={args.workers} class={args.worker_class} "
+              f"threads={args.threads} connections={args.connections}: median "
+              f"{rates[len(rates) // 2]:.0f} msg/s (rounds {', '.join(f'{r:.0f}' for r in rates)}),"
+              f" p99 median {p99[len(p99) // 2]:.1f} ms, "
+              f"non-2xx {sum(run['non_2xx'] for run in figures)}")
+    print(f"ratio app/minimal: median {ratios[len(ratios) // 2]:.2f} "
+          f"(rounds {', '.join(f'{r:.2f}' for r in ratios)})")
     return 0
 
 

@@ -12,6 +12,7 @@ import redis
 
 from core.settings import Settings
 from seller_bot.flow import (
+    QUALIFYING_FIELDS,
     BotRules,
     flag_passed_appointment,
     handle_message,
@@ -52,6 +53,10 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class InboundResult:
+    """The bot's answer to one message: the reply, and the conversation's state after it in
+    fields (what it asks for, its offer, the slots it offers), so a caller acts on the state
+    and never on the reply's wording."""
+
     status: str  # processed | duplicate | ignored
     reply: str | None = None
     stage: str | None = None
@@ -61,6 +66,23 @@ class InboundResult:
     asking: str | None = None  # the question the bot waits on (None: none)
     language: str | None = None
     needs_human: bool = False
+    missing: tuple[str, ...] = ()  # qualifying fields unknown, not given up on (to ask)
+    offer_amount: int | None = None
+    offer_response: str | None = None  # "undecided": the offer stands, the seller thinks
+    slots_offered: tuple[datetime, ...] = ()  # while asking for a slot: the times offered
+
+    @classmethod
+    def answer(cls, status: str, conv: Conversation, reply: str | None) -> InboundResult:
+        """``reply`` and the state of ``conv`` after the message it answers."""
+        return cls(status, reply=reply, stage=conv.stage, temperature=conv.temperature,
+                   lead_score=conv.lead_score, asking=conv.asking, language=conv.language,
+                   needs_human=conv.needs_human,
+                   missing=tuple(name for name in QUALIFYING_FIELDS
+                                 if getattr(conv, name) is None
+                                 and name not in conv.unknown_fields),
+                   offer_amount=conv.offer_amount, offer_response=conv.offer_response,
+                   slots_offered=(tuple(conv.slots_offered)
+                                  if conv.asking == "appointment_at" else ()))
 
     def to_dict(self) -> dict:
         if self.status == "duplicate" and self.stage is None:
@@ -71,7 +93,9 @@ class InboundResult:
         return {"status": self.status, "reply": self.reply, "stage": self.stage,
                 "temperature": self.temperature, "lead_score": self.lead_score,
                 "asking": self.asking, "language": self.language,
-                "needs_human": self.needs_human}
+                "needs_human": self.needs_human, "missing": list(self.missing),
+                "offer_amount": self.offer_amount, "offer_response": self.offer_response,
+                "slots_offered": [slot.isoformat() for slot in self.slots_offered]}
 
 
 def reply_to(conv: Conversation, message_id: str) -> str | None:
@@ -106,13 +130,16 @@ class SellerBot:
                  clock: Callable[[], datetime] = utc_now,
                  wall_clock: Callable[[], float] = time.time,
                  timer: Callable[[], float] = time.perf_counter,
-                 calendar: FreeSlots | None = None) -> None:
+                 calendar: FreeSlots | None = None,
+                 store: ConversationStore | None = None) -> None:
+        """``store``: where conversations are kept (default: a ``ConversationStore`` on
+        ``client``); the simulator passes one that buffers a backfill in memory."""
         self.settings = settings
         self.calendar = calendar
         self.clock = clock
         self.timer = timer  # measures response time; the simulator injects a fake for replays
         self.rules = BotRules.from_settings(settings)
-        self.store = ConversationStore(client, settings, wall_clock=wall_clock)
+        self.store = store or ConversationStore(client, settings, wall_clock=wall_clock)
         self._last_retired: dict[str, float] = {}
 
     def handle_inbound(self, message: InboundMessage, received: float | None = None, *,
@@ -173,10 +200,7 @@ class SellerBot:
             reason = ("wrong number" if conv.stage == "wrong_number"
                       else "opted out" if conv.stage == "opted_out" else "paused")
             return InboundResult("ignored", reason=reason)
-        return InboundResult("processed", reply=reply, stage=conv.stage,
-                             temperature=conv.temperature, lead_score=conv.lead_score,
-                             asking=conv.asking, language=conv.language,
-                             needs_human=conv.needs_human)
+        return InboundResult.answer("processed", conv, reply)
 
     def duplicate_result(self, message: InboundMessage,
                          stored: str | object | None = UNREAD) -> InboundResult:
@@ -189,10 +213,7 @@ class SellerBot:
         conv = Conversation.from_json(raw) if raw else None
         if conv is None or not key:
             return InboundResult("duplicate")
-        return InboundResult("duplicate", reply=reply_to(conv, key),
-                             stage=conv.stage, temperature=conv.temperature,
-                             lead_score=conv.lead_score, asking=conv.asking,
-                             language=conv.language, needs_human=conv.needs_human)
+        return InboundResult.answer("duplicate", conv, reply_to(conv, key))
 
     def _free_slots(self, location_id: str,
                     now: datetime) -> Callable[[], list[datetime]] | None:

@@ -319,6 +319,6 @@ def when(slot: datetime, lang: str) -> str:
 
 
 def listed(slots: list[datetime], lang: str) -> str:
-    """'1) Tue Dec 1 at 10:00 AM or 2) ...' (the simulator reads the numbered form)."""
+    """'1) Tue Dec 1 at 10:00 AM or 2) ...': numbered, so a seller can answer 1 or 2."""
     word = " o " if lang == "es" else " or "
     return word.join(f"{i}) {when(slot, lang)}" for i, slot in enumerate(slots, 1))

@@ -120,12 +120,16 @@ class TieredCache:
 
     def drop(self, tier: str, namespace: str) -> int:
         """Delete every entry of ``tier`` whose key starts with ``namespace``; returns how many."""
-        names = list(self.redis.scan_iter(match=f"{self.prefix}{tier}:{namespace}*",
-                                          count=1000))
-        if names:
-            self.redis.delete(*names)
-        return len(names)
+        return self._delete_matching(f"{self.prefix}{tier}:{namespace}*")
 
     def clear(self) -> None:
         """Drop every entry under this cache's prefix (tests and the rebuild command)."""
-        self.backend.clear()
+        self._delete_matching(f"{self.prefix}*")
+
+    def _delete_matching(self, pattern: str) -> int:
+        # SCAN, not Flask-Caching's KEYS: on a Redis Cluster redis-py scans every master and
+        # splits the DELETE by slot, where KEYS would reach one node only.
+        names = list(self.redis.scan_iter(match=pattern, count=1000))
+        if names:
+            self.redis.delete(*names)
+        return len(names)

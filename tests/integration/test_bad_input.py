@@ -7,9 +7,9 @@ import json
 import pytest
 import requests
 
-from api.signatures import hmac_signature
 from app import create_app
 from core.settings import Settings
+from core.signatures import hmac_signature
 from tests.helpers import LiveServer, inbound
 from tests.integration.test_persistence import _everything
 

@@ -1,6 +1,5 @@
 """The app on a real 3-master Redis Cluster (``REDIS_URL=redis+cluster://...``): two locations
-whose hash tags live on different masters, over real HTTP. What does not run on a cluster yet
-is marked xfail with the reason (docs/scaling.md, "Not yet on a cluster")."""
+whose hash tags live on different masters, over real HTTP (docs/scaling.md)."""
 
 from __future__ import annotations
 
@@ -153,10 +152,6 @@ def test_cluster008_rebuild(cluster, cluster_server, cluster_client):
     assert sorted(r["contact_id"] for r in rows) == ["c-north", "c-south"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "services/cache.py TieredCache.clear -> Flask-Caching RedisCache.clear: KEYS goes to one "
-    "node of the cluster, so entries on the other masters stay until their TTL; "
-    "docs/scaling.md"))
 def test_cluster009_cache_clear_reaches_every_master(cluster, cluster_client):
     cache = TieredCache(cluster_client, cluster_settings(cluster))
     for n in range(30):

@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash
 from api.auth import parse_users
 from core.keys import LocationKeys
 from seller_bot.models import Conversation
-from seller_bot.simulate import DEFAULT_LOCATION
+from simulator.run import DEFAULT_LOCATION
 
 PASSWORD = "correct horse battery"
 

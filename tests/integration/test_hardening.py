@@ -13,11 +13,11 @@ import pytest
 import redis
 import requests
 
-from api.signatures import hmac_signature
 from app import create_app
 from components import ids
 from core.keys import LOCATIONS
 from core.settings import Settings
+from core.signatures import hmac_signature
 from tests.helpers import LiveServer, inbound
 from tests.redis_server import RedisServer
 

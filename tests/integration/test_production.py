@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from api.signatures import hmac_signature
 from app import create_app
 from core.settings import Settings
+from core.signatures import hmac_signature
 from services.users import user_entry
 from tests.helpers import LiveServer, inbound
 from tests.integration.test_persistence import _everything

@@ -21,10 +21,11 @@ from dash.testing.wait import until
 from app import create_app
 from core.keys import LocationKeys
 from core.settings import Settings
-from seller_bot.delivery import DeliveryError, InProcess, Webhook
-from seller_bot.demo import DemoTraffic
+from seller_bot import replies
 from seller_bot.models import APPOINTMENT_OUTCOMES, STAGES, TEMPERATURES, Conversation
-from seller_bot.simulate import DEFAULT_LOCATION, Simulator
+from simulator.delivery import DeliveryError, InProcess, Webhook
+from simulator.demo import DemoTraffic
+from simulator.run import DEFAULT_LOCATION, Simulator
 from tests.helpers import LiveServer
 from tests.integration.browser import holds
 
@@ -236,3 +237,40 @@ def test_sim006_http_target_sends_signed_requests_the_app_accepts(redis_client, 
             Simulator(unsigned, seed=6).backfill(1, days=1)
         assert missing.value.status == 401
         assert redis_client.get(KEYS.version) == version
+
+
+def without_reply_wording(raw: str) -> dict:
+    """A stored conversation with the bot's reply texts blanked (everything else kept)."""
+    conv = Conversation.from_json(raw)
+    for message in conv.transcript:
+        if message.direction == "outbound":
+            message.body = ""
+    return conv.model_dump()
+
+
+def test_sim008_rewording_the_bots_replies_changes_nothing_the_sellers_do(
+        redis_client, redis_server, settings, monkeypatch):
+    """Sellers answer the bot's structured result, not its words: with every reply template
+    reworded (here: its words in reverse order, so no phrase, slot list or question mark is
+    where it was), the same sellers write the same texts and reach the same outcomes."""
+    other = redis.Redis.from_url(redis_server.url.rsplit("/", 1)[0] + "/1",
+                                 decode_responses=True)
+    other.flushdb()
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    seed(redis_client, settings, 80, now=now, fixed_wall=True)
+    worded = replies.text
+
+    def reworded(lang: str, key: str, turn: int = 0, **values: object) -> str:
+        return " ".join(reversed(worded(lang, key, turn, **values).split(" ")))
+
+    monkeypatch.setattr(replies, "text", reworded)
+    _, report = seed(other, settings, 80, now=now, fixed_wall=True)
+    first, second = documents(redis_client), documents(other)
+    assert first.keys() == second.keys() and len(first) == 80
+    assert set(first.values()).isdisjoint(second.values())  # the replies did change
+    assert {key: without_reply_wording(raw) for key, raw in second.items()} == {
+        key: without_reply_wording(raw) for key, raw in first.items()}
+    stages = {Conversation.from_json(raw).stage for raw in second.values()}
+    assert len(stages) >= 6 and report.messages > 80 * 3  # the whole flow, not one dead end
+    other.flushdb()
+    other.close()

@@ -13,7 +13,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from components import formatting as fmt
 from components import ids
 from core.settings import Settings
-from seller_bot.demo import DemoTraffic
+from simulator.demo import DemoTraffic
 from tests.helpers import Seller
 from tests.integration.browser import (
     UI_SETTINGS,

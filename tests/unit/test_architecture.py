@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST_PARTY = ("api", "app", "bench", "cli", "components", "core", "ghl", "seller_bot",
-               "services", "tests")
+               "services", "simulator", "tests")
 UI = ("dash", "dash_bootstrap_components", "plotly", "flask")
 
 # The packages a package may import from this repository (itself included); the most specific
@@ -29,6 +29,10 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "ghl": ("core", "ghl", "seller_bot"),
     # ``python -m ghl relay`` is the app's command line, like cli.py.
     "ghl.__main__": ("app", "core", "ghl"),
+    # The bot's public parts only: its entry point and result, the webhook body, the document,
+    # and the store (the bulk seeding writes with its commit script).
+    "simulator": ("core", "seller_bot.bot", "seller_bot.models", "seller_bot.payload",
+                  "seller_bot.store", "simulator"),
 }
 # Libraries a package may not import: the bot and the read side know nothing of the web or Dash.
 MAY_NOT_USE: dict[str, tuple[str, ...]] = {
@@ -38,13 +42,10 @@ MAY_NOT_USE: dict[str, tuple[str, ...]] = {
     "api": ("dash_bootstrap_components", "plotly"),
     "ghl": UI,
     "ghl.__main__": (),
+    "simulator": UI,
 }
 # Known debt, (importing module, imported module): why it is there and which issue removes it.
-ALLOWED: dict[tuple[str, str], str] = {
-    ("seller_bot.delivery", "api.signatures"):
-        "the simulator signs webhook bodies like GoHighLevel; signing moves to core/ with the "
-        "simulator's own package (#10)",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def matches(name: str, prefix: str) -> bool:

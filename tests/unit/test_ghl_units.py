@@ -11,9 +11,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from api.signatures import Ed25519Verifier, hmac_valid
 from components import conversation_detail, header
 from core.settings import Settings
+from core.signatures import Ed25519Verifier, hmac_valid
 from ghl.client import RateInfo, retry_after_seconds
 from seller_bot.calendar import calendar_slots
 from seller_bot.flow import record_reply, start_conversation

@@ -17,9 +17,9 @@ from datetime import datetime
 import orjson
 import redis
 
-from api.signatures import HMAC_HEADER, hmac_signature
 from core.keys import LOCATIONS
 from core.settings import Settings
+from core.signatures import HMAC_HEADER, hmac_signature
 from seller_bot.bot import SellerBot, utc_now
 from seller_bot.models import Conversation
 from seller_bot.payload import InboundMessage
@@ -116,7 +116,11 @@ class BufferedStore:
 
 
 class InProcess:
-    """The real SellerBot on a Redis client, its clock set to each message's time."""
+    """The real SellerBot on a Redis client, its clock set to each message's time.
+
+    ``buffered``: the backfill runs on a bot of its own whose store is a ``BufferedStore``;
+    once it ends, messages go to a bot on the real store.
+    """
 
     time_travels = True
 
@@ -125,12 +129,15 @@ class InProcess:
                  timer: Callable[[], float] = time.perf_counter,
                  buffered: bool = False) -> None:
         self.at: datetime | None = None
-        self.timer = timer
-        self.bot = SellerBot(client, settings, clock=self.now, wall_clock=wall_clock,
-                             timer=timer)
-        self.buffer = BufferedStore(self.bot.store) if buffered else None
-        if self.buffer:
-            self.bot.store = self.buffer
+        self.client, self.settings, self.timer = client, settings, timer
+        self.store = ConversationStore(client, settings, wall_clock=wall_clock)
+        self.buffer = BufferedStore(self.store) if buffered else None
+        self.bot = self._bot_on(self.buffer or self.store)
+
+    def _bot_on(self, store: ConversationStore | BufferedStore) -> SellerBot:
+        """A bot keeping its conversations in ``store``, on this transport's clock."""
+        return SellerBot(self.client, self.settings, clock=self.now, timer=self.timer,
+                         store=store)
 
     def now(self) -> datetime:
         return self.at or utc_now()
@@ -147,7 +154,7 @@ class InProcess:
 
     def passed_appointments(self, location_id: str, before: datetime) -> list[str]:
         """Contacts whose booked appointment started before ``before``."""
-        return self.bot.store.passed_appointments(location_id, before.timestamp())
+        return self.store.passed_appointments(location_id, before.timestamp())
 
     def flag_passed_appointments(self, location_id: str, at: datetime) -> int:
         """The bot's housekeeping at time ``at``: appointments over without outcome flagged."""
@@ -176,7 +183,7 @@ class InProcess:
             for location_id, contact_id in list(self.buffer.docs):
                 self.buffer.finish(location_id, contact_id)
             self.buffer.flush()
-            self.bot.store = self.buffer.store
+            self.bot = self._bot_on(self.store)
             self.buffer = None
 
 

@@ -8,7 +8,8 @@ entry point) with its clock set to the message's historical time, or over HTTP t
 app (``--target``, signed with WEBHOOK_SECRET when set; the app stamps messages with its own
 clock, so the history is sent in its order but dated now). Nothing writes aggregates
 directly: they are the store's own per-message contributions. Messages are processed in time
-order across all sellers, and each seller answers the bot's last reply.
+order across all sellers, and each seller answers the bot's last answer (its state: what it
+asks, offers; never its wording).
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ from tqdm import tqdm
 
 from core.keys import LocationKeys
 from core.settings import Settings
-from seller_bot.bot import utc_now
-from seller_bot.delivery import InProcess, Webhook
+from seller_bot.bot import InboundResult, utc_now
 from seller_bot.models import Conversation
-from seller_bot.personas import SimulatedSeller, make_persona, new_seller
+from simulator.delivery import InProcess, Webhook
+from simulator.personas import make_persona
+from simulator.seller import SimulatedSeller, new_seller
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +144,7 @@ class Simulator:
         self.seed = seed
         self.location_id = location_id
         self.buyer_name = buyer_name
+        self.timezone = timezone
         self.tz = ZoneInfo(timezone)
         self.clock = clock
         self.waiting: list[Due] = []  # heap: sellers who will answer later
@@ -167,6 +170,9 @@ class Simulator:
             body["contactName"] = p.name
         return body
 
+    def new_seller(self, stream: str, index: int) -> SimulatedSeller:
+        return new_seller(self.seed, stream, index, self.buyer_name, self.timezone)
+
     def exchange(self, seller: SimulatedSeller, text: str,
                  at: datetime | None) -> tuple[dict, Due | None]:
         """Send one text at ``at`` (None: now); the seller reads the answer and decides what
@@ -176,8 +182,7 @@ class Simulator:
         # dateAdded is older than its replay window: history is sent as arriving now.
         stamp = simulated if self.transport.time_travels else self.clock()
         result = self.transport.send(self.payload(seller, text, stamp), at)
-        answer = seller.respond(result.get("reply"), result.get("stage"), result.get("asking"))
-        return result, self.follow_up(seller, answer, simulated)
+        return result, self.follow_up(seller, seller.respond(result), simulated)
 
     def follow_up(self, seller: SimulatedSeller, text: str | None, after: datetime) -> Due | None:
         """The seller's next text, due a realistic while after ``after``; None: no more."""
@@ -198,7 +203,7 @@ class Simulator:
             start = max(start, now - timedelta(seconds=ttl_seconds) + TTL_SAFETY)
         heap: list[Due] = []
         for index in range(sellers):
-            seller = new_seller(self.seed, stream, index, self.buyer_name)
+            seller = self.new_seller(stream, index)
             at = first_contact_time(seller.rng, start, now, self.tz)
             heap.append(Due(at, next(self._order), seller, seller.opening()))
         heapq.heapify(heap)
@@ -249,8 +254,7 @@ class Simulator:
             due = heapq.heappop(self.waiting)
             seller, text = due.seller, due.text
         else:
-            seller = new_seller(self.seed, self.live_stream, next(self._live_index),
-                                self.buyer_name)
+            seller = self.new_seller(self.live_stream, next(self._live_index))
             text = seller.opening()
         result, follow_up = self.exchange(seller, text, None)
         if follow_up is not None:
@@ -293,10 +297,10 @@ class Simulator:
                 make_persona(rng, 0), contact_id=conv.contact_id,
                 conversation_id=conv.conversation_id or conv.contact_id,
                 name=conv.name, phone=conv.phone or "")
-            seller = SimulatedSeller(persona, rng, self.buyer_name)
+            seller = SimulatedSeller(persona, rng, self.buyer_name, self.timezone)
             self.sent_by[conv.contact_id] = len(conv.transcript)  # fresh message ids
-            answer = seller.respond(replies[-1].body, conv.stage, conv.asking)
-            follow_up = self.follow_up(seller, answer, conv.last_activity_at)
+            last = InboundResult.answer("processed", conv, replies[-1].body).to_dict()
+            follow_up = self.follow_up(seller, seller.respond(last), conv.last_activity_at)
             if follow_up is not None:
                 heapq.heappush(self.waiting, follow_up)
                 adopted += 1

@@ -1,6 +1,6 @@
 """Demo mode (``python app.py --demo``): a week of simulated sellers, then live traffic.
 
-The demo store is seeded once through the real bot (``seller_bot.simulate``, clock set to each
+The demo store is seeded once through the real bot (``simulator.run``, clock set to each
 message's historical time); afterwards a daemon thread sends one message every few seconds
 with the real current time, through the app's own webhook route when the app is given, so
 the dashboard's auto-refresh visibly moves.
@@ -16,8 +16,8 @@ import redis
 
 from core.settings import Settings
 from seller_bot.bot import utc_now
-from seller_bot.delivery import InProcess, Webhook
-from seller_bot.simulate import DEFAULT_LOCATION, Report, Simulator
+from simulator.delivery import InProcess, Webhook
+from simulator.run import DEFAULT_LOCATION, Report, Simulator
 
 log = logging.getLogger(__name__)
 
