@@ -6,17 +6,13 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import BadRequest
 
 from api.errors import ApiError
+from api.table import never_cached
 from core.keys import ID_PATTERN
 from services.interface import APPOINTMENT_OUTCOMES, NoAppointment, Services
 
 
 def create_conversations_blueprint(services: Services) -> Blueprint:
-    bp = Blueprint("conversations", __name__)
-
-    @bp.after_request
-    def no_store(response: Response) -> Response:
-        response.headers["Cache-Control"] = "no-store"  # personal data: never cached
-        return response
+    bp = never_cached(Blueprint("conversations", __name__))
 
     def locate(contact_id: str) -> str:
         """The contact's location: ?location_id= when given, else the one that has it."""

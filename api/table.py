@@ -61,13 +61,20 @@ def query_from_request() -> ConversationQuery:
     )
 
 
-def create_table_blueprint(services: Services) -> Blueprint:
-    bp = Blueprint("table", __name__)
+def no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"  # personal data: never cached
+    return response
 
-    @bp.after_request
-    def no_store(response: Response) -> Response:
-        response.headers["Cache-Control"] = "no-store"  # personal data: never cached
-        return response
+
+def never_cached(bp: Blueprint) -> Blueprint:
+    """Every response of ``bp`` is marked ``no-store`` (the routes answer with sellers'
+    personal data)."""
+    bp.after_request(no_store)
+    return bp
+
+
+def create_table_blueprint(services: Services) -> Blueprint:
+    bp = never_cached(Blueprint("table", __name__))
 
     @bp.get("/api/conversations")
     def conversations() -> Response:
