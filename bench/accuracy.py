@@ -306,12 +306,15 @@ def measure_cost(suites: dict[str, list[dict]], repeat: int) -> dict:
 def extraction_share(runner: Runner, suites: dict[str, list[dict]]) -> dict:
     """Mean CPU µs per message in the text extractors the flow calls, and in all of it.
 
-    One extra pass with every extractor the flow imported wrapped in a timer (the wrappers
-    add about a microsecond per call, so this pass is not the cost figure itself).
+    One extra pass with every extractor the flow's modules imported (``seller_bot.*`` outside
+    ``seller_bot.extract``) wrapped in a timer (the wrappers add about a microsecond per call,
+    so this pass is not the cost figure itself).
     """
-    flow = runner.flow
     spent = [0]
-    originals = {name: getattr(flow, name) for name in dir(flow)
+    callers = [module for name, module in list(sys.modules.items())
+               if name.startswith("seller_bot.") and not name.startswith("seller_bot.extract")]
+    originals = {(module, name): getattr(module, name)
+                 for module in callers for name in dir(module)
                  if name.startswith(("extract_", "is_", "detect_", "classify_", "distress_",
                                      "rejects_"))}
 
@@ -325,15 +328,15 @@ def extraction_share(runner: Runner, suites: dict[str, list[dict]]) -> dict:
         return wrapper
 
     runner.timings_ns.clear()
-    for name, function in originals.items():
-        setattr(flow, name, timed(function))
+    for (module, name), function in originals.items():
+        setattr(module, name, timed(function))
     try:
         for convs in suites.values():
             for c in convs:
                 runner.play(c["id"], c["texts"])
     finally:
-        for name, function in originals.items():
-            setattr(flow, name, function)
+        for (module, name), function in originals.items():
+            setattr(module, name, function)
     count = len(runner.timings_ns)
     return {"us_extract_mean": spent[0] / count / 1000 if count else None,
             "us_instrumented_mean": sum(runner.timings_ns) / count / 1000 if count else None}

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import redis
 
 from core.settings import Settings
+from seller_bot.fields import QUALIFYING
 from seller_bot.flow import (
-    QUALIFYING_FIELDS,
     BotRules,
     flag_passed_appointment,
     handle_message,
@@ -77,9 +77,9 @@ class InboundResult:
         return cls(status, reply=reply, stage=conv.stage, temperature=conv.temperature,
                    lead_score=conv.lead_score, asking=conv.asking, language=conv.language,
                    needs_human=conv.needs_human,
-                   missing=tuple(name for name in QUALIFYING_FIELDS
-                                 if getattr(conv, name) is None
-                                 and name not in conv.unknown_fields),
+                   missing=tuple(f.name for f in QUALIFYING
+                                 if getattr(conv, f.name) is None
+                                 and f.name not in conv.unknown_fields),
                    offer_amount=conv.offer_amount, offer_response=conv.offer_response,
                    slots_offered=(tuple(conv.slots_offered)
                                   if conv.asking == "appointment_at" else ()))

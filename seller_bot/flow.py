@@ -9,6 +9,10 @@ conversation to a person (``needs_human``); while flagged, the bot only answers 
 
 The address is asked right after the seller accepts the offer (docs/seller-flow.md says why),
 unless it was volunteered already; the booking confirmation repeats it.
+
+The turn is built up by concern: ``reading.py`` (what the message says, the seller's own
+questions), ``booking.py`` (offer, address, slots), ``asking.py`` (the qualifying questions, in
+the order of ``fields.py``); ``_Turn`` here picks the handler for what the bot is waiting on.
 """
 
 from __future__ import annotations
@@ -16,30 +20,23 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from seller_bot import replies
-from seller_bot.calendar import calendar_slots, still_free
+from seller_bot.asking import AskingTurn
+from seller_bot.calendar import still_free
 from seller_bot.extract import (
-    QUESTION_KEYS,
-    classify_question,
     detect_language,
     distress_kind,
-    extract_address,
-    extract_condition,
     extract_counter_offer,
-    extract_motivation,
     extract_offer_response,
-    extract_price,
     extract_slot_choice,
-    extract_timeline_days,
-    extract_urgency,
-    is_correction,
     is_opt_out,
     is_wrong_number,
     rejects_slots,
 )
+from seller_bot.fields import FIELD, QUALIFYING
 from seller_bot.models import (
     SILENT_STAGES,
     Conversation,
@@ -48,24 +45,16 @@ from seller_bot.models import (
     StageChange,
     TemperatureChange,
 )
+from seller_bot.reading import EMPATHY, flag_for_human, has_street, set_stage
 from seller_bot.scoring import BuyBox, lead_score, score_parts, temperature
-from seller_bot.slots import DAYS_AHEAD, SLOT_LENGTH, pick_slots
+from seller_bot.slots import DAYS_AHEAD, SLOT_LENGTH
 
-MAX_FAILED_TRIES = 2
-QUALIFYING_FIELDS = ("condition", "price_expectation", "motivation", "timeline_days")
-STAGE_OF_FIELD = {
-    "condition": "condition",
-    "price_expectation": "price",
-    "motivation": "motivation",
-    "timeline_days": "motivation",
-}
 # Questions answered from settings (the rest depend on the conversation).
 SETTINGS_ANSWERS = ("who_is_this", "how_got_number", "cash_or_financing", "closing_costs",
                     "how_fast_close", "how_offer_computed", "are_you_agent")
-EMPATHY = ("death", "divorce", "illness")
 GRIEF = ("death", "illness")  # the seller is told there is no rush and a person follows up
-UNREAD = "unread"  # a lazily read property not read yet
 SETTLED_AFTER = 3  # inbound messages after which plain ASCII text keeps the language
+URGENCY = FIELD["urgency"]
 # Letters of scripts other than Latin (Latin ends at U+024F) and Vietnamese's extra vowels
 # (U+1EA0-U+1EFF): a message mostly in them is in a language the bot does not speak.
 LATIN_END = 0x024F
@@ -131,57 +120,14 @@ def unsupported_language(text: str) -> bool:
     return foreign * 2 >= len(letters)
 
 
-def has_street(address: str | None) -> bool:
-    """Whether an address names a house number and street (not just a city)."""
-    return bool(address) and address[0].isdigit()
-
-
-def city_of(address: str) -> str:
-    """'Fontana' of 'Fontana, CA' (a city-only address)."""
-    return address.split(",")[0]
-
-
-def flag_for_human(conv: Conversation, reason: str) -> None:
-    """Hand the conversation to a person; the first reason stays until a person clears it."""
-    if not conv.needs_human:
-        conv.needs_human = True
-        conv.needs_human_reason = reason
-
-
 def appointment_passed(conv: Conversation, now: datetime) -> bool:
     """Booked, the appointment is over, and nobody recorded how it went."""
     return (conv.stage == "booked" and conv.appointment_at is not None
             and conv.appointment_outcome is None and conv.appointment_at + SLOT_LENGTH <= now)
 
 
-class _Turn:
-    """One inbound message being handled; mutates the conversation it was given."""
-
-    def __init__(self, conv: Conversation, text: str, now: datetime, rules: BotRules,
-                 taken_slots: Callable[[], Iterable[datetime]],
-                 free_slots: Callable[[], list[datetime]] | None = None) -> None:
-        self.conv = conv
-        self.free_slots = free_slots  # the GoHighLevel calendar's, when one is set (#11)
-        self.text = text
-        self.now = now
-        self.rules = rules
-        self.taken_slots = taken_slots
-        self.turn = sum(1 for m in conv.transcript if m.direction == "outbound")
-        self.timeline_changed = False
-        self.changed: list[str] = []  # fields this message filled or corrected
-        self.corrected: list[str] = []
-        self._question: str | None = UNREAD
-        self.distress: str | None = None
-        self._today: date | None = None
-        self._correcting: bool | None = None
-
-    # -- language ------------------------------------------------------------------------
-    @property
-    def lang(self) -> str:
-        return self.conv.language
-
-    def say(self, key: str, **values: object) -> str:
-        return replies.text(self.lang, key, self.turn, buyer=self.rules.buyer_name, **values)
+class _Turn(AskingTurn):
+    """One inbound message being handled: what it says decides which handler replies."""
 
     # -- the turn ------------------------------------------------------------------------
     def run(self) -> str | None:
@@ -231,7 +177,7 @@ class _Turn:
         """No fact about the house yet: a seller who answered is not a wrong number."""
         conv = self.conv
         return conv.offer_amount is None and all(
-            getattr(conv, name) is None for name in QUALIFYING_FIELDS)
+            getattr(conv, f.name) is None for f in QUALIFYING)
 
     def exit(self, stage: str) -> str:
         """Opt-out or wrong number: one last polite line, then never a text again."""
@@ -243,192 +189,6 @@ class _Turn:
         """While a person has to step in: answer a known question, or acknowledge."""
         answer = self.answer_to(self.question)
         return answer or self.say("holding")
-
-    # -- facts -----------------------------------------------------------------------------
-    def today(self) -> date:
-        if self._today is None:
-            self._today = self.now.astimezone(ZoneInfo(self.rules.timezone)).date()
-        return self._today
-
-    def extract(self, name: str) -> object | None:
-        text = self.text
-        if name == "condition":
-            # Just asked: a one-word verdict ("good", "rough") is an answer.
-            return extract_condition(text, expecting=self.conv.asking == "condition")
-        if name == "price_expectation":
-            return self.extract_price()
-        if name == "motivation":
-            return extract_motivation(text)
-        if name == "timeline_days":
-            return extract_timeline_days(text, self.today())
-        raise ValueError(name)
-
-    def extract_price(self) -> int | None:
-        """Asked: any number; unknown: a plausible bare one too; known: only a cued one.
-        Around the offer and the slots a number is a counter or a choice, not a price."""
-        conv = self.conv
-        around_offer = (conv.asking in ("offer_response", "appointment_at")
-                        or conv.stage == "negotiating")
-        if around_offer and not (self.correcting and extract_offer_response(self.text)
-                                 in (None, "declined")):
-            return None  # a yes, a counter or a slot pick, not a new asking price
-        asked = conv.asking == "price_expectation"
-        price = extract_price(self.text, expecting=asked,
-                              bare_ok=conv.price_expectation is None or self.correcting)
-        return None if around_offer and price == conv.offer_amount else price
-
-    @property
-    def question(self) -> str | None:
-        """The seller's question (read when needed): a message that answered something is
-        read for a question only when it has a question mark."""
-        if self._question is UNREAD:
-            self._question = (None if self.changed and "?" not in self.text
-                              else classify_question(self.text, self.conv.language))
-        return self._question
-
-    @property
-    def correcting(self) -> bool:
-        """Whether the message explicitly corrects an earlier answer (read when needed)."""
-        if self._correcting is None:
-            self._correcting = is_correction(self.text)
-        return self._correcting
-
-    def absorb(self) -> None:
-        """Every field from the message: unknown ones filled, known ones replaced only by an
-        explicit correction (the transcript keeps both messages)."""
-        conv = self.conv
-        for name in QUALIFYING_FIELDS:
-            current = getattr(conv, name)
-            if current is not None and not self.correcting:
-                continue
-            value = self.extract(name)
-            if value is None or value == current:
-                continue
-            if current is not None:
-                self.corrected.append(name)
-            self.set_field(name, value)
-
-    def set_field(self, name: str, value: object) -> None:
-        setattr(self.conv, name, value)
-        self.changed.append(name)
-        if name in self.conv.unknown_fields:
-            self.conv.unknown_fields.remove(name)
-        if name == "timeline_days":
-            self.timeline_changed = True
-
-    def keep_address(self) -> None:
-        """A street address replaces what is known; a city alone fills only an empty one
-        (and a street given later joins the city known before)."""
-        conv = self.conv
-        if has_street(conv.address) and not any(ch.isdigit() for ch in self.text):
-            return  # only a new house number can change a street address
-        found = extract_address(self.text)
-        if found is None or found == conv.address:
-            return
-        current = conv.address
-        if has_street(found):
-            if current and not has_street(current) and "," not in found:
-                found = f"{found}, {current}"
-        elif current is not None:
-            return
-        conv.address = found
-        self.changed.append("address")
-        if "address" in conv.unknown_fields:
-            conv.unknown_fields.remove("address")
-
-    # -- what to say -------------------------------------------------------------------------
-    def ack(self) -> str | None:
-        """How the reply opens: words for a hard time, a correction noted, thanks for an
-        answer; nothing when the message gave nothing ("idk" gets no "Makes sense")."""
-        if self.distress in EMPATHY:
-            return self.say(f"empathy:{self.distress}")
-        if self.corrected:
-            return self.say("ack_correction")
-        if self.changed:
-            return self.say("ack")
-        return None
-
-    def answer_to(self, question: str | None) -> str | None:
-        """The answer to a recognised seller question, or None."""
-        if question is None or question == "unknown" or question not in QUESTION_KEYS:
-            return None
-        conv = self.conv
-        if question == "my_address":
-            return (self.say("my_address", address=conv.address) if conv.address
-                    else self.say("my_address_unknown"))
-        if question == "how_offer_computed" and conv.offer_amount is None:
-            return self.say("offer_not_yet")
-        if question == "my_appointment":
-            if conv.appointment_at is None:
-                return self.say("my_appointment_none")
-            return self.say("my_appointment", when=self.local_when(conv.appointment_at))
-        return self.rules.answers.get((self.lang, question))
-
-    def open_question(self) -> str | None:
-        """The reply to a question this message asks, when it answered nothing else; None when
-        there is no such question. An unknown question is asked to rephrase once; asked
-        again, a person takes over."""
-        if self.question is None or self.changed:
-            return None
-        if self.question != "unknown":
-            return None
-        if self.previous_question_unknown():
-            flag_for_human(self.conv, "question_not_understood")
-            return self.say("question_to_human")
-        return self.say("question_unclear")
-
-    def previous_question_unknown(self) -> bool:
-        inbound = [m for m in self.conv.transcript if m.direction == "inbound"]
-        return (len(inbound) >= 2
-                and classify_question(inbound[-2].body, self.lang) == "unknown")
-
-    def local_when(self, at: datetime) -> str:
-        return replies.when(at.astimezone(ZoneInfo(self.rules.timezone)), self.lang)
-
-    # -- questions -----------------------------------------------------------------------------
-    def first_reply(self) -> str:
-        """Introduce the assistant, answer a question, then ask what is missing (or make the
-        offer right away)."""
-        answer = None if self.question == "who_is_this" else self.answer_to(self.question)
-        rest = self.next_question()
-        with_thanks = self.conv.stage != "offer" and answer is None
-        return replies.greeting(self.conv.name, self.rules.buyer_name,
-                                replies.join(answer, rest), self.lang, with_thanks)
-
-    def next_question(self) -> str:
-        conv = self.conv
-        if conv.failed_attempts:
-            conv.failed_attempts = 0
-        missing = [f for f in QUALIFYING_FIELDS
-                   if getattr(conv, f) is None and f not in conv.unknown_fields]
-        if missing:
-            name = missing[0]
-            conv.asking = name
-            self.set_stage(STAGE_OF_FIELD[name])
-            if name == "motivation" and conv.timeline_days is not None:
-                return self.say("ask:motivation_only")
-            return self.say(f"ask:{name}")
-        if conv.price_expectation is None:
-            conv.asking = "price_expectation"
-            self.set_stage("price")
-            return self.say("price_again")
-        return self.make_offer()
-
-    def pending_question(self) -> str:
-        """The question the bot is waiting on, asked again (no try counted)."""
-        conv = self.conv
-        asking = conv.asking
-        if asking == "offer_response":
-            return self.say("offer_pending", amount=replies.money(conv.offer_amount))
-        if asking == "appointment_at":
-            return self.say("slots_reask", listed=self.listed(conv.slots_offered))
-        if asking == "address":
-            return self.ask_address()
-        if asking == "motivation" and conv.timeline_days is not None:
-            return self.say("ask:motivation_only")
-        if asking in QUALIFYING_FIELDS:
-            return self.say(f"ask:{asking}")
-        return ""
 
     def answer_field(self) -> str:
         """The bot asked for a qualifying field."""
@@ -447,37 +207,7 @@ class _Turn:
         if self.distress in EMPATHY:
             flag_for_human(self.conv, "distressed")
             return replies.join(self.ack(), self.say("no_rush"))
-        return self.failed(asking, lambda: self.say(f"reask:{asking}"))
-
-    def failed(self, name: str, reask: Callable[[], str]) -> str:
-        """Count a try that was not understood; after the last one the field stays unknown."""
-        conv = self.conv
-        conv.failed_attempts += 1
-        if conv.failed_attempts < MAX_FAILED_TRIES:
-            return reask()
-        if name not in conv.unknown_fields:
-            conv.unknown_fields.append(name)
-        if name in QUALIFYING_FIELDS:
-            setattr(conv, name, None)
-            return self.next_question()
-        conv.failed_attempts = 0
-        if name == "address":
-            return replies.join(self.say("address_skipped"), self.offer_slots(first_time=True))
-        conv.asking = None
-        if name == "appointment_at":
-            flag_for_human(conv, "no_slot_free")
-            return self.say("no_slots")
-        return self.say("holding")
-
-    # -- offer and booking -------------------------------------------------------------------
-    def make_offer(self) -> str:
-        conv = self.conv
-        conv.offer_amount = self.rules.offer_for(conv.price_expectation)
-        conv.offer_response = None
-        conv.asking = "offer_response"
-        conv.failed_attempts = 0
-        self.set_stage("offer")
-        return self.say("offer", amount=replies.money(conv.offer_amount))
+        return self.failed(asking, lambda: self.say(FIELD[asking].reask_key))
 
     def answer_offer(self) -> str:
         conv = self.conv
@@ -506,33 +236,6 @@ class _Turn:
         return self.failed("offer_response", lambda: self.say(
             "offer_reask", amount=replies.money(conv.offer_amount)))
 
-    def negotiate(self, amount: int) -> str:
-        """A counter-offer: kept, and a person calls to negotiate."""
-        conv = self.conv
-        conv.counter_amount = amount
-        conv.offer_response = "undecided"
-        conv.asking = None
-        conv.failed_attempts = 0
-        self.set_stage("negotiating")
-        flag_for_human(conv, "counter_offer")
-        return self.say("counter", amount=replies.money(amount))
-
-    def accept(self) -> str:
-        conv = self.conv
-        conv.offer_response = "accepted"
-        self.set_stage("qualified")
-        if not has_street(conv.address) and "address" not in conv.unknown_fields:
-            conv.asking = "address"
-            conv.failed_attempts = 0
-            return replies.join(self.say("ack_accepted"), self.ask_address())
-        return replies.join(self.say("ack_accepted"), self.offer_slots(first_time=True))
-
-    def ask_address(self) -> str:
-        address = self.conv.address
-        if address and not has_street(address):
-            return self.say("ask:address_in", city=city_of(address))
-        return self.say("ask:address")
-
     def answer_address(self) -> str:
         answer = self.answer_to(self.question)
         if has_street(self.conv.address) and "address" in self.changed:
@@ -541,32 +244,7 @@ class _Turn:
             return replies.join(answer, self.pending_question())
         if unclear := self.open_question():
             return unclear
-        return self.failed("address", lambda: self.say("reask:address"))
-
-    def full_slots(self) -> list[datetime]:
-        return list(self.taken_slots())
-
-    def offer_slots(self, first_time: bool, also_taken: Iterable[datetime] = (),
-                    key: str = "slots") -> str:
-        conv = self.conv
-        start, end = self.rules.business_hours
-        taken = [*self.full_slots(), *also_taken, *([] if first_time else conv.slots_offered)]
-        if self.free_slots is not None:
-            conv.slots_offered = calendar_slots(self.free_slots(), self.now, taken)
-        else:
-            conv.slots_offered = pick_slots(self.now, self.rules.timezone, start, end, taken,
-                                            self.rules.days_ahead)
-        conv.failed_attempts = 0
-        if not conv.slots_offered:
-            conv.asking = None
-            flag_for_human(conv, "no_slot_free")
-            return self.say("no_slots")
-        conv.asking = "appointment_at"
-        return self.say(key, listed=self.listed(conv.slots_offered))
-
-    def listed(self, slots: list[datetime]) -> str:
-        tz = ZoneInfo(self.rules.timezone)
-        return replies.listed([slot.astimezone(tz) for slot in slots], self.lang)
+        return self.failed("address", lambda: self.say(FIELD["address"].reask_key))
 
     def answer_slot(self) -> str:
         conv = self.conv
@@ -587,21 +265,6 @@ class _Turn:
         if rejects_slots(self.text):
             return self.failed("appointment_at", lambda: self.offer_slots(first_time=False))
         return self.failed("appointment_at", lambda: self.pending_question())
-
-    def slot_gone(self, slot: datetime) -> str:
-        """The seller's pick was taken meanwhile: two slots still free (or a call back)."""
-        return self.offer_slots(first_time=True, also_taken=[slot], key="slot_taken")
-
-    def book(self, slot: datetime) -> str:
-        conv = self.conv
-        conv.appointment_at = slot
-        conv.asking = None
-        conv.failed_attempts = 0
-        self.set_stage("booked")
-        if not conv.address:
-            return self.say("booked_no_address", when=self.local_when(slot))
-        return self.say("booked", when=self.local_when(slot),
-                        where=(" at " if self.lang == "en" else " en ") + conv.address)
 
     def answer_after_flow(self) -> str:
         """Messages after the flow ended: a change of heart is honoured, the rest acknowledged."""
@@ -627,22 +290,13 @@ class _Turn:
         return answer or self.say("holding")
 
     # -- bookkeeping -------------------------------------------------------------------------
-    def set_stage(self, stage: str) -> None:
-        set_stage(self.conv, stage, self.now)
-
     def rescore(self) -> None:
         conv = self.conv
-        if self.timeline_changed or conv.urgency is None:
-            urgency = extract_urgency(self.text, conv.timeline_days)
+        if "timeline_days" in self.changed or conv.urgency is None:
+            urgency = URGENCY.read(self)
             if urgency is not None and urgency != conv.urgency:
                 conv.urgency = urgency
         rescore(conv, self.rules, self.now)
-
-
-def set_stage(conv: Conversation, stage: str, now: datetime) -> None:
-    if conv.stage != stage:
-        conv.stage = stage
-        conv.stage_history.append(StageChange(stage=stage, at=now))
 
 
 def rescore(conv: Conversation, rules: BotRules, now: datetime) -> None:

@@ -132,7 +132,9 @@ class Conversation(BaseModel):
         return self.offer_response == "accepted"
 
     def to_json(self) -> str:
-        return self.model_dump_json(exclude_none=False)
+        # Fields at their default are left out (pydantic fills them back in on reading): a
+        # transcript message carries 6 optional fields that are mostly unset.
+        return self.model_dump_json(exclude_defaults=True)
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> Conversation:

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 import orjson
 
+from seller_bot.fields import QUALIFYING
 from seller_bot.models import Conversation, Message
 
 KINDS = ("sms", "tags_add", "tags_remove", "fields", "appointment", "contact")
 TEMPERATURE_TAGS = {"hot": "seller_hot", "warm": "seller_warm", "cold": "seller_cold"}
 STAGE_TAGS = {"booked": "seller_booked", "opted_out": "seller_opted_out"}
-CUSTOM_FIELDS = ("condition", "price_expectation", "motivation", "timeline_days", "lead_score",
-                 "offer_amount")
+# Conversation fields GHL_CUSTOM_FIELDS may map to GoHighLevel custom fields.
+CUSTOM_FIELDS = (*(f.name for f in QUALIFYING), "lead_score", "offer_amount")
 
 
 @dataclass(frozen=True)
@@ -85,18 +86,34 @@ def _field_value(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _drafts(old: Conversation | None, new: Conversation,
-            config: CrmConfig) -> list[tuple[str, dict, Message | None]]:
-    drafts: list[tuple[str, dict, Message | None]] = []
+Draft = tuple[str, dict, Message | None]
+
+
+def _drafts(old: Conversation | None, new: Conversation, config: CrmConfig) -> list[Draft]:
+    """What changed between ``old`` (None: a new contact) and ``new``, as (kind, data, the
+    reply it sends) in the order the relay delivers them."""
+    return [*_appointment(old, new, config), *_replies(old, new), *_tags(old, new),
+            *_custom_fields(old, new, config), *_contact(old, new)]
+
+
+def _appointment(old: Conversation | None, new: Conversation, config: CrmConfig) -> list[Draft]:
+    # Before the confirmation: if GoHighLevel refuses the slot, the relay skips it.
     if config.calendar_id and new.stage == "booked" and new.appointment_at and (
             old is None or old.appointment_at != new.appointment_at):
-        # Before the confirmation: if GoHighLevel refuses the slot, the relay skips it.
-        drafts.append(("appointment", {"calendarId": config.calendar_id,
-                                       "startTime": new.appointment_at.isoformat()}, None))
+        return [("appointment", {"calendarId": config.calendar_id,
+                                 "startTime": new.appointment_at.isoformat()}, None)]
+    return []
+
+
+def _replies(old: Conversation | None, new: Conversation) -> list[Draft]:
     start = len(old.transcript) if old else 0
-    for msg in new.transcript[start:]:
-        if msg.direction == "outbound" and msg.outbox_id is None:
-            drafts.append(("sms", {"message": msg.body, "arrived_ms": arrival_ms(msg)}, msg))
+    return [("sms", {"message": msg.body, "arrived_ms": arrival_ms(msg)}, msg)
+            for msg in new.transcript[start:]
+            if msg.direction == "outbound" and msg.outbox_id is None]
+
+
+def _tags(old: Conversation | None, new: Conversation) -> list[Draft]:
+    drafts: list[Draft] = []
     if old is None or old.temperature != new.temperature:
         wanted = TEMPERATURE_TAGS[new.temperature]
         drafts.append(("tags_add", {"tags": [wanted]}, None))
@@ -105,15 +122,21 @@ def _drafts(old: Conversation | None, new: Conversation,
     for stage, tag in STAGE_TAGS.items():
         if new.stage == stage and (old is None or old.stage != stage):
             drafts.append(("tags_add", {"tags": [tag]}, None))
+    return drafts
+
+
+def _custom_fields(old: Conversation | None, new: Conversation,
+                   config: CrmConfig) -> list[Draft]:
     changed = {key: _field_value(getattr(new, name))
                for name, key in config.custom_fields.items()
                if (old is None and getattr(new, name) is not None)
                or (old is not None and getattr(old, name) != getattr(new, name))}
-    if changed:
-        drafts.append(("fields", {"fields": changed}, None))
-    if old is None and (not new.name or not new.phone):
-        drafts.append(("contact", {}, None))
-    return drafts
+    return [("fields", {"fields": changed}, None)] if changed else []
+
+
+def _contact(old: Conversation | None, new: Conversation) -> list[Draft]:
+    """A new contact without a name or phone: the relay reads them from GoHighLevel."""
+    return [("contact", {}, None)] if old is None and (not new.name or not new.phone) else []
 
 
 def derive_actions(old: Conversation | None, new: Conversation | None, config: CrmConfig,

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from functools import lru_cache
+from typing import TypeVar
 
 from seller_bot.extract.typos import fix_typos
 
@@ -165,69 +166,88 @@ def _finish(total: Decimal, current: Decimal, last_mult: int, plural: bool) -> s
     return text + ("s" if plural else "")
 
 
+class _RunReader:
+    """Reads one run of number words token by token into digits; unrelated numbers stay
+    separate."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.reset()
+
+    def reset(self) -> None:
+        self.total = self.current = Decimal(0)
+        self.last_mult = 0
+        self.started = self.plural = False
+        self.decimals: str | None = None  # digits after "point"
+        self.prev = ""  # kind of the previous token: unit, teen, tens, mult, digits
+
+    def take_decimals(self) -> None:
+        if self.decimals:
+            self.current += Decimal("0." + self.decimals)
+        self.decimals = None
+
+    def flush(self) -> None:
+        """Emit the number read so far and start a new one."""
+        self.take_decimals()
+        if self.started:
+            self.out.append(_finish(self.total, self.current, self.last_mult, self.plural))
+        self.reset()
+
+    def read(self, token: str) -> None:
+        if token in ("a", "an"):
+            self.current, self.started, self.prev = Decimal(1), True, "unit"
+        elif token == "and":
+            if self.prev != "mult":  # "three and four" are two numbers
+                self.flush()
+                self.out.append("and")
+        elif token == "point":
+            self.decimals = ""
+        elif self.decimals is not None and token in UNITS:
+            self.decimals += str(UNITS[token])
+        elif token[0].isdigit():
+            self.flush()
+            self.current, self.started = Decimal(token), True
+            self.prev = "unit" if len(token) == 1 else "digits"
+        elif token.rstrip("s") in MULTIPLIERS:
+            self.multiplier(token)
+        else:
+            self.small(_SMALL[token])
+
+    def multiplier(self, token: str) -> None:
+        self.take_decimals()
+        mult = MULTIPLIERS[token.rstrip("s")]
+        self.plural = token.endswith("s")
+        if mult == 100:
+            self.current = (self.current or 1) * 100
+        else:
+            self.total += (self.current or 1) * mult
+            self.current = Decimal(0)
+            self.last_mult = mult
+        self.started, self.prev = True, "mult"
+
+    def small(self, value: int) -> None:
+        kind = "unit" if value < 10 else "teen" if value < 20 else "tens"
+        current, prev = self.current, self.prev
+        if not self.started or (prev == "mult" and current % 100 == 0):
+            self.current += value
+        elif kind in ("teen", "tens") and prev in ("unit", "teen", "tens") and current % 100:
+            # Spoken shorthand: "four fifty" = 450, "nineteen eighty five" = 1985.
+            self.current = current * 100 + value
+        elif kind == "unit" and prev == "tens" and current % 10 == 0:
+            self.current += value  # "fifty five"
+        else:
+            self.flush()  # "two three" are two numbers
+            self.current = Decimal(value)
+        self.started, self.prev = True, kind
+
+
 def _parse_run(run: str) -> str:
     """Digits for one run of number words; unrelated numbers stay separate."""
-    out: list[str] = []
-    total = current = Decimal(0)
-    last_mult = 0
-    started = plural = False
-    decimals: str | None = None  # digits after "point"
-    prev = ""  # kind of the previous token: unit, teen, tens, mult, digits
-
-    def flush() -> None:
-        """Emit the number read so far and start a new one."""
-        nonlocal total, current, last_mult, started, plural, decimals, prev
-        if decimals is not None:
-            current += Decimal("0." + decimals) if decimals else 0
-        if started:
-            out.append(_finish(total, current, last_mult, plural))
-        total = current = Decimal(0)
-        last_mult, started, plural, decimals, prev = 0, False, False, None, ""
-
+    reader = _RunReader()
     for token in _TOKEN_RE.findall(run):
-        if token in ("a", "an"):
-            current, started, prev = Decimal(1), True, "unit"
-        elif token == "and":
-            if prev != "mult":  # "three and four" are two numbers
-                flush()
-                out.append("and")
-        elif token == "point":
-            decimals = ""
-        elif decimals is not None and token in UNITS:
-            decimals += str(UNITS[token])
-        elif token[0].isdigit():
-            flush()
-            current, started = Decimal(token), True
-            prev = "unit" if len(token) == 1 else "digits"
-        elif token.rstrip("s") in MULTIPLIERS:
-            if decimals is not None:
-                current += Decimal("0." + decimals) if decimals else 0
-                decimals = None
-            mult = MULTIPLIERS[token.rstrip("s")]
-            plural = token.endswith("s")
-            if mult == 100:
-                current = (current or 1) * 100
-            else:
-                total += (current or 1) * mult
-                current = Decimal(0)
-                last_mult = mult
-            started, prev = True, "mult"
-        else:
-            value = _SMALL[token]
-            kind = "unit" if value < 10 else "teen" if value < 20 else "tens"
-            if not started or (prev == "mult" and current % 100 == 0):
-                current += value
-            elif kind in ("teen", "tens") and prev in ("unit", "teen", "tens") and current % 100:
-                # Spoken shorthand: "four fifty" = 450, "nineteen eighty five" = 1985.
-                current = current * 100 + value
-            elif kind == "unit" and prev == "tens" and current % 10 == 0:
-                current += value  # "fifty five"
-            else:
-                flush()  # "two three" are two numbers
-                current = Decimal(value)
-            started, prev = True, kind
-    flush()
-    return " ".join(out)
+        reader.read(token)
+    reader.flush()
+    return " ".join(reader.out)
 
 
 def _replace_run(match: re.Match[str]) -> str:
@@ -353,6 +373,18 @@ def is_negated(text: str, match_start: int, window: int = NEGATION_WINDOW) -> bo
     if tail and tail[-1] == "no":
         return True
     return len(tail) == 2 and tail[0] == "no" and tail[1] not in _PRONOUNS
+
+
+Label = TypeVar("Label", bound=str)
+
+
+def first_affirmed(text: str, order: tuple[Label, ...],
+                   patterns: dict[Label, re.Pattern[str]]) -> Label | None:
+    """The first label in ``order`` whose pattern matches somewhere not negated."""
+    for label in order:
+        if any(not is_negated(text, m.start()) for m in patterns[label].finditer(text)):
+            return label
+    return None
 
 
 # -- shared phrase patterns (timeline and urgency read the same words) -----------------

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from seller_bot.extract.common import Triggers, any_of, is_negated, normalize
+from seller_bot.extract.common import Triggers, any_of, first_affirmed, normalize
 
 Distress = Literal["death", "divorce", "illness", "angry"]
 ORDER: tuple[Distress, ...] = ("death", "illness", "divorce", "angry")
@@ -90,7 +90,4 @@ def distress_kind(text: str) -> Distress | None:
     clean = normalize(text)
     if not TRIGGERS.seen_in(clean):
         return None
-    for kind in ORDER:
-        if any(not is_negated(clean, m.start()) for m in _PATTERNS[kind].finditer(clean)):
-            return kind
-    return None
+    return first_affirmed(clean, ORDER, _PATTERNS)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from seller_bot.extract.common import Triggers, any_of, is_negated, normalize
+from seller_bot.extract.common import Triggers, any_of, first_affirmed, normalize
 from seller_bot.models import Motivation
 
 PRIORITY: tuple[Motivation, ...] = (
@@ -231,7 +231,4 @@ def extract_motivation(text: str) -> Motivation | None:
     clean = normalize(text)
     if not TRIGGERS.seen_in(clean):
         return None
-    for label in PRIORITY:
-        if any(not is_negated(clean, m.start()) for m in _PATTERNS[label].finditer(clean)):
-            return label
-    return None
+    return first_affirmed(clean, PRIORITY, _PATTERNS)

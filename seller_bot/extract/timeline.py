@@ -358,8 +358,14 @@ def _is_history(text: str, m: re.Match[str]) -> bool:
 
 
 def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
-    """(days, start) for holidays, seasons, month names and years."""
-    found: list[tuple[int, int]] = []
+    """(days, start) for holidays, seasons, month names, days of the month and years."""
+    found = [*_holidays(text, today), *_seasons(text, today), *_months(text, today),
+             *_days_of_month(text, today), *_years(text, today)]
+    return [(_days_until(today, target), start) for target, start in found]
+
+
+def _holidays(text: str, today: date) -> list[tuple[date, int]]:
+    found = []
     for m in _HOLIDAY_RE.finditer(text) if _HOLIDAY_WORD_RE.search(text) else ():
         if _is_history(text, m):
             continue
@@ -372,18 +378,27 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
             target = _next_date(today, *HOLIDAYS[name])
             if HOLIDAYS[name] == (1, 1) and target == today:
                 target = date(today.year + 1, 1, 1)
-        found.append((_days_until(today, target), m.start("name")))
-    seasons = ([*_SEASON_RE.finditer(text), *_BARE_SEASON_RE.finditer(text)]
-               if _SEASON_WORD_RE.search(text) else [])
-    for m in seasons:
+        found.append((target, m.start("name")))
+    return found
+
+
+def _seasons(text: str, today: date) -> list[tuple[date, int]]:
+    if not _SEASON_WORD_RE.search(text):
+        return []
+    found = []
+    for m in [*_SEASON_RE.finditer(text), *_BARE_SEASON_RE.finditer(text)]:
         if _is_history(text, m) or _LAST_SEASON_RE.search(text, max(0, m.start() - 12),
                                                           m.end()):
             continue
         name = m.group("name")
         if m.groupdict().get("prep") == "end of":
             name = NEXT_SEASON[name]
-        target = _next_date(today, *SEASON_STARTS[name])
-        found.append((_days_until(today, target), m.start("name")))
+        found.append((_next_date(today, *SEASON_STARTS[name]), m.start("name")))
+    return found
+
+
+def _months(text: str, today: date) -> list[tuple[date, int]]:
+    found = []
     for m in _MONTH_RE.finditer(text) if _MONTH_WORD_RE.search(text) else ():
         if _is_history(text, m):
             continue
@@ -396,7 +411,12 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
             target = _next_date(today, month, 15)
         else:
             target = _next_date(today, month, int(day) if day and 1 <= int(day) <= 31 else 1)
-        found.append((_days_until(today, target), m.start("name")))
+        found.append((target, m.start("name")))
+    return found
+
+
+def _days_of_month(text: str, today: date) -> list[tuple[date, int]]:
+    found = []
     for m in _DAY_OF_MONTH_RE.finditer(text):
         day = int(m.group("day"))
         if 1 <= day <= 31:
@@ -404,14 +424,18 @@ def _calendar_dates(text: str, today: date) -> list[tuple[int, int]]:
             if target == today or target.day != day:  # "by the 1st" today: the next one
                 month = today.month % 12 + 1
                 target = _next_date(today + timedelta(days=1), month, day)
-            found.append((_days_until(today, target), m.start()))
+            found.append((target, m.start()))
+    return found
+
+
+def _years(text: str, today: date) -> list[tuple[date, int]]:
+    found = []
     for m in _YEAR_RE.finditer(text) if _YEAR_NUMBER_RE.search(text) else ():
         year = int(m.group("year"))
         if not today.year <= year <= today.year + MAX_YEARS_AHEAD or _is_history(text, m):
             continue
         end_of = "end" in m.group("prep") or year == today.year
-        target = date(year, 12, 31) if end_of else date(year, 1, 1)
-        found.append((_days_until(today, target), m.start("year")))
+        found.append((date(year, 12, 31) if end_of else date(year, 1, 1), m.start("year")))
     return found
 
 
