@@ -261,6 +261,12 @@ class SellerBot:
         self.store.retire_expired(location_id)
         self.flag_passed_appointments(location_id)
 
+    def housekeep_all(self) -> None:
+        """Housekeeping for every location (each at most once a minute): what keeps the
+        counters of a location that receives no messages true. The relay worker calls it."""
+        for location_id in self.store.locations():
+            self._housekeeping_now_and_then(location_id)
+
     def flag_passed_appointments(self, location_id: str) -> int:
         """Flag for a person every booked conversation whose appointment is over; how many."""
         now = self.clock()
