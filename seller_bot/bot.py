@@ -263,7 +263,12 @@ class SellerBot:
 
     def housekeep_all(self) -> None:
         """Housekeeping for every location (each at most once a minute): what keeps the
-        counters of a location that receives no messages true. The relay worker calls it."""
+        counters of a location that receives no messages true. The relay worker calls it
+        every round; the location list is read once a minute at most."""
+        wall_now = time.monotonic()
+        if wall_now - self._last_retired.get("", float("-inf")) < RETIRE_EVERY_SECONDS:
+            return
+        self._last_retired[""] = wall_now
         for location_id in self.store.locations():
             self._housekeeping_now_and_then(location_id)
 
