@@ -39,8 +39,8 @@ from core.settings import ConfigurationError, Settings
 from ghl.client import GhlClient
 from ghl.worker import RelayThread, calendar_of
 from seller_bot.bot import SellerBot
-from services.container import Services
 from services.dashboard_data_service import DashboardDataService
+from services.interface import Services
 from services.outbox_service import OutboxService
 
 log = logging.getLogger("app")
@@ -81,11 +81,11 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     outbox = OutboxService(client, settings, bot)
     register_error_handlers(server)
     data = DashboardDataService(client, settings, store=bot.store, clock=clock, outbox=outbox)
-    server.register_blueprint(create_conversations_blueprint(bot, settings, clock, outbox,
-                                                             on_forget=data.forget_pages))
+    services = Services(client, settings, bot, clock=clock, data=data, outbox=outbox)
+    server.register_blueprint(create_conversations_blueprint(services))
     server.register_blueprint(create_health_blueprint(client))
-    server.register_blueprint(create_table_blueprint(data.table))
-    server.register_blueprint(create_dashboard_blueprint(data))
+    server.register_blueprint(create_table_blueprint(services))
+    server.register_blueprint(create_dashboard_blueprint(services))
 
     # compress: Flask-Compress gzip/brotli. plotly.js is not Dash's full bundle (4.6 MB) but a
     # custom one in assets/lazy/, loaded when the charts come into view (assets/dashboard.js).
@@ -97,13 +97,12 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     if settings.production or users:
         init_login(server, users, limiter, client, settings)
     mount_webhook(server, create_webhook_app(bot, settings, client))
-    services = Services(data=data, bot=bot, settings=settings, outbox=outbox)
     # A function, so every page view is built with the data of that moment.
     app.layout = lambda: build_layout(services, demo=demo)
     register_callbacks(app, services)
     register_commands(server)
     server.extensions["sellerbot"] = {"settings": settings, "redis": client, "bot": bot,
-                                      "data": data, "demo": demo, "ghl": api,
+                                      "data": data, "services": services, "demo": demo, "ghl": api,
                                       "ghl_transport": ghl_transport}
     return app
 

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from datetime import datetime
-
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import BadRequest
 
 from api.errors import ApiError
+from api.table import never_cached
 from core.keys import ID_PATTERN
-from core.settings import Settings
-from seller_bot.bot import NoAppointment, SellerBot
-from seller_bot.models import APPOINTMENT_OUTCOMES
-from services.conversation_view import conversation_detail
-from services.outbox_service import OutboxService
-
-STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
+from services.interface import APPOINTMENT_OUTCOMES, NoAppointment, Services
 
 
-def create_conversations_blueprint(bot: SellerBot, settings: Settings,
-                                   clock: Callable[[], datetime],
-                                   outbox: OutboxService,
-                                   on_forget: Callable[[str], None] = lambda _: None) -> Blueprint:
-    """``on_forget(location_id)`` runs after a DELETE (drops cached pages holding the seller)."""
-    bp = Blueprint("conversations", __name__)
-    store = bot.store
-
-    @bp.after_request
-    def no_store(response: Response) -> Response:
-        response.headers["Cache-Control"] = "no-store"  # personal data: never cached
-        return response
+def create_conversations_blueprint(services: Services) -> Blueprint:
+    bp = never_cached(Blueprint("conversations", __name__))
 
     def locate(contact_id: str) -> str:
         """The contact's location: ?location_id= when given, else the one that has it."""
@@ -43,7 +24,7 @@ def create_conversations_blueprint(bot: SellerBot, settings: Settings,
             raise ApiError(422, "invalid_field", "location_id: invalid id",
                            fields=[{"field": "location_id", "message": "invalid id"}])
         if location is None:
-            found = store.find_locations(contact_id)
+            found = services.find_locations(contact_id)
             if len(found) > 1:
                 raise ApiError(409, "ambiguous_contact",
                                f"contact {contact_id} exists in {len(found)} locations; "
@@ -53,25 +34,17 @@ def create_conversations_blueprint(bot: SellerBot, settings: Settings,
             raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
         return location
 
-    def detail(conv) -> Response:
-        data = conversation_detail(
-            conv, clock(), stalled_after_seconds=settings.stalled_after_seconds,
-            commission_rate=settings.commission_rate)
-        data["dead_letters"] = outbox.dead_letters(conv.location_id, conv.contact_id)
-        return jsonify(data)
+    def found(contact_id: str, detail: dict | None) -> Response:
+        if detail is None:
+            raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
+        return jsonify(detail)
 
     @bp.get("/api/conversations/<contact_id>")
     def get_one(contact_id: str) -> Response:
-        conv = store.load(locate(contact_id), contact_id)
-        if conv is None:
-            raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
-        return detail(conv)
+        return found(contact_id, services.detail(locate(contact_id), contact_id))
 
     def set_paused(contact_id: str, paused: bool) -> Response:
-        conv = bot.set_paused(locate(contact_id), contact_id, paused)
-        if conv is None:
-            raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
-        return detail(conv)
+        return found(contact_id, services.set_paused(locate(contact_id), contact_id, paused))
 
     @bp.post("/api/conversations/<contact_id>/pause")
     def pause(contact_id: str) -> Response:
@@ -94,29 +67,25 @@ def create_conversations_blueprint(bot: SellerBot, settings: Settings,
             raise ApiError(422, "invalid_field", f"outcome: {message}",
                            fields=[{"field": "outcome", "message": message}])
         try:
-            conv = bot.record_outcome(locate(contact_id), contact_id, value)
+            detail = services.record_outcome(locate(contact_id), contact_id, value)
         except NoAppointment as exc:
             raise ApiError(409, "no_appointment",
                            f"contact {contact_id} has no appointment to record") from exc
-        if conv is None:
-            raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
-        return detail(conv)
+        return found(contact_id, detail)
 
     @bp.post("/api/conversations/<contact_id>/dead-letters/<entry_id>/retry")
     def retry_dead_letter(contact_id: str, entry_id: str) -> Response:
         """Queue a reply or CRM update that failed for good again (GoHighLevel two-way)."""
         location = locate(contact_id)
-        if not STREAM_ID.match(entry_id) or not outbox.retry(location, contact_id, entry_id):
+        if not services.retry_dead_letter(location, contact_id, entry_id):
             raise ApiError(404, "not_found", f"no dead letter {entry_id} for {contact_id}")
         return jsonify({"status": "queued", "contact_id": contact_id, "entry_id": entry_id})
 
     @bp.delete("/api/conversations/<contact_id>")
     def forget(contact_id: str) -> Response:
         location = locate(contact_id)
-        if not store.delete(location, contact_id):
+        if not services.delete(location, contact_id):
             raise ApiError(404, "not_found", f"no conversation for contact {contact_id}")
-        outbox.forget(location, contact_id)
-        on_forget(location)
         return jsonify({"status": "deleted", "contact_id": contact_id})
 
     return bp

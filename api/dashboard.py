@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from api.errors import ApiError
-from services.dashboard_data_service import DashboardDataService, DataUnavailable
+from api.table import never_cached
+from services.interface import Services
 from services.range_spec import InvalidRange, RangeSpec
 
 
-def create_dashboard_blueprint(data: DashboardDataService) -> Blueprint:
-    bp = Blueprint("dashboard", __name__)
+def create_dashboard_blueprint(services: Services) -> Blueprint:
+    bp = never_cached(Blueprint("dashboard", __name__))
 
     @bp.get("/api/dashboard")
     def dashboard() -> Response:
@@ -20,12 +21,6 @@ def create_dashboard_blueprint(data: DashboardDataService) -> Blueprint:
         except InvalidRange as exc:
             raise ApiError(422, "invalid_field", str(exc),
                            fields=[{"field": exc.parameter, "message": exc.message}]) from exc
-        try:
-            result = data.dashboard(spec)
-        except DataUnavailable as exc:
-            raise ApiError(503, "unavailable", str(exc)) from exc
-        response = jsonify(result.to_dict())
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return jsonify(services.dashboard(spec).to_dict())
 
     return bp

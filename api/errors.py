@@ -9,6 +9,8 @@ from flask import Flask, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from services.interface import DataUnavailable
+
 log = logging.getLogger(__name__)
 
 
@@ -43,6 +45,11 @@ def register_error_handlers(server: Flask) -> None:
         response, status = error_response(exc.status, exc.error, exc.message, **exc.extra)
         response.headers.update(exc.headers)
         return response, status
+
+    @server.errorhandler(DataUnavailable)
+    def _unavailable(exc: DataUnavailable):
+        log.warning("store unavailable on %s: %s", request.path, exc)
+        return error_response(503, "unavailable", "storage unavailable, retry later")
 
     @server.errorhandler(redis.RedisError)
     def _redis_down(exc: redis.RedisError):

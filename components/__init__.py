@@ -1,8 +1,9 @@
 """The dashboard's panels. app.py uses two functions from here:
 
 - ``build_layout(services, demo=...)``: the page, filled with the data of the moment;
-- ``register_callbacks(app, services)``: every callback, registered on that app object
-  (never module-level ``@dash.callback``, which would bind to the first app of the process).
+- ``register_callbacks(app, services)``: every panel's callbacks, registered on that app
+  object (never module-level ``@dash.callback``, which would bind to the first app of the
+  process). ``services`` is ``services.interface.Services``, the panels' only way to the data.
 """
 
 from __future__ import annotations
@@ -11,27 +12,29 @@ import flask
 from dash import Dash, html
 
 from components import (
+    appointments,
     conversation_detail,
     conversations_table,
     header,
+    hero_metrics,
     layout,
     performance_chart,
     refresh,
     view_state,
 )
-from services.container import UNAVAILABLE, Services
 from services.dashboard_models import ConversationQuery
+from services.interface import DataUnavailable, Services
 
 
 def read_page_state(services: Services, *, demo: bool = False) -> layout.PageState:
     """What a freshly served page shows; parts that cannot be read are None."""
     try:
-        data = services.data.dashboard("24h")
-    except UNAVAILABLE:
+        data = services.dashboard("24h")
+    except DataUnavailable:
         data = None
     page = conversations_table.load_page(
         services, ConversationQuery(page_size=conversations_table.PAGE_SIZE))
-    return layout.PageState(dashboard=data, conversations=page, now=services.bot.clock(),
+    return layout.PageState(dashboard=data, conversations=page, now=services.clock(),
                             demo=demo)
 
 
@@ -44,7 +47,7 @@ def build_layout(services: Services, *, demo: bool = False) -> html.Div:
         state = read_page_state(services, demo=demo)
         token = flask.session.get("csrf_token") if "sid" in flask.session else None
     else:
-        state = layout.PageState(dashboard=None, conversations=None, now=services.bot.clock(),
+        state = layout.PageState(dashboard=None, conversations=None, now=services.clock(),
                                  demo=demo)
     page = layout.build_page(state, timezone=services.settings.timezone,
                              refresh_seconds=services.settings.refresh_interval_seconds,
@@ -56,6 +59,6 @@ def build_layout(services: Services, *, demo: bool = False) -> html.Div:
 
 
 def register_callbacks(app: Dash, services: Services) -> None:
-    for panel in (header, view_state, refresh, conversations_table, conversation_detail,
-                  performance_chart):
+    for panel in (header, view_state, refresh, hero_metrics, performance_chart, appointments,
+                  conversations_table, conversation_detail):
         panel.register_callbacks(app, services)

@@ -1,16 +1,17 @@
 """Appointments panel: today's and the next appointments (time, seller, address, masked phone),
 past ones still waiting for their outcome ("record the outcome"), and bookings per day for the
-coming week. Pure builders; the refresh loop (``components.refresh``) feeds them.
+coming week, rendered again on each render order of the refresh loop (``components.refresh``).
 """
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Dash, Input, Output, dcc, html
 
-from components import figures, ids
+from components import figures, ids, refresh
 from components import formatting as fmt
 from services.dashboard_models import Appointment, Appointments
+from services.interface import Services
 
 RECORD_OUTCOME = "record the outcome"
 UNAVAILABLE = "Appointments cannot be read right now."
@@ -70,3 +71,11 @@ def build_panel(panel: Appointments | None, timezone: str) -> html.Section:
                  className="section-heading"),
         dbc.Card(dbc.CardBody(build_body(panel, timezone), id=ids.APPOINTMENTS)),
     ], className="appointments", **{"aria-label": "Appointments"})
+
+
+def register_callbacks(app: Dash, services: Services) -> None:
+    @app.callback(Output(ids.APPOINTMENTS, "children"), Input(ids.STORE_DASHBOARD, "data"),
+                  prevent_initial_call=True)
+    def show_appointments(order):
+        data = refresh.ordered_data(services, order)
+        return build_body(data.appointments if data else None, services.settings.timezone)

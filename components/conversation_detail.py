@@ -1,11 +1,9 @@
 """Conversation drill-down: clicking a table row opens an offcanvas with the transcript as chat
 bubbles, the extracted fields, the score parts, a pause / resume button (human takeover) that
-really pauses the bot (``SellerBot.set_paused``), and the appointment outcome control
-(``SellerBot.record_outcome``)."""
+really pauses the bot, the appointment outcome control and a retry for what GoHighLevel never
+accepted: commands of ``services.interface.Services``."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
@@ -13,10 +11,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from components import formatting as fmt
 from components import ids
 from components.conversations_table import split_row_id
-from seller_bot.bot import NoAppointment
-from seller_bot.models import APPOINTMENT_OUTCOMES
-from services.container import UNAVAILABLE, Services
-from services.conversation_view import conversation_detail
+from services.interface import APPOINTMENT_OUTCOMES, DataUnavailable, NoAppointment, Services
 
 PAUSE_LABEL = "Pause bot (take over)"
 RESUME_LABEL = "Resume bot"
@@ -176,19 +171,6 @@ def build_panel() -> dbc.Offcanvas:
 
 
 # -- callbacks -------------------------------------------------------------------------------
-def load_detail(services: Services, location_id: str, contact_id: str,
-                now: datetime) -> dict | None:
-    conv = services.bot.store.load(location_id, contact_id)
-    if conv is None:
-        return None
-    detail = conversation_detail(conv, now,
-                                 stalled_after_seconds=services.settings.stalled_after_seconds,
-                                 commission_rate=services.settings.commission_rate)
-    if services.outbox is not None:
-        detail["dead_letters"] = services.outbox.dead_letters(location_id, contact_id)
-    return detail
-
-
 NOTHING = (no_update,) * 10
 
 
@@ -200,42 +182,58 @@ def stored_contact(contact: object) -> tuple[str, str] | None:
     return split_row_id(f"{contact.get('location_id')}/{contact.get('contact_id')}")
 
 
+def picked_contact(trigger: str | None, active_cell: object, contact: object,
+                   is_open: object) -> tuple[str, str] | None:
+    """(location, contact) the trigger is about: the clicked row, or the open drill-down for
+    its buttons and for a data change while it is open."""
+    if trigger == ids.TABLE:
+        return split_row_id(active_cell.get("row_id")) if isinstance(active_cell, dict) \
+            else None
+    if trigger in (ids.DETAIL_PAUSE, ids.DETAIL_OUTCOME_SAVE) or (
+            trigger == ids.STORE_VERSION and is_open is True):
+        return stored_contact(contact)
+    return None
+
+
+def run_action(services: Services, trigger: str | None, location_id: str, contact_id: str,
+               paused: bool, outcome: object) -> tuple[dict | None, str | None]:
+    """The conversation's detail after what the trigger asks (pause / resume, an outcome, or
+    nothing: a read), and a note on what was done."""
+    if trigger == ids.DETAIL_PAUSE:
+        # The button acts on what it showed, so a double click cannot undo itself.
+        return services.set_paused(location_id, contact_id, not paused), None
+    if trigger == ids.DETAIL_OUTCOME_SAVE and outcome in APPOINTMENT_OUTCOMES:
+        try:
+            return (services.record_outcome(location_id, contact_id, outcome),
+                    f"Outcome recorded: {fmt.label(outcome)}.")
+        except NoAppointment:
+            return services.detail(location_id, contact_id), NO_APPOINTMENT
+    return services.detail(location_id, contact_id), None
+
+
+def without_detail(title: object, message: str) -> tuple:
+    """The drill-down open on a message instead of a conversation, its buttons disabled."""
+    return (True, title, [html.P(message)], None, PAUSE_LABEL, "secondary", True, "", None, [])
+
+
 def detail_outputs(services: Services, trigger: str | None, active_cell: dict | None,
                    contact: dict | None, is_open: bool = False,
                    outcome: str | None = None) -> tuple:
     """Open the drill-down for the clicked row, flip pause / resume or record the appointment
     outcome for the open one, or reload the open one when the data changed (new messages
     appear while it is open)."""
-    acts = (ids.DETAIL_PAUSE, ids.DETAIL_OUTCOME_SAVE)
-    note = None
-    if trigger == ids.TABLE:
-        picked = split_row_id(active_cell.get("row_id")) if isinstance(active_cell, dict) \
-            else None
-    elif trigger in acts or (trigger == ids.STORE_VERSION and is_open is True):
-        picked = stored_contact(contact)
-    else:
-        picked = None
+    picked = picked_contact(trigger, active_cell, contact, is_open)
     if picked is None:
         return NOTHING
     location_id, contact_id = picked
+    paused_shown = isinstance(contact, dict) and contact.get("paused") is True
     try:
-        if trigger == ids.DETAIL_PAUSE:
-            # The button acts on what it showed, so a double click cannot undo itself.
-            services.bot.set_paused(location_id, contact_id, contact.get("paused") is not True)
-        if trigger == ids.DETAIL_OUTCOME_SAVE and isinstance(outcome, str) \
-                and outcome in APPOINTMENT_OUTCOMES:
-            try:
-                services.bot.record_outcome(location_id, contact_id, outcome)
-                note = f"Outcome recorded: {fmt.label(outcome)}."
-            except NoAppointment:
-                note = NO_APPOINTMENT
-        detail = load_detail(services, location_id, contact_id, services.data.clock())
-    except UNAVAILABLE:
-        return (True, no_update, [html.P(UNAVAILABLE_TEXT)], None, PAUSE_LABEL, "secondary",
-                True, "", None, [])
+        detail, note = run_action(services, trigger, location_id, contact_id, paused_shown,
+                                  outcome)
+    except DataUnavailable:
+        return without_detail(no_update, UNAVAILABLE_TEXT)
     if detail is None:
-        return (True, "Conversation", [html.P(NOT_FOUND)], None, PAUSE_LABEL, "secondary",
-                True, "", None, [])
+        return without_detail("Conversation", NOT_FOUND)
     paused = bool(detail.get("paused"))
     label, color, status = pause_button_view(paused)
     stored = {"location_id": location_id, "contact_id": contact_id, "paused": paused}
@@ -243,6 +241,21 @@ def detail_outputs(services: Services, trigger: str | None, active_cell: dict | 
     return (True, detail.get("name") or "Unknown seller",
             build_detail(detail, services.settings.timezone), stored, label, color, False,
             note or status, None, [])
+
+
+def retry_outputs(services: Services, trigger: object, clicks: object, contact: object):
+    """Queue the clicked dead letter again, then the drill-down's body without it."""
+    picked = stored_contact(contact)  # browser state: checked, like every input
+    if picked is None or not isinstance(trigger, dict) or not isinstance(clicks, list) \
+            or not any(clicks):
+        return no_update
+    location_id, contact_id = picked
+    try:
+        services.retry_dead_letter(location_id, contact_id, trigger.get("index"))
+        detail = services.detail(location_id, contact_id)
+    except DataUnavailable:
+        return [html.P(UNAVAILABLE_TEXT)]
+    return build_detail(detail, services.settings.timezone) if detail else [html.P(NOT_FOUND)]
 
 
 def register_callbacks(app: Dash, services: Services) -> None:
@@ -269,15 +282,4 @@ def register_callbacks(app: Dash, services: Services) -> None:
         prevent_initial_call=True,
     )
     def retry_dead_letter(clicks, contact):
-        """Queue a dead letter again, then show the conversation without it."""
-        picked = stored_contact(contact)  # browser state: checked, like every input
-        if picked is None or not isinstance(ctx.triggered_id, dict) \
-                or not isinstance(clicks, list) or not any(clicks):
-            return no_update
-        location_id, contact_id = picked
-        try:
-            services.outbox.retry(location_id, contact_id, ctx.triggered_id["index"])
-            detail = load_detail(services, location_id, contact_id, services.data.clock())
-        except UNAVAILABLE:
-            return [html.P(UNAVAILABLE_TEXT)]
-        return build_detail(detail, services.settings.timezone) if detail else [html.P(NOT_FOUND)]
+        return retry_outputs(services, ctx.triggered_id, clicks, contact)

@@ -15,14 +15,12 @@ from datetime import datetime
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, dash_table, dcc, html, no_update
 
-from api.table import csv_lines
 from components import formatting as fmt
 from components import ids, view_state
 from core.privacy import mask_phone
-from seller_bot.models import STAGES, TEMPERATURES
-from services.container import UNAVAILABLE, Services
 from services.conversation_view import valid_id
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
+from services.interface import STAGES, TEMPERATURES, DataUnavailable, Services
 from services.table.query import MAX_PAGE
 
 PAGE_SIZE = 10
@@ -263,12 +261,12 @@ def table_wrap_class(page: ConversationsPage | None) -> str:
     return "table-wrap mt-2 d-none" if hidden else "table-wrap mt-2"
 
 
-def to_csv(rows: Iterable[ConversationRow]) -> str:
-    """The rows as CSV text, in exactly the format of GET /api/export.csv."""
-    return "".join(csv_lines(iter(rows)))
-
-
 # -- callbacks -------------------------------------------------------------------------------
+# The controls a table query is made of besides the page, in ``query_from``'s order.
+QUERY_CONTROLS = ((ids.TABLE, "sort_by"), (ids.FILTER_TEMPERATURE, "value"),
+                  (ids.FILTER_STAGE, "value"), (ids.FILTER_STALLED, "value"),
+                  (ids.FILTER_SEARCH, "value"), (ids.FILTER_NEEDS_HUMAN, "value"),
+                  (ids.STORE_SEGMENT, "data"))
 KEEP_PAGE = frozenset({f"{ids.TABLE}.page_current", f"{ids.STORE_VERSION}.data",
                        f"{ids.REFRESH_NOW}.n_clicks"})
 
@@ -293,7 +291,7 @@ def table_outputs(services: Services, triggered: set[str], page_current: int | N
     # The page index is only sent when it moves (filter reset, data shrank): a refresh
     # answering late must not snap the pager back over a click made meanwhile.
     index = page.page - 1
-    return (records(page.rows, services.data.clock()), max(1, page.pages),
+    return (records(page.rows, services.clock()), max(1, page.pages),
             index if index != shown_page else no_update,
             summary(page, query), empty_message(page, query), table_wrap_class(page),
             *segment_chip(page, query))
@@ -305,16 +303,12 @@ def register_callbacks(app: Dash, services: Services) -> None:
         Output(ids.TABLE, "page_current"), Output(ids.TABLE_SUMMARY, "children"),
         Output(ids.TABLE_EMPTY, "children"), Output(ids.TABLE_WRAP, "className"),
         Output(ids.SEGMENT_CHIP_TEXT, "children"), Output(ids.SEGMENT_CHIP, "className"),
-        Input(ids.TABLE, "page_current"), Input(ids.TABLE, "sort_by"),
-        Input(ids.FILTER_TEMPERATURE, "value"), Input(ids.FILTER_STAGE, "value"),
-        Input(ids.FILTER_STALLED, "value"), Input(ids.FILTER_SEARCH, "value"),
-        Input(ids.STORE_SEGMENT, "data"),
+        Input(ids.TABLE, "page_current"), *(Input(*control) for control in QUERY_CONTROLS),
         Input(ids.STORE_VERSION, "data"), Input(ids.REFRESH_NOW, "n_clicks"),
-        Input(ids.FILTER_NEEDS_HUMAN, "value"),
         prevent_initial_call=True,
     )
-    def update_table(page_current, sort_by, temperature, stage, stalled, search, segment,
-                     _version, _refresh_now, needs_human):
+    def update_table(page_current, sort_by, temperature, stage, stalled, search, needs_human,
+                     segment, _version, _refresh_now):
         return table_outputs(services, set(ctx.triggered_prop_ids), page_current, sort_by,
                              temperature, stage, stalled, search, needs_human, segment)
 
@@ -329,11 +323,7 @@ def register_callbacks(app: Dash, services: Services) -> None:
 
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data"),
-        Input(ids.EXPORT_BUTTON, "n_clicks"),
-        State(ids.TABLE, "sort_by"), State(ids.FILTER_TEMPERATURE, "value"),
-        State(ids.FILTER_STAGE, "value"), State(ids.FILTER_STALLED, "value"),
-        State(ids.FILTER_SEARCH, "value"), State(ids.FILTER_NEEDS_HUMAN, "value"),
-        State(ids.STORE_SEGMENT, "data"),
+        Input(ids.EXPORT_BUTTON, "n_clicks"), *(State(*control) for control in QUERY_CONTROLS),
         prevent_initial_call=True,
     )
     def export(_clicks, sort_by, temperature, stage, stalled, search, needs_human, segment):
@@ -346,10 +336,10 @@ def export_download(services: Services, query: ConversationQuery) -> dict:
     """The ``dcc.Download`` payload: every row matching ``query`` as CSV, with full phone
     numbers (E.164) to dial: the page itself is behind the login in production."""
     try:
-        text = to_csv(services.data.export_rows(replace(query, reveal_phone=True)))
-    except UNAVAILABLE:
+        text = services.export_csv(query)
+    except DataUnavailable:
         return no_update
-    stamp = services.data.clock().strftime("%Y%m%d-%H%M")
+    stamp = services.clock().strftime("%Y%m%d-%H%M")
     return dcc.send_string(text, filename=f"conversations-{stamp}.csv", type="text/csv")
 
 
@@ -357,9 +347,9 @@ def load_page(services: Services, query: ConversationQuery) -> ConversationsPage
     """The requested page, or the last one when the data shrank under the user; None when the
     store cannot be read at all."""
     try:
-        page = services.data.conversations(query)
-    except UNAVAILABLE:
+        page = services.conversations(query)
+        if page.total and page.page > page.pages:
+            page = services.conversations(replace(query, page=page.pages))
+    except DataUnavailable:
         return None
-    if page.total and page.page > page.pages:
-        page = services.data.conversations(replace(query, page=page.pages))
     return page

@@ -2,18 +2,19 @@
 light/dark toggle, and the stale-data banner below it.
 
 The interval, freshness and theme behaviour runs in the browser (``assets/dashboard.js``):
-these clientside callbacks never reach the server.
+these clientside callbacks never reach the server. The stale-data banner and the first-run empty
+state follow each render order of the refresh loop (``components.refresh``).
 """
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
 
 from components import formatting as fmt
-from components import ids
-from services.container import Services
+from components import ids, refresh
 from services.dashboard_models import DashboardData
+from services.interface import Services
 
 TITLE = "Seller Bot Analytics"
 REFRESH_CHOICES: tuple[tuple[int, str], ...] = (
@@ -116,9 +117,31 @@ def build_banners(data: DashboardData | None, timezone: str, *,
     ])
 
 
+def banner_outputs(services: Services, order: object, shown_as_of: object) -> tuple:
+    """(stale banner open, its text, empty state open) for a render order; ``shown_as_of`` is
+    the time of the data on screen (``STORE_AS_OF``)."""
+    timezone = services.settings.timezone
+    if isinstance(order, dict) and order.get("unavailable") is True:
+        if order.get("had_data") is True:  # the numbers stay: say how old they are
+            as_of = shown_as_of if isinstance(shown_as_of, str) else None
+            return True, unavailable_banner(as_of, timezone), no_update
+        return True, NO_DATA_BANNER, False
+    data = refresh.ordered_data(services, order)
+    return (*stale_banner(data, timezone), is_empty(data))
+
+
 def register_callbacks(app: Dash, services: Services) -> None:
-    """Clientside only: interval period and pause while hidden, freshness text, theme."""
-    del services  # the header's behaviour never needs the server
+    """The banners on each render order; clientside: interval period and pause while hidden,
+    freshness text, theme."""
+    @app.callback(
+        Output(ids.STALE_BANNER, "is_open"), Output(ids.STALE_BANNER, "children"),
+        Output(ids.EMPTY_STATE, "is_open"),
+        Input(ids.STORE_DASHBOARD, "data"), State(ids.STORE_AS_OF, "data"),
+        prevent_initial_call=True,
+    )
+    def show_banners(order, shown_as_of):
+        return banner_outputs(services, order, shown_as_of)
+
     app.clientside_callback(
         ClientsideFunction("sellerbot", "intervalSettings"),
         Output(ids.REFRESH_INTERVAL, "disabled"), Output(ids.REFRESH_INTERVAL, "interval"),

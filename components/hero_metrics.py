@@ -4,7 +4,7 @@ speed to lead, qualification and offer acceptance rates; appointments booked, pi
 commission potential, opt-out rate. Cards whose figure is a set of conversations are buttons:
 a click lists exactly those conversations in the table (``components.view_state``).
 
-Pure builders only: the refresh loop (``components.refresh``) feeds them ``DashboardData``.
+The cards are rendered again on each render order of the refresh loop (``components.refresh``).
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Dash, Input, Output, html
 
 from components import formatting as fmt
-from components import ids
-from components.view_state import CARD_FILTERS
+from components import ids, refresh, view_state
 from services.dashboard_models import Hero, Kpi, ResponseTimeKpi
+from services.interface import Services
 
 
 @dataclass(frozen=True)
@@ -40,16 +40,14 @@ def _points(value: float | int) -> str:
     return f"{abs(value) * 100:.1f} pts"
 
 
-def _money(value: float | int) -> str:
-    return fmt.money_compact(abs(value))
+def _magnitude(figure: Callable[[float | int], str]) -> Callable[[float | int], str]:
+    """The size of a change in the figure's format (the arrow says its direction)."""
+    return lambda value: figure(abs(value))
 
 
-def _ms(value: float | int) -> str:
-    return fmt.milliseconds(abs(value))
-
-
-def _count_delta(value: float | int) -> str:
-    return _count(abs(value))
+_money = _magnitude(fmt.money_compact)
+_ms = _magnitude(fmt.milliseconds)
+_count_delta = _magnitude(_count)
 
 
 PRIMARY: tuple[KpiSpec, ...] = (
@@ -130,7 +128,7 @@ def kpi_card(spec: KpiSpec, value: str, delta: float | int | None, detail: str |
                  title=f"{verdict} than the previous 24 hours" if verdict else None),
     ]
     card = dbc.Card(dbc.CardBody(body), id=ids.kpi(spec.name), className="kpi-card h-100")
-    if spec.name in CARD_FILTERS:
+    if spec.name in view_state.CARD_FILTERS:
         card = html.Div(card, id=ids.kpi_filter(spec.name), n_clicks=0, role="button",
                         tabIndex="0", className="kpi-link h-100",
                         title=f"List these conversations: {(title or spec.title).lower()}")
@@ -197,3 +195,13 @@ def build_panel(hero: Hero | None = None, total_conversations: int | None = None
     """The hero section as placed in the page; the refresh loop replaces its children."""
     return html.Section(build_hero(hero, total_conversations, window), id=ids.HERO,
                         className="hero", **{"aria-label": "Key metrics"})
+
+
+def register_callbacks(app: Dash, services: Services) -> None:
+    @app.callback(Output(ids.HERO, "children"), Input(ids.STORE_DASHBOARD, "data"),
+                  prevent_initial_call=True)
+    def show_hero(order):
+        data = refresh.ordered_data(services, order)
+        if data is None:
+            return build_hero(None, None)
+        return build_hero(data.hero, data.total_conversations, view_state.window_label(data))

@@ -9,6 +9,7 @@ CLOCK_INTERVAL = "clock-interval"          # 1 s clientside tick for "updated N 
 STORE_VERSION = "store-version"            # live data version the last refresh tick saw
 STORE_RENDERED = "store-rendered"          # data version the cards and graphs show
 STORE_AS_OF = "store-as-of"                # ISO time of the data the page shows
+STORE_DASHBOARD = "store-dashboard"        # render order to the panels (components.refresh)
 STORE_VISIBLE = "store-visible"            # False while the browser tab is hidden
 STORE_THEME = "sellerbot-theme"            # "light" | "dark", kept in localStorage
 URL = "url"                                # dcc.Location: range and table filter live in it

@@ -62,7 +62,7 @@ def build_page(state: PageState, *, timezone: str, refresh_seconds: int,
     data = state.dashboard
     period = max(0, refresh_seconds)
     view = view_state.ViewState()
-    label = refresh.window_label(data)
+    label = view_state.window_label(data)
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.STORE_RANGE, data=view.range_data()),
@@ -70,6 +70,7 @@ def build_page(state: PageState, *, timezone: str, refresh_seconds: int,
         dcc.Store(id=ids.STORE_VERSION, data=data.version if data else None),
         dcc.Store(id=ids.STORE_RENDERED, data=refresh.shown_key(data, view.range)),
         dcc.Store(id=ids.STORE_AS_OF, data=data.as_of if data else None),
+        dcc.Store(id=ids.STORE_DASHBOARD, data=None),
         dcc.Store(id=ids.STORE_VISIBLE, data=True),
         dcc.Store(id=ids.STORE_THEME, storage_type="local"),
         dcc.Store(id=ids.DETAIL_CONTACT),

@@ -3,9 +3,9 @@ hour and the hour x weekday heatmap over the page's range; the qualification fun
 temperature split, price, timeline and motivation distributions of the conversations stored
 now (they cannot follow a range: their titles say "now").
 
-The refresh loop (``components.refresh``) reads the data and calls ``build_figures``; the
-page-wide range (``components.view_state``) is one of its inputs, so this module has builders
-only. A click on the funnel, a donut slice or a bar filters the table (``view_state``).
+The graphs are drawn again on each render order of the refresh loop (``components.refresh``),
+over the page-wide range it names (``components.view_state``). A click on the funnel, a donut
+slice or a bar filters the table (``view_state``).
 
 Zoom across refreshes: every figure carries a ``uirevision``, but dash 4.4.1's ``dcc.Graph``
 writes the user's zoom into its own ``figure`` prop, so a whole new figure from the server
@@ -18,12 +18,12 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Dash, Input, Output, Patch, dcc, html
 
-from components import figures, ids
-from services.container import Services
+from components import figures, ids, refresh
+from components import formatting as fmt
 from services.dashboard_models import DashboardData
+from services.interface import Services
 from services.metrics_service import price_labels
 
-RANGES = (("24h", "24 h"), ("7d", "7 days"), ("30d", "30 days"), ("custom", "Custom"))
 DEFAULT_RANGE = "24h"
 UNAVAILABLE = "No data could be read yet"
 NOW = " · now"  # on panels of the conversations stored now, which no range changes
@@ -121,9 +121,41 @@ def build_panel(data: DashboardData | None, timezone: str,
                         **{"aria-label": "Performance charts"})
 
 
+def charts_freshness(data: DashboardData | None, timezone: str) -> str:
+    if data is None:
+        return ""
+    times = [fmt.clock_time(data.freshness[k], timezone)
+             for k in ("distributions", "trends") if data.freshness.get(k)]
+    return f"as of {min(times)}" if times else ""
+
+
+def chart_outputs(services: Services, order: object) -> tuple:
+    """(freshness, every graph's figure) for a render order. Graphs get patches that keep the
+    user's zoom, except after a range change, which starts the graphs afresh."""
+    data = refresh.ordered_data(services, order)
+    timezone = services.settings.timezone
+    if data is None:
+        figs = build_figures(None, timezone)
+        return ("", *(figs[graph_id] for graph_id, _, _ in GRAPHS))
+    range_key = refresh.range_spec(order.get("range")).key
+    figs = build_figures(data, timezone, range_key)
+    new_range = order.get("new_range") is True
+    return (charts_freshness(data, timezone),
+            *(figs[graph_id] if new_range else figure_patch(figs[graph_id])
+              for graph_id, _, _ in GRAPHS))
+
+
 def register_callbacks(app: Dash, services: Services) -> None:
-    """Clientside only: each graph's text alternative follows its figure (patches included)."""
-    del services
+    """The figures on each render order; clientside: each graph's text alternative follows its
+    figure (patches included)."""
+    @app.callback(
+        Output(ids.CHARTS_FRESHNESS, "children"),
+        *(Output(graph_id, "figure") for graph_id, _, _ in GRAPHS),
+        Input(ids.STORE_DASHBOARD, "data"), prevent_initial_call=True,
+    )
+    def show_charts(order):
+        return chart_outputs(services, order)
+
     app.clientside_callback(
         ClientsideFunction("sellerbot", "chartTexts"),
         [Output(ids.chart_text(graph_id), "children") for graph_id, _, _ in GRAPHS],

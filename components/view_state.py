@@ -7,7 +7,9 @@ panel that can follow a range; ``seg=<segment>`` (the conversations behind one f
 One callback keeps the URL and the controls in step, in both directions: a changed URL
 (page load, back button) sets the controls; a changed control (range buttons, dates, a click on
 a KPI card, a funnel stage, a donut slice or a bar, the table's selects) writes the URL. Both
-directions live in one callback because Dash refuses a cycle spread over two.
+directions live in one callback because Dash refuses a cycle spread over two. Another one
+writes what the range drives next to the range bar, on every render order
+(``components.refresh``).
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from components import formatting as fmt
-from components import ids
-from components.performance_chart import RANGES
-from services.container import Services
+from components import ids, refresh
+from services.dashboard_models import DashboardData
+from services.interface import STAGES, TEMPERATURES, Services
 from services.metrics_service import price_labels
 from services.range_spec import InvalidRange, RangeSpec
-from services.table.query import SEGMENTS, STAGES, TEMPERATURES
+from services.table.query import SEGMENTS
+
+RANGES = (("24h", "24 h"), ("7d", "7 days"), ("30d", "30 days"), ("custom", "Custom"))
 
 ALL_VALUES = "all"  # the table selects' "no filter" choice (conversations_table.ALL)
 # Cards whose figure is a set of conversations, and the filter that lists them.
@@ -83,18 +87,6 @@ class ViewState:
         return {"range": self.range, "start": self.start, "end": self.end}
 
 
-def range_spec(data: dict | None) -> RangeSpec:
-    """The RangeSpec of ``STORE_RANGE`` (24 h when missing or invalid)."""
-    data = data if isinstance(data, dict) else {}  # browser state: checked
-    values = [data.get(name) for name in ("range", "start", "end")]
-    if not all(value is None or isinstance(value, str) for value in values):
-        return RangeSpec()
-    try:
-        return RangeSpec.parse(*values)
-    except InvalidRange:
-        return RangeSpec()
-
-
 def segment_title(segment: str | None) -> str:
     """What a segment is, in words: "Hot leads needing action", "Asking price $300k-400k"."""
     if not segment:
@@ -127,6 +119,11 @@ def build_range_bar(state: ViewState, today: date, label: str = "") -> html.Div:
     ], className="range-bar", role="group", **{"aria-label": "Time range of the page"})
 
 
+def window_label(data: DashboardData | None) -> str:
+    """The range the data covers, in words ("last 24 h", "Mar 1 - Mar 7")."""
+    return data.window.label if data is not None and data.window else "last 24 h"
+
+
 def range_label(window_label: str | None, kept_days: int) -> str:
     """Which panels the range drives, and which cannot follow it."""
     if not window_label:
@@ -155,6 +152,39 @@ def click_filter(trigger, value) -> dict | None:
     return None
 
 
+RANGE_CONTROLS = (ids.RANGE_SELECT, ids.RANGE_CUSTOM_DATES)
+FILTER_RESETS = {ids.SEGMENT_CLEAR: {"segment": None},
+                 ids.FILTER_CLEAR: {"segment": None, "temperature": None, "stage": None}}
+# Custom range chosen but its dates not complete yet: show the date pickers, change nothing.
+WAIT_FOR_DATES = (no_update,) * 4 + (False,) + (no_update,) * 4
+
+
+def picked_range(range_value: str | None, start: str | None, end: str | None) -> ViewState:
+    """The range the range buttons and dates ask for (invalid: the default)."""
+    return ViewState.from_search(
+        ViewState(range=range_value or "24h", start=start, end=end).to_search())
+
+
+def control_view(trigger, value, state: ViewState, range_value: str | None, start: str | None,
+                 end: str | None, temperature: str | None, stage: str | None
+                 ) -> ViewState | None:
+    """The view after a control changed (``value``: what the trigger sent); None when the
+    trigger changes nothing."""
+    picked = click_filter(trigger, value)
+    if picked is not None:
+        return replace(state, **{"segment": None, "temperature": None, "stage": None, **picked})
+    if isinstance(trigger, str) and trigger in FILTER_RESETS:  # not a pattern id (a dict)
+        return replace(state, **FILTER_RESETS[trigger])
+    if trigger == ids.FILTER_TEMPERATURE:
+        return replace(state, temperature=temperature if temperature in TEMPERATURES else None)
+    if trigger == ids.FILTER_STAGE:
+        return replace(state, stage=stage if stage in STAGES else None)
+    if trigger in RANGE_CONTROLS:
+        wanted = picked_range(range_value, start, end)
+        return replace(state, range=wanted.range, start=wanted.start, end=wanted.end)
+    return None
+
+
 def sync_outputs(trigger, triggered_value, search: str | None, range_value: str | None,
                  start: str | None, end: str | None, temperature: str | None,
                  stage: str | None, current_range: dict | None,
@@ -166,51 +196,29 @@ def sync_outputs(trigger, triggered_value, search: str | None, range_value: str 
         value if isinstance(value, str) else None
         for value in (search, range_value, start, end, temperature, stage, current_segment))
     current_range = current_range if isinstance(current_range, dict) else None
-    if trigger in (None, ids.URL):
-        state = ViewState.from_search(search)
-    else:
-        state = ViewState.from_search(search)
-        picked = click_filter(trigger, triggered_value)
-        if picked is not None:
-            state = replace(state, **{"segment": None, "temperature": None, "stage": None,
-                                      **picked})
-        elif trigger == ids.SEGMENT_CLEAR:
-            state = replace(state, segment=None)
-        elif trigger == ids.FILTER_CLEAR:
-            state = replace(state, segment=None, temperature=None, stage=None)
-        elif trigger == ids.FILTER_TEMPERATURE:
-            state = replace(state, temperature=temperature if temperature in TEMPERATURES
-                            else None)
-        elif trigger == ids.FILTER_STAGE:
-            state = replace(state, stage=stage if stage in STAGES else None)
-        elif trigger in (ids.RANGE_SELECT, ids.RANGE_CUSTOM_DATES):
-            wanted = ViewState.from_search(ViewState(
-                range=range_value or "24h", start=start, end=end).to_search())
-            if range_value == "custom" and wanted.range != "custom":
-                # Custom chosen but the dates are not complete yet: show the pickers, wait.
-                return (no_update, no_update, no_update, no_update, False, no_update,
-                        no_update, no_update, no_update)
-            state = replace(state, range=wanted.range, start=wanted.start, end=wanted.end)
-        else:
+    state = ViewState.from_search(search)
+    if trigger not in (None, ids.URL):
+        if (trigger in RANGE_CONTROLS and range_value == "custom"
+                and picked_range(range_value, start, end).range != "custom"):
+            return WAIT_FOR_DATES
+        state = control_view(trigger, triggered_value, state, range_value, start, end,
+                             temperature, stage)
+        if state is None:
             return (no_update,) * 9
-    new_search = state.to_search()
-    range_data = state.range_data()
 
     def changed(new, old):  # an unchanged value is not sent: it would reload the table
         return new if new != old else no_update
 
     return (
-        changed(new_search, search or ""),
+        changed(state.to_search(), search or ""),
         state.range, state.start, state.end, state.range != "custom",
-        changed(range_data, current_range), changed(state.segment, current_segment),
+        changed(state.range_data(), current_range), changed(state.segment, current_segment),
         changed(state.temperature or ALL_VALUES, temperature or ALL_VALUES),
         changed(state.stage or ALL_VALUES, stage or ALL_VALUES),
     )
 
 
 def register_callbacks(app: Dash, services: Services) -> None:
-    del services  # the view lives in the browser; the panels read the data
-
     @app.callback(
         Output(ids.URL, "search"), Output(ids.RANGE_SELECT, "value"),
         Output(ids.RANGE_CUSTOM_DATES, "start_date"), Output(ids.RANGE_CUSTOM_DATES, "end_date"),
@@ -235,3 +243,10 @@ def register_callbacks(app: Dash, services: Services) -> None:
         hidden = out[4]
         return (*out[:4], "range-dates d-none" if hidden is True else
                 "range-dates" if hidden is False else no_update, *out[5:])
+
+    @app.callback(Output(ids.RANGE_LABEL, "children"), Input(ids.STORE_DASHBOARD, "data"),
+                  prevent_initial_call=True)
+    def show_range_label(order):
+        data = refresh.ordered_data(services, order)
+        kept_days = services.settings.bucket_retention_seconds // 86400
+        return range_label(window_label(data), kept_days) if data is not None else ""

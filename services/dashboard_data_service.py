@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -34,10 +33,7 @@ from services.table.query import validate
 
 log = logging.getLogger(__name__)
 
-REDIS_DOWN = CANNOT_READ
 PAGES = "page:"  # cache key namespace of table pages
-# Expired conversations leave the counters when retired; the read path does it this often.
-RETIRE_EVERY_SECONDS = 30
 # Under a stream of writes every read sees a new version: a panel is recomputed at most this
 # often (per cached unit, shared by all workers); readers in between get the latest result.
 MIN_RECOMPUTE_SECONDS = 1.0
@@ -76,8 +72,7 @@ class DashboardDataService:
                  clock: Callable[[], datetime] = utc_now,
                  cache: TieredCache | None = None,
                  metrics: MetricsService | None = None,
-                 outbox: OutboxService | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 outbox: OutboxService | None = None) -> None:
         self.redis = client
         self.settings = settings
         self.clock = clock
@@ -88,10 +83,8 @@ class DashboardDataService:
         self.appointments = AppointmentsReader(client, settings.timezone, clock)
         self.outbox = outbox or OutboxService(client, settings)
         self.table = ConversationIndex(client, settings, wall_clock=lambda: clock().timestamp())
-        self.monotonic = monotonic
         self._last_good: dict[str, DashboardData] = {}
         self._failing_since: datetime | None = None
-        self._last_retired = float("-inf")
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -103,21 +96,17 @@ class DashboardDataService:
         """Data version of all locations; unchanged means no conversation changed since.
 
         Rolling 24 h figures still slide with time, so a caller should refresh now and then
-        even when the version stays the same. Raises DataUnavailable when Redis is down.
+        even when the version stays the same.
         """
-        try:
-            return self.metrics.version()
-        except REDIS_DOWN as exc:
-            raise DataUnavailable(f"Redis is unreachable: {exc}") from exc
+        return self.metrics.version()
 
     def dashboard(self, range_: str | RangeSpec = "24h") -> DashboardData:
         """Every figure of the page for the range (24h, 7d, 30d or a custom RangeSpec);
         ``as_of`` is the time of the oldest panel."""
         spec = range_ if isinstance(range_, RangeSpec) else RangeSpec.parse(range_)
         try:
-            self._retire_expired_now_and_then()
             data = self._read(spec)
-        except REDIS_DOWN as exc:
+        except CANNOT_READ as exc:
             return self._last_good_or_raise(spec.key, exc)
         with self._lock:
             if self._failing_since is not None:
@@ -213,19 +202,6 @@ class DashboardDataService:
                 f"Redis is unreachable (since {since}) and there is no earlier data to show"
             ) from exc
         return replace(last, stale=True, stale_since=since)
-
-    def _retire_expired_now_and_then(self) -> None:
-        """Retire conversations reaching their TTL, at most every 30 s in this process."""
-        now = self.monotonic()
-        with self._lock:
-            if now - self._last_retired < RETIRE_EVERY_SECONDS:
-                return
-            self._last_retired = now
-        try:
-            for location in self.store.locations():
-                self.store.retire_expired(location)
-        except redis.RedisError as exc:  # e.g. out of memory: reads still work, so go on
-            log.warning("retiring expired conversations failed: %s", type(exc).__name__)
 
     # -- conversation table ----------------------------------------------------------------
     def conversations(self, query: ConversationQuery) -> ConversationsPage:

@@ -140,7 +140,7 @@ def test_metrics304_redis_down_gives_stale_data_then_recovers():
         assert response.status_code == 503
         assert response.get_json()["error"] == "unavailable"
         with pytest.raises(DataUnavailable):
-            service.version()
+            app.server.extensions["sellerbot"]["services"].version()
 
         server.start()
         back = service.dashboard()
@@ -186,7 +186,7 @@ def test_metrics307_uncached_read_costs_the_same_whatever_the_store_size(redis_c
             for text in ("hi", "needs paint", "450k"):
                 say(bot, text, f"seller-{n}")
         service = DashboardDataService(redis_client, settings, store=bot.store)
-        service.dashboard("24h")  # first read retires expired conversations, if any
+        service.dashboard("24h")  # the first read fills the cache
         redis_client.config_resetstat()
         data = service.dashboard("24h")
         assert data.total_conversations == size

@@ -42,17 +42,7 @@ MAY_NOT_USE: dict[str, tuple[str, ...]] = {
     "simulator": UI,
 }
 # Known debt, (importing module, imported module): why it is there and which issue removes it.
-ALLOWED: dict[tuple[str, str], str] = {
-    ("components.conversations_table", "api.table"):
-        "the CSV download reuses the API's csv_lines; moves behind the services interface (#10)",
-    ("components.conversations_table", "seller_bot.models"):
-        "stage and temperature filter options; to come from a shared schema module (#10)",
-    ("components.conversation_detail", "seller_bot.bot"):
-        "the drill-down records an appointment outcome through the bot (NoAppointment); moves "
-        "behind the services interface of queries and commands (#10)",
-    ("components.conversation_detail", "seller_bot.models"):
-        "the outcome choices (APPOINTMENT_OUTCOMES); to come from a shared schema module (#10)",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def matches(name: str, prefix: str) -> bool:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import plotly.graph_objects as go
 import pytest
 from dash import no_update
+from dash.exceptions import PreventUpdate
 from plotly.io.json import to_json_plotly
 
 from components import (
@@ -24,8 +25,7 @@ from components import (
 )
 from components import formatting as fmt
 from core.settings import Settings
-from services.container import Services
-from services.dashboard_data_service import DataUnavailable
+from services.csv_export import csv_lines
 from services.dashboard_models import (
     ConversationQuery,
     ConversationRow,
@@ -37,6 +37,7 @@ from services.dashboard_models import (
     ResponseTimeKpi,
     TimeSeries,
 )
+from services.interface import DataUnavailable
 from tests.helpers import by_id, texts
 
 NOW = datetime(2026, 3, 2, 18, 42, tzinfo=UTC)
@@ -73,15 +74,20 @@ def sample_data(version: str = "v1", **changes) -> DashboardData:
     return replace(data, **changes)
 
 
-class FakeData:
-    """Stands in for DashboardDataService; counts calls so tests can prove a tick was cheap."""
+class FakeServices:
+    """Stands in for services.interface.Services; counts calls so tests can prove a tick was
+    cheap, and records the commands."""
 
     def __init__(self, data: DashboardData | Exception, version: str | Exception = "v1",
-                 page: ConversationsPage | None = None) -> None:
-        self.data, self._version, self.page = data, version, page
+                 page: ConversationsPage | None = None, detail: dict | None = None) -> None:
+        self.data, self._version, self.page, self._detail = data, version, page, detail
+        self.settings = Settings()
         self.calls: Counter = Counter()
         self.queries: list[ConversationQuery] = []
-        self.clock = lambda: NOW
+        self.paused: list[tuple[str, str, bool]] = []
+
+    def clock(self) -> datetime:
+        return NOW
 
     def version(self) -> str:
         self.calls["version"] += 1
@@ -100,22 +106,16 @@ class FakeData:
         self.queries.append(query)
         return replace(self.page, page=query.page)
 
-    def export_rows(self, query: ConversationQuery):
+    def export_csv(self, query: ConversationQuery) -> str:
         self.queries.append(query)
-        return iter(self.page.rows)
+        return "".join(csv_lines(self.page.rows))
 
+    def detail(self, location_id: str, contact_id: str) -> dict | None:
+        return self._detail
 
-class FakeBot:
-    def __init__(self) -> None:
-        self.paused: list[tuple[str, str, bool]] = []
-
-    def set_paused(self, location_id: str, contact_id: str, paused: bool):
+    def set_paused(self, location_id: str, contact_id: str, paused: bool) -> dict | None:
         self.paused.append((location_id, contact_id, paused))
-        return object()
-
-
-def services(data: FakeData, bot=None) -> Services:
-    return Services(data=data, bot=bot or FakeBot(), settings=Settings())
+        return self._detail
 
 
 def row(n: int, **changes) -> ConversationRow:
@@ -223,46 +223,52 @@ def test_cmp006_refresh_choices_default_from_settings():
 
 
 # -- refresh loop -------------------------------------------------------------------------
-def tick(data: FakeData, seen, shown, *, trigger=ids.REFRESH_INTERVAL, as_of=NOW_ISO,
-         range_=None, visible=True) -> tuple:
+def tick(svc: FakeServices, seen, shown, *, trigger=ids.REFRESH_INTERVAL, as_of=NOW_ISO,
+         range_=None, visible=True, order=None) -> tuple:
     """One call of the loop; a bare version as ``shown`` means "shown for the 24 h range"."""
     if shown and "@" not in shown and shown != refresh.UNAVAILABLE_KEY:
         shown = f"{shown}@24h"
-    return refresh.refresh_outputs(services(data), trigger, visible, range_, seen, shown, as_of)
+    return refresh.refresh_outputs(svc, trigger, visible, range_, seen, shown, as_of, order)
 
 
 def test_cmp007_tick_without_change_returns_no_update_after_one_version_read():
-    data = FakeData(sample_data("v7"), version="v7")
+    data = FakeServices(sample_data("v7"), version="v7")
     out = tick(data, "v7", "v7")
     assert out == refresh.NO_CHANGE and all(o is no_update for o in out)
     assert len(out) == len(refresh.OUTPUTS)
     assert data.calls == Counter({"version": 1})
 
 
-def test_cmp008_tick_with_change_renders_every_output():
-    data = FakeData(sample_data("v8"), version="v8")
+def test_cmp008_tick_with_change_orders_every_panel_to_render():
+    data = FakeServices(sample_data("v8"), version="v8")
     out = tick(data, "v7", "v7")
     assert out[:3] == ("v8", "v8@24h", NOW.isoformat())
-    assert out[3] is False  # no stale banner
+    assert out[3] == {"n": 1, "range": {"range": "24h", "start": None, "end": None},
+                      "new_range": False, "unavailable": False, "had_data": False}
     assert len(out) == len(refresh.OUTPUTS)
     assert data.calls == Counter({"version": 1, "dashboard": 1})
+    assert tick(data, "v7", "v7", order=out[3])[3]["n"] == 2  # every order is a change
+    # Each panel reads the ordered dashboard: the header, no stale banner.
+    assert header.banner_outputs(data, out[3], None) == (False, "", False)
     # Graphs get patches that never touch the axis ranges (the user's zoom).
-    last_graph = [o.component_id for o in refresh.OUTPUTS].index(ids.GRAPH_HEATMAP)
-    operations = out[last_graph - 1].to_plotly_json()["operations"]
+    charts = performance_chart.chart_outputs(data, out[3])
+    assert len(charts) == 1 + len(performance_chart.GRAPHS)
+    operations = charts[-1].to_plotly_json()["operations"]
     locations = [op["location"] for op in operations]
     assert ["data"] in locations and ["layout", "uirevision"] in locations
     assert ["layout", "xaxis", "gridcolor"] in locations
     assert not [loc for loc in locations if loc[-1] in ("range", "autorange")]
-    assert json.loads(to_json_plotly(out[last_graph - 1]))  # what Dash sends is plain JSON
+    assert json.loads(to_json_plotly(charts[-1]))  # what Dash sends is plain JSON
     # A range change starts the graphs afresh: whole figures, the new range's uirevision.
     out = tick(data, "v8", "v8", trigger=ids.STORE_RANGE, range_={"range": "7d"})
-    first_graph = [o.component_id for o in refresh.OUTPUTS].index(ids.GRAPH_MESSAGES)
-    assert go.Figure(out[first_graph]).layout.uirevision == "messages-7d:"
+    assert out[3]["new_range"] is True and out[3]["range"]["range"] == "7d"
+    first_graph = performance_chart.chart_outputs(data, out[3])[1]
+    assert go.Figure(first_graph).layout.uirevision == "messages-7d:"
 
 
 def test_cmp009_cached_cards_lagging_move_only_the_table():
     # The live version moved, but the KPI cache still holds the previous figures.
-    data = FakeData(sample_data("v8"), version="v9")
+    data = FakeServices(sample_data("v8"), version="v9")
     out = tick(data, "v8", "v8")
     assert out[0] == "v9" and all(o is no_update for o in out[1:])
     # Next tick: the table has seen v9, the cache still lags: nothing to send at all.
@@ -275,10 +281,10 @@ def test_cmp009_cached_cards_lagging_move_only_the_table():
 
 def test_cmp010_refresh_now_and_range_always_render_hidden_tab_never():
     for trigger in (ids.REFRESH_NOW, ids.STORE_RANGE):
-        data = FakeData(sample_data("v1"), version="v1")
+        data = FakeServices(sample_data("v1"), version="v1")
         out = tick(data, "v1", "v1", trigger=trigger, range_={"range": "7d"})
         assert out[1] == "v1@7d" and data.calls["dashboard"] == 1
-    data = FakeData(sample_data("v2"), version="v2")
+    data = FakeServices(sample_data("v2"), version="v2")
     assert tick(data, "v1", "v1", trigger=ids.STORE_VISIBLE, visible=False) == \
         refresh.NO_CHANGE
     assert not data.calls
@@ -286,14 +292,14 @@ def test_cmp010_refresh_now_and_range_always_render_hidden_tab_never():
 
 def test_cmp022_a_range_the_page_asks_for_but_does_not_show_is_rendered_on_a_tick():
     """A tick and a range change can arrive as one call: the range still renders."""
-    data = FakeData(sample_data("v1"), version="v1")
+    data = FakeServices(sample_data("v1"), version="v1")
     out = tick(data, "v1", "v1@24h", range_={"range": "7d"})
     assert out[1] == "v1@7d" and data.calls["dashboard"] == 1
     assert tick(data, "v1", "v1@7d", range_={"range": "7d"}) == refresh.NO_CHANGE
 
 
 def test_cmp011_old_data_is_rendered_again_even_without_a_new_version():
-    data = FakeData(sample_data("v1"), version="v1")
+    data = FakeServices(sample_data("v1"), version="v1")
     old = (NOW - timedelta(seconds=refresh.MAX_AGE_SECONDS + 1)).isoformat()
     out = tick(data, "v1", "v1", as_of=old)
     assert out[1] == "v1@24h" and out[2] == NOW.isoformat() and data.calls["dashboard"] == 1
@@ -303,28 +309,54 @@ def test_cmp011_old_data_is_rendered_again_even_without_a_new_version():
 
 def test_cmp012_redis_down_shows_stale_banner_once_then_recovers():
     stale = sample_data("v1", stale=True, stale_since=NOW.isoformat())
-    data = FakeData(stale, version=DataUnavailable("down"))
+    data = FakeServices(stale, version=DataUnavailable("down"))
     out = tick(data, "v1", "v1")
-    assert out[0] is no_update and out[3] is True and "Redis unreachable since" in out[4]
+    assert out[0] is no_update and out[3]["unavailable"] is False
+    opened, text, _ = header.banner_outputs(data, out[3], out[2])
+    assert opened is True and "Redis unreachable since" in text
     shown = out[1]
     assert shown.startswith("stale:")
     # Still down: the page says so already, nothing is sent again, even as the data ages.
     old = (NOW - timedelta(hours=1)).isoformat()
     assert tick(data, "v1", shown, as_of=old) == refresh.NO_CHANGE
-    back = FakeData(sample_data("v2"), version="v2")
+    back = FakeServices(sample_data("v2"), version="v2")
     out = tick(back, "v1", shown)
-    assert out[:2] == ("v2", "v2@24h") and out[3] is False
+    assert out[:2] == ("v2", "v2@24h") and header.banner_outputs(back, out[3], out[2])[0] is False
 
 
 def test_cmp013_nothing_readable_keeps_what_the_page_shows():
-    data = FakeData(DataUnavailable("down"), version=DataUnavailable("down"))
+    data = FakeServices(DataUnavailable("down"), version=DataUnavailable("down"))
     out = tick(data, "v1", "v1")
-    assert out[1] == refresh.UNAVAILABLE_KEY and out[3] is True
-    assert out[4].startswith("Showing data from 10:42")
-    assert all(o is no_update for o in (out[0], out[2], *out[5:]))  # cards and graphs stay
+    assert out[1] == refresh.UNAVAILABLE_KEY and out[3]["unavailable"] is True
+    assert all(o is no_update for o in (out[0], out[2]))
+    opened, text, empty = header.banner_outputs(data, out[3], NOW_ISO)
+    assert opened is True and text.startswith("Showing data from 10:42") and empty is no_update
+    # Cards and graphs stay as they are.
+    with pytest.raises(PreventUpdate):
+        performance_chart.chart_outputs(data, out[3])
     first_load = tick(data, None, None, trigger=ids.REFRESH_NOW, as_of=None)
-    assert first_load[4] == header.NO_DATA_BANNER
-    assert first_load[5] is False  # not the first-run "no conversations" message
+    # Not the first-run "no conversations" message; the charts say no data could be read.
+    assert header.banner_outputs(data, first_load[3], None) == (True, header.NO_DATA_BANNER,
+                                                                False)
+    charts = performance_chart.chart_outputs(data, first_load[3])
+    assert charts[0] == "" and all(
+        go.Figure(f).layout.annotations[0].text == performance_chart.UNAVAILABLE
+        for f in charts[1:])
+
+
+def test_cmp024_a_panel_keeps_what_it_shows_for_anything_but_a_render_order():
+    data = FakeServices(sample_data())
+    for order in (None, "x", [], 7):
+        with pytest.raises(PreventUpdate):
+            refresh.ordered_data(data, order)
+    # The store went out of reach between the order and the panel's read: keep what is shown.
+    gone = FakeServices(DataUnavailable("down"))
+    with pytest.raises(PreventUpdate):
+        refresh.ordered_data(gone, refresh.render_order(None, refresh.range_spec(None)))
+    # A range from the browser that is not one reads the 24 h dashboard.
+    order = {**refresh.render_order(None, refresh.range_spec(None)), "range": {"range": 5}}
+    assert refresh.ordered_data(data, order).range == "24h"
+    assert refresh.render_order({"n": 10**30}, refresh.range_spec(None))["n"] == 1
 
 
 # -- conversations table --------------------------------------------------------------------
@@ -353,8 +385,8 @@ def test_cmp015_rows_are_formatted_masked_and_colour_plus_text():
 
 
 def test_cmp016_filter_change_goes_back_to_page_1_paging_keeps_the_page():
-    data = FakeData(sample_data(), page=page_of([row(n) for n in range(10)], total=95))
-    svc = services(data)
+    data = FakeServices(sample_data(), page=page_of([row(n) for n in range(10)], total=95))
+    svc = data
     out = conversations_table.table_outputs(svc, {f"{ids.TABLE}.page_current"}, 4, None,
                                             "all", "all", False, "")
     assert data.queries[-1].page == 5 and out[1] == 10
@@ -370,27 +402,27 @@ def test_cmp016_filter_change_goes_back_to_page_1_paging_keeps_the_page():
 
 
 def test_cmp017_empty_states_say_what_to_do():
-    svc = services(FakeData(sample_data(), page=page_of([], total=0)))
+    svc = FakeServices(sample_data(), page=page_of([], total=0))
     out = conversations_table.table_outputs(svc, set(), 0, None, "all", "all", False, "")
     assert out[0] == [] and out[4] == fmt.EMPTY_STORE
     out = conversations_table.table_outputs(svc, set(), 0, None, "hot", "all", False, "")
     assert out[4] == conversations_table.NO_MATCH
 
 
-def test_cmp018_export_is_the_api_csv_of_the_filtered_rows():
-    data = FakeData(sample_data(), page=page_of([row(1), row(2, name="=cmd|'/c calc'!A1")], 2))
-    download = conversations_table.export_download(
-        services(data), ConversationQuery(temperature="hot"))
+def test_cmp018_export_downloads_the_services_csv_of_the_filtered_rows():
+    data = FakeServices(sample_data(), page=page_of([row(1), row(2)], 2))
+    download = conversations_table.export_download(data, ConversationQuery(temperature="hot"))
     assert download["filename"] == "conversations-20260302-1842.csv"
-    lines = download["content"].lstrip("\ufeff").splitlines()
-    assert lines[0].startswith("contact_id,location_id,name,phone")
-    assert lines[1].startswith("c1,loc-1,Seller 1,")
-    assert "'=cmd" in lines[2]  # spreadsheet formulas are neutralised
+    assert download["content"] == "".join(csv_lines([row(1), row(2)]))
     assert data.queries[-1].temperature == "hot"
-    assert data.queries[-1].reveal_phone  # full numbers for the dialer
-    revealed = FakeData(sample_data(), page=page_of([row(1, phone="(909) 555-0123")], 1))
-    content = conversations_table.export_download(services(revealed), ConversationQuery())
-    assert content["content"].splitlines()[1].startswith("c1,loc-1,Seller 1,+19095550123,")
+
+
+    class Down(FakeServices):
+        def export_csv(self, query: ConversationQuery) -> str:
+            raise DataUnavailable("down")
+
+    assert conversations_table.export_download(Down(sample_data()), ConversationQuery()) \
+        is no_update
 
 
 # -- conversation detail ------------------------------------------------------------------
@@ -416,18 +448,11 @@ def test_cmp019_detail_shows_fields_score_parts_and_bubbles():
 
 
 def test_cmp020_pause_button_flips_what_it_showed():
-    bot = FakeBot()
-
-    class Store:
-        def load(self, location_id, contact_id):
-            return None
-
-    bot.store = Store()
-    svc = services(FakeData(sample_data()), bot)
+    svc = FakeServices(sample_data(), detail=None)
     out = conversation_detail.detail_outputs(
         svc, ids.DETAIL_PAUSE, None, {"location_id": "loc-1", "contact_id": "c1",
                                       "paused": False})
-    assert bot.paused == [("loc-1", "c1", True)]
+    assert svc.paused == [("loc-1", "c1", True)]
     assert out[0] is True and out[2][0].children == conversation_detail.NOT_FOUND
     assert conversation_detail.detail_outputs(svc, ids.DETAIL_PAUSE, None, None) == \
         conversation_detail.NOTHING
@@ -437,8 +462,10 @@ def test_cmp020_pause_button_flips_what_it_showed():
     contact = {"location_id": "loc-1", "contact_id": "c1", "paused": True}
     assert conversation_detail.detail_outputs(svc, ids.STORE_VERSION, None, contact,
                                               False) == conversation_detail.NOTHING
+    svc._detail = {"name": "Maria", "paused": True, "stage": "offer", "transcript": []}
     reloaded = conversation_detail.detail_outputs(svc, ids.STORE_VERSION, None, contact, True)
-    assert reloaded[0] is True and len(bot.paused) == 1  # reading never pauses
+    assert reloaded[0] is True and len(svc.paused) == 1  # reading never pauses
+    assert reloaded[1] == "Maria" and reloaded[4] == conversation_detail.RESUME_LABEL
 
 
 # -- layout -------------------------------------------------------------------------------

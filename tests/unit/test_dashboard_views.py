@@ -178,6 +178,9 @@ def test_view009_clicks_pick_the_conversations_behind_the_figure():
     wait = view_state.sync_outputs(ids.RANGE_SELECT, "custom", "", "custom", None, None,
                                    "all", "all", None, None)
     assert wait[0] is no_update and wait[4] is False  # dates shown, URL unchanged yet
+    # A card re-rendered by a refresh (its n_clicks back to 0) is no click: nothing changes.
+    assert view_state.sync_outputs(ids.kpi_filter("hot_leads"), 0, "?seg=open", None, None,
+                                   None, None, None, None, "open") == (no_update,) * 9
 
 
 # -- cards --------------------------------------------------------------------------------
