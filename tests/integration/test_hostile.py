@@ -94,8 +94,10 @@ def test_hostile004_deep_nesting_and_huge_bodies(live_server, redis_client):
 
 
 @FUZZ
+# "." and ".." are path segments the HTTP client resolves before sending (RFC 3986), so the
+# request would name another route, not a contact.
 @given(contact=st.text(st.characters(codec="utf-8", exclude_characters="/"), min_size=1,
-                       max_size=80),
+                       max_size=80).filter(lambda text: text not in (".", "..")),
        action=st.sampled_from(["", "/pause", "/resume"]))
 def test_hostile005_api_paths_never_fail(live_server, redis_client, contact, action):
     before = stored_data(redis_client)
