@@ -145,9 +145,8 @@ class DashboardData:
     by_temperature: dict[str, int]
     by_stage: dict[str, int]
     funnel: Distribution
-    price_distribution: Distribution
-    timeline_distribution: Distribution
-    motivation_distribution: Distribution
+    # Per field with a distribution (seller_bot/fields.py), by its name: "price", "timeline"...
+    distributions: dict[str, Distribution]
     messages: TimeSeries
     response_times: TimeSeries
     freshness: dict[str, str] = field(default_factory=dict)
@@ -161,7 +160,14 @@ class DashboardData:
     appointments: Appointments | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The JSON of ``/api/dashboard``: each distribution is ``<name>_distribution``."""
+        data = {}
+        for name, value in asdict(self).items():
+            if name == "distributions":
+                data.update((f"{key}_distribution", split) for key, split in value.items())
+            else:
+                data[name] = value
+        return data
 
 
 @dataclass(frozen=True)

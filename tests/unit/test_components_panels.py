@@ -61,9 +61,10 @@ def sample_data(version: str = "v1", **changes) -> DashboardData:
         total_conversations=45, hero=hero, by_temperature={"hot": 16, "warm": 15, "cold": 14},
         by_stage={"new": 2, "offer": 8},
         funnel=Distribution(["new", "condition", "booked"], [45, 38, 8]),
-        price_distribution=Distribution(["under $100k", "$100k-200k", "unknown"], [1, 3, 2]),
-        timeline_distribution=Distribution(["6+ months", "0-30 days", "unknown"], [1, 4, 2]),
-        motivation_distribution=Distribution(["divorce", "other", "medical"], [3, 5, 0]),
+        distributions={
+            "price": Distribution(["under $100k", "$100k-200k", "unknown"], [1, 3, 2]),
+            "timeline": Distribution(["6+ months", "0-30 days", "unknown"], [1, 4, 2]),
+            "motivation": Distribution(["divorce", "other", "medical"], [3, 5, 0])},
         messages=TimeSeries(buckets, {"inbound": [1, 2, 0, 4], "outbound": [1, 2, 0, 4],
                                       "new_conversations": [1, 0, 0, 1]}),
         response_times=TimeSeries(buckets, {"p50": [800, None, None, 900],
