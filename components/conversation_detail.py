@@ -11,6 +11,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from components import formatting as fmt
 from components import ids
 from components.conversations_table import split_row_id
+from services.conversation_view import detail_fields
 from services.interface import APPOINTMENT_OUTCOMES, DataUnavailable, NoAppointment, Services
 
 PAUSE_LABEL = "Pause bot (take over)"
@@ -33,12 +34,7 @@ def _fields(detail: dict, timezone: str) -> list[tuple[str, str]]:
     offer = fmt.money(detail.get("offer_amount"), "not made yet")
     response = detail.get("offer_response")
     return [
-        ("Property", detail.get("address") or fmt.UNKNOWN),
-        ("Condition", fmt.label(detail.get("condition"))),
-        ("Asking price", fmt.money(detail.get("price_expectation"))),
-        ("Motivation", fmt.label(detail.get("motivation"))),
-        ("Timeline", fmt.timeline(detail.get("timeline_days"))),
-        ("Urgency", fmt.label(detail.get("urgency"))),
+        *((f.label, fmt.BY_KIND[f.kind](detail.get(f.name))) for f in detail_fields()),
         ("Cash offer", offer + (f" ({fmt.label(response)})" if response else "")),
         ("Counter-offer", fmt.money(detail.get("counter_amount"), "none")),
         ("Appointment", fmt.date_time(detail.get("appointment_at"), timezone, "not booked")),

@@ -122,8 +122,8 @@ class FakeServices:
 def row(n: int, **changes) -> ConversationRow:
     base = ConversationRow(
         contact_id=f"c{n}", location_id="loc-1", name=f"Seller {n}", phone="(•••) •••-0123",
-        address=None, stage="offer", temperature="hot", lead_score=80,
-        price_expectation=412_000, timeline_days=30,
+        stage="offer", temperature="hot", lead_score=80,
+        extracted={"address": None, "price_expectation": 412_000, "timeline_days": 30},
         last_activity_at=(NOW - timedelta(minutes=12)).isoformat(), stalled=False,
         paused=False, next_action="Waiting on offer answer")
     return replace(base, **changes)
@@ -363,7 +363,7 @@ def test_cmp024_a_panel_keeps_what_it_shows_for_anything_but_a_render_order():
 # -- conversations table --------------------------------------------------------------------
 def test_cmp014_query_from_controls():
     query = conversations_table.query_from(
-        2, [{"column_id": "price", "direction": "asc"}], "hot", "all", True, "  maria ")
+        2, [{"column_id": "price_expectation", "direction": "asc"}], "hot", "all", True, "  maria ")
     assert query == ConversationQuery(page=3, page_size=10, temperature="hot", stage=None,
                                       stalled=True, q="maria", sort="price_expectation",
                                       order="asc")
@@ -376,11 +376,11 @@ def test_cmp014_query_from_controls():
 
 def test_cmp015_rows_are_formatted_masked_and_colour_plus_text():
     record = conversations_table.record(
-        row(1, phone="+19095550123", address=None, stalled=True, paused=True), NOW)
+        row(1, phone="+19095550123", stalled=True, paused=True), NOW)
     assert record == {
         "id": "loc-1/c1", "name": "Seller 1", "phone": "(•••) •••-0123",
         "address": "unknown", "stage": "offer · stalled · paused", "temperature": "hot",
-        "lead_score": 80, "price": "$412,000", "timeline": "30 days",
+        "lead_score": 80, "price_expectation": "$412,000", "timeline_days": "30 days",
         "last_activity": "12 min ago", "next_action": "Waiting on offer answer"}
     assert conversations_table.split_row_id(record["id"]) == ("loc-1", "c1")
 
