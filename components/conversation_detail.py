@@ -30,7 +30,8 @@ def temperature_badge(temperature: str | None) -> html.Span:
     return html.Span(name, className=f"temp-badge temp-{name}")
 
 
-def _fields(detail: dict, timezone: str) -> list[tuple[str, str]]:
+def field_lines(detail: dict, timezone: str) -> list[tuple[str, str]]:
+    """The drill-down's (label, value) lines: the extracted fields, then the offer and after."""
     offer = fmt.money(detail.get("offer_amount"), "not made yet")
     response = detail.get("offer_response")
     return [
@@ -124,7 +125,7 @@ def build_detail(detail: dict, timezone: str) -> list:
                  className="detail-phone"),
         *_dead_letters(detail, timezone),
         html.H3("Extracted", className="detail-heading"),
-        html.Dl([item for name, value in _fields(detail, timezone)
+        html.Dl([item for name, value in field_lines(detail, timezone)
                  for item in (html.Dt(name), html.Dd(value))], className="detail-fields"),
         html.H3("Score", className="detail-heading"),
         _score_parts(detail),
