@@ -90,6 +90,7 @@ def timeline_bucket(days: int) -> str:
     """The ``timeline`` bucket of a number of days."""
     return next(label for label, limit in TIMELINE_BUCKETS if limit is None or days <= limit)
 
+
 # Histograms of the hour bucket, one field per 5% bin: "<kind>:<bin>".
 RESPONSE_TIME = "rt"  # webhook arrival to the reply decided
 DELIVERED = "dt"  # webhook arrival to GoHighLevel accepting the reply (issue #11)
