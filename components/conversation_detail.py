@@ -11,6 +11,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from components import formatting as fmt
 from components import ids
 from components.conversations_table import split_row_id
+from services.conversation_view import detail_fields
 from services.interface import APPOINTMENT_OUTCOMES, DataUnavailable, NoAppointment, Services
 
 PAUSE_LABEL = "Pause bot (take over)"
@@ -29,16 +30,12 @@ def temperature_badge(temperature: str | None) -> html.Span:
     return html.Span(name, className=f"temp-badge temp-{name}")
 
 
-def _fields(detail: dict, timezone: str) -> list[tuple[str, str]]:
+def field_lines(detail: dict, timezone: str) -> list[tuple[str, str]]:
+    """The drill-down's (label, value) lines: the extracted fields, then the offer and after."""
     offer = fmt.money(detail.get("offer_amount"), "not made yet")
     response = detail.get("offer_response")
     return [
-        ("Property", detail.get("address") or fmt.UNKNOWN),
-        ("Condition", fmt.label(detail.get("condition"))),
-        ("Asking price", fmt.money(detail.get("price_expectation"))),
-        ("Motivation", fmt.label(detail.get("motivation"))),
-        ("Timeline", fmt.timeline(detail.get("timeline_days"))),
-        ("Urgency", fmt.label(detail.get("urgency"))),
+        *((f.label, fmt.BY_KIND[f.kind](detail.get(f.name))) for f in detail_fields()),
         ("Cash offer", offer + (f" ({fmt.label(response)})" if response else "")),
         ("Counter-offer", fmt.money(detail.get("counter_amount"), "none")),
         ("Appointment", fmt.date_time(detail.get("appointment_at"), timezone, "not booked")),
@@ -128,7 +125,7 @@ def build_detail(detail: dict, timezone: str) -> list:
                  className="detail-phone"),
         *_dead_letters(detail, timezone),
         html.H3("Extracted", className="detail-heading"),
-        html.Dl([item for name, value in _fields(detail, timezone)
+        html.Dl([item for name, value in field_lines(detail, timezone)
                  for item in (html.Dt(name), html.Dd(value))], className="detail-fields"),
         html.H3("Score", className="detail-heading"),
         _score_parts(detail),

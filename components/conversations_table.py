@@ -22,21 +22,20 @@ from services.conversation_view import valid_id
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
 from services.interface import STAGES, TEMPERATURES, DataUnavailable, Services
 from services.table.query import MAX_PAGE
+from services.table.rows import field_columns
 
 PAGE_SIZE = 10
 ALL = "all"  # the filters' "no filter" choice
 MAX_SEARCH = 200
 NO_MATCH = "No conversations match these filters."
 UNAVAILABLE_TEXT = "Conversations cannot be read right now (Redis unreachable); retrying."
-# (column id, header); column ids of sortable columns map to the service's sort keys.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "Seller"), ("phone", "Phone"), ("address", "Property"), ("stage", "Stage"),
-    ("temperature", "Temperature"), ("lead_score", "Score"), ("price", "Price"),
-    ("timeline", "Timeline"), ("last_activity", "Last activity"),
-    ("next_action", "Next action"),
-)
-SORT_KEY_OF_COLUMN = {"last_activity": "last_activity", "lead_score": "lead_score",
-                      "price": "price_expectation", "stage": "stage"}
+# (column id, header): the seller's own columns, then one per extracted field with a column
+# (services.table.rows.field_columns, by the field's name), then the last two.
+LEADING_COLUMNS = (("name", "Seller"), ("phone", "Phone"), ("address", "Property"),
+                   ("stage", "Stage"), ("temperature", "Temperature"), ("lead_score", "Score"))
+TRAILING_COLUMNS = (("last_activity", "Last activity"), ("next_action", "Next action"))
+# The columns the server sorts by: their ids are the service's sort keys.
+SORTABLE_COLUMNS = frozenset({"last_activity", "lead_score", "price_expectation", "stage"})
 DEFAULT_SORT = [{"column_id": "last_activity", "direction": "desc"}]
 # Text and background per temperature: theme-aware CSS variables (assets/app.css, WCAG AA).
 TEMPERATURE_STYLE = {t: (f"var(--sb-{t})", f"var(--sb-{t}-bg)") for t in ("hot", "warm", "cold")}
@@ -70,6 +69,10 @@ def choice(value: object, allowed: Iterable[str]) -> str | None:
     return value if isinstance(value, str) and value in allowed else None
 
 
+def columns() -> list[tuple[str, str]]:
+    return [*LEADING_COLUMNS, *((f.name, f.label) for f in field_columns()), *TRAILING_COLUMNS]
+
+
 def record(row: ConversationRow, now: datetime) -> dict:
     """One table row as displayed: formatted, masked, unknowns spelled out."""
     stage = fmt.label(row.stage)
@@ -79,12 +82,11 @@ def record(row: ConversationRow, now: datetime) -> dict:
         "id": row_id(row),
         "name": row.name or fmt.UNKNOWN,
         "phone": mask_phone(row.phone) or fmt.UNKNOWN,
-        "address": row.address or fmt.UNKNOWN,
+        "address": fmt.text(row.extracted.get("address")),
         "stage": " · ".join([stage, *flags]),
         "temperature": row.temperature,
         "lead_score": row.lead_score,
-        "price": fmt.money(row.price_expectation),
-        "timeline": fmt.timeline(row.timeline_days),
+        **{f.name: fmt.BY_KIND[f.kind](row.extracted.get(f.name)) for f in field_columns()},
         "last_activity": fmt.ago(row.last_activity_at, now),
         "next_action": row.next_action,
     }
@@ -101,8 +103,7 @@ def query_from(page_current: int | None, sort_by: list[dict] | None, temperature
     """The service query for the table's current controls (page_current is 0-based)."""
     sort, order = "last_activity", "desc"
     for item in sort_by if isinstance(sort_by, list) else []:
-        key = SORT_KEY_OF_COLUMN.get(choice(item.get("column_id"), SORT_KEY_OF_COLUMN)) \
-            if isinstance(item, dict) else None
+        key = choice(item.get("column_id"), SORTABLE_COLUMNS) if isinstance(item, dict) else None
         if key:
             sort, order = key, "asc" if item.get("direction") == "asc" else "desc"
             break
@@ -195,13 +196,14 @@ def _style_data_conditional() -> list[dict]:
 
 def build_table(data: list[dict], page_count: int) -> dash_table.DataTable:
     # Sorting arrows only on the columns the server can sort by.
-    unsortable = [c for c, _ in COLUMNS if c not in SORT_KEY_OF_COLUMN]
+    shown = columns()
+    unsortable = [c for c, _ in shown if c not in SORTABLE_COLUMNS]
     css = [{"selector": f'th[data-dash-column="{c}"] .column-header--sort',
             "rule": "display: none"} for c in unsortable]
     css.append({"selector": "td.dash-cell", "rule": "cursor: pointer"})
     return dash_table.DataTable(
         id=ids.TABLE,
-        columns=[{"id": c, "name": name} for c, name in COLUMNS],
+        columns=[{"id": c, "name": name} for c, name in shown],
         data=data,
         page_action="custom", page_current=0, page_size=PAGE_SIZE, page_count=page_count,
         sort_action="custom", sort_mode="single", sort_by=DEFAULT_SORT,
@@ -218,7 +220,8 @@ def build_table(data: list[dict], page_count: int) -> dash_table.DataTable:
                       "borderBottom": "2px solid var(--bs-border-color)"},
         style_cell_conditional=[
             {"if": {"column_id": "lead_score"}, "textAlign": "right"},
-            {"if": {"column_id": "price"}, "textAlign": "right"},
+            *({"if": {"column_id": f.name}, "textAlign": "right"}
+              for f in field_columns() if f.kind == "money"),
             {"if": {"column_id": "address"}, "whiteSpace": "normal", "minWidth": "9rem",
              "maxWidth": "15rem"},
             {"if": {"column_id": "next_action"}, "whiteSpace": "normal", "minWidth": "11rem",

@@ -134,6 +134,15 @@ def label(value: str | None, missing: str = UNKNOWN) -> str:
     return value.replace("_", " ")
 
 
+def text(value: str | None, missing: str = UNKNOWN) -> str:
+    """Text as it was written (an address)."""
+    return value or missing
+
+
+# An extracted field's value by its kind (services.dashboard_models.FieldView).
+BY_KIND = {"money": money, "days": timeline, "code": label, "text": text}
+
+
 def signed(value: float | int, text: str) -> str:
     """Prefix a formatted magnitude with + or − (a true minus sign reads better)."""
     if value > 0:

@@ -38,14 +38,9 @@ class Stats:
     PRICE_SUM = "price_sum"
     PIPELINE_VALUE = "pipeline_value"
     PIPELINE_LEADS = "pipeline_leads"
-    # Families.
+    # Families (an extracted field's own family is its ``Field.counter``, seller_bot/fields.py).
     STAGE = "stage"
     TEMPERATURE = "temp"
-    CONDITION = "condition"
-    MOTIVATION = "motivation"
-    TIMELINE = "timeline"
-    PRICE_BIN = "price_bin"
-    URGENCY = "urgency"
     FUNNEL = "funnel"  # reached at least that stage
     NEEDS_HUMAN_REASON = "needs_human"
     OFFER_RESPONSE = "offer_response"
@@ -77,11 +72,24 @@ def minute_field(event: str, minute: int) -> str:
     return f"{event}:{minute:02d}"
 
 
+# The bin of a field's stats family while its value is not known.
+UNKNOWN_BIN = "unknown"
 # Stats bins: ``price_bin:<lower bound>`` and ``timeline:<label>`` (days at most; None: more).
 PRICE_BINS = (0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 800_000,
               1_000_000, 1_500_000)
 TIMELINE_BUCKETS = (("0-30 days", 30), ("1-3 months", 90), ("3-6 months", 180),
                     ("6+ months", None))
+
+
+def price_bin(price: int) -> str:
+    """The ``price_bin`` of an asking price: its bin's lower bound."""
+    return str(max(b for b in PRICE_BINS if b <= price))
+
+
+def timeline_bucket(days: int) -> str:
+    """The ``timeline`` bucket of a number of days."""
+    return next(label for label, limit in TIMELINE_BUCKETS if limit is None or days <= limit)
+
 
 # Histograms of the hour bucket, one field per 5% bin: "<kind>:<bin>".
 RESPONSE_TIME = "rt"  # webhook arrival to the reply decided

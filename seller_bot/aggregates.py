@@ -18,13 +18,11 @@ from core.keys import LocationKeys
 from core.schema import (
     DELIVERED,
     HOUR,
-    PRICE_BINS,
     RESPONSE_TIME,
     SEARCH_SEPARATOR,
     SORT_BAND,
     SORT_INDEXES,
     SPEED_TO_LEAD,
-    TIMELINE_BUCKETS,
     UNKNOWN_PRICE,
     Events,
     Stats,
@@ -34,10 +32,10 @@ from core.schema import (
     rt_bin,
     stat,
 )
+from seller_bot.fields import counted, distributed
 from seller_bot.models import (
     CLOSED_STAGES,
     FUNNEL_STAGES,
-    MOTIVATIONS,
     STAGES,
     TEMPERATURES,
     Conversation,
@@ -48,22 +46,6 @@ from seller_bot.models import (
 MINUTE_RETENTION = 49 * HOUR
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 FUNNEL_RANK = {stage: rank for rank, stage in enumerate(FUNNEL_STAGES)}
-
-
-def price_bin(price: int | None) -> str:
-    if price is None:
-        return "unknown"
-    lower = max(b for b in PRICE_BINS if b <= price)
-    return str(lower)
-
-
-def timeline_bucket(days: int | None) -> str:
-    if days is None:
-        return "unknown"
-    for label, limit in TIMELINE_BUCKETS:
-        if limit is None or days <= limit:
-            return label
-    raise AssertionError("unreachable")
 
 
 def epoch(at: datetime) -> float:
@@ -84,9 +66,8 @@ def segments(conv: Conversation) -> list[str]:
     """Names of the table segments this conversation belongs to: one per clickable figure
     (KPI card, funnel stage, distribution bar), so a click lists exactly what was counted."""
     names = [f"funnel:{stage}" for stage in funnel_reached(conv)]
-    names += [f"price:{price_bin(conv.price_expectation)}",
-              f"timeline:{timeline_bucket(conv.timeline_days)}",
-              f"motivation:{conv.motivation or 'unknown'}"]
+    names += [f"{f.counter.distribution}:{f.counter.bin(getattr(conv, f.name))}"
+              for f in distributed()]
     if conv.stage not in CLOSED_STAGES:
         names.append("open")
     if needs_action(conv.stage, conv.temperature):
@@ -103,9 +84,8 @@ def segments(conv: Conversation) -> list[str]:
 def segment_names() -> Iterator[str]:
     """Every segment name ``segments`` can return."""
     yield from (f"funnel:{stage}" for stage in FUNNEL_STAGES)
-    yield from (f"price:{lower}" for lower in (*PRICE_BINS, "unknown"))
-    yield from (f"timeline:{label}" for label, _ in (*TIMELINE_BUCKETS, ("unknown", None)))
-    yield from (f"motivation:{m}" for m in (*MOTIVATIONS, "unknown"))
+    for f in distributed():
+        yield from (f"{f.counter.distribution}:{b}" for b in f.counter.all_bins)
     yield from ("open", "hot_action", "qualified", "needs_human", "negotiating")
 
 
@@ -164,13 +144,10 @@ def contribution(conv: Conversation, keys: LocationKeys, wall_now: float,
 def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:
     stats = keys.stats
     c[stats, Stats.CONVERSATIONS] += 1
-    for family, value in ((Stats.STAGE, conv.stage), (Stats.TEMPERATURE, conv.temperature),
-                          (Stats.CONDITION, conv.condition or "unknown"),
-                          (Stats.MOTIVATION, conv.motivation or "unknown"),
-                          (Stats.TIMELINE, timeline_bucket(conv.timeline_days)),
-                          (Stats.PRICE_BIN, price_bin(conv.price_expectation)),
-                          (Stats.URGENCY, conv.urgency or "unknown")):
-        c[stats, stat(family, value)] += 1
+    c[stats, stat(Stats.STAGE, conv.stage)] += 1
+    c[stats, stat(Stats.TEMPERATURE, conv.temperature)] += 1
+    for f in counted():
+        c[stats, stat(f.counter.family, f.counter.bin(getattr(conv, f.name)))] += 1
     for stage in funnel_reached(conv):
         c[stats, stat(Stats.FUNNEL, stage)] += 1
     if conv.stage not in CLOSED_STAGES:

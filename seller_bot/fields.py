@@ -4,9 +4,10 @@ A ``Field`` says how the flow reads it (``read``, given the turn being handled),
 when the bot asks for it (``qualifying`` fields are asked in the order of ``FIELDS``, ``stage``
 is the conversation's stage while asking), the reply keys of its question and re-ask
 (``seller_bot/replies.py``), how it scores (``score_label``: a "<label> known" part;
-``value_part``: a part for what the value says), and the names the read side shows it under:
-``counter`` (the stats counter prefix written by ``seller_bot/aggregates.py``), ``column`` (the
-conversations table's header, None when not a column) and ``detail`` (the drill-down line).
+``value_part``: a part for what the value says), and how the read side counts and shows it:
+``counter`` (its stats counters, written by ``seller_bot/aggregates.py``, and its dashboard
+distribution), ``column`` (the conversations table's header, None when not a column),
+``detail`` (the drill-down line's label) and ``kind`` (how its value is written there).
 docs/architecture.md, "How to add an extracted field", lists the files a new field touches.
 """
 
@@ -15,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from core.schema import PRICE_BINS, TIMELINE_BUCKETS, UNKNOWN_BIN, price_bin, timeline_bucket
 from seller_bot.extract import (
     extract_address,
     extract_condition,
@@ -26,7 +28,7 @@ from seller_bot.extract import (
     extract_timeline_days,
     extract_urgency,
 )
-from seller_bot.models import Conversation, ScorePart
+from seller_bot.models import MOTIVATIONS, Condition, Conversation, ScorePart, Urgency
 
 if TYPE_CHECKING:
     from seller_bot.scoring import BuyBox
@@ -48,12 +50,38 @@ class Reading(Protocol):
     def today(self) -> date: ...
 
 
+# How a value is written in the table and the drill-down: $412,000, "~3 months", a code in
+# words ("move in ready"), or the text as it is.
+Kind = Literal["money", "days", "code", "text"]
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A field's stats counters: ``<family>:<bin>`` counts the conversations whose value falls
+    in that bin (``unknown`` while not known). With a ``distribution`` name the dashboard shows
+    the bins as ``<distribution>_distribution`` and a bar's conversations are the table segment
+    ``<distribution>:<bin>``."""
+
+    family: str
+    bins: tuple[str, ...]  # every bin of a known value, in the order the dashboard shows them
+    bin_of: Callable[[Any], str] = str
+    distribution: str | None = None
+
+    def bin(self, value: object | None) -> str:
+        return UNKNOWN_BIN if value is None else self.bin_of(value)
+
+    @property
+    def all_bins(self) -> tuple[str, ...]:
+        return (*self.bins, UNKNOWN_BIN)
+
+
 @dataclass(frozen=True)
 class Field:
     name: str  # the Conversation attribute
     read: Callable[[Reading], object | None]
     detail: str
-    counter: str | None = None
+    kind: Kind = "code"
+    counter: Counted | None = None
     column: str | None = None
     qualifying: bool = False
     stage: str | None = None
@@ -121,24 +149,48 @@ def _motivation_part(motivation: str, buy_box: BuyBox) -> ScorePart | None:
     return MOTIVATED if motivation in DISTRESS_MOTIVATIONS else None
 
 
+# In the order of the drill-down's lines and the table's field columns.
 FIELDS: tuple[Field, ...] = (
-    Field("condition", _read_condition, detail="Condition", counter="condition",
+    # Asked once the offer is accepted (seller_bot/booking.py), unless volunteered before.
+    # The table shows it with the seller's name and phone (components/conversations_table.py).
+    Field("address", lambda turn: extract_address(turn.text), detail="Property", kind="text"),
+    Field("condition", _read_condition, detail="Condition",
+          counter=Counted("condition", Condition.__args__),
           qualifying=True, stage="condition", score_label="condition"),
-    Field("price_expectation", _read_price, detail="Asking price", counter="price_bin",
+    Field("price_expectation", _read_price, detail="Asking price", kind="money",
+          counter=Counted("price_bin", tuple(map(str, PRICE_BINS)), price_bin,
+                          distribution="price"),
           column="Price", qualifying=True, stage="price", score_label="price",
           value_part=_price_part),
     Field("motivation", lambda turn: extract_motivation(turn.text), detail="Motivation",
-          counter="motivation", qualifying=True, stage="motivation", score_label="motivation",
+          counter=Counted("motivation", MOTIVATIONS, distribution="motivation"),
+          qualifying=True, stage="motivation", score_label="motivation",
           value_part=_motivation_part, asked_with="timeline_days"),
     Field("timeline_days", lambda turn: extract_timeline_days(turn.text, turn.today()),
-          detail="Timeline", counter="timeline", column="Timeline", qualifying=True,
-          stage="motivation", score_label="timeline", value_part=_timeline_part),
-    # Asked once the offer is accepted (seller_bot/booking.py), unless volunteered before.
-    Field("address", lambda turn: extract_address(turn.text), detail="Property",
-          column="Property"),
+          detail="Timeline", kind="days",
+          counter=Counted("timeline", tuple(label for label, _ in TIMELINE_BUCKETS),
+                          timeline_bucket, distribution="timeline"),
+          column="Timeline", qualifying=True, stage="motivation", score_label="timeline",
+          value_part=_timeline_part),
     # Never asked: read from the wording and the timeline (seller_bot/flow.py, rescore).
     Field("urgency", lambda turn: extract_urgency(turn.text, turn.conv.timeline_days),
-          detail="Urgency", counter="urgency"),
+          detail="Urgency", counter=Counted("urgency", Urgency.__args__)),
 )
 FIELD = {f.name: f for f in FIELDS}
 QUALIFYING: tuple[Field, ...] = tuple(f for f in FIELDS if f.qualifying)
+
+
+# The read side's views of the registry, read on each call (a test may extend ``FIELDS``).
+def counted() -> tuple[Field, ...]:
+    """Fields with stats counters."""
+    return tuple(f for f in FIELDS if f.counter is not None)
+
+
+def distributed() -> tuple[Field, ...]:
+    """Fields with a dashboard distribution (and table segments per bin)."""
+    return tuple(f for f in FIELDS if f.counter is not None and f.counter.distribution)
+
+
+def columns() -> tuple[Field, ...]:
+    """Fields with a column in the conversations table."""
+    return tuple(f for f in FIELDS if f.column is not None)

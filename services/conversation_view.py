@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.keys import ID_PATTERN
+from seller_bot.fields import FIELDS
 from seller_bot.models import CLOSED_STAGES, Conversation, Message
+from services.dashboard_models import FieldView
 
 INTERNAL_FIELDS = {"asking", "failed_attempts", "stage_history", "temperature_history",
                    "slots_offered", "outbox_seq"}
@@ -23,6 +25,12 @@ def transcript_entry(m: Message) -> dict:
     if m.accepted_at is not None:
         entry["accepted_at"] = m.accepted_at.isoformat()
     return entry
+
+
+def detail_fields() -> list[FieldView]:
+    """The drill-down's lines of extracted fields (``Field.detail``), in the registry's order;
+    the detail carries each value under the field's name."""
+    return [FieldView(f.name, f.detail, f.kind) for f in FIELDS]
 
 
 def valid_id(value: object) -> bool:

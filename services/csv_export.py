@@ -9,9 +9,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 
+from seller_bot.fields import FIELDS
 from services.dashboard_models import ConversationRow
 
-CSV_COLUMNS = [f.name for f in fields(ConversationRow)]
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CHUNK_ROWS = 200
@@ -43,17 +43,25 @@ def csv_cell(value: object) -> object:
     return value
 
 
+def csv_columns() -> list[str]:
+    """The export's columns: the row's own, then every extracted field (``row.to_dict``)."""
+    return [*(f.name for f in fields(ConversationRow) if f.name != "extracted"),
+            *(f.name for f in FIELDS)]
+
+
 def csv_lines(rows: Iterable[ConversationRow]) -> Iterator[str]:
     """A header line, then the rows, a few hundred per chunk; UTF-8 BOM so Excel reads accents."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    columns = csv_columns()
+    writer.writerow(columns)
     yield "\ufeff" + buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
     for count, row in enumerate(rows, start=1):
-        writer.writerow([csv_cell(e164(row.phone) if name == "phone" else getattr(row, name))
-                         for name in CSV_COLUMNS])
+        values = row.to_dict()
+        writer.writerow([csv_cell(e164(row.phone) if name == "phone" else values.get(name))
+                         for name in columns])
         if count % CSV_CHUNK_ROWS == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -5,8 +5,8 @@ A value that cannot be known is ``None`` (shown as "no data yet"), never zero or
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Literal
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
 
 Range = Literal["24h", "7d", "30d", "custom"]
 # The table's sort values (core.schema.SORT_KEYS).
@@ -145,9 +145,8 @@ class DashboardData:
     by_temperature: dict[str, int]
     by_stage: dict[str, int]
     funnel: Distribution
-    price_distribution: Distribution
-    timeline_distribution: Distribution
-    motivation_distribution: Distribution
+    # Per field with a distribution (seller_bot/fields.py), by its name: "price", "timeline"...
+    distributions: dict[str, Distribution]
     messages: TimeSeries
     response_times: TimeSeries
     freshness: dict[str, str] = field(default_factory=dict)
@@ -161,7 +160,14 @@ class DashboardData:
     appointments: Appointments | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The JSON of ``/api/dashboard``: each distribution is ``<name>_distribution``."""
+        data = {}
+        for name, value in asdict(self).items():
+            if name == "distributions":
+                data.update((f"{key}_distribution", split) for key, split in value.items())
+            else:
+                data[name] = value
+        return data
 
 
 @dataclass(frozen=True)
@@ -185,24 +191,43 @@ class ConversationRow:
     location_id: str
     name: str | None
     phone: str | None
-    address: str | None
     stage: str
     temperature: str
     lead_score: int
-    price_expectation: int | None
-    timeline_days: int | None
     last_activity_at: str
     stalled: bool
     paused: bool
     next_action: str
-    condition: str | None = None
-    motivation: str | None = None
     offer_amount: int | None = None
     appointment_at: str | None = None
     needs_human: bool = False
     needs_human_reason: str | None = None
     counter_amount: int | None = None
     language: str = "en"
+    # Every extracted field (seller_bot/fields.py) by name: address, condition, asking price...
+    extracted: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """The row as the API, the cache and the CSV export carry it: each extracted field is
+        a key of its own."""
+        data = asdict(self)
+        return {**data, **data.pop("extracted")}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ConversationRow:
+        own = {f.name for f in fields(cls)} - {"extracted"}
+        return cls(**{k: v for k, v in data.items() if k in own},
+                   extracted={k: v for k, v in data.items() if k not in own})
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """An extracted field as the table and the drill-down show it: its label and its kind
+    (``seller_bot.fields.Kind``: money, days, code or text)."""
+
+    name: str
+    label: str
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -217,8 +242,8 @@ class ConversationsPage:
     stale_since: str | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "rows": [row.to_dict() for row in self.rows]}
 
     @classmethod
     def from_dict(cls, data: dict) -> ConversationsPage:
-        return cls(**{**data, "rows": [ConversationRow(**row) for row in data["rows"]]})
+        return cls(**{**data, "rows": [ConversationRow.from_dict(row) for row in data["rows"]]})

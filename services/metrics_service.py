@@ -10,7 +10,7 @@ conversations still stored.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -25,16 +25,16 @@ from core.schema import (
     PRICE_BINS,
     RESPONSE_TIME,
     SPEED_TO_LEAD,
-    TIMELINE_BUCKETS,
+    UNKNOWN_BIN,
     Events,
     Stats,
     hour_of,
     stat,
 )
 from core.settings import Settings
+from seller_bot.fields import distributed
 from seller_bot.models import (
     FUNNEL_STAGES,
-    MOTIVATIONS,
     NEEDS_HUMAN_REASONS,
     STAGES,
     TEMPERATURES,
@@ -65,7 +65,6 @@ from services.range_spec import RangeSpec
 
 MINUTE = 60
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-UNKNOWN = "unknown"
 NO_HISTORY = "no history kept: the change cannot be computed"
 RANGE_DELTA_NOTE = "change shown for the 24 h range only"
 HERO_TYPES = {"response_time_ms": ResponseTimeKpi, "speed_to_lead_ms": SpeedToLeadKpi}
@@ -108,13 +107,11 @@ class KpiPanel:
 
 @dataclass(frozen=True)
 class DistributionPanel:
-    """Funnel and the price, timeline and motivation splits (5 min tier)."""
+    """Funnel and the splits of the fields with a distribution, by its name (5 min tier)."""
 
     as_of: str
     funnel: Distribution
-    price_distribution: Distribution
-    timeline_distribution: Distribution
-    motivation_distribution: Distribution
+    distributions: dict[str, Distribution]
     version: str = ""
 
     def to_dict(self) -> dict:
@@ -122,9 +119,10 @@ class DistributionPanel:
 
     @classmethod
     def from_dict(cls, data: dict) -> DistributionPanel:
-        return cls(as_of=data["as_of"], version=data["version"], **{
-            name: Distribution(**value) for name, value in data.items()
-            if name not in ("as_of", "version")})
+        return cls(as_of=data["as_of"], version=data["version"],
+                   funnel=Distribution(**data["funnel"]),
+                   distributions={name: Distribution(**value)
+                                  for name, value in data["distributions"].items()})
 
 
 def heatmap(messages: TimeSeries, timezone: str) -> Heatmap:
@@ -148,7 +146,11 @@ def price_labels() -> list[tuple[str, str]]:
     for lower, upper in pairwise(PRICE_BINS[1:]):
         labels.append((str(lower), f"{short(lower)}-{short(upper)[1:]}"))
     labels.append((str(PRICE_BINS[-1]), f"{short(PRICE_BINS[-1])}+"))
-    return [*labels, (UNKNOWN, UNKNOWN)]
+    return [*labels, (UNKNOWN_BIN, UNKNOWN_BIN)]
+
+
+# Distributions whose bars read otherwise than their bins (a bin not listed reads as itself).
+BIN_LABELS = {"price": dict(price_labels())}
 
 
 def rate(count: int, total: int, count_24h: int, total_24h: int) -> Kpi:
@@ -239,26 +241,26 @@ class MetricsService:
         ), self._distributions(stats, now, live.version)
 
     def distributions(self) -> DistributionPanel:
-        """Funnel and the price, timeline and motivation splits: the stats hashes only."""
+        """Funnel and the fields' distributions: the stats hashes only."""
         snapshot = self.reader.read(stats=True)
         return self._distributions(snapshot.stats, self.clock(), snapshot.version)
 
     @staticmethod
     def _distributions(stats: Counter, now: datetime, version: str) -> DistributionPanel:
-
-        def split(family: str, names: Iterable[tuple[str, str]]) -> Distribution:
-            pairs = list(names)
-            return Distribution(labels=[label for _, label in pairs],
-                                counts=[stats[stat(family, name)] for name, _ in pairs])
-
+        """The funnel, and per field with a distribution (``seller_bot.fields``) the count of
+        each of its bins."""
+        distributions = {}
+        for f in distributed():
+            name, family, bins = f.counter.distribution, f.counter.family, f.counter.all_bins
+            labels = BIN_LABELS.get(name, {})
+            distributions[name] = Distribution(
+                labels=[labels.get(b, b) for b in bins],
+                counts=[stats[stat(family, b)] for b in bins])
         return DistributionPanel(
             as_of=now.isoformat(), version=version,
-            funnel=split(Stats.FUNNEL, ((s, s) for s in FUNNEL_STAGES)),
-            price_distribution=split(Stats.PRICE_BIN, price_labels()),
-            timeline_distribution=split(
-                Stats.TIMELINE, ((label, label) for label, _ in (*TIMELINE_BUCKETS, (UNKNOWN, 0)))),
-            motivation_distribution=split(
-                Stats.MOTIVATION, ((m, m) for m in (*MOTIVATIONS, UNKNOWN))))
+            funnel=Distribution(labels=list(FUNNEL_STAGES),
+                                counts=[stats[stat(Stats.FUNNEL, s)] for s in FUNNEL_STAGES]),
+            distributions=distributions)
 
     def version(self) -> str:
         return self.reader.version()

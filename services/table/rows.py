@@ -12,10 +12,11 @@ import redis
 from core.keys import LocationKeys
 from core.privacy import mask_phone
 from core.settings import Settings
+from seller_bot.fields import FIELDS, columns
 from seller_bot.flow import appointment_passed
 from seller_bot.models import Conversation
 from services.conversation_view import is_stalled
-from services.dashboard_models import ConversationRow
+from services.dashboard_models import ConversationRow, FieldView
 
 NEEDS_HUMAN_ACTIONS = {
     "question_not_understood": "Answer the seller's question",
@@ -95,18 +96,21 @@ def conversation_row(conv: Conversation, now: datetime, settings: Settings,
     return ConversationRow(
         contact_id=conv.contact_id, location_id=conv.location_id, name=conv.name,
         phone=conv.phone if reveal_phone else mask_phone(conv.phone),
-        address=conv.address, stage=conv.stage, temperature=conv.temperature,
-        lead_score=conv.lead_score, price_expectation=conv.price_expectation,
-        timeline_days=conv.timeline_days,
+        stage=conv.stage, temperature=conv.temperature, lead_score=conv.lead_score,
         last_activity_at=conv.last_activity_at.isoformat(),
         stalled=is_stalled(conv, now, settings.stalled_after_seconds),
         paused=conv.paused, next_action=next_action(conv, now, settings),
-        condition=conv.condition, motivation=conv.motivation,
         offer_amount=conv.offer_amount,
         appointment_at=conv.appointment_at.isoformat() if conv.appointment_at else None,
         needs_human=conv.needs_human, needs_human_reason=conv.needs_human_reason,
         counter_amount=conv.counter_amount, language=conv.language,
+        extracted={f.name: getattr(conv, f.name) for f in FIELDS},
     )
+
+
+def field_columns() -> list[FieldView]:
+    """The table's columns of extracted fields (``Field.column``), in the registry's order."""
+    return [FieldView(f.name, f.column, f.kind) for f in columns()]
 
 
 def load_rows(client: redis.Redis, picked: Iterable[tuple[str, str]], now: datetime,

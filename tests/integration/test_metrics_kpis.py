@@ -127,15 +127,15 @@ def test_metrics102_splits_funnel_and_distributions(scene):
     funnel = dict(zip(data.funnel.labels, data.funnel.counts, strict=True))
     assert funnel == {"new": 9, "condition": 9, "price": 5, "motivation": 5, "offer": 5,
                       "qualified": 4, "booked": 4, "held": 0, "under_contract": 0}
-    prices = dict(zip(data.price_distribution.labels, data.price_distribution.counts,
+    prices = dict(zip(data.distributions["price"].labels, data.distributions["price"].counts,
                       strict=True))
     assert {label: n for label, n in prices.items() if n} == {
         "$200k-300k": 1, "$300k-400k": 2, "$400k-500k": 1, "$500k-600k": 1, "unknown": 4}
-    assert data.timeline_distribution.labels == ["0-30 days", "1-3 months", "3-6 months",
-                                                 "6+ months", "unknown"]
-    assert data.timeline_distribution.counts == [4, 0, 1, 0, 4]
-    motivations = dict(zip(data.motivation_distribution.labels,
-                           data.motivation_distribution.counts, strict=True))
+    assert data.distributions["timeline"].labels == [
+        "0-30 days", "1-3 months", "3-6 months", "6+ months", "unknown"]
+    assert data.distributions["timeline"].counts == [4, 0, 1, 0, 4]
+    motivations = dict(zip(data.distributions["motivation"].labels,
+                           data.distributions["motivation"].counts, strict=True))
     assert {label: n for label, n in motivations.items() if n} == {
         "job_relocation": 4, "divorce": 1, "unknown": 4}
 

@@ -124,8 +124,8 @@ def test_table003_unknown_prices_last_in_both_orders(docs, table_redis, table_se
     index = index_at(table_redis, table_settings, NOW)
     for order in ("asc", "desc"):
         query = ConversationQuery(page_size=100, sort="price_expectation", order=order)
-        prices = [row.price_expectation for row in index.page(query).rows]
-        prices += [row.price_expectation for row in index.page(replace(query, page=2)).rows]
+        rows = index.page(query).rows + index.page(replace(query, page=2)).rows
+        prices = [row.extracted["price_expectation"] for row in rows]
         known = [p for p in prices if p is not None]
         assert prices == known + [None] * (len(prices) - len(known))
         assert known == sorted(known, reverse=order == "desc")
@@ -242,8 +242,9 @@ def test_table009_rows_mask_phones_and_say_what_to_do_next(docs, table_redis, ta
         assert datetime.fromisoformat(row.last_activity_at) == conv.last_activity_at
         assert row.stalled == is_stalled_now(conv, NOW.timestamp(), table_settings)
         assert row.next_action == next_action(conv, NOW, table_settings)
-        assert (row.name, row.stage, row.temperature, row.lead_score, row.price_expectation,
-                row.timeline_days, row.paused, row.address) == (
+        assert (row.name, row.stage, row.temperature, row.lead_score,
+                row.extracted["price_expectation"], row.extracted["timeline_days"], row.paused,
+                row.extracted["address"]) == (
             conv.name, conv.stage, conv.temperature, conv.lead_score, conv.price_expectation,
             conv.timeline_days, conv.paused, conv.address)
     actions = Counter(row.next_action.split(":")[0].split(" Mon")[0] for row in rows)

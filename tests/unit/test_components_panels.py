@@ -61,9 +61,10 @@ def sample_data(version: str = "v1", **changes) -> DashboardData:
         total_conversations=45, hero=hero, by_temperature={"hot": 16, "warm": 15, "cold": 14},
         by_stage={"new": 2, "offer": 8},
         funnel=Distribution(["new", "condition", "booked"], [45, 38, 8]),
-        price_distribution=Distribution(["under $100k", "$100k-200k", "unknown"], [1, 3, 2]),
-        timeline_distribution=Distribution(["6+ months", "0-30 days", "unknown"], [1, 4, 2]),
-        motivation_distribution=Distribution(["divorce", "other", "medical"], [3, 5, 0]),
+        distributions={
+            "price": Distribution(["under $100k", "$100k-200k", "unknown"], [1, 3, 2]),
+            "timeline": Distribution(["6+ months", "0-30 days", "unknown"], [1, 4, 2]),
+            "motivation": Distribution(["divorce", "other", "medical"], [3, 5, 0])},
         messages=TimeSeries(buckets, {"inbound": [1, 2, 0, 4], "outbound": [1, 2, 0, 4],
                                       "new_conversations": [1, 0, 0, 1]}),
         response_times=TimeSeries(buckets, {"p50": [800, None, None, 900],
@@ -121,8 +122,8 @@ class FakeServices:
 def row(n: int, **changes) -> ConversationRow:
     base = ConversationRow(
         contact_id=f"c{n}", location_id="loc-1", name=f"Seller {n}", phone="(•••) •••-0123",
-        address=None, stage="offer", temperature="hot", lead_score=80,
-        price_expectation=412_000, timeline_days=30,
+        stage="offer", temperature="hot", lead_score=80,
+        extracted={"address": None, "price_expectation": 412_000, "timeline_days": 30},
         last_activity_at=(NOW - timedelta(minutes=12)).isoformat(), stalled=False,
         paused=False, next_action="Waiting on offer answer")
     return replace(base, **changes)
@@ -362,7 +363,7 @@ def test_cmp024_a_panel_keeps_what_it_shows_for_anything_but_a_render_order():
 # -- conversations table --------------------------------------------------------------------
 def test_cmp014_query_from_controls():
     query = conversations_table.query_from(
-        2, [{"column_id": "price", "direction": "asc"}], "hot", "all", True, "  maria ")
+        2, [{"column_id": "price_expectation", "direction": "asc"}], "hot", "all", True, "  maria ")
     assert query == ConversationQuery(page=3, page_size=10, temperature="hot", stage=None,
                                       stalled=True, q="maria", sort="price_expectation",
                                       order="asc")
@@ -375,11 +376,11 @@ def test_cmp014_query_from_controls():
 
 def test_cmp015_rows_are_formatted_masked_and_colour_plus_text():
     record = conversations_table.record(
-        row(1, phone="+19095550123", address=None, stalled=True, paused=True), NOW)
+        row(1, phone="+19095550123", stalled=True, paused=True), NOW)
     assert record == {
         "id": "loc-1/c1", "name": "Seller 1", "phone": "(•••) •••-0123",
         "address": "unknown", "stage": "offer · stalled · paused", "temperature": "hot",
-        "lead_score": 80, "price": "$412,000", "timeline": "30 days",
+        "lead_score": 80, "price_expectation": "$412,000", "timeline_days": "30 days",
         "last_activity": "12 min ago", "next_action": "Waiting on offer answer"}
     assert conversations_table.split_row_id(record["id"]) == ("loc-1", "c1")
 
