@@ -177,6 +177,7 @@ class ConversationQuery:
     reveal_phone: bool = False  # rows carry the full phone number instead of (•••) •••-0123
     needs_human: bool = False  # only conversations flagged for a person
     segment: str | None = None  # the conversations behind one figure (aggregates.segments)
+    locations: tuple[str, ...] = ()  # only these locations' conversations (none named: all)
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,7 @@ class ConversationRow:
     needs_human_reason: str | None = None
     counter_amount: int | None = None
     language: str = "en"
+    location_name: str | None = None  # LOCATIONS' name of location_id (its id when unnamed)
 
 
 @dataclass(frozen=True)
