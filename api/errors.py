@@ -12,6 +12,9 @@ from werkzeug.exceptions import HTTPException
 from services.interface import DataUnavailable, LocationForbidden, UnknownLocation
 
 log = logging.getLogger(__name__)
+# A Dash callback naming a location it cannot have (the page offers only the user's, so the
+# request was crafted) gets Dash's "no update": the page keeps what it shows, nothing is read.
+DASH_CALLBACK = "/_dash-update-component"
 
 
 class ApiError(Exception):
@@ -48,12 +51,16 @@ def register_error_handlers(server: Flask) -> None:
 
     @server.errorhandler(UnknownLocation)
     def _unknown_location(exc: UnknownLocation):
+        if request.path.endswith(DASH_CALLBACK):
+            return "", 204
         message = f"unknown location: {', '.join(exc.location_ids)}"
         return error_response(422, "invalid_field", f"location: {message}",
                               fields=[{"field": "location", "message": message}])
 
     @server.errorhandler(LocationForbidden)
     def _forbidden_location(exc: LocationForbidden):
+        if request.path.endswith(DASH_CALLBACK):
+            return "", 204
         return error_response(403, "forbidden", "you may not see these locations",
                               locations=exc.location_ids)
 
