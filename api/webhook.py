@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -20,14 +21,11 @@ import orjson
 import redis
 from flask import Flask, Response, jsonify, request
 from limits import parse
-from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter
 from pydantic import ValidationError
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from api.errors import ApiError, register_error_handlers, validation_error
-from core.keys import RATE_LIMIT_PREFIX, LocationKeys
-from core.redis_client import limits_storage
+from core.keys import LocationKeys
 from core.settings import Settings
 from core.signatures import (
     GHL_ED25519_HEADER,
@@ -100,19 +98,27 @@ def retry_later(message: str) -> ApiError:
                     headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
-class LocationRateLimit:
-    """Per-location budget (fixed window, one INCR), counted only for authentic, valid
-    messages, so forged or broken requests cannot use up a location's budget."""
+class LocationBudget:
+    """Per-location webhook budget: a fixed-window counter in the location's hash slot,
+    counted only for authentic, valid messages (forged or broken requests cannot use it up)
+    and never for a redelivery. A new message is counted in the same round trip as the
+    duplicate check (``ConversationStore.peek``); other events with ``count``."""
 
-    def __init__(self, client: redis.Redis, limit: str) -> None:
-        uri, options = limits_storage(client)
-        storage = storage_from_string(uri, key_prefix=RATE_LIMIT_PREFIX, **options)
-        self.item = parse(limit)
-        self.limiter = FixedWindowRateLimiter(storage)
+    def __init__(self, client: redis.Redis, limit: str,
+                 wall_clock: Callable[[], float] = time.time) -> None:
+        item = parse(limit)  # the limits library's notation: "120/minute"
+        self.redis = client
+        self.amount = item.amount
+        self.seconds = item.get_expiry()
+        self.wall_clock = wall_clock
 
-    def allow(self, location_id: str) -> bool:
-        # The key holds the location's hash tag: on Redis Cluster it lives with its data.
-        return self.limiter.hit(self.item, LocationKeys(location_id).tag)
+    def count(self, location_id: str) -> int:
+        """Count one event; how many the window holds now."""
+        key = LocationKeys(location_id).webhook_budget(int(self.wall_clock() // self.seconds))
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.set(key, 0, ex=self.seconds, nx=True)  # the window's expiry, set once
+            pipe.incr(key)
+            return pipe.execute()[1]
 
 
 def mount_webhook(server: Flask, webhook: Flask) -> None:
@@ -148,7 +154,7 @@ def create_webhook_app(bot: SellerBot, settings: Settings, client: redis.Redis) 
         error = retry_later("conversation busy, retry later")
         return jsonify({"error": "busy", "message": error.message}), 429, error.headers
 
-    rate_limit = LocationRateLimit(client, settings.webhook_rate_limit)
+    budget = LocationBudget(client, settings.webhook_rate_limit, bot.store.wall_clock)
     rsa = GhlVerifier(settings.ghl_webhook_public_key) if settings.ghl_webhook_public_key else None
     ed25519 = (Ed25519Verifier(settings.ghl_webhook_ed25519_public_key)
                if settings.ghl_webhook_ed25519_public_key else None)
@@ -172,8 +178,8 @@ def create_webhook_app(bot: SellerBot, settings: Settings, client: redis.Redis) 
                                                                 settings.webhook_secret)) if on)
         raise ApiError(401, "bad_signature", f"missing or invalid {expected}")
 
-    def within_budget(location_id: str) -> None:
-        if not rate_limit.allow(location_id):
+    def within_budget(location_id: str, used: int) -> None:
+        if used > budget.amount:
             raise ApiError(429, "rate_limited",
                            f"over {settings.webhook_rate_limit} for location {location_id}",
                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
@@ -186,7 +192,7 @@ def create_webhook_app(bot: SellerBot, settings: Settings, client: redis.Redis) 
 
     def tags_changed(data: dict) -> Response:
         event = validated(ContactTagUpdate, data)
-        within_budget(event.locationId)
+        within_budget(event.locationId, budget.count(event.locationId))
 
         def write() -> dict:
             if event.webhookId and not client.set(
@@ -222,13 +228,15 @@ def create_webhook_app(bot: SellerBot, settings: Settings, client: redis.Redis) 
         message = validated(InboundMessage, data)
         # A redelivery or replay costs no budget: the duplicate check comes first, in the
         # same round trip as reading the document the write starts from.
-        stored = UNREAD
-        if not message.ignore_reason:
-            seen, stored = bot.store.peek(message.locationId, message.contactId,
-                                          message.idempotency_key)
-            if seen:
-                return jsonify(bot.duplicate_result(message, stored).to_dict())
-        within_budget(message.locationId)
+        if message.ignore_reason:
+            stored, used = UNREAD, budget.count(message.locationId)
+        else:
+            peek = bot.store.peek(message.locationId, message.contactId,
+                                  message.idempotency_key, budget.seconds)
+            if peek.seen:
+                return jsonify(bot.duplicate_result(message, peek.stored).to_dict())
+            stored, used = peek.stored, peek.budget_used
+        within_budget(message.locationId, used)
         result = bot.handle_inbound(message, received=received, stored=stored)
         log.info("webhook %s", result.status,
                  extra={"contact_id": message.contactId, "location_id": message.locationId,

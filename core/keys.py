@@ -50,6 +50,11 @@ class LocationKeys:
     def seen(self, message_id: str) -> str:
         return f"{self.tag}:seen:{message_id}"
 
+    def webhook_budget(self, window: int) -> str:
+        """Messages counted against the location's webhook budget in fixed window ``window``
+        (epoch seconds // window length)."""
+        return f"{self.tag}:budget:{window}"
+
     def suppressed(self, digest: str) -> str:
         """A deleted or opted-out contact's suppression record (keyed hash, issue #13)."""
         return f"{self.tag}:sup:{digest}"

@@ -113,6 +113,7 @@ class Relay:
         log.info("relay %s started", self.consumer)
         while not stop.is_set():
             try:
+                self.bot.housekeep_all()
                 if self.run_once() == 0:
                     stop.wait(self.settings.relay_poll_seconds)
             except redis.RedisError as exc:

@@ -15,7 +15,7 @@ import redis
 from core.settings import Settings
 from ghl.client import GhlClient
 from ghl.relay import Relay
-from seller_bot.bot import FreeSlots, SellerBot
+from seller_bot.bot import RETIRE_EVERY_SECONDS, FreeSlots, SellerBot
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +56,25 @@ class RelayThread:
 
 def run_relay(client: redis.Redis, settings: Settings, bot: SellerBot,
               api: GhlClient | None) -> int:
-    """Run one relay in this process until SIGTERM or SIGINT; 2 when there is no token."""
-    if api is None:
-        log.error("replies are not being sent: GHL_API_TOKEN unset; the relay has nothing to do")
-        return 2
+    """Run one relay in this process until SIGTERM or SIGINT. Without a token there is
+    nothing to send, and the worker only keeps the housekeeping going."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    if api is None:
+        log.warning("replies are not being sent: GHL_API_TOKEN unset; this worker only retires "
+                    "expired conversations and flags passed appointments")
+        housekeep(bot, stop)
+        return 0
     Relay(client, settings, bot, api).run(stop)
     return 0
+
+
+def housekeep(bot: SellerBot, stop: threading.Event) -> None:
+    """``SellerBot.housekeep_all`` once a minute until ``stop`` is set."""
+    while not stop.is_set():
+        try:
+            bot.housekeep_all()
+        except redis.RedisError as exc:
+            log.warning("housekeeping: redis unavailable (%s); retrying", type(exc).__name__)
+        stop.wait(RETIRE_EVERY_SECONDS)

@@ -138,6 +138,7 @@ class SellerBot:
         self.rules = BotRules.from_settings(settings)
         self.store = store or ConversationStore(client, settings, wall_clock=wall_clock)
         self._last_retired: dict[str, float] = {}
+        self._last_swept_all = float("-inf")
 
     def handle_inbound(self, message: InboundMessage, received: float | None = None, *,
                        stored: str | object | None = UNREAD) -> InboundResult:
@@ -260,6 +261,17 @@ class SellerBot:
         self._last_retired[location_id] = wall_now
         self.store.retire_expired(location_id)
         self.flag_passed_appointments(location_id)
+
+    def housekeep_all(self) -> None:
+        """Housekeeping for every location (each at most once a minute): what keeps the
+        counters of a location that receives no messages true. The relay worker calls it
+        every round; the location list is read once a minute at most."""
+        wall_now = time.monotonic()
+        if wall_now - self._last_swept_all < RETIRE_EVERY_SECONDS:
+            return
+        self._last_swept_all = wall_now
+        for location_id in self.store.locations():
+            self._housekeeping_now_and_then(location_id)
 
     def flag_passed_appointments(self, location_id: str) -> int:
         """Flag for a person every booked conversation whose appointment is over; how many."""

@@ -9,6 +9,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import redis
 
@@ -184,6 +185,30 @@ def _books_a_slot(old: Conversation | None, new: Conversation) -> bool:
     return old is None or old.stage != "booked" or old.appointment_at != new.appointment_at
 
 
+# The webhook's first read, one round trip: whether the message was processed already, the
+# stored document, and (unless it is a duplicate: a redelivery costs no budget) the message
+# counted in the location's fixed-window budget.
+# KEYS: seen marker, document, budget counter. ARGV: budget window (s), '' = count nothing.
+PEEK_SCRIPT = """
+local seen = redis.call('EXISTS', KEYS[1])
+local used = 0
+if seen == 0 and ARGV[1] ~= '' then
+  used = redis.call('INCR', KEYS[3])
+  if used == 1 then redis.call('EXPIRE', KEYS[3], ARGV[1]) end
+end
+return {seen, used, redis.call('GET', KEYS[2])}
+"""
+
+
+@dataclass(frozen=True)
+class Peek:
+    """What the webhook reads before the bot runs (``ConversationStore.peek``)."""
+
+    seen: bool
+    stored: str | None
+    budget_used: int  # messages counted in the budget's window, this one included; 0: none
+
+
 class ConversationStore:
     """Reads and atomically writes conversations of any location."""
 
@@ -193,6 +218,7 @@ class ConversationStore:
         self.settings = settings
         self.wall_clock = wall_clock
         self._commit = client.register_script(COMMIT_SCRIPT)
+        self._peek = client.register_script(PEEK_SCRIPT)
         self.crm = CrmConfig.from_settings(settings)  # None: the outbox is off
         self._suppression_key = (settings.suppression_key or settings.secret_key
                                  or DEVELOPMENT_SUPPRESSION_KEY).encode()
@@ -220,16 +246,18 @@ class ConversationStore:
         commit). Outside the commit script: on Redis Cluster the set lives in another slot."""
         self.redis.sadd(LOCATIONS, location_id)
 
-    def peek(self, location_id: str, contact_id: str,
-             message_id: str) -> tuple[bool, str | None]:
-        """(message processed already, stored document) in one round trip: the webhook checks
-        for a duplicate before the rate limit, and the write starts from this document."""
+    def peek(self, location_id: str, contact_id: str, message_id: str,
+             budget_seconds: int | None = None) -> Peek:
+        """Duplicate check and stored document in one round trip (the write starts from this
+        document); with ``budget_seconds``, a new message is also counted in the location's
+        budget window of that length."""
         keys = LocationKeys(location_id)
-        with self.redis.pipeline(transaction=False) as pipe:
-            pipe.exists(keys.seen(message_id))
-            pipe.get(keys.conversation(contact_id))
-            seen, raw = pipe.execute()
-        return bool(seen), raw
+        window = int(self.wall_clock() // budget_seconds) if budget_seconds else 0
+        seen, used, raw = self._peek(
+            keys=[keys.seen(message_id), keys.conversation(contact_id),
+                  keys.webhook_budget(window)],
+            args=[budget_seconds or ""])
+        return Peek(bool(seen), raw, int(used))
 
     def find_location(self, contact_id: str) -> str | None:
         """The (first) location holding this contact."""

@@ -1,0 +1,40 @@
+"""Housekeeping without messages: the relay worker keeps an idle location's counters true."""
+
+from __future__ import annotations
+
+import threading
+
+from dash.testing.wait import until
+
+from core.keys import LocationKeys
+from core.settings import Settings
+from ghl.worker import housekeep
+from seller_bot.bot import SellerBot
+from seller_bot.payload import InboundMessage
+from tests.helpers import FakeClock, inbound
+
+
+def test_house001_an_idle_locations_expired_conversation_is_retired_by_the_worker(
+        redis_server, redis_client):
+    settings = Settings(redis_url=redis_server.url, conversation_ttl_seconds=3600)
+    clock = FakeClock()
+    bot = SellerBot(redis_client, settings, clock=clock, wall_clock=lambda: clock().timestamp())
+    bot.handle_inbound(InboundMessage.model_validate(inbound("hi", location="loc-idle")))
+    stats = LocationKeys("loc-idle").stats
+    assert redis_client.hget(stats, "conversations") == "1"
+    # No message arrives again in this location; its conversation reaches its TTL.
+    clock.advance(seconds=settings.conversation_ttl_seconds - settings.sweep_margin_seconds)
+    # The worker is a process of its own, with its own bot (on the test's clock).
+    worker_bot = SellerBot(redis_client, settings, clock=clock,
+                           wall_clock=lambda: clock().timestamp())
+    stop = threading.Event()
+    worker = threading.Thread(target=housekeep, args=(worker_bot, stop), daemon=True)
+    worker.start()
+    try:
+        until(lambda: redis_client.hget(stats, "conversations") is None, 15,
+              msg="the worker did not retire the expired conversation")
+        assert redis_client.exists(LocationKeys("loc-idle").conversation("contact-1")) == 0
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert not worker.is_alive()
