@@ -5,7 +5,7 @@
     flask --app app simulate [--sellers 300] [--days 7] [--seed 7] [--rate 0]
                              [--target http://host:port] [--bulk]
     flask --app app relay                               send the outbox to GoHighLevel
-                                                        (also ``python -m ghl relay``)
+                                                        (the Procfile's worker)
 
 They work on the app's own settings and Redis (REDIS_URL, else the embedded one in DATA_DIR);
 ``flask --app app COMMAND --help`` describes each. The work is done where it lives
@@ -20,6 +20,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from core.logging import configure_logging
 from ghl.worker import run_relay
 from services.rebuild import AggregateRebuilder
 from services.users import user_entry
@@ -100,7 +101,8 @@ def simulate(sellers: int, days: float, seed: str | None, rate: float, target: s
 @with_appcontext
 def relay() -> None:
     """Send the bot's replies and CRM updates to GoHighLevel until SIGTERM (the Procfile's
-    worker; several may run at once)."""
+    worker; several may run at once). Logs JSON lines on stderr, like ``python app.py``."""
+    configure_logging()
     code = run_relay(_app_part("redis"), _app_part("settings"), _app_part("bot"),
                      _app_part("ghl"))
     if code:

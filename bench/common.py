@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import subprocess
@@ -45,3 +46,18 @@ def write_section(title: str, marker: str, text: str) -> None:
     else:
         current = current.rstrip() + f"\n\n## {title}\n\n" + section + "\n"
     DOCS.write_text(current)
+
+
+def publish(title: str, marker: str, text: str, write: bool) -> None:
+    """Print a bench's results; with ``--write`` (``write``), also into its section of
+    docs/benchmarks.md."""
+    print(text)
+    if write:
+        write_section(title, marker, text)
+
+
+def add_gunicorn_options(parser: argparse.ArgumentParser) -> None:
+    """The gunicorn settings a bench serves the app with (``gunicorn_app`` in webhook.py)."""
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-class", default="gevent")

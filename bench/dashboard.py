@@ -40,7 +40,7 @@ import orjson  # noqa: E402
 import pandas as pd  # noqa: E402
 import redis  # noqa: E402
 
-from bench.common import machine, write_section  # noqa: E402
+from bench.common import machine, publish  # noqa: E402
 from core.keys import CACHE_PREFIX, LocationKeys  # noqa: E402
 from core.schema import PRICE_BINS, TIMELINE_BUCKETS, hour_of  # noqa: E402
 from core.settings import Settings  # noqa: E402
@@ -393,10 +393,8 @@ def main(argv: list[str] | None = None) -> int:
         fields = {bench.conversations: bucket_fields(bench) for bench in benches}
         text = report(results, seeding, args.runs, f"before: {before}; after: {calibration()}",
                       fields)
-        print(text)
-        if args.write:
-            write_section("Dashboard read, issue 14 (panels keyed by the data version, "
-                          "completed hours kept)", "dashboard-read-14", text)
+        publish("Dashboard read, issue 14 (panels keyed by the data version, completed hours "
+                "kept)", "dashboard-read-14", text, args.write)
     finally:
         for bench in benches:
             bench.server.cleanup()

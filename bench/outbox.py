@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from bench.common import machine, write_section  # noqa: E402
+from bench.common import machine, publish  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from ghl.fake import FakeGhlApi  # noqa: E402
 from ghl.worker import RelayThread  # noqa: E402
@@ -143,7 +143,8 @@ def arrival_to_api(redis_url: str, client: redis.Redis, messages: int, rate: flo
         http = create_app(settings, client).server.test_client()
         # The relay in its own process, as the Procfile's worker runs it.
         relay = subprocess.Popen(
-            [sys.executable, "-m", "ghl", "relay"], cwd=ROOT, stderr=subprocess.DEVNULL,
+            [sys.executable, "-m", "flask", "--app", "app", "relay"], cwd=ROOT,
+            stderr=subprocess.DEVNULL,
             env={**os.environ, "REDIS_URL": redis_url, "GHL_API_TOKEN": "bench",
                  "GHL_API_BASE": server.url})
         sent_at: dict[str, list[float]] = {}
@@ -217,17 +218,14 @@ def main(argv: list[str] | None = None) -> int:
               "Redis `INFO commandstats` during a run: `XADD` 3-9 µs per call, against "
               "80-170 µs for the whole commit script.", "",
               "| webhook arrival to the fake API receiving the reply (20 sellers, relay "
-              "process `python -m ghl relay`, its 0.1 s poll included) | delivered | p50 ms | "
+              "process `flask --app app relay`, its 0.1 s poll included) | delivered | p50 ms | "
               "p95 ms |", "|---|---|---|---|"]
     for run in arrivals:
         lines.append(f"| {run['messages']} messages at {run['rate']:.0f}/s, "
                      f"{run['locations']} location(s) | {run['delivered']} | {run['p50']:.0f} | "
                      f"{run['p95']:.0f} |")
     lines += ["", READING]
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        write_section("GoHighLevel outbox (issue #11)", "outbox", text)
+    publish("GoHighLevel outbox (issue #11)", "outbox", "\n".join(lines), args.write)
     return 0
 
 

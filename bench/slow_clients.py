@@ -25,7 +25,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import machine  # noqa: E402
+from bench.common import add_gunicorn_options, machine  # noqa: E402
 from bench.webhook import gunicorn_app  # noqa: E402
 
 HEADERS = (b"POST /webhooks/ghl/inbound HTTP/1.1\r\nHost: bench\r\n"
@@ -57,9 +57,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--duration", type=float, default=20)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--worker-class", default="gevent")
+    add_gunicorn_options(parser)
     args = parser.parse_args()
     with gunicorn_app({}, args.workers, args.worker_class, args.threads) as url:
         port = int(url.rsplit(":", 1)[1])

@@ -37,7 +37,7 @@ from selenium import webdriver  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
-from bench.common import machine, write_section  # noqa: E402
+from bench.common import machine, publish  # noqa: E402
 from components import ids  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from simulator.delivery import InProcess  # noqa: E402
@@ -300,10 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     if seeded is not None:
         lines.append(f"| (seeding {args.conversations:,} conversations) | {seeded:.0f} s | |")
     lines += ["", EXPLANATION]
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        write_section("UI", "ui", text)
+    publish("UI", "ui", "\n".join(lines), args.write)
     return 0
 
 

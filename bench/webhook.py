@@ -32,6 +32,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import add_gunicorn_options  # noqa: E402
 from tests.redis_server import RedisServer, free_port  # noqa: E402
 
 # wrk's Lua: a fresh messageId per request, sellers cycling through a conversation.
@@ -129,9 +130,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=30, help="seconds per round and target")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--worker-class", default="gevent")
+    add_gunicorn_options(parser)
     parser.add_argument("--rounds", type=int, default=3,
                         help="app and minimal endpoint alternate this many times")
     args = parser.parse_args()

@@ -34,7 +34,6 @@ SERIES_NAMES = {
     "new_conversations": "New conversations",
     "p50": "p50 (median)", "p95": "p95",
 }
-BAR_SERIES = {"new", "new_conversations"}
 RESPONSE_STYLES = {"p50": {"color": PRIMARY, "width": 2},
                    "p95": {"color": "#fd7e14", "width": 2, "dash": "dot"}}
 TIMELINE_ORDER = ("0-30 days", "1-3 months", "3-6 months", "6+ months", "unknown")

@@ -116,9 +116,6 @@ class LocationKeys:
         """Bumped by every write that changes a completed hour's bucket (see aggregates)."""
         return f"{self.tag}:history"
 
-    def hours_summary(self, name: str, current_hour: int) -> str:
-        return f"{self.tag}:sum:{name}:{current_hour}"
-
     # -- GoHighLevel outbox (issue #11) -------------------------------------------------
     @property
     def outbox(self) -> str:

@@ -16,7 +16,8 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
+from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -209,7 +210,33 @@ class FakeGhlApi:
         return FakeServer(self, host, port)
 
 
-class FakeServer:
+class ServerThread:
+    """An HTTP server answering in a background thread while in a ``with`` block (the fake
+    here; the tests' live app too)."""
+
+    def __init__(self, httpd: HTTPServer) -> None:
+        self.httpd = httpd
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self.httpd.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.httpd.server_address[0]}:{self.port}"
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+class FakeServer(ServerThread):
     """The fake on a real port in a background thread (``with`` starts and stops it)."""
 
     def __init__(self, api: FakeGhlApi, host: str, port: int) -> None:
@@ -243,20 +270,6 @@ class FakeServer:
                 pass
 
         self.api = api
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> FakeServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+        httpd = ThreadingHTTPServer((host, port), Handler)
+        httpd.daemon_threads = True
+        super().__init__(httpd)

@@ -1,6 +1,5 @@
-"""Where the relay runs: its own process (``python -m ghl relay`` or ``flask --app app relay``,
-the Procfile's ``worker``) or a background thread of ``python app.py`` (and ``--demo``,
-relaying to the built-in fake)."""
+"""Where the relay runs: its own process (``flask --app app relay``, the Procfile's ``worker``)
+or a background thread of ``python app.py`` (and ``--demo``, relaying to the built-in fake)."""
 
 from __future__ import annotations
 

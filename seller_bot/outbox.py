@@ -16,7 +16,6 @@ import orjson
 from seller_bot.fields import QUALIFYING
 from seller_bot.models import Conversation, Message
 
-KINDS = ("sms", "tags_add", "tags_remove", "fields", "appointment", "contact")
 TEMPERATURE_TAGS = {"hot": "seller_hot", "warm": "seller_warm", "cold": "seller_cold"}
 STAGE_TAGS = {"booked": "seller_booked", "opted_out": "seller_opted_out"}
 # Conversation fields GHL_CUSTOM_FIELDS may map to GoHighLevel custom fields.

@@ -259,10 +259,6 @@ class ConversationStore:
             args=[budget_seconds or ""])
         return Peek(bool(seen), raw, int(used))
 
-    def find_location(self, contact_id: str) -> str | None:
-        """The (first) location holding this contact."""
-        return next(iter(self.find_locations(contact_id)), None)
-
     def find_locations(self, contact_id: str) -> list[str]:
         """Every location holding this contact id (GoHighLevel ids are unique, but one contact
         can be copied into several sub-accounts)."""

@@ -92,14 +92,3 @@ class PerformanceTracker:
         """p50/p95 of speed to lead over the last 24 hour buckets, delta against the 24 before."""
         kpi = self.kpi(newest_first)
         return SpeedToLeadKpi(p50=kpi.p50, p95=kpi.p95, delta=kpi.delta, samples=kpi.samples)
-
-    def hourly(self, hours: Sequence[Histogram]) -> dict[str, list]:
-        """p50 and p95 (None: no reply that hour) and the number of replies, hour by hour."""
-        series: dict[str, list] = {"p50": [], "p95": [], "samples": []}
-        for counts in hours:
-            histogram = ResponseHistogram(counts)
-            p50, p95 = histogram.percentiles(50, 95)
-            series["p50"].append(p50)
-            series["p95"].append(p95)
-            series["samples"].append(histogram.samples)
-        return series

@@ -8,15 +8,17 @@ nothing is shared between tests but the flushed Redis server."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import redis
+from flask import Flask
 from hypothesis import settings as hypothesis_settings
 
 from app import create_app
 from core.settings import Settings
+from ghl.fake import FakeGhlApi, FakeServer
 from tests.helpers import UNLIMITED_WEBHOOKS, FakeClock, LiveServer
 from tests.redis_server import RedisServer
 
@@ -78,7 +80,22 @@ def app(settings: Settings, redis_client: redis.Redis):
     return create_app(settings, redis_client)
 
 
+@pytest.fixture(scope="session")
+def serve() -> Callable[[Flask], LiveServer]:
+    """``with serve(flask_server) as server:`` serves an app a test (or a fixture of any
+    scope) built itself on a real port, ``server.url``, for the block."""
+    return LiveServer
+
+
 @pytest.fixture
-def live_server(app) -> Iterator[LiveServer]:
-    with LiveServer(app.server) as server:
+def live_server(app, serve) -> Iterator[LiveServer]:
+    """The ``app`` fixture on a real port."""
+    with serve(app.server) as server:
+        yield server
+
+
+@pytest.fixture
+def ghl_api() -> Iterator[FakeServer]:
+    """GoHighLevel's API played by a local HTTP server that records every request."""
+    with FakeGhlApi().serve() as server:
         yield server

@@ -1,15 +1,25 @@
-"""Helpers shared by the tests (the fixtures that use them are in conftest.py): a hand-moved
-clock, the app on a real port, GoHighLevel webhook bodies, and a seller texting over HTTP."""
+"""What tests build with arguments of their own, so plain names to import rather than fixtures
+(the fixtures, in the conftest.py files, use them too): webhook bodies (``inbound``), a seller
+texting over HTTP (``Seller``), a snapshot of the stored data (``stored_data``), production
+mode's signed webhooks and sign-in (``signed_post``, ``log_in``), and component-tree readers.
+``FakeClock`` and ``LiveServer`` are the classes behind the ``clock`` and ``live_server``
+fixtures, for tests that need one with a start time or an app of their own."""
 
 from __future__ import annotations
 
-import threading
+import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import requests
 from werkzeug.serving import make_server
 
+from core.keys import HEALTH_PROBE
+from core.signatures import hmac_signature
+from ghl.fake import ServerThread
+
+NOT_DATA = ("sellerbot:ratelimit:", "sellerbot:cache:", HEALTH_PROBE)
 # Far above what any test sends: only the tests of the rate limit set a real one.
 UNLIMITED_WEBHOOKS = "1000000/minute"
 
@@ -27,26 +37,12 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
-class LiveServer:
+class LiveServer(ServerThread):
     """The app's Flask server on a real port in a background thread."""
 
     def __init__(self, flask_app) -> None:
         # Port 0: the system picks a free port as it binds, so no other process can take it.
-        self._server = make_server("127.0.0.1", 0, flask_app, threaded=True)
-        self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> LiveServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=5)
+        super().__init__(make_server("127.0.0.1", 0, flask_app, threaded=True))
 
 
 def inbound(text: str, contact: str = "contact-1", location: str = "loc-1", **extra) -> dict:
@@ -87,6 +83,66 @@ class Seller:
         return response.json()
 
 
+def stored_data(client) -> dict:
+    """A full dump of the stored data (not rate-limit counters or cache), to compare."""
+    dump = {}
+    for key in client.scan_iter("*"):
+        if key.startswith(NOT_DATA) or ":budget:" in key:  # webhook budget windows
+            continue
+        kind = client.type(key)
+        if kind == "string":
+            dump[key] = client.get(key)
+        elif kind == "hash":
+            dump[key] = client.hgetall(key)
+        elif kind == "zset":
+            dump[key] = client.zrange(key, 0, -1, withscores=True)
+        elif kind == "set":
+            dump[key] = sorted(client.smembers(key))
+    return dump
+
+
+# -- Production mode: signed webhooks and a signed-in user ----------------------------------
+SECRET_KEY = "k" * 40
+WEBHOOK_SECRET = "webhook-secret-for-tests"
+PASSWORD = "correct horse battery"
+
+
+def signed_post(server, payload: dict, secret: str = WEBHOOK_SECRET) -> requests.Response:
+    body = json.dumps(payload).encode()
+    return requests.post(f"{server.url}/webhooks/ghl/inbound", data=body, timeout=10,
+                         headers={"Content-Type": "application/json",
+                                  "X-Webhook-Signature": hmac_signature(secret, body)})
+
+
+class BrowserSession(requests.Session):
+    """Keeps the Secure cookies a browser behind the PaaS's TLS would send back.
+
+    The test server speaks plain HTTP, so the jar is told to return them anyway; what the
+    server asked for is kept in ``secure_cookies``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secure_cookies: set[str] = set()
+
+    def request(self, *args, **kwargs) -> requests.Response:
+        for cookie in self.cookies:
+            if cookie.secure:
+                self.secure_cookies.add(cookie.name)
+                cookie.secure = False
+        return super().request(*args, **kwargs)
+
+
+def log_in(server, password: str = PASSWORD) -> tuple[BrowserSession, requests.Response]:
+    session = BrowserSession()
+    page = session.get(f"{server.url}/login", timeout=10)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    response = session.post(f"{server.url}/login", timeout=10, allow_redirects=False,
+                            data={"username": "jorge", "password": password,
+                                  "csrf_token": token, "next": "/"})
+    return session, response
+
+
 # -- Dash component trees (pure builders' output) ---------------------------------------
 def texts(component) -> list[str]:
     """Every string inside a component tree, in order."""
@@ -116,3 +172,9 @@ def by_id(component, wanted):
             if hit is not None:
                 return hit
     return None
+
+
+def yes_and_no(yes: list[str], no: list[str]) -> list[tuple[str, bool]]:
+    """A predicate's cases to parametrize over (message, expected): True for each of ``yes``,
+    False for each of ``no``."""
+    return [(message, True) for message in yes] + [(message, False) for message in no]

@@ -12,7 +12,7 @@ from pathlib import Path
 import redis
 
 from tests.redis_server import free_port
-from tests.waiting import wait_until
+from tests.waiting import until
 
 MASTERS = 3
 BUS_OFFSET = 10000  # a node's cluster bus listens on its port + 10000
@@ -65,8 +65,8 @@ class RedisClusterServers:
         for port in self.ports:
             node = redis.Redis(port=port, socket_connect_timeout=0.5, decode_responses=True)
             try:
-                wait_until(lambda n=node: n.cluster("info")["cluster_state"] == "ok",
-                           timeout=30, message=f"cluster_state:ok on port {port}")
+                until(lambda n=node: n.cluster("info")["cluster_state"] == "ok",
+                           timeout=30, msg=f"cluster_state:ok on port {port}")
             finally:
                 node.close()
         return self
@@ -102,7 +102,7 @@ class RedisClusterServers:
                 return False
 
         try:
-            return bool(wait_until(ours, timeout=10, message=f"redis-server on port {port}"))
+            return bool(until(ours, timeout=10, msg=f"redis-server on port {port}"))
         except (AssertionError, RuntimeError):
             return False
         finally:

@@ -1,4 +1,8 @@
-"""A real redis-server for tests: own port, no persistence unless asked, stopped afterwards."""
+"""A real redis-server for tests: own port, no persistence unless asked, stopped afterwards.
+
+The ``redis_server`` fixture (tests/conftest.py) is the usual one; a test or fixture that needs
+a server of its own (append-only, ``maxmemory``, module-scoped, stopped and restarted by the
+test) builds one here, as the benches do."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Waiting for a condition in tests (never a fixed sleep)."""
+"""Waiting in tests: for a condition to come true (``until``) or to stay true (``holds``),
+never a fixed sleep. One module for every test (not dash.testing's ``wait.until``): a timeout
+fails as an ``AssertionError`` that says what was awaited, for how long, and what the condition
+gave last."""
 
 from __future__ import annotations
 
@@ -8,9 +11,18 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+# How long a test waits for a condition by default: long enough for a machine whose cores are
+# busy with other work (the browser tests' dash_duo waits use it too).
+WAIT_SECONDS = 15
+POLL_SECONDS = 0.05
 
-def wait_until(condition: Callable[[], T], timeout: float = 10.0,
-               message: str = "condition") -> T:
+
+class WaitTimeout(AssertionError):
+    """A condition ``until`` waited for did not come true in time."""
+
+
+def until(condition: Callable[[], T], timeout: float = WAIT_SECONDS,
+          msg: str = "the condition", poll: float = POLL_SECONDS) -> T:
     """Poll ``condition`` until it returns something truthy; that value is returned."""
     deadline = time.monotonic() + timeout
     while True:
@@ -18,5 +30,16 @@ def wait_until(condition: Callable[[], T], timeout: float = 10.0,
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {message}")
-        time.sleep(0.02)
+            raise WaitTimeout(f"{msg} (waited {timeout:g} s; the condition last gave {value!r})")
+        time.sleep(poll)
+
+
+def holds(condition: Callable[[], object], seconds: float, msg: str) -> None:
+    """For what must NOT happen: ``condition`` stays true for ``seconds`` (checked as it
+    goes, failing the moment it stops holding). A slow machine makes this check weaker,
+    never wrong."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert condition(), msg
+        time.sleep(POLL_SECONDS)
+    assert condition(), msg

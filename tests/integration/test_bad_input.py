@@ -10,8 +10,7 @@ import requests
 from app import create_app
 from core.settings import Settings
 from core.signatures import hmac_signature
-from tests.helpers import LiveServer, inbound
-from tests.integration.test_persistence import _everything
+from tests.helpers import inbound, stored_data
 
 URL = "/webhooks/ghl/inbound"
 
@@ -21,7 +20,7 @@ def seeded(live_server, redis_client):
     """A store with one conversation in it, and its full dump."""
     response = requests.post(live_server.url + URL, json=inbound("hi"), timeout=5)
     assert response.status_code == 200
-    return _everything(redis_client)
+    return stored_data(redis_client)
 
 
 def post_raw(server, body: bytes, headers: dict | None = None) -> requests.Response:
@@ -34,7 +33,7 @@ def test_bad001_invalid_json_is_400(live_server, redis_client, seeded, body):
     response = post_raw(live_server, body)
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_json"
-    assert _everything(redis_client) == seeded
+    assert stored_data(redis_client) == seeded
 
 
 def test_bad002_body_over_64kb_is_413(live_server, redis_client, seeded):
@@ -42,7 +41,7 @@ def test_bad002_body_over_64kb_is_413(live_server, redis_client, seeded):
     response = post_raw(live_server, json.dumps(payload).encode())
     assert response.status_code == 413
     assert response.json()["error"] == "payload_too_large"
-    assert _everything(redis_client) == seeded
+    assert stored_data(redis_client) == seeded
 
 
 # messageId and body may be absent, as GoHighLevel documents (test_ghl_payloads.py).
@@ -55,7 +54,7 @@ def test_bad003_missing_field_is_422_naming_it(live_server, redis_client, seeded
     assert response.status_code == 422
     assert field in [f["field"] for f in response.json()["fields"]]
     assert field in response.json()["message"]
-    assert _everything(redis_client) == seeded
+    assert stored_data(redis_client) == seeded
 
 
 @pytest.mark.parametrize(("field", "value"), [
@@ -67,22 +66,22 @@ def test_bad004_mistyped_field_is_422_naming_it(live_server, redis_client, seede
     response = post_raw(live_server, json.dumps(payload).encode())
     assert response.status_code == 422
     assert response.json()["fields"][0]["field"] == field
-    assert _everything(redis_client) == seeded
+    assert stored_data(redis_client) == seeded
 
 
 @pytest.mark.parametrize("body", [b"[]", b'"text"', b"42", b"null"])
 def test_bad005_json_that_is_not_an_object_is_422(live_server, redis_client, seeded, body):
     response = post_raw(live_server, body)
     assert response.status_code == 422
-    assert _everything(redis_client) == seeded
+    assert stored_data(redis_client) == seeded
 
 
-def test_bad006_signature_required_when_secret_set(redis_server, redis_client):
+def test_bad006_signature_required_when_secret_set(serve, redis_server, redis_client):
     settings = Settings(redis_url=redis_server.url, webhook_secret="s3cret")
     app = create_app(settings, redis_client)
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         body = json.dumps(inbound("hi")).encode()
-        before = _everything(redis_client)
+        before = stored_data(redis_client)
         missing = post_raw(server, body)
         forged = post_raw(server, body, {"X-Webhook-Signature": hmac_signature("wrong", body)})
         tampered = post_raw(server, body.replace(b"hi", b"yo"),
@@ -90,7 +89,7 @@ def test_bad006_signature_required_when_secret_set(redis_server, redis_client):
         for response in (missing, forged, tampered):
             assert response.status_code == 401
             assert response.json()["error"] == "bad_signature"
-        assert _everything(redis_client) == before
+        assert stored_data(redis_client) == before
         good = post_raw(server, body, {"X-Webhook-Signature": hmac_signature("s3cret", body)})
         assert good.status_code == 200 and good.json()["status"] == "processed"
 
@@ -104,7 +103,7 @@ def test_bad007_outbound_and_non_text_are_ignored(live_server, redis_client, see
                              timeout=5)
     assert response.status_code == 200
     assert response.json()["status"] == "ignored"
-    assert _everything(redis_client) == seeded
+    assert stored_data(redis_client) == seeded
 
 
 def test_bad008_api_ids_are_validated(live_server, redis_client, seeded):
@@ -112,4 +111,4 @@ def test_bad008_api_ids_are_validated(live_server, redis_client, seeded):
     assert response.status_code == 422
     response = requests.post(f"{live_server.url}/api/conversations/nobody/pause", timeout=5)
     assert response.status_code == 404
-    assert _everything(redis_client) == seeded
+    assert stored_data(redis_client) == seeded

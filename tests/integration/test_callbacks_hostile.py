@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from app import create_app
 from core.settings import Settings
 from services.users import user_entry
-from tests.helpers import LiveServer, inbound
-from tests.integration.test_production import (
+from tests.helpers import (
     PASSWORD,
     SECRET_KEY,
     WEBHOOK_SECRET,
+    inbound,
     log_in,
     signed_post,
 )
@@ -54,12 +54,12 @@ def outputs_of(callback: dict) -> list[dict] | dict:
             for part in spec.strip(".").split("...")]
 
 
-def test_cbhostile001_no_input_makes_a_callback_fail(redis_server, redis_client):
+def test_cbhostile001_no_input_makes_a_callback_fail(serve, redis_server, redis_client):
     app_settings = Settings(app_env="production", redis_url=redis_server.url,
                             secret_key=SECRET_KEY, webhook_secret=WEBHOOK_SECRET,
                             dashboard_users=user_entry("jorge", PASSWORD),
                             cache_kpi_seconds=0)
-    with LiveServer(create_app(app_settings, redis_client).server) as server:
+    with serve(create_app(app_settings, redis_client).server) as server:
         for text in ("hi, want to sell 8421 Haven Ave", "needs a roof", "450k"):
             signed_post(server, inbound(text, contact="seller-1", location="loc-1"))
         session, _ = log_in(server)

@@ -20,10 +20,18 @@ from seller_bot.bot import SellerBot
 from services.cache import TIER_KPIS, TieredCache
 from services.rebuild import AggregateRebuilder
 from services.users import user_entry
-from tests.helpers import UNLIMITED_WEBHOOKS, LiveServer, Seller, inbound
-from tests.integration.test_production import PASSWORD, SECRET_KEY, WEBHOOK_SECRET, log_in
+from tests.helpers import (
+    PASSWORD,
+    SECRET_KEY,
+    UNLIMITED_WEBHOOKS,
+    WEBHOOK_SECRET,
+    LiveServer,
+    Seller,
+    inbound,
+    log_in,
+)
 from tests.redis_cluster import RedisClusterServers
-from tests.waiting import wait_until
+from tests.waiting import until
 
 # Their tags hash to slots 8010 and 16378: the second and the third master of three.
 NORTH, SOUTH = "north", "south"
@@ -49,9 +57,9 @@ def cluster_client(cluster: RedisClusterServers) -> Iterator[RedisCluster]:
 
 
 @pytest.fixture
-def cluster_server(cluster, cluster_client) -> Iterator[LiveServer]:
+def cluster_server(serve, cluster, cluster_client) -> Iterator[LiveServer]:
     app = create_app(cluster_settings(cluster), cluster_client)
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         yield server
 
 
@@ -107,10 +115,10 @@ def test_cluster004_delete(cluster_server, cluster_client):
     assert south.state()["location_id"] == SOUTH
 
 
-def test_cluster005_webhook_rate_limit(cluster, cluster_client):
+def test_cluster005_webhook_rate_limit(serve, cluster, cluster_client):
     app = create_app(Settings(redis_url=cluster.url, webhook_rate_limit="2/minute"),
                      cluster_client)
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         url = f"{server.url}/webhooks/ghl/inbound"
         codes = [requests.post(url, json=inbound("hi, selling my house", f"c-{n}", NORTH),
                                timeout=10).status_code for n in range(3)]
@@ -175,7 +183,7 @@ def test_cluster010_bulk_seeding(cluster, cluster_client):
     assert stored == 6
 
 
-def test_cluster011_replies_relayed_to_ghl(cluster, cluster_client, ghl_api):
+def test_cluster011_replies_relayed_to_ghl(serve, cluster, cluster_client, ghl_api):
     """The outbox streams, the relay's consumer group and scripts, one location per master."""
     settings = cluster_settings(
         cluster, ghl_api_token="test-token", ghl_api_base=ghl_api.url, relay_poll_seconds=0.02,
@@ -184,15 +192,15 @@ def test_cluster011_replies_relayed_to_ghl(cluster, cluster_client, ghl_api):
     app = create_app(settings, cluster_client)
     relay = RelayThread(cluster_client, settings, SellerBot(cluster_client, settings)).start()
     try:
-        with LiveServer(app.server) as server:
+        with serve(app.server) as server:
             sellers = [Seller(server.url, contact=f"c-{loc}", location=loc)
                        for loc in (NORTH, SOUTH)]
             replies = {s.contact: s.says("Hi, thinking about selling my house")["reply"]
                        for s in sellers}
             for seller in sellers:
-                wait_until(lambda s=seller: all(
+                until(lambda s=seller: all(
                     m.get("accepted_at") for m in s.state()["transcript"]
-                    if m["direction"] == "outbound"), message=f"{seller.contact} delivered")
+                    if m["direction"] == "outbound"), msg=f"{seller.contact} delivered")
     finally:
         relay.stop()
     sent = {r.body["contactId"]: r.body["message"]
@@ -200,14 +208,14 @@ def test_cluster011_replies_relayed_to_ghl(cluster, cluster_client, ghl_api):
     assert sent == replies
 
 
-def test_cluster012_production_login(cluster, cluster_client):
+def test_cluster012_production_login(serve, cluster, cluster_client):
     """Production mode on the cluster: login works, and the login form's limiter (Flask-Limiter
     on ``redis+cluster://``) counts in the cluster."""
     settings = cluster_settings(cluster, app_env="production", secret_key=SECRET_KEY,
                                 webhook_secret=WEBHOOK_SECRET,
                                 dashboard_users=user_entry("jorge", PASSWORD))
     app = create_app(settings, cluster_client)
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         _, wrong = log_in(server, password="wrong")
         session, response = log_in(server)
         assert wrong.status_code != 302

@@ -95,7 +95,7 @@ def test_cli007_flask_app_command_line_finds_the_app(redis_server, command_dir):
     listing = subprocess.run([*command, "--help"], cwd=command_dir, env=env,
                              capture_output=True, text=True, timeout=60)
     assert listing.returncode == 0, listing.stderr
-    assert {"users", "rebuild", "simulate"} <= {
+    assert {"users", "rebuild", "simulate", "relay"} <= {
         line.split()[0] for line in listing.stdout.splitlines() if line.startswith("  ")}
     added = subprocess.run([*command, "users", "add", "ana", "--password-stdin"], cwd=command_dir,
                            env=env, input=f"{PASSWORD}\n", capture_output=True, text=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 import requests
 
 from tests.helpers import Seller
@@ -53,24 +54,21 @@ def test_conv001_first_text_to_booked(live_server):
     assert all(len(m["body"]) < 320 for m in state["transcript"])
 
 
-def test_conv002_volunteered_answers_skip_questions(live_server):
+@pytest.mark.parametrize(("texts", "stage", "stored"), [
+    pytest.param(["want to sell, needs a new roof, looking for 450k"], "motivation",
+                 {"condition": "major_repairs", "price_expectation": 450_000},
+                 id="conv002_volunteered_answers_skip_questions"),
+    pytest.param(["hello", "move in ready", "500k", "divorce, we want out in 2-3 months",
+                  "no deal, that's way too low"], "declined",
+                 {"offer_response": "declined", "offer_amount": 375_000},
+                 id="conv003_declined_offer"),
+])
+def test_conv002_where_the_answers_lead(live_server, texts, stage, stored):
     seller = Seller(live_server.url)
-    reply = seller.says("want to sell, needs a new roof, looking for 450k")
-    assert reply["stage"] == "motivation"
+    replies = [seller.says(text) for text in texts]
+    assert replies[-1]["stage"] == stage
     state = seller.state()
-    assert state["condition"] == "major_repairs"
-    assert state["price_expectation"] == 450_000
-
-
-def test_conv003_declined_offer(live_server):
-    seller = Seller(live_server.url)
-    for text in ("hello", "move in ready", "500k", "divorce, we want out in 2-3 months"):
-        seller.says(text)
-    reply = seller.says("no deal, that's way too low")
-    assert reply["stage"] == "declined"
-    state = seller.state()
-    assert state["offer_response"] == "declined"
-    assert state["offer_amount"] == 375_000
+    assert {field: state[field] for field in stored} == stored
 
 
 def test_conv004_stop_opts_out_and_bot_stays_silent(live_server):

@@ -8,7 +8,6 @@ import threading
 import pytest
 import redis
 import requests
-from dash.testing.wait import until
 
 from app import create_app
 from core.keys import LocationKeys
@@ -16,8 +15,7 @@ from core.settings import Settings
 from seller_bot.models import Conversation
 from tests.helpers import UNLIMITED_WEBHOOKS, LiveServer, inbound
 from tests.redis_server import RedisServer
-
-WAIT_SECONDS = 15
+from tests.waiting import WAIT_SECONDS, until
 
 
 @pytest.fixture
@@ -41,7 +39,7 @@ def health(server: LiveServer) -> int:
     return requests.get(f"{server.url}/healthz", timeout=5).status_code
 
 
-def test_fault001_redis_killed_and_restarted_loses_no_acknowledged_message(durable_redis):
+def test_fault001_redis_killed_and_restarted_loses_no_acknowledged_message(serve, durable_redis):
     client = redis.Redis.from_url(durable_redis.url, decode_responses=True,
                                   socket_timeout=1, socket_connect_timeout=1)
     # Four senders as fast as the machine allows: a fast one exceeds the default per-location
@@ -71,7 +69,7 @@ def test_fault001_redis_killed_and_restarted_loses_no_acknowledged_message(durab
             else:  # reported by the test itself: an assert in a thread would go unseen
                 unexpected.append((response.status_code, response.text))
 
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         threads = [threading.Thread(target=sender, args=(i,)) for i in range(4)]
         for thread in threads:
             thread.start()

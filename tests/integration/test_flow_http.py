@@ -17,7 +17,7 @@ from seller_bot.flow import start_conversation
 from seller_bot.models import Conversation
 from seller_bot.store import ConversationStore, SlotTaken
 from services.rebuild import AggregateRebuilder
-from tests.helpers import LiveServer, Seller
+from tests.helpers import Seller
 
 TO_OFFER = ("hey", "needs paint and carpet", "400k", "downsizing, in 2 months")
 ACCEPTED = (*TO_OFFER, "yes works for me", "2231 Citrus Ave, Redlands CA 92373")
@@ -68,9 +68,9 @@ def test_flowh001_twenty_sellers_race_for_two_slots_each_booked_once(live_server
     assert len(index) == len(set(score for _, score in index)) == sum(bookings.values())
 
 
-def test_flowh002_capacity_two_books_each_slot_twice(redis_client, settings):
+def test_flowh002_capacity_two_books_each_slot_twice(serve, redis_client, settings):
     app = create_app(settings.model_copy(update={"appointment_capacity": 2}), redis_client)
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         sellers = [Seller(server.url, contact=f"pair-{n}") for n in range(3)]
         for seller in sellers:
             for text in ACCEPTED:
@@ -209,10 +209,10 @@ def test_flowh007_the_commit_refuses_a_full_slot_and_writes_nothing(redis_client
     book("a", "m-2")  # re-writing its own booking is no new claim
 
 
-def test_flowh008_an_appointment_over_without_outcome_asks_for_one(redis_client, settings,
+def test_flowh008_an_appointment_over_without_outcome_asks_for_one(serve, redis_client, settings,
                                                                    clock):
     app = create_app(settings, redis_client, clock=clock)
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         seller = Seller(server.url, contact="past")
         for text in (*ACCEPTED, "1"):
             seller.says(text)

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app import create_app
-from tests.helpers import LiveServer, Seller
-from tests.waiting import wait_until
+from tests.helpers import Seller
+from tests.waiting import until
 
 TZ = ZoneInfo("America/Los_Angeles")
 FLOW = ["Hi, thinking about selling my house at 1234 W Elm St, Fontana CA 92335",
@@ -38,8 +38,8 @@ def free_slots(ghl_api) -> list[datetime]:
 
 
 @pytest.fixture
-def seller(ghl_settings, redis_client):
-    with LiveServer(create_app(ghl_settings, redis_client).server) as live:
+def seller(serve, ghl_settings, redis_client):
+    with serve(create_app(ghl_settings, redis_client).server) as live:
         seller = Seller(live.url, contact="cal-seller")
         for text in FLOW:
             seller.says(text)
@@ -58,15 +58,15 @@ def test_ghlcal001_offers_the_calendars_slots_and_books_the_pick(seller, ghl_api
     assert queries and {q.version for q in queries} == {"2021-04-15"}
     answer = seller.says("the first one")
     assert answer["stage"] == "booked"
-    appointment = wait_until(lambda: ghl_api.api.sent(APPOINTMENTS), message="appointment")[0]
+    appointment = until(lambda: ghl_api.api.sent(APPOINTMENTS), msg="appointment")[0]
     assert appointment.body == {"calendarId": "cal-123", "locationId": "loc-1",
                                 "contactId": "cal-seller",
                                 "startTime": free_slots[0].isoformat()}
-    state = wait_until(lambda: (s := seller.state())["ghl_appointment_id"] and s,
-                       message="appointment id recorded")
+    state = until(lambda: (s := seller.state())["ghl_appointment_id"] and s,
+                       msg="appointment id recorded")
     assert state["ghl_appointment_id"] == ghl_api.api.appointments[0]["id"]
-    wait_until(lambda: ghl_api.api.sent(SMS)[-1].body["message"] == answer["reply"],
-               message="the confirmation, after the appointment")
+    until(lambda: ghl_api.api.sent(SMS)[-1].body["message"] == answer["reply"],
+               msg="the confirmation, after the appointment")
     assert ghl_api.api.sent(SMS)[-1].at >= appointment.at
 
 
@@ -94,10 +94,10 @@ def test_ghlcal003_a_slot_gone_when_booking_in_ghl_is_offered_again(seller, ghl_
         redis_client, ghl_settings, calendar=lambda _loc, _now: list(ghl_api.api.free_slots)))
     relay.start()
     try:
-        state = wait_until(lambda: (s := seller.state())["stage"] == "qualified" and s,
-                           message="back to choosing a slot")
-        wait_until(lambda: ghl_api.api.sent(SMS)[-1].body["message"].startswith("Sorry"),
-                   message="the new offer sent")
+        state = until(lambda: (s := seller.state())["stage"] == "qualified" and s,
+                           msg="back to choosing a slot")
+        until(lambda: ghl_api.api.sent(SMS)[-1].body["message"].startswith("Sorry"),
+                   msg="the new offer sent")
     finally:
         relay.stop()
     assert [datetime.fromisoformat(s) for s in state["slots_offered"]] == [free_slots[1],

@@ -16,8 +16,8 @@ from app import create_app
 from core.keys import LocationKeys
 from ghl.relay import GROUP
 from seller_bot.models import Conversation
-from tests.helpers import LiveServer, Seller
-from tests.waiting import wait_until
+from tests.helpers import Seller
+from tests.waiting import until
 
 SMS = "/conversations/messages"
 TEXTS = ["Hi, thinking about selling my house in Fontana",
@@ -25,12 +25,12 @@ TEXTS = ["Hi, thinking about selling my house in Fontana",
 
 
 def start_relay(settings, cwd: Path) -> subprocess.Popen:
-    """``python -m ghl relay`` run in ``cwd`` (the command_dir fixture: no local .env)."""
+    """``flask --app app relay`` run in ``cwd`` (the command_dir fixture: no local .env)."""
     env = {**os.environ, "REDIS_URL": settings.redis_url, "GHL_API_TOKEN": "test-token",
            "GHL_API_BASE": settings.ghl_api_base, "RELAY_POLL_SECONDS": "0.02",
            "RELAY_CLAIM_IDLE_SECONDS": "1", "GHL_TIMEOUT_SECONDS": "2"}
-    return subprocess.Popen([sys.executable, "-m", "ghl", "relay"], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "relay"], cwd=cwd,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def stop(process: subprocess.Popen) -> int:
@@ -40,10 +40,10 @@ def stop(process: subprocess.Popen) -> int:
 
 
 @pytest.fixture
-def conversations(ghl_settings, redis_client):
+def conversations(serve, ghl_settings, redis_client):
     """Five sellers, two messages each, decided by the app (the outbox holds the replies)."""
     replies: list[tuple[str, str]] = []
-    with LiveServer(create_app(ghl_settings, redis_client).server) as live:
+    with serve(create_app(ghl_settings, redis_client).server) as live:
         for n in range(5):
             seller = Seller(live.url, contact=f"crash-{n}")
             replies += [(seller.contact, seller.says(text)["reply"]) for text in TEXTS]
@@ -73,8 +73,8 @@ def test_ghlcrash001_killed_between_reading_and_sending(ghl_settings, redis_clie
     redis_client.set(keys.ghl_hold, "1", px=60_000)  # the relay reads, then must wait
     first = start_relay(ghl_settings, command_dir)
     try:
-        wait_until(lambda: pending(redis_client) >= 10, timeout=20,
-                   message="entries read by the first relay")
+        until(lambda: pending(redis_client) >= 10, timeout=20,
+                   msg="entries read by the first relay")
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
@@ -82,8 +82,8 @@ def test_ghlcrash001_killed_between_reading_and_sending(ghl_settings, redis_clie
     redis_client.delete(keys.ghl_hold)
     second = start_relay(ghl_settings, command_dir)
     try:
-        wait_until(lambda: all_accepted(redis_client), timeout=30,
-                   message="everything delivered by the second relay")
+        until(lambda: all_accepted(redis_client), timeout=30,
+                   msg="everything delivered by the second relay")
     finally:
         assert stop(second) == 0  # SIGTERM: a clean exit
     assert sent_replies(ghl_api) == Counter(conversations)  # every reply, exactly once
@@ -94,8 +94,8 @@ def test_ghlcrash002_killed_while_sending_loses_nothing(ghl_settings, redis_clie
     ghl_api.api.latency = 0.15
     first = start_relay(ghl_settings, command_dir)
     try:
-        wait_until(lambda: len(ghl_api.api.sent(SMS)) >= 3, timeout=20,
-                   message="some replies sent")
+        until(lambda: len(ghl_api.api.sent(SMS)) >= 3, timeout=20,
+                   msg="some replies sent")
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
@@ -105,8 +105,8 @@ def test_ghlcrash002_killed_while_sending_loses_nothing(ghl_settings, redis_clie
     before = len(ghl_api.api.sent(status=None))
     second = start_relay(ghl_settings, command_dir)
     try:
-        wait_until(lambda: all_accepted(redis_client), timeout=30,
-                   message="everything delivered after the crash")
+        until(lambda: all_accepted(redis_client), timeout=30,
+                   msg="everything delivered after the crash")
     finally:
         assert stop(second) == 0
     sent = sent_replies(ghl_api)

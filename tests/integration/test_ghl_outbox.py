@@ -15,8 +15,8 @@ from ghl.fake import Fault
 from ghl.worker import RelayThread
 from seller_bot.bot import SellerBot
 from services.rebuild import AggregateRebuilder
-from tests.helpers import LiveServer, Seller
-from tests.waiting import wait_until
+from tests.helpers import Seller
+from tests.waiting import until
 
 FLOW = ["Hi, thinking about selling my house in Fontana",
         "it needs a new roof and the kitchen is dated", "around 450k",
@@ -25,8 +25,8 @@ SMS = "/conversations/messages"
 
 
 @pytest.fixture
-def ghl_live(ghl_settings, redis_client):
-    with LiveServer(create_app(ghl_settings, redis_client).server) as server:
+def ghl_live(serve, ghl_settings, redis_client):
+    with serve(create_app(ghl_settings, redis_client).server) as server:
         yield server
 
 
@@ -53,7 +53,7 @@ def test_ghl001_replies_and_crm_updates_arrive_in_conversation_order(
         ghl_live, ghl_api, relay_thread, redis_client, ghl_settings):
     seller = Seller(ghl_live.url, contact="maria-1")
     replies = [seller.says(text)["reply"] for text in FLOW]
-    state = wait_until(lambda: delivered(seller), message="every reply accepted")
+    state = until(lambda: delivered(seller), msg="every reply accepted")
     sent = ghl_api.api.sent(SMS)
     assert [r.body for r in sent] == [{"type": "SMS", "contactId": "maria-1", "message": text}
                                       for text in replies]
@@ -74,9 +74,9 @@ def test_ghl001_replies_and_crm_updates_arrive_in_conversation_order(
     outbound = [m for m in state["transcript"] if m["direction"] == "outbound"]
     assert [m["ghl_message_id"] for m in outbound] == [f"fake-msg-{n}" for n in range(1, 5)]
     assert all(m["delivered_ms"] > 0 for m in outbound)
-    dashboard = wait_until(lambda: (d := requests.get(f"{ghl_live.url}/api/dashboard",
+    dashboard = until(lambda: (d := requests.get(f"{ghl_live.url}/api/dashboard",
                                                       timeout=10).json())["outbox"]["pending"]
-                           == 0 and d, message="outbox drained")
+                           == 0 and d, msg="outbox drained")
     assert dashboard["outbox"] == {"enabled": True, "dead_letters": 0, "pending": 0}
     assert dashboard["hero"]["response_time_ms"]["basis"] == "delivered"
     assert dashboard["hero"]["response_time_ms"]["samples"] == 4
@@ -107,7 +107,7 @@ def test_ghl002_several_relays_keep_each_contacts_order(ghl_settings, ghl_live, 
         for thread in threads:
             thread.join()
         for seller in sellers:
-            wait_until(lambda s=seller: delivered(s), message=f"{seller.contact} delivered")
+            until(lambda s=seller: delivered(s), msg=f"{seller.contact} delivered")
     finally:
         for relay in relays:
             relay.stop()
@@ -125,7 +125,7 @@ def test_ghl003_429_waits_as_retry_after_says(ghl_live, ghl_api, relay_thread):
                                               "X-RateLimit-Remaining": "0"}))
     seller = Seller(ghl_live.url, contact="waiting-1")
     seller.says(FLOW[0])
-    wait_until(lambda: delivered(seller), message="delivered after the 429")
+    until(lambda: delivered(seller), msg="delivered after the 429")
     first, second = ghl_api.api.sent(SMS, status=None)[:2]
     assert (first.status, second.status) == (429, 200)
     assert second.at - first.at >= 1.0
@@ -137,27 +137,27 @@ def test_ghl004_rate_limit_headers_without_retry_after_hold_the_location(ghl_liv
                                               "X-RateLimit-Interval-Milliseconds": "1500"}))
     seller = Seller(ghl_live.url, contact="waiting-2")
     seller.says(FLOW[0])
-    wait_until(lambda: delivered(seller), message="delivered after the 429")
+    until(lambda: delivered(seller), msg="delivered after the 429")
     calls = ghl_api.api.sent(status=None)
     assert calls[0].status == 429
     assert calls[1].at - calls[0].at >= 1.5
 
 
-def test_ghl005_burst_budget_is_never_exceeded(ghl_settings, redis_client, ghl_api):
+def test_ghl005_burst_budget_is_never_exceeded(serve, ghl_settings, redis_client, ghl_api):
     settings = ghl_settings.model_copy(update={"ghl_burst_limit": 5,
                                                "ghl_burst_window_seconds": 1.0})
     # The fake counts at its own receipt, a few ms after the relay took its budget: one call of
     # slack so that scheduling jitter on a busy machine is not taken for a burst.
     ghl_api.api.limit, ghl_api.api.window = 6, 1.0
-    with LiveServer(create_app(settings, redis_client).server) as live:
+    with serve(create_app(settings, redis_client).server) as live:
         relay = RelayThread(redis_client, settings, SellerBot(redis_client, settings)).start()
         try:
             sellers = [Seller(live.url, contact=f"burst-{n}") for n in range(6)]
             for seller in sellers:
                 seller.says(FLOW[0])
             # Each first message: a reply, two tag calls and the lead score field.
-            wait_until(lambda: len(ghl_api.api.sent()) == 24, timeout=30,
-                       message="24 calls accepted")
+            until(lambda: len(ghl_api.api.sent()) == 24, timeout=30,
+                       msg="24 calls accepted")
         finally:
             relay.stop()
     times = sorted(r.at for r in ghl_api.api.sent(status=None))
@@ -173,22 +173,22 @@ def test_ghl006_errors_retried_then_dead_lettered_and_retried_from_the_drill_dow
     ghl_api.api.fail_next(Fault(500), Fault(drop=True), Fault(delay=2.5))  # 2.5 s > timeout
     seller = Seller(ghl_live.url, contact="flaky-1")
     reply = seller.says(FLOW[0])["reply"]
-    state = wait_until(lambda: seller.state()["dead_letters"] and seller.state(),
-                       message="a dead letter")
+    state = until(lambda: seller.state()["dead_letters"] and seller.state(),
+                       msg="a dead letter")
     (dead,) = state["dead_letters"]
     assert dead["kind"] == "sms" and dead["attempts"] == 3
     assert dead["data"]["message"] == reply
     dashboard = requests.get(f"{ghl_live.url}/api/dashboard", timeout=10).json()
     assert dashboard["outbox"]["dead_letters"] == 1
     # Later actions of the contact were not blocked by the dead letter.
-    wait_until(lambda: ghl_api.api.sent("/contacts/flaky-1/tags", "DELETE"),
-               message="tag updates after the dead letter")
+    until(lambda: ghl_api.api.sent("/contacts/flaky-1/tags", "DELETE"),
+               msg="tag updates after the dead letter")
     assert not ghl_api.api.sent(SMS)
 
     answer = requests.post(f"{ghl_live.url}/api/conversations/flaky-1/dead-letters/"
                            f"{dead['entry_id']}/retry", timeout=10)
     assert answer.status_code == 200, answer.text
-    state = wait_until(lambda: delivered(seller), message="delivered after the retry")
+    state = until(lambda: delivered(seller), msg="delivered after the retry")
     assert [r.body["message"] for r in ghl_api.api.sent(SMS)] == [reply]
     assert state["dead_letters"] == []
     again = requests.post(f"{ghl_live.url}/api/conversations/flaky-1/dead-letters/"
@@ -212,10 +212,10 @@ def test_ghl008_missing_name_and_phone_fetched_once_from_contacts(ghl_live, ghl_
     seller = Seller(ghl_live.url, contact="cI08i1Bls3iTB9bKgFJh", location="l1C08ntBrFjLS0elLIYU",
                     contactName=None, phone=None)
     seller.says("Hi, thinking about selling")
-    state = wait_until(lambda: (s := seller.state())["name"] and s, message="name fetched")
+    state = until(lambda: (s := seller.state())["name"] and s, msg="name fetched")
     assert (state["name"], state["phone"]) == ("Rosa Diaz", "+19095550142")
     seller.says("it needs a new roof")
-    wait_until(lambda: len(ghl_api.api.sent(SMS)) == 2, message="second reply")
+    until(lambda: len(ghl_api.api.sent(SMS)) == 2, msg="second reply")
     assert len(ghl_api.api.sent("/contacts/cI08i1Bls3iTB9bKgFJh", "GET")) == 1
 
 

@@ -20,7 +20,7 @@ from core.keys import LocationKeys
 from core.settings import Settings
 from seller_bot.models import Conversation
 from seller_bot.store import ConflictError, SlotTaken
-from tests.helpers import LiveServer, inbound
+from tests.helpers import inbound
 from tests.redis_server import RedisServer
 
 URL = "/webhooks/ghl/inbound"
@@ -149,13 +149,13 @@ def ed25519_key() -> Ed25519PrivateKey:
 
 
 @pytest.fixture
-def signed_server(redis_server, redis_client, ed25519_key):
+def signed_server(serve, redis_server, redis_client, ed25519_key):
     pem = ed25519_key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     settings = Settings(redis_url=redis_server.url, ghl_webhook_ed25519_public_key=pem,
                         webhook_secret="our-hmac-secret-16")
     assert settings.webhook_max_age_seconds == 300
-    with LiveServer(create_app(settings, redis_client).server) as server:
+    with serve(create_app(settings, redis_client).server) as server:
         yield server
 
 
@@ -248,14 +248,14 @@ def test_ghlwh010_tag_updates_leave_a_dashboard_pause_alone(live_server, redis_c
 
 
 # -- no message lost in an outage ----------------------------------------------------------
-def test_ghlwh011_redis_outage_answers_429_and_the_redelivery_is_stored_once():
+def test_ghlwh011_redis_outage_answers_429_and_the_redelivery_is_stored_once(serve):
     server = RedisServer().start()
     try:
         client = redis.Redis.from_url(server.url, decode_responses=True, socket_timeout=1,
                                       socket_connect_timeout=1)
         app = create_app(Settings(redis_url=server.url), client)
         payload = fresh(SMS_EXAMPLE)
-        with LiveServer(app.server) as live:
+        with serve(app.server) as live:
             server.stop()
             refused = post(live, payload)
             assert refused.status_code == 429, refused.text

@@ -34,10 +34,10 @@ def post(server, payload: dict, secret: str | None = SECRET) -> requests.Respons
 
 
 @pytest.fixture
-def signed(redis_server, redis_client) -> Iterator[LiveServer]:
+def signed(serve, redis_server, redis_client) -> Iterator[LiveServer]:
     settings = Settings(redis_url=redis_server.url, webhook_secret=SECRET,
                         webhook_rate_limit="3/minute")
-    with LiveServer(create_app(settings, redis_client).server) as server:
+    with serve(create_app(settings, redis_client).server) as server:
         yield server
 
 
@@ -146,7 +146,7 @@ class DropAfterScript:
         self.listener.close()
 
 
-def test_hard004_connection_lost_after_commit_keeps_reply_and_location(redis_server,
+def test_hard004_connection_lost_after_commit_keeps_reply_and_location(serve, redis_server,
                                                                       redis_client):
     proxy = DropAfterScript(redis_server.port)
     through_proxy = redis.Redis(port=proxy.port, decode_responses=True, socket_timeout=5)
@@ -154,7 +154,7 @@ def test_hard004_connection_lost_after_commit_keeps_reply_and_location(redis_ser
     message = inbound("Hi, I want to sell my house in Fontana", contact="new-seller",
                       location="brand-new-loc")
     try:
-        with LiveServer(create_app(settings, through_proxy).server) as server:
+        with serve(create_app(settings, through_proxy).server) as server:
             proxy.armed.set()
             first = post(server, message)
             assert proxy.dropped.is_set()
@@ -194,9 +194,9 @@ def small_redis() -> Iterator[RedisServer]:
     server.cleanup()
 
 
-def test_hard006_full_redis_keeps_the_dashboard_and_health_says_so(small_redis):
+def test_hard006_full_redis_keeps_the_dashboard_and_health_says_so(serve, small_redis):
     client = redis.Redis.from_url(small_redis.url, decode_responses=True)
-    with LiveServer(create_app(Settings(redis_url=small_redis.url), client).server) as server:
+    with serve(create_app(Settings(redis_url=small_redis.url), client).server) as server:
         for n in range(3):
             assert post(server, inbound("hello", contact=f"c{n}"), secret=None).ok
         fillers = 0
@@ -289,10 +289,10 @@ def test_hard010_non_ascii_signature_is_401(signed, redis_client):
     assert redis_client.dbsize() == 0
 
 
-def test_hard011_transcript_cap_summarises_older_messages(redis_server, redis_client):
+def test_hard011_transcript_cap_summarises_older_messages(serve, redis_server, redis_client):
     settings = Settings(redis_url=redis_server.url, transcript_max_messages=10,
                         transcript_max_bytes=4096)
-    with LiveServer(create_app(settings, redis_client).server) as server:
+    with serve(create_app(settings, redis_client).server) as server:
         for n in range(12):
             assert post(server, inbound(f"message number {n} " + "x" * 150, contact="chatty"),
                         secret=None).ok

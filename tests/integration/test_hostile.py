@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from core.keys import LocationKeys
 from seller_bot.models import Conversation
-from tests.helpers import inbound
-from tests.integration.test_persistence import _everything
+from tests.helpers import inbound, stored_data
 
 FUZZ = settings(max_examples=120, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -39,11 +38,11 @@ def post(server, body: bytes) -> requests.Response:
 @FUZZ
 @given(value=json_values)
 def test_hostile001_random_json_shapes(live_server, redis_client, value):
-    before = _everything(redis_client)
+    before = stored_data(redis_client)
     response = post(live_server, json.dumps(value).encode())
     assert response.status_code in (400, 422), response.text
     assert response.json()["error"]
-    assert _everything(redis_client) == before
+    assert stored_data(redis_client) == before
 
 
 @FUZZ
@@ -51,7 +50,7 @@ def test_hostile001_random_json_shapes(live_server, redis_client, value):
 def test_hostile002_wrong_types_in_a_valid_envelope(live_server, redis_client, field, value):
     payload = inbound("hello there", contact="fuzz")
     payload[field] = value
-    before = _everything(redis_client)
+    before = stored_data(redis_client)
     response = post(live_server, json.dumps(payload).encode())
     assert response.status_code in (200, 422), response.text
     answer = response.json() if response.status_code == 200 else {}
@@ -64,7 +63,7 @@ def test_hostile002_wrong_types_in_a_valid_envelope(live_server, redis_client, f
         if payload["messageId"] is not None:  # absent: a digest is the idempotency key
             assert payload["messageId"] in raw
     else:
-        assert _everything(redis_client) == before
+        assert stored_data(redis_client) == before
 
 
 @FUZZ
@@ -86,12 +85,12 @@ def test_hostile003_any_text_is_stored_verbatim_and_answered_briefly(live_server
 
 
 def test_hostile004_deep_nesting_and_huge_bodies(live_server, redis_client):
-    before = _everything(redis_client)
+    before = stored_data(redis_client)
     assert post(live_server, b"[" * 50_000 + b"]" * 50_000).status_code in (400, 413)
     assert post(live_server, b'{"a":' * 10_000 + b"1" + b"}" * 10_000).status_code in (400, 413)
     assert post(live_server, b"{" + b" " * 10_000_000 + b"}").status_code == 413
     assert post(live_server, json.dumps(inbound("x" * 5001)).encode()).status_code == 422
-    assert _everything(redis_client) == before
+    assert stored_data(redis_client) == before
 
 
 @FUZZ
@@ -99,12 +98,12 @@ def test_hostile004_deep_nesting_and_huge_bodies(live_server, redis_client):
                        max_size=80),
        action=st.sampled_from(["", "/pause", "/resume"]))
 def test_hostile005_api_paths_never_fail(live_server, redis_client, contact, action):
-    before = _everything(redis_client)
+    before = stored_data(redis_client)
     url = f"{live_server.url}/api/conversations/{requests.utils.quote(contact, safe='')}{action}"
     method = "GET" if not action else "POST"
     response = requests.request(method, url, timeout=10)
     assert response.status_code in (404, 405, 422), (url, response.status_code)
-    assert _everything(redis_client) == before
+    assert stored_data(redis_client) == before
 
 
 @FUZZ

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import threading
 
-from dash.testing.wait import until
-
 from core.keys import LocationKeys
 from core.settings import Settings
 from ghl.worker import housekeep
 from seller_bot.bot import SellerBot
 from seller_bot.payload import InboundMessage
-from tests.helpers import FakeClock, inbound
+from tests.helpers import inbound
+from tests.waiting import until
 
 
 def test_house001_an_idle_locations_expired_conversation_is_retired_by_the_worker(
-        redis_server, redis_client):
+        clock, redis_server, redis_client):
     settings = Settings(redis_url=redis_server.url, conversation_ttl_seconds=3600)
-    clock = FakeClock()
     bot = SellerBot(redis_client, settings, clock=clock, wall_clock=lambda: clock().timestamp())
     bot.handle_inbound(InboundMessage.model_validate(inbound("hi", location="loc-idle")))
     stats = LocationKeys("loc-idle").stats

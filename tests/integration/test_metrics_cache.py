@@ -7,7 +7,6 @@ from collections import Counter
 
 import pytest
 import redis
-from dash.testing.wait import until
 
 from app import create_app
 from core.keys import CACHE_PREFIX
@@ -17,8 +16,9 @@ from seller_bot.bot import SellerBot
 from seller_bot.payload import InboundMessage
 from seller_bot.store import ConversationStore
 from services.dashboard_data_service import DashboardDataService, DataUnavailable
-from tests.helpers import FakeClock, inbound
+from tests.helpers import inbound
 from tests.redis_server import RedisServer
+from tests.waiting import until
 
 # Bookkeeping commands of the client library or of this test, not reads of the dashboard.
 NOT_DATA = ("info", "config", "client", "hello", "ping", "select")
@@ -70,10 +70,9 @@ def test_metrics301_second_call_within_ttl_is_served_from_cache(bot, redis_clien
     assert entry["version"] == first.version and entry["value"]["total_conversations"] == 3
 
 
-def test_metrics302_after_the_ttl_it_recomputes(bot, redis_client, redis_server):
+def test_metrics302_after_the_ttl_it_recomputes(clock, bot, redis_client, redis_server):
     settings = Settings(redis_url=redis_server.url, cache_kpi_seconds=60,
                         cache_distribution_seconds=60, cache_trend_seconds=60)
-    clock = FakeClock()
     service = DashboardDataService(redis_client, settings, store=bot.store, clock=clock)
     first = service.dashboard()
     say(bot, "hi", "dora")
@@ -196,11 +195,10 @@ def test_metrics307_uncached_read_costs_the_same_whatever_the_store_size(redis_c
     assert sum(costs[0].values()) > 0
 
 
-def test_metrics308_a_write_shows_on_the_next_read_at_most_once_a_second(bot, redis_client,
-                                                                         settings):
+def test_metrics308_a_write_shows_on_the_next_read_at_most_once_a_second(clock, bot,
+                                                                         redis_client, settings):
     """Entries are keyed by the data version: with the 30 s tier a new message shows on the
     next read, but a stream of writes recomputes a panel at most once per second."""
-    clock = FakeClock()
     service = DashboardDataService(redis_client, settings, store=bot.store, clock=clock)
     first = service.dashboard()
     assert first.total_conversations == 3
@@ -222,12 +220,11 @@ def test_metrics308_a_write_shows_on_the_next_read_at_most_once_a_second(bot, re
     assert data_commands(redis_client)["hgetall"] == 0
 
 
-def test_metrics309_completed_hours_are_kept_until_a_deletion(bot, redis_client, settings):
+def test_metrics309_completed_hours_are_kept_until_a_deletion(clock, bot, redis_client, settings):
     """The completed hours' sums are read once per hour; a DELETE bumps the history version,
     so they are recomputed and the deleted contact's past messages leave the series."""
     quiet = settings.model_copy(update={"cache_kpi_seconds": 0,
                                         "cache_distribution_seconds": 0})
-    clock = FakeClock()
     service = DashboardDataService(redis_client, quiet, store=bot.store, clock=clock)
     first = service.dashboard("7d")
     clock.advance(hours=1)  # the messages' hour is complete now

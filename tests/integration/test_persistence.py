@@ -7,15 +7,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from dash.testing.wait import until
 
 from app import create_app
-from core.keys import HEALTH_PROBE, LocationKeys
+from core.keys import LocationKeys
 from core.settings import Settings
 from seller_bot.aggregates import index_keys
 from seller_bot.bot import SellerBot
 from seller_bot.models import Conversation
-from tests.helpers import FakeClock, LiveServer, Seller, inbound
+from tests.helpers import Seller, inbound, stored_data
+from tests.waiting import until
 
 WEEK = 7 * 24 * 3600
 KEYS = LocationKeys("loc-1")
@@ -35,14 +35,14 @@ def test_store001_ttl_is_seven_days_and_refreshed(live_server, redis_client):
     assert redis_client.pttl(key) > before
 
 
-def test_store002_expired_conversation_leaves_index_and_aggregates(redis_server, redis_client):
+def test_store002_expired_conversation_leaves_index_and_aggregates(serve, clock, redis_server,
+                                                                   redis_client):
     settings = Settings(redis_url=redis_server.url, conversation_ttl_seconds=3600)
-    clock = FakeClock()
     app = create_app(settings, redis_client, clock=clock)
     # The sweep on the messages' clock, which the test moves: no race with the real one.
     sweeper = SellerBot(redis_client, settings, clock=clock,
                         wall_clock=lambda: clock().timestamp())
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         Seller(server.url, contact="short-lived").says("hi")
         Seller(server.url, contact="keeper").says("hello")
         assert redis_client.zscore(KEYS.index("activity"), "short-lived") is not None
@@ -89,37 +89,16 @@ def test_store004_same_message_id_is_processed_once(live_server, redis_client):
     assert len(conv.transcript) == 2
 
 
-NOT_DATA = ("sellerbot:ratelimit:", "sellerbot:cache:", HEALTH_PROBE)
-
-
-def _everything(client) -> dict:
-    """A full dump of the stored data (not rate-limit counters or cache), to compare."""
-    dump = {}
-    for key in client.scan_iter("*"):
-        if key.startswith(NOT_DATA) or ":budget:" in key:  # webhook budget windows
-            continue
-        kind = client.type(key)
-        if kind == "string":
-            dump[key] = client.get(key)
-        elif kind == "hash":
-            dump[key] = client.hgetall(key)
-        elif kind == "zset":
-            dump[key] = client.zrange(key, 0, -1, withscores=True)
-        elif kind == "set":
-            dump[key] = sorted(client.smembers(key))
-    return dump
-
-
 def test_store005_delete_removes_every_trace(live_server, redis_client):
     Seller(live_server.url, contact="stays").says("hi")
-    before = _everything(redis_client)
+    before = stored_data(redis_client)
     gone = Seller(live_server.url, contact="forget-me", phone="+19095550199",
                   contactName="Olivia Forgetme")
     for text in ("hi", "needs paint, 8421 Haven Ave Rancho Cucamonga", "500k"):
         gone.says(text)
     response = requests.delete(f"{live_server.url}/api/conversations/forget-me", timeout=5)
     assert response.status_code == 200
-    after = _everything(redis_client)
+    after = stored_data(redis_client)
     for key, value in after.items():
         assert "forget-me" not in key and "forget-me" not in str(value)
         assert "Olivia" not in str(value) and "0199" not in str(value)

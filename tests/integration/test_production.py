@@ -16,15 +16,19 @@ import requests
 
 from app import create_app
 from core.settings import Settings
-from core.signatures import hmac_signature
 from services.users import user_entry
-from tests.helpers import LiveServer, inbound
-from tests.integration.test_persistence import _everything
+from tests.helpers import (
+    PASSWORD,
+    SECRET_KEY,
+    WEBHOOK_SECRET,
+    BrowserSession,
+    inbound,
+    log_in,
+    signed_post,
+    stored_data,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET_KEY = "k" * 40
-WEBHOOK_SECRET = "webhook-secret-for-tests"
-PASSWORD = "correct horse battery"
 REQUIRED = {"SECRET_KEY": SECRET_KEY, "WEBHOOK_SECRET": WEBHOOK_SECRET,
             "REDIS_URL": "redis://127.0.0.1:1/0", "DASHBOARD_USERS": "x:scrypt:1:1:1$a$b"}
 
@@ -52,51 +56,15 @@ def test_prod002_gunicorn_refuses_too(command_dir):
 
 
 @pytest.fixture
-def production(redis_server, redis_client):
+def production(serve, redis_server, redis_client):
     settings = Settings(app_env="production", redis_url=redis_server.url, secret_key=SECRET_KEY,
                         webhook_secret=WEBHOOK_SECRET,
                         dashboard_users=user_entry("jorge", PASSWORD),
                         # A day's window: a minute's could roll over in the middle of a test.
                         webhook_rate_limit="8/day")
     app = create_app(settings, redis_client)
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         yield server
-
-
-def signed_post(server, payload: dict, secret: str = WEBHOOK_SECRET) -> requests.Response:
-    body = json.dumps(payload).encode()
-    return requests.post(f"{server.url}/webhooks/ghl/inbound", data=body, timeout=10,
-                         headers={"Content-Type": "application/json",
-                                  "X-Webhook-Signature": hmac_signature(secret, body)})
-
-
-class BrowserSession(requests.Session):
-    """Keeps the Secure cookies a browser behind the PaaS's TLS would send back.
-
-    The test server speaks plain HTTP, so the jar is told to return them anyway; what the
-    server asked for is kept in ``secure_cookies``.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secure_cookies: set[str] = set()
-
-    def request(self, *args, **kwargs) -> requests.Response:
-        for cookie in self.cookies:
-            if cookie.secure:
-                self.secure_cookies.add(cookie.name)
-                cookie.secure = False
-        return super().request(*args, **kwargs)
-
-
-def log_in(server, password: str = PASSWORD) -> tuple[BrowserSession, requests.Response]:
-    session = BrowserSession()
-    page = session.get(f"{server.url}/login", timeout=10)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    response = session.post(f"{server.url}/login", timeout=10, allow_redirects=False,
-                            data={"username": "jorge", "password": password,
-                                  "csrf_token": token, "next": "/"})
-    return session, response
 
 
 def csrf_token_of_page(session: BrowserSession, server) -> str:
@@ -132,7 +100,7 @@ PROTECTED = [
 
 def test_prod003_every_route_needs_login(production, redis_client):
     assert signed_post(production, inbound("hi")).status_code == 200
-    before = _everything(redis_client)
+    before = stored_data(redis_client)
     for method, path in PROTECTED:
         response = requests.request(method, production.url + path, timeout=10,
                                     allow_redirects=False, json={})
@@ -141,11 +109,11 @@ def test_prod003_every_route_needs_login(production, redis_client):
             assert "/login" in response.headers["Location"]
         else:
             assert response.status_code == 401, path
-    assert _everything(redis_client) == before
+    assert stored_data(redis_client) == before
     assert requests.get(f"{production.url}/healthz", timeout=10).status_code == 200
 
 
-def test_prod004_signed_in_user_reaches_everything(production):
+def test_prod004_signed_in_user_reachesstored_data(production):
     assert signed_post(production, inbound("hi")).status_code == 200
     session, response = log_in(production)
     assert response.status_code == 302 and response.headers["Location"] == "/"
@@ -183,7 +151,7 @@ def test_prod006_login_never_redirects_off_site(production):
 
 
 def test_prod007_forged_missing_or_stale_signature_is_401(production, redis_client):
-    before = _everything(redis_client)
+    before = stored_data(redis_client)
     payload = inbound("hi")
     body = json.dumps(payload).encode()
     unsigned = requests.post(f"{production.url}/webhooks/ghl/inbound", data=body, timeout=10,
@@ -194,7 +162,7 @@ def test_prod007_forged_missing_or_stale_signature_is_401(production, redis_clie
     for response in (unsigned, forged, stale):
         assert response.status_code == 401
     assert stale.json()["error"] == "stale_signature"
-    assert _everything(redis_client) == before
+    assert stored_data(redis_client) == before
 
 
 def test_prod008_security_headers(production):
@@ -217,7 +185,7 @@ def test_prod009_rate_limit_is_per_location(production):
     assert other.status_code == 200 and other.json()["status"] == "processed"
 
 
-def test_prod010_gohighlevel_rsa_signature_is_verified(redis_server, redis_client):
+def test_prod010_gohighlevel_rsa_signature_is_verified(serve, redis_server, redis_client):
     import base64
 
     from cryptography.hazmat.primitives import hashes, serialization
@@ -236,7 +204,7 @@ def test_prod010_gohighlevel_rsa_signature_is_verified(redis_server, redis_clien
                              headers={"Content-Type": "application/json",
                                       "x-wh-signature": base64.b64encode(signature).decode()})
 
-    with LiveServer(app.server) as server:
+    with serve(app.server) as server:
         other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         forged = post(other.sign(body, padding.PKCS1v15(), hashes.SHA256()))
         assert forged.status_code == 401
@@ -270,12 +238,12 @@ def test_prod012_log_out_everywhere(production, redis_client):
     assert not list(redis_client.scan_iter("sellerbot:{user:*}:session*"))
 
 
-def test_prod013_idle_and_absolute_lifetimes(redis_server, redis_client):
+def test_prod013_idle_and_absolute_lifetimes(serve, redis_server, redis_client):
     settings = Settings(app_env="production", redis_url=redis_server.url,
                         secret_key=SECRET_KEY, webhook_secret=WEBHOOK_SECRET,
                         dashboard_users=user_entry("jorge", PASSWORD),
                         session_idle_seconds=600, session_absolute_seconds=3600)
-    with LiveServer(create_app(settings, redis_client).server) as server:
+    with serve(create_app(settings, redis_client).server) as server:
         session, _ = log_in(server)
         cookie = next(c for c in session.cookies if c.name == "session")
         assert cookie.expires is not None  # the cookie ends with the absolute lifetime
@@ -301,12 +269,12 @@ def test_prod014_login_limits_per_ip_ignore_forged_forwarded_for(production):
     assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
 
 
-def test_prod015_login_limit_per_account_across_addresses(redis_server, redis_client):
+def test_prod015_login_limit_per_account_across_addresses(serve, redis_server, redis_client):
     settings = Settings(app_env="production", redis_url=redis_server.url,
                         secret_key=SECRET_KEY, webhook_secret=WEBHOOK_SECRET,
                         dashboard_users=user_entry("jorge", PASSWORD), trusted_proxy_hops=1,
                         login_rate_limit_account="3/hour")
-    with LiveServer(create_app(settings, redis_client).server) as server:
+    with serve(create_app(settings, redis_client).server) as server:
         def attempt(n: int, password: str) -> int:
             session = BrowserSession()
             page = session.get(f"{server.url}/login", timeout=10,

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import redis
-from dash.testing.wait import until
 
 from app import create_app
 from core.keys import LocationKeys
@@ -26,8 +25,7 @@ from seller_bot.models import APPOINTMENT_OUTCOMES, STAGES, TEMPERATURES, Conver
 from simulator.delivery import DeliveryError, InProcess, Webhook
 from simulator.demo import DemoTraffic
 from simulator.run import DEFAULT_LOCATION, Simulator
-from tests.helpers import LiveServer
-from tests.integration.browser import holds
+from tests.waiting import holds, until
 
 KEYS = LocationKeys(DEFAULT_LOCATION)
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -215,10 +213,11 @@ def test_sim005_demo_restart_continues_open_conversations_then_reset(redis_clien
     assert redis_client.hget(KEYS.stats, "conversations") == "40"
 
 
-def test_sim006_http_target_sends_signed_requests_the_app_accepts(redis_client, redis_server):
+def test_sim006_http_target_sends_signed_requests_the_app_accepts(serve, redis_client,
+                                                                 redis_server):
     settings = Settings(redis_url=redis_server.url, webhook_secret="sim-secret-0123456789")
     application = create_app(settings, redis_client)
-    with LiveServer(application.server) as server:
+    with serve(application.server) as server:
         transport = Webhook(server.url, secret="sim-secret-0123456789")
         # A week of history; sent now, as the app refuses signed messages older than a day.
         report = Simulator(transport, seed=5).backfill(6, days=7)

@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import requests
-from dash.testing.wait import until
 
 from tests.redis_server import free_port
+from tests.waiting import until
 
 ROOT = Path(__file__).resolve().parents[2]
 

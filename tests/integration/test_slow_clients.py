@@ -14,20 +14,11 @@ import pytest
 import requests
 
 from tests.redis_server import free_port
+from tests.waiting import until
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOW_CLIENTS = 32
 BODY_READ_TIMEOUT = 4
-
-
-def wait_until(condition, timeout: float = 60, every: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(every)
-    raise AssertionError("condition not met in time")
 
 
 class Gunicorn:
@@ -56,7 +47,7 @@ class Gunicorn:
             except requests.RequestException:
                 return False
 
-        wait_until(healthy)
+        until(healthy, 60, msg="gunicorn answering /healthz")
         return self
 
     def __exit__(self, *exc) -> None:
@@ -97,7 +88,7 @@ def slow_clients_are_served_around(url: str, port: int) -> None:
             sock.settimeout(BODY_READ_TIMEOUT + 20)
             answer = sock.recv(4096)
             assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
-            assert wait_until(lambda s=sock: s.recv(4096) == b"", timeout=10)
+            assert until(lambda s=sock: s.recv(4096) == b"", 10, msg="the connection closed")
     finally:
         for sock in slow:
             sock.close()
@@ -110,7 +101,7 @@ def slow_clients_are_served_around(url: str, port: int) -> None:
         assert requests.get(f"{url}/healthz", timeout=1).status_code == 200
         assert time.monotonic() - started < 1
         for sock in slow:
-            assert wait_until(lambda s=sock: s.recv(4096) == b"", timeout=20)
+            assert until(lambda s=sock: s.recv(4096) == b"", 20, msg="the connection closed")
     finally:
         for sock in slow:
             sock.close()

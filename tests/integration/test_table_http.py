@@ -15,9 +15,8 @@ from app import create_app
 from core.settings import Settings
 from seller_bot.models import Conversation
 from services.dashboard_models import ConversationQuery
-from tests.helpers import LiveServer
-from tests.integration.table_store import all_documents, brute_force, build_store
 from tests.redis_server import RedisServer, free_port
+from tests.table_store import all_documents, brute_force, build_store
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 FILTERS = [{}, {"temperature": "hot"}, {"stage": "offer", "sort": "price_expectation"},
@@ -29,14 +28,14 @@ FILTERS = [{}, {"temperature": "hot"}, {"stage": "offer", "sort": "price_expecta
 
 
 @pytest.fixture(scope="module")
-def filled() -> Iterator[tuple[str, redis.Redis, Settings, list[Conversation]]]:
+def filled(serve) -> Iterator[tuple[str, redis.Redis, Settings, list[Conversation]]]:
     """A live app on its own Redis, filled by the real bot, its clock fixed at NOW."""
     server = RedisServer().start()
     client = redis.Redis.from_url(server.url, decode_responses=True)
     settings = Settings(redis_url=server.url)
     build_store(client, settings, NOW, count=100, seed=3)
     app = create_app(settings, client, clock=lambda: NOW)
-    with LiveServer(app.server) as live:
+    with serve(app.server) as live:
         yield live.url, client, settings, all_documents(client)
     client.close()
     server.cleanup()

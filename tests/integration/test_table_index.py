@@ -23,7 +23,8 @@ from services.dashboard_models import ConversationQuery
 from services.table.index import ConversationIndex
 from services.table.query import SEGMENTS, InvalidQuery
 from services.table.rows import next_action
-from tests.integration.table_store import (
+from tests.redis_server import RedisServer
+from tests.table_store import (
     DAY,
     StepClock,
     all_documents,
@@ -31,7 +32,6 @@ from tests.integration.table_store import (
     build_store,
     is_stalled_now,
 )
-from tests.redis_server import RedisServer
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 SEARCHES = ["maria", "MARÍA lóp", "lopez maria", "jose", "josé núñez", "nguyen", "o'brien",

@@ -27,8 +27,6 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "components": ("components", "core.privacy", "services"),
     "api": ("api", "core", "seller_bot", "services"),
     "ghl": ("core", "ghl", "seller_bot"),
-    # ``python -m ghl relay`` is the app's command line, like cli.py.
-    "ghl.__main__": ("app", "core", "ghl"),
     # The bot's public parts only: its entry point and result, the webhook body, the document,
     # and the store (the bulk seeding writes with its commit script).
     "simulator": ("core", "seller_bot.bot", "seller_bot.models", "seller_bot.payload",
@@ -41,7 +39,6 @@ MAY_NOT_USE: dict[str, tuple[str, ...]] = {
     "services": UI,
     "api": ("dash_bootstrap_components", "plotly"),
     "ghl": UI,
-    "ghl.__main__": (),
     "simulator": UI,
 }
 # Known debt, (importing module, imported module): why it is there and which issue removes it.

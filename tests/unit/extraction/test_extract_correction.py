@@ -6,6 +6,7 @@ import pytest
 
 from seller_bot.extract import extract_price, extract_timeline_days, is_correction
 from seller_bot.extract.condition import extract_condition
+from tests.helpers import yes_and_no
 
 CORRECTIONS = [
     "wait, I meant 470 not 440",
@@ -62,14 +63,9 @@ NOT_CORRECTIONS = [
 ]
 
 
-@pytest.mark.parametrize("message", CORRECTIONS)
-def test_correction(message: str) -> None:
-    assert is_correction(message) is True
-
-
-@pytest.mark.parametrize("message", NOT_CORRECTIONS)
-def test_not_correction(message: str) -> None:
-    assert is_correction(message) is False
+@pytest.mark.parametrize(("message", "expected"), yes_and_no(CORRECTIONS, NOT_CORRECTIONS))
+def test_correction(message: str, expected: bool) -> None:
+    assert is_correction(message) is expected
 
 
 # The value a correction carries is the corrected one.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from seller_bot.extract import is_opt_out, is_wrong_number
+from tests.helpers import yes_and_no
 
 OPT_OUTS = [
     "STOP",
@@ -115,14 +116,9 @@ NOT_OPT_OUTS = [
 ]
 
 
-@pytest.mark.parametrize("message", OPT_OUTS)
-def test_opt_out(message: str) -> None:
-    assert is_opt_out(message) is True
-
-
-@pytest.mark.parametrize("message", NOT_OPT_OUTS)
-def test_not_opt_out(message: str) -> None:
-    assert is_opt_out(message) is False
+@pytest.mark.parametrize(("message", "expected"), yes_and_no(OPT_OUTS, NOT_OPT_OUTS))
+def test_opt_out(message: str, expected: bool) -> None:
+    assert is_opt_out(message) is expected
 
 
 WRONG_NUMBERS = [
@@ -162,14 +158,9 @@ NOT_WRONG_NUMBERS = [
 ]
 
 
-@pytest.mark.parametrize("message", WRONG_NUMBERS)
-def test_wrong_number(message: str) -> None:
-    assert is_wrong_number(message) is True
-
-
-@pytest.mark.parametrize("message", NOT_WRONG_NUMBERS)
-def test_not_wrong_number(message: str) -> None:
-    assert is_wrong_number(message) is False
+@pytest.mark.parametrize(("message", "expected"), yes_and_no(WRONG_NUMBERS, NOT_WRONG_NUMBERS))
+def test_wrong_number(message: str, expected: bool) -> None:
+    assert is_wrong_number(message) is expected
 
 
 @pytest.mark.parametrize(("message", "expected"), [

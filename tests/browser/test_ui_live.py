@@ -11,23 +11,15 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import redis
 from dash.testing import errors
-from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 
+from app import create_app
 from components import ids
+from tests.browser.page import DESKTOP, SCROLL_TO_CENTER, click, scroll_to, text
 from tests.helpers import Seller
-from tests.integration.browser import (
-    DESKTOP,
-    SCROLL_TO_CENTER,
-    WAIT_SECONDS,
-    click,
-    make_app,
-    start,
-    text,
-)
-from tests.integration.table_store import build_store
+from tests.table_store import build_store
+from tests.waiting import WAIT_SECONDS, until
 
-pytestmark = pytest.mark.browser
 NOW = datetime.now(UTC).replace(microsecond=0)
 PHONE = (390, 844)
 FUNNEL_NEW = (f"const g = document.querySelector('#{ids.GRAPH_FUNNEL} .js-plotly-plot');"
@@ -39,11 +31,6 @@ HEATMAP_TOTAL = (f"const g = document.querySelector('#{ids.GRAPH_HEATMAP} .js-pl
                  " : 0;")
 
 
-@pytest.fixture
-def empty_redis(ui_redis: redis.Redis) -> redis.Redis:
-    ui_redis.flushall()
-    return ui_redis
-
 
 @pytest.fixture
 def seeded(ui_redis: redis.Redis, ui_settings):
@@ -54,7 +41,7 @@ def seeded(ui_redis: redis.Redis, ui_settings):
 
 def show_charts(dash_duo, graph_id: str = ids.GRAPH_MESSAGES) -> None:
     """Scroll a chart into view, as a person does: plotly.js loads when a chart comes near."""
-    dash_duo.driver.execute_script(SCROLL_TO_CENTER, dash_duo.find_element(f"#{graph_id}"))
+    scroll_to(dash_duo, f"#{graph_id}")
 
 
 def table_total(dash_duo) -> int | None:
@@ -101,14 +88,14 @@ def query(dash_duo) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(search).items()}
 
 
-def test_ui105_webhook_message_reaches_cards_and_funnel_within_one_tick(dash_duo, empty_redis,
-                                                                         ui_settings):
+def test_ui105_webhook_message_reaches_cards_and_funnel_within_one_tick(dash_duo, open_dashboard,
+                                                                        empty_redis, ui_settings):
     """The KPI tier is 30 s here: entries keyed by the data version still show a new message
     on the next 1 s tick."""
     settings = ui_settings.model_copy(update={"cache_kpi_seconds": 30,
                                               "cache_distribution_seconds": 300,
                                               "cache_trend_seconds": 3600})
-    url = start(dash_duo, make_app(settings, empty_redis))
+    url = open_dashboard(create_app(settings, empty_redis))
     show_charts(dash_duo, ids.GRAPH_FUNNEL)
     Seller(url, contact="first", contactName="Ana Ruiz").says("hi, selling my house")
     dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('active_conversations')}", "1",
@@ -127,8 +114,8 @@ def test_ui105_webhook_message_reaches_cards_and_funnel_within_one_tick(dash_duo
 
 
 def test_ui106_clicks_on_a_card_a_funnel_stage_and_a_donut_slice_list_exactly_those(
-        dash_duo, seeded, ui_settings):
-    start(dash_duo, make_app(ui_settings, seeded))
+        dash_duo, open_dashboard, seeded, ui_settings):
+    open_dashboard(create_app(ui_settings, seeded))
     card = f"#{ids.kpi_value('active_conversations')}"
     until(lambda: text(dash_duo, card).isdigit(), WAIT_SECONDS)
     shown = int(text(dash_duo, card))
@@ -179,8 +166,8 @@ def test_ui106_clicks_on_a_card_a_funnel_stage_and_a_donut_slice_list_exactly_th
 
 
 def test_ui107_range_changes_every_panel_it_claims_and_the_url_restores_the_view(
-        dash_duo, seeded, ui_settings):
-    url = start(dash_duo, make_app(ui_settings, seeded))
+        dash_duo, open_dashboard, seeded, ui_settings):
+    url = open_dashboard(create_app(ui_settings, seeded))
     show_charts(dash_duo)
     until(lambda: dash_duo.driver.execute_script(MESSAGES_POINTS) == 24, WAIT_SECONDS)
     day_heat = dash_duo.driver.execute_script(HEATMAP_TOTAL)
@@ -210,8 +197,8 @@ def test_ui107_range_changes_every_panel_it_claims_and_the_url_restores_the_view
     assert dash_duo.get_logs() == []
 
 
-def test_ui108_phone_layout_has_no_overlaps(dash_duo, seeded, ui_settings):
-    start(dash_duo, make_app(ui_settings, seeded))
+def test_ui108_phone_layout_has_no_overlaps(dash_duo, open_dashboard, seeded, ui_settings):
+    open_dashboard(create_app(ui_settings, seeded))
     driver = dash_duo.driver
     driver.set_window_size(*PHONE)
     show_charts(dash_duo, ids.GRAPH_HEATMAP)

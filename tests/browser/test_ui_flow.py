@@ -3,30 +3,23 @@ appointment outcome control."""
 
 from __future__ import annotations
 
-import pytest
-import redis
-from dash.testing.wait import until
-
+from app import create_app
 from components import ids
+from tests.browser.page import choose, click, text, texts
 from tests.helpers import Seller
-from tests.integration.browser import WAIT_SECONDS, choose, click, make_app, start, text, texts
+from tests.waiting import WAIT_SECONDS, until
 
-pytestmark = pytest.mark.browser
 NAME_CELLS = f'#{ids.TABLE} td[data-dash-column="name"]'
 
-
-@pytest.fixture
-def empty_redis(ui_redis: redis.Redis) -> redis.Redis:
-    ui_redis.flushall()
-    return ui_redis
 
 
 def names(dash_duo) -> list[str]:
     return texts(dash_duo, NAME_CELLS)
 
 
-def test_ui301_needs_a_person_filter_and_outcome_control(dash_duo, empty_redis, ui_settings):
-    url = start(dash_duo, make_app(ui_settings, empty_redis))
+def test_ui301_needs_a_person_filter_and_outcome_control(dash_duo, open_dashboard, empty_redis,
+                                                         ui_settings):
+    url = open_dashboard(create_app(ui_settings, empty_redis))
     haggler = Seller(url, contact="haggler", contactName="Rosa Avila")
     for message in ("hi", "needs paint", "400k", "downsizing, 2 months", "can you do 360k?"):
         haggler.says(message)

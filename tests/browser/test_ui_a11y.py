@@ -10,23 +10,15 @@ from pathlib import Path
 
 import pytest
 import requests
-from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
+from app import create_app
 from components import ids, performance_chart
-from tests.integration.browser import (
-    DESKTOP,
-    WAIT_SECONDS,
-    click,
-    make_app,
-    start,
-    text,
-    texts,
-)
-from tests.integration.table_store import build_store
+from tests.browser.page import DESKTOP, click, text, texts
+from tests.table_store import build_store
+from tests.waiting import WAIT_SECONDS, until
 
-pytestmark = pytest.mark.browser
 NOW = datetime.now(UTC).replace(microsecond=0)
 PHONE = (390, 844)
 # axe-core 4.11.1 (npm, MPL-2.0), vendored: the tests need no network.
@@ -69,9 +61,9 @@ def violations(dash_duo) -> list:
     return driver.execute_async_script(AXE_RUN)
 
 
-def test_a11y001_no_axe_violation_light_dark_desktop_phone(dash_duo, ui_redis, ui_settings,
-                                                          seeded):
-    start(dash_duo, make_app(ui_settings, ui_redis))
+def test_a11y001_no_axe_violation_light_dark_desktop_phone(dash_duo, open_dashboard, ui_redis,
+                                                           ui_settings, seeded):
+    open_dashboard(create_app(ui_settings, ui_redis))
     driver = dash_duo.driver
     draw_charts(dash_duo)
     found = {}
@@ -119,9 +111,9 @@ def tab_until(dash_duo, wanted, limit: int = 40) -> list:
     raise AssertionError(f"Tab never reached the element; last focus {focused}")
 
 
-def test_a11y002_table_and_drill_down_with_the_keyboard_alone(dash_duo, ui_redis, ui_settings,
-                                                             seeded):
-    start(dash_duo, make_app(ui_settings, ui_redis))
+def test_a11y002_table_and_drill_down_with_the_keyboard_alone(dash_duo, open_dashboard, ui_redis,
+                                                              ui_settings, seeded):
+    open_dashboard(create_app(ui_settings, ui_redis))
     driver = dash_duo.driver
     summary = f"#{ids.TABLE_SUMMARY}"
     until(lambda: "page 1 of" in (text(dash_duo, summary) or ""), WAIT_SECONDS)
@@ -158,9 +150,9 @@ def test_a11y002_table_and_drill_down_with_the_keyboard_alone(dash_duo, ui_redis
     assert dash_duo.get_logs() == []
 
 
-def test_a11y003_charts_load_when_seen_with_their_data_as_text(dash_duo, ui_redis, ui_settings,
-                                                              seeded):
-    url = start(dash_duo, make_app(ui_settings, ui_redis))
+def test_a11y003_charts_load_when_seen_with_their_data_as_text(dash_duo, open_dashboard, ui_redis,
+                                                               ui_settings, seeded):
+    url = open_dashboard(create_app(ui_settings, ui_redis))
     driver = dash_duo.driver
     driver.set_window_size(*PHONE)  # the charts are well below the first screen
     driver.refresh()

@@ -4,29 +4,23 @@ the bot from replying, and seller-controlled text is shown as text, never as HTM
 from __future__ import annotations
 
 import pytest
-import redis
-from dash.testing.wait import until
 from selenium.common.exceptions import NoAlertPresentException
 
+from app import create_app
 from components import conversation_detail, ids
+from tests.browser.page import click, text
 from tests.helpers import Seller
-from tests.integration.browser import WAIT_SECONDS, click, make_app, start, text
+from tests.waiting import WAIT_SECONDS, until
 
-pytestmark = pytest.mark.browser
 FIRST_NAME_CELL = f'#{ids.TABLE} td[data-dash-column="name"]'
 XSS_NAME = "<img src=x onerror=alert(1)>"
 
 
-@pytest.fixture
-def empty_redis(ui_redis: redis.Redis) -> redis.Redis:
-    ui_redis.flushall()
-    return ui_redis
 
-
-def test_ui201_row_click_opens_conversation_and_pause_stops_the_bot(dash_duo, empty_redis,
-                                                                    ui_settings):
-    app = make_app(ui_settings, empty_redis)
-    url = start(dash_duo, app)
+def test_ui201_row_click_opens_conversation_and_pause_stops_the_bot(dash_duo, open_dashboard,
+                                                                    empty_redis, ui_settings):
+    app = create_app(ui_settings, empty_redis)
+    url = open_dashboard(app)
     maria = Seller(url, contact="maria-1", contactName="Maria Lopez", phone="+19095550123")
     maria.says("Hi, I got your flyer. Thinking about selling my house")
     maria.says("it needs a new roof and the kitchen is dated")
@@ -66,8 +60,9 @@ def test_ui201_row_click_opens_conversation_and_pause_stops_the_bot(dash_duo, em
     assert dash_duo.get_logs() == []
 
 
-def test_ui202_seller_name_with_html_renders_as_text(dash_duo, empty_redis, ui_settings):
-    url = start(dash_duo, make_app(ui_settings, empty_redis))
+def test_ui202_seller_name_with_html_renders_as_text(dash_duo, open_dashboard, empty_redis,
+                                                     ui_settings):
+    url = open_dashboard(create_app(ui_settings, empty_redis))
     Seller(url, contact="xss-1", contactName=XSS_NAME).says("hi, selling my house")
     dash_duo.wait_for_text_to_equal(FIRST_NAME_CELL, XSS_NAME, timeout=WAIT_SECONDS)
     click(dash_duo, FIRST_NAME_CELL)

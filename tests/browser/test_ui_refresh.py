@@ -4,31 +4,19 @@ demo's live trickle moves the KPI cards."""
 
 from __future__ import annotations
 
-import pytest
 import redis
-from dash.testing.errors import TestingTimeoutError as WaitTimeout
-from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 
+from app import create_app
 from components import formatting as fmt
 from components import ids
 from core.settings import Settings
 from simulator.demo import DemoTraffic
+from tests.browser.page import UI_SETTINGS, callbacks_idle, scroll_into_view, text, texts
 from tests.helpers import Seller
-from tests.integration.browser import (
-    UI_SETTINGS,
-    WAIT_SECONDS,
-    callbacks_idle,
-    holds,
-    make_app,
-    scroll_into_view,
-    start,
-    text,
-    texts,
-)
 from tests.redis_server import RedisServer
+from tests.waiting import WAIT_SECONDS, WaitTimeout, holds, until
 
-pytestmark = pytest.mark.browser
 SET_HIDDEN = """
 const hidden = arguments[0];
 Object.defineProperty(document, 'hidden', {configurable: true, get: () => hidden});
@@ -62,19 +50,14 @@ def zoom_box(dash_duo) -> list:
     raise AssertionError("could not zoom")
 
 
-@pytest.fixture
-def empty_redis(ui_redis: redis.Redis) -> redis.Redis:
-    ui_redis.flushall()
-    return ui_redis
-
 
 def names(dash_duo) -> list[str]:
     return texts(dash_duo, f'#{ids.TABLE} td[data-dash-column="name"]')
 
 
-def test_ui101_webhook_conversation_appears_on_the_next_tick(dash_duo, empty_redis,
+def test_ui101_webhook_conversation_appears_on_the_next_tick(dash_duo, open_dashboard, empty_redis,
                                                              ui_settings):
-    url = start(dash_duo, make_app(ui_settings, empty_redis))
+    url = open_dashboard(create_app(ui_settings, empty_redis))
     # First run: say what to do, never zeros that look like data.
     dash_duo.wait_for_text_to_equal(f"#{ids.EMPTY_STATE}", fmt.EMPTY_STORE)
     dash_duo.wait_for_text_to_equal(f"#{ids.TABLE_EMPTY}", fmt.EMPTY_STORE)
@@ -110,9 +93,9 @@ def test_ui101_webhook_conversation_appears_on_the_next_tick(dash_duo, empty_red
     assert dash_duo.get_logs() == []
 
 
-def test_ui102_hidden_tab_stops_refreshing_until_visible_again(dash_duo, empty_redis,
-                                                               ui_settings):
-    url = start(dash_duo, make_app(ui_settings, empty_redis))
+def test_ui102_hidden_tab_stops_refreshing_until_visible_again(dash_duo, open_dashboard,
+                                                               empty_redis, ui_settings):
+    url = open_dashboard(create_app(ui_settings, empty_redis))
     dash_duo.wait_for_text_to_equal(f"#{ids.TABLE_EMPTY}", fmt.EMPTY_STORE)
     dash_duo.driver.execute_script(SET_HIDDEN, True)
     # A refresh sent before the tab was hidden may still be on its way: let it land first.
@@ -127,13 +110,13 @@ def test_ui102_hidden_tab_stops_refreshing_until_visible_again(dash_duo, empty_r
     assert dash_duo.get_logs() == []
 
 
-def test_ui103_redis_down_shows_stale_banner_and_recovery_clears_it(dash_duo):
+def test_ui103_redis_down_shows_stale_banner_and_recovery_clears_it(dash_duo, open_dashboard):
     server = RedisServer(appendonly=True).start()
     client = redis.Redis.from_url(server.url, decode_responses=True, socket_timeout=1,
                                   socket_connect_timeout=0.5)
     try:
         settings = Settings(redis_url=server.url, **UI_SETTINGS)
-        url = start(dash_duo, make_app(settings, client))
+        url = open_dashboard(create_app(settings, client))
         Seller(url, contact="before-outage", contactName="Olga Stale").says(
             "hello, I want to sell my place")
         dash_duo.wait_for_text_to_equal(f"#{ids.kpi_value('active_conversations')}", "1",
@@ -160,13 +143,14 @@ def test_ui103_redis_down_shows_stale_banner_and_recovery_clears_it(dash_duo):
         server.cleanup()
 
 
-def test_ui104_demo_live_trickle_changes_the_kpi_cards(dash_duo, empty_redis, ui_settings):
+def test_ui104_demo_live_trickle_changes_the_kpi_cards(dash_duo, open_dashboard, empty_redis,
+                                                       ui_settings):
     demo = DemoTraffic(empty_redis, ui_settings, sellers=15, interval=(0.2, 0.4))
     demo.seed(progress=False)
-    app = make_app(ui_settings, empty_redis, demo=True)
+    app = create_app(ui_settings, empty_redis, demo=True)
     demo.start(app.server)
     try:
-        start(dash_duo, app)
+        open_dashboard(app)
         dash_duo.wait_for_text_to_equal(f"#{ids.DEMO_BADGE}", "Demo data",
                                         timeout=WAIT_SECONDS)
         first = text(dash_duo, f"#{ids.HERO}")

@@ -9,28 +9,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 
+from app import create_app
 from components import formatting as fmt
 from components import hero_metrics, ids
 from core.privacy import mask_phone
 from services.dashboard_data_service import DashboardDataService
 from services.dashboard_models import ConversationQuery
-from tests.integration.browser import (
-    ARTIFACTS,
-    DESKTOP,
-    WAIT_SECONDS,
-    choose,
-    click,
-    make_app,
-    start,
-    text,
-    texts,
-)
-from tests.integration.table_store import build_store
+from tests.browser.page import ARTIFACTS, DESKTOP, choose, click, text, texts
+from tests.table_store import build_store
+from tests.waiting import WAIT_SECONDS, until
 
-pytestmark = pytest.mark.browser
 NOW = datetime.now(UTC).replace(microsecond=0)
 PHONE = (390, 844)
 # Every responsive graph has been redrawn to the width of its container.
@@ -83,8 +73,9 @@ def resize(driver, width: int, height: int) -> None:
           msg=f"the page did not settle at {width}x{height}")
 
 
-def test_ui001_kpi_cards_show_what_the_services_compute(dash_duo, ui_redis, ui_settings, seeded):
-    start(dash_duo, make_app(ui_settings, ui_redis))
+def test_ui001_kpi_cards_show_what_the_services_compute(dash_duo, open_dashboard, ui_redis,
+                                                        ui_settings, seeded):
+    open_dashboard(create_app(ui_settings, ui_redis))
     data = seeded.dashboard("24h")
     hero = data.hero
     assert data.total_conversations > 100
@@ -109,8 +100,9 @@ def test_ui001_kpi_cards_show_what_the_services_compute(dash_duo, ui_redis, ui_s
     assert dash_duo.get_logs() == []
 
 
-def test_ui002_sorting_then_page_3_shows_rows_21_to_30(dash_duo, ui_redis, ui_settings, seeded):
-    start(dash_duo, make_app(ui_settings, ui_redis))
+def test_ui002_sorting_then_page_3_shows_rows_21_to_30(dash_duo, open_dashboard, ui_redis,
+                                                       ui_settings, seeded):
+    open_dashboard(create_app(ui_settings, ui_redis))
     first = seeded.conversations(ConversationQuery(page=1))
     wait_for_column(dash_duo, "name", shown_names(first.rows))
     # Sort by score: first click ascending, second descending (server-side, all rows).
@@ -136,9 +128,9 @@ def test_ui002_sorting_then_page_3_shows_rows_21_to_30(dash_duo, ui_redis, ui_se
     assert dash_duo.get_logs() == []
 
 
-def test_ui003_temperature_filter_and_search_narrow_rows_and_pages(dash_duo, ui_redis,
-                                                                   ui_settings, seeded):
-    start(dash_duo, make_app(ui_settings, ui_redis))
+def test_ui003_temperature_filter_and_search_narrow_rows_and_pages(dash_duo, open_dashboard,
+                                                                   ui_redis, ui_settings, seeded):
+    open_dashboard(create_app(ui_settings, ui_redis))
     everything = seeded.conversations(ConversationQuery())
     hot = seeded.conversations(ConversationQuery(temperature="hot"))
     hot_maria = seeded.conversations(ConversationQuery(temperature="hot", q="maria"))
@@ -169,9 +161,9 @@ def test_ui003_temperature_filter_and_search_narrow_rows_and_pages(dash_duo, ui_
     assert dash_duo.get_logs() == []
 
 
-def test_ui004_export_downloads_the_filtered_rows_as_csv(dash_duo, ui_redis, ui_settings,
-                                                         seeded):
-    start(dash_duo, make_app(ui_settings, ui_redis))
+def test_ui004_export_downloads_the_filtered_rows_as_csv(dash_duo, open_dashboard, ui_redis,
+                                                         ui_settings, seeded):
+    open_dashboard(create_app(ui_settings, ui_redis))
     query = ConversationQuery(temperature="warm")
     expected = [row.contact_id for row in seeded.export_rows(query)]
     assert 10 < len(expected) < seeded.conversations(ConversationQuery()).total
@@ -191,9 +183,10 @@ def test_ui004_export_downloads_the_filtered_rows_as_csv(dash_duo, ui_redis, ui_
     assert dash_duo.get_logs() == []
 
 
-def test_ui005_screenshots_light_dark_desktop_phone(dash_duo, ui_redis, ui_settings, seeded):
+def test_ui005_screenshots_light_dark_desktop_phone(dash_duo, open_dashboard, ui_redis, ui_settings,
+                                                    seeded):
     """Saves tests/artifacts/dashboard-{light,dark}-{desktop,phone}.png for reviewers."""
-    start(dash_duo, make_app(ui_settings, ui_redis))
+    open_dashboard(create_app(ui_settings, ui_redis))
     driver = dash_duo.driver
     ARTIFACTS.mkdir(exist_ok=True)
     theme = "return document.documentElement.getAttribute('data-bs-theme')"
