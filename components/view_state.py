@@ -249,7 +249,7 @@ def sync_outputs(trigger, triggered_value, search: str | None, range_value: str 
         changed(state.range_data(), current_range), changed(state.segment, current_segment),
         changed(state.temperature or ALL_VALUES, temperature or ALL_VALUES),
         changed(state.stage or ALL_VALUES, stage or ALL_VALUES),
-        shown_locations, changed(shown_locations, current_locations),
+        changed(shown_locations, current_locations), changed(shown_locations, current_locations),
     )
 
 

@@ -4,16 +4,16 @@ table, the URL says so, and opening that URL restores the view."""
 from __future__ import annotations
 
 import pytest
-from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from app import create_app
 from components import ids
 from seller_bot.bot import SellerBot
-from tests.integration.browser import WAIT_SECONDS, act, click, make_app, start, texts
+from tests.browser.page import act, click, texts
 from tests.integration.test_metrics_cache import say
+from tests.waiting import WAIT_SECONDS, until
 
-pytestmark = pytest.mark.browser
 NAMES = "north=North County,south=Inland Empire"
 ACTIVE = f"#{ids.kpi('active_conversations')} .kpi-value"
 LOCATION_CELLS = f'#{ids.TABLE} td[data-dash-column="location"]'
@@ -27,7 +27,7 @@ def app(ui_redis, ui_settings):
     for contact in ("ana", "ben", "cruz"):
         say(bot, "hi, want to sell", contact, location="north")
     say(bot, "hello", "dora", location="south")
-    return make_app(settings, ui_redis)
+    return create_app(settings, ui_redis)
 
 
 def shows(dash_duo, active: str, rows: int) -> bool:
@@ -60,8 +60,9 @@ def chosen(dash_duo) -> str:
     return " ".join(texts(dash_duo, f"#{ids.LOCATION_SELECT}-value"))
 
 
-def test_uiloc001_choosing_a_location_changes_the_cards_and_the_table(dash_duo, app):
-    url = start(dash_duo, app)
+def test_uiloc001_choosing_a_location_changes_the_cards_and_the_table(dash_duo, app,
+                                                                    open_dashboard):
+    url = open_dashboard(app)
     wait_for_view(dash_duo, "4", 4)  # all locations, each row naming its location
     until(lambda: sorted(set(texts(dash_duo, LOCATION_CELLS))) == [
         "Inland Empire", "North County"], WAIT_SECONDS)
