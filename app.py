@@ -21,7 +21,7 @@ import redis
 from flask import Flask
 
 from api.assets import init_asset_caching
-from api.auth import init_login, parse_users
+from api.auth import Account, init_login, parse_users, request_locations
 from api.conversations import create_conversations_blueprint
 from api.dashboard import create_dashboard_blueprint
 from api.errors import register_error_handlers
@@ -47,7 +47,7 @@ log = logging.getLogger("app")
 MAX_REQUEST_BYTES = 1024 * 1024  # Dash callbacks; the webhook has its own, smaller limit
 
 
-def check_settings(settings: Settings) -> dict[str, str]:
+def check_settings(settings: Settings) -> dict[str, Account]:
     """Refuse to start production without what it needs; return the dashboard users."""
     if settings.production:
         missing = settings.missing_for_production()
@@ -81,7 +81,8 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     outbox = OutboxService(client, settings, bot)
     register_error_handlers(server)
     data = DashboardDataService(client, settings, store=bot.store, clock=clock, outbox=outbox)
-    services = Services(client, settings, bot, clock=clock, data=data, outbox=outbox)
+    services = Services(client, settings, bot, clock=clock, data=data, outbox=outbox,
+                        scope=request_locations)
     server.register_blueprint(create_conversations_blueprint(services))
     server.register_blueprint(create_health_blueprint(client))
     server.register_blueprint(create_table_blueprint(services))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -13,6 +14,8 @@ import redis
 from flask import (
     Blueprint,
     Flask,
+    current_app,
+    has_request_context,
     jsonify,
     redirect,
     render_template_string,
@@ -25,6 +28,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from api.sessions import SessionRegistry
+from core.keys import ID_PATTERN
 from core.redis_client import CANNOT_READ
 from core.settings import ConfigurationError, Settings
 
@@ -59,24 +63,52 @@ LOGIN_PAGE = """<!doctype html>
 </main></body></html>"""
 
 
+@dataclass(frozen=True)
+class Account:
+    """One DASHBOARD_USERS entry: the password hash and the locations the user may see
+    (None: every location)."""
+
+    password_hash: str
+    locations: frozenset[str] | None = None
+
+
 class DashboardUser(UserMixin):
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, locations: frozenset[str] | None = None) -> None:
         self.id = name
+        self.locations = locations
 
 
-def parse_users(spec: str | None) -> dict[str, str]:
-    """``name:hash,name2:hash2`` (hashes from ``flask --app app users add NAME``)."""
-    users: dict[str, str] = {}
-    for pair in (spec or "").split(","):
-        if not pair.strip():
-            continue
-        name, sep, password_hash = pair.strip().partition(":")
-        if not sep or not name or "$" not in password_hash:
-            raise ConfigurationError(
-                "DASHBOARD_USERS must be name:password-hash pairs separated by commas; "
-                "make a hash with: flask --app app users add NAME")
-        users[name] = password_hash
-    return users
+def parse_account(entry: str) -> tuple[str, Account]:
+    """``name:hash`` or ``name:hash@loc1|loc2`` (limited to those locations)."""
+    name, sep, rest = entry.strip().partition(":")
+    password_hash, limited, listed = rest.partition("@")
+    if not sep or not name or "$" not in password_hash:
+        raise ConfigurationError(
+            "DASHBOARD_USERS must be name:password-hash entries separated by commas, each "
+            "optionally limited to locations with @loc1|loc2; make a hash with: "
+            "flask --app app users add NAME")
+    if not limited:
+        return name, Account(password_hash)
+    locations = frozenset(loc.strip() for loc in listed.split("|") if loc.strip())
+    bad = sorted(loc for loc in locations if not ID_PATTERN.match(loc))
+    if not locations or bad:
+        raise ConfigurationError(
+            f"DASHBOARD_USERS: user {name} has @ but no valid location ids after it "
+            f"({', '.join(bad) or 'none'}); write name:hash@loc1|loc2")
+    return name, Account(password_hash, locations)
+
+
+def parse_users(spec: str | None) -> dict[str, Account]:
+    """``name:hash,name2:hash2@loc1|loc2`` (hashes from ``flask --app app users add NAME``)."""
+    return dict(parse_account(entry) for entry in (spec or "").split(",") if entry.strip())
+
+
+def request_locations() -> frozenset[str] | None:
+    """The locations the request's signed-in user may see; None: all (no limit, no login,
+    or no request: operator commands)."""
+    if not has_request_context() or not hasattr(current_app, "login_manager"):
+        return None
+    return getattr(current_user, "locations", None)
 
 
 def safe_next(target: str | None) -> str:
@@ -93,7 +125,7 @@ def csrf_ok() -> bool:
     return bool(token) and hmac.compare_digest(token.encode(), sent.encode())
 
 
-def init_login(server: Flask, users: dict[str, str], limiter: Limiter, client: redis.Redis,
+def init_login(server: Flask, users: dict[str, Account], limiter: Limiter, client: redis.Redis,
                settings: Settings) -> None:
     """Require a signed-in user for everything but the open paths; sessions live in Redis
     (``SessionRegistry``), the cookie only names one."""
@@ -117,7 +149,7 @@ def init_login(server: Flask, users: dict[str, str], limiter: Limiter, client: r
             # this process holds; keep the dashboard usable within the absolute lifetime.
             log.warning("session store unreachable; session accepted on its signature")
             valid = started + settings.session_absolute_seconds > sessions.clock()
-        return DashboardUser(name) if valid else None
+        return DashboardUser(name, users[name].locations) if valid else None
 
     @server.before_request
     def require_login():
@@ -150,14 +182,16 @@ def init_login(server: Flask, users: dict[str, str], limiter: Limiter, client: r
             return page("Your session expired; please sign in again.", 400)
         name = request.form.get("username", "")
         password = request.form.get("password", "")
-        password_ok = check_password_hash(users.get(name, _DUMMY_HASH), password)
+        account = users.get(name)
+        password_ok = check_password_hash(account.password_hash if account else _DUMMY_HASH,
+                                          password)
         if name not in users or not password_ok:
             return page("Wrong user name or password.", 401)
         sid, started = sessions.start(name)
         session.clear()  # nothing from before the login carries over (session fixation)
         session.permanent = True
         session.update(sid=sid, started=started, csrf_token=secrets.token_urlsafe(32))
-        login_user(DashboardUser(name))
+        login_user(DashboardUser(name, users[name].locations))
         return redirect(safe_next(request.form.get("next")))
 
     @bp.get("/logout")

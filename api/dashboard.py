@@ -1,11 +1,12 @@
-"""GET /api/dashboard: everything the dashboard shows, in one call (README, the routes table)."""
+"""GET /api/dashboard: everything the dashboard shows, in one call (README, the routes table),
+for the ``location`` ids given (repeated or comma-separated; none: every location)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
 from api.errors import ApiError
-from api.table import never_cached
+from api.table import locations_arg, never_cached
 from services.interface import Services
 from services.range_spec import InvalidRange, RangeSpec
 
@@ -21,6 +22,6 @@ def create_dashboard_blueprint(services: Services) -> Blueprint:
         except InvalidRange as exc:
             raise ApiError(422, "invalid_field", str(exc),
                            fields=[{"field": exc.parameter, "message": exc.message}]) from exc
-        return jsonify(services.dashboard(spec).to_dict())
+        return jsonify(services.dashboard(spec, locations_arg()).to_dict())
 
     return bp

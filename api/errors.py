@@ -9,9 +9,12 @@ from flask import Flask, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from services.interface import DataUnavailable
+from services.interface import DataUnavailable, LocationForbidden, UnknownLocation
 
 log = logging.getLogger(__name__)
+# A Dash callback naming a location it cannot have (the page offers only the user's, so the
+# request was crafted) gets Dash's "no update": the page keeps what it shows, nothing is read.
+DASH_CALLBACK = "/_dash-update-component"
 
 
 class ApiError(Exception):
@@ -45,6 +48,21 @@ def register_error_handlers(server: Flask) -> None:
         response, status = error_response(exc.status, exc.error, exc.message, **exc.extra)
         response.headers.update(exc.headers)
         return response, status
+
+    @server.errorhandler(UnknownLocation)
+    def _unknown_location(exc: UnknownLocation):
+        if request.path.endswith(DASH_CALLBACK):
+            return "", 204
+        message = f"unknown location: {', '.join(exc.location_ids)}"
+        return error_response(422, "invalid_field", f"location: {message}",
+                              fields=[{"field": "location", "message": message}])
+
+    @server.errorhandler(LocationForbidden)
+    def _forbidden_location(exc: LocationForbidden):
+        if request.path.endswith(DASH_CALLBACK):
+            return "", 204
+        return error_response(403, "forbidden", "you may not see these locations",
+                              locations=exc.location_ids)
 
     @server.errorhandler(DataUnavailable)
     def _unavailable(exc: DataUnavailable):

@@ -43,6 +43,13 @@ def _bool_arg(name: str) -> bool:
     raise invalid(name, "must be true or false")
 
 
+def locations_arg() -> tuple[str, ...]:
+    """The ``location`` parameter: ids, repeated and/or comma-separated (none: every
+    location the user may see)."""
+    return tuple(dict.fromkeys(part.strip() for value in request.args.getlist("location")
+                               for part in value.split(",") if part.strip()))
+
+
 def query_from_request() -> ConversationQuery:
     """The table query from the URL; blank filters mean "all"."""
     defaults = ConversationQuery()
@@ -58,6 +65,7 @@ def query_from_request() -> ConversationQuery:
         reveal_phone=_bool_arg("reveal_phone"),
         needs_human=_bool_arg("needs_human"),
         segment=request.args.get("segment") or None,
+        locations=locations_arg(),
     )
 
 

@@ -30,12 +30,13 @@ def read_page_state(services: Services, *, demo: bool = False) -> layout.PageSta
     """What a freshly served page shows; parts that cannot be read are None."""
     try:
         data = services.dashboard("24h")
+        locations = services.locations()
     except DataUnavailable:
-        data = None
+        data, locations = None, {}
     page = conversations_table.load_page(
         services, ConversationQuery(page_size=conversations_table.PAGE_SIZE))
     return layout.PageState(dashboard=data, conversations=page, now=services.clock(),
-                            demo=demo)
+                            demo=demo, locations=locations)
 
 
 def build_layout(services: Services, *, demo: bool = False) -> html.Div:

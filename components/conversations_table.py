@@ -16,7 +16,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, dash_table, dcc, html, no_update
 
 from components import formatting as fmt
-from components import ids, view_state
+from components import ids, refresh, view_state
 from core.privacy import mask_phone
 from services.conversation_view import valid_id
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
@@ -34,6 +34,7 @@ UNAVAILABLE_TEXT = "Conversations cannot be read right now (Redis unreachable); 
 LEADING_COLUMNS = (("name", "Seller"), ("phone", "Phone"), ("address", "Property"),
                    ("stage", "Stage"), ("temperature", "Temperature"), ("lead_score", "Score"))
 TRAILING_COLUMNS = (("last_activity", "Last activity"), ("next_action", "Next action"))
+LOCATION_COLUMN = ("location", "Location")  # shown while more than one location is in view
 # The columns the server sorts by: their ids are the service's sort keys.
 SORTABLE_COLUMNS = frozenset({"last_activity", "lead_score", "price_expectation", "stage"})
 DEFAULT_SORT = [{"column_id": "last_activity", "direction": "desc"}]
@@ -89,6 +90,7 @@ def record(row: ConversationRow, now: datetime) -> dict:
         **{f.name: fmt.BY_KIND[f.kind](row.extracted.get(f.name)) for f in field_columns()},
         "last_activity": fmt.ago(row.last_activity_at, now),
         "next_action": row.next_action,
+        "location": row.location_name or row.location_id,
     }
 
 
@@ -99,7 +101,7 @@ def records(rows: Iterable[ConversationRow], now: datetime) -> list[dict]:
 def query_from(page_current: int | None, sort_by: list[dict] | None, temperature: str | None,
                stage: str | None, stalled: bool | None, search: str | None,
                page_size: int = PAGE_SIZE, needs_human: bool | None = False,
-               segment: str | None = None) -> ConversationQuery:
+               segment: str | None = None, locations: object = None) -> ConversationQuery:
     """The service query for the table's current controls (page_current is 0-based)."""
     sort, order = "last_activity", "desc"
     for item in sort_by if isinstance(sort_by, list) else []:
@@ -112,7 +114,8 @@ def query_from(page_current: int | None, sort_by: list[dict] | None, temperature
         page=page_index(page_current) + 1, page_size=page_size,
         temperature=choice(temperature, TEMPERATURES), stage=choice(stage, STAGES),
         stalled=stalled is True, q=search or None, sort=sort, order=order,
-        needs_human=needs_human is True, segment=choice(segment, view_state.SEGMENTS))
+        needs_human=needs_human is True, segment=choice(segment, view_state.SEGMENTS),
+        locations=refresh.location_ids(locations))
 
 
 def has_filters(query: ConversationQuery) -> bool:
@@ -194,16 +197,22 @@ def _style_data_conditional() -> list[dict]:
     return styles
 
 
-def build_table(data: list[dict], page_count: int) -> dash_table.DataTable:
+def table_columns(many_locations: bool) -> list[dict]:
+    """The table's columns; the location's name first while several locations are in view."""
+    shown = [LOCATION_COLUMN, *columns()] if many_locations else columns()
+    return [{"id": c, "name": name} for c, name in shown]
+
+
+def build_table(data: list[dict], page_count: int,
+                many_locations: bool = False) -> dash_table.DataTable:
     # Sorting arrows only on the columns the server can sort by.
-    shown = columns()
-    unsortable = [c for c, _ in shown if c not in SORTABLE_COLUMNS]
+    unsortable = [c for c, _ in [LOCATION_COLUMN, *columns()] if c not in SORTABLE_COLUMNS]
     css = [{"selector": f'th[data-dash-column="{c}"] .column-header--sort',
             "rule": "display: none"} for c in unsortable]
     css.append({"selector": "td.dash-cell", "rule": "cursor: pointer"})
     return dash_table.DataTable(
         id=ids.TABLE,
-        columns=[{"id": c, "name": name} for c, name in shown],
+        columns=table_columns(many_locations),
         data=data,
         page_action="custom", page_current=0, page_size=PAGE_SIZE, page_count=page_count,
         sort_action="custom", sort_mode="single", sort_by=DEFAULT_SORT,
@@ -232,7 +241,8 @@ def build_table(data: list[dict], page_count: int) -> dash_table.DataTable:
     )
 
 
-def build_panel(page: ConversationsPage | None, now: datetime) -> html.Section:
+def build_panel(page: ConversationsPage | None, now: datetime,
+                many_locations: bool = False) -> html.Section:
     """The table section with its filters, as first rendered (page 1, default sort)."""
     query = ConversationQuery()
     data = records(page.rows, now) if page else []
@@ -249,7 +259,7 @@ def build_panel(page: ConversationsPage | None, now: datetime) -> html.Section:
                                   title="Show all conversations",
                                   **{"aria-label": "Clear this filter"})],
                      id=ids.SEGMENT_CHIP, className="segment-chip d-none"),
-            html.Div(build_table(data, pages), id=ids.TABLE_WRAP,
+            html.Div(build_table(data, pages, many_locations), id=ids.TABLE_WRAP,
                      className=table_wrap_class(page)),
             html.Div(empty_message(page, query), id=ids.TABLE_EMPTY,
                      className="empty-state text-body-secondary"),
@@ -269,7 +279,7 @@ def table_wrap_class(page: ConversationsPage | None) -> str:
 QUERY_CONTROLS = ((ids.TABLE, "sort_by"), (ids.FILTER_TEMPERATURE, "value"),
                   (ids.FILTER_STAGE, "value"), (ids.FILTER_STALLED, "value"),
                   (ids.FILTER_SEARCH, "value"), (ids.FILTER_NEEDS_HUMAN, "value"),
-                  (ids.STORE_SEGMENT, "data"))
+                  (ids.STORE_SEGMENT, "data"), (ids.STORE_LOCATIONS, "data"))
 KEEP_PAGE = frozenset({f"{ids.TABLE}.page_current", f"{ids.STORE_VERSION}.data",
                        f"{ids.REFRESH_NOW}.n_clicks"})
 
@@ -277,7 +287,8 @@ KEEP_PAGE = frozenset({f"{ids.TABLE}.page_current", f"{ids.STORE_VERSION}.data",
 def table_outputs(services: Services, triggered: set[str], page_current: int | None,
                   sort_by: list[dict] | None, temperature: str | None, stage: str | None,
                   stalled: bool | None, search: str | None,
-                  needs_human: bool | None = False, segment: str | None = None) -> tuple:
+                  needs_human: bool | None = False, segment: str | None = None,
+                  locations: object = None) -> tuple:
     """(rows, page count, page index, summary, empty message, table class, chip text, chip
     class) for the table's controls; ``triggered`` holds the prop ids that fired
     (``ctx.triggered_prop_ids``)."""
@@ -286,7 +297,7 @@ def table_outputs(services: Services, triggered: set[str], page_current: int | N
     if triggered - KEEP_PAGE:
         page_current = 0
     query = query_from(page_current, sort_by, temperature, stage, stalled, search,
-                       needs_human=needs_human, segment=segment)
+                       needs_human=needs_human, segment=segment, locations=locations)
     page = load_page(services, query)
     if page is None:  # keep the rows on screen and say why they are not current
         return (no_update, no_update, no_update, no_update, UNAVAILABLE_TEXT, no_update,
@@ -311,9 +322,16 @@ def register_callbacks(app: Dash, services: Services) -> None:
         prevent_initial_call=True,
     )
     def update_table(page_current, sort_by, temperature, stage, stalled, search, needs_human,
-                     segment, _version, _refresh_now):
+                     segment, locations, _version, _refresh_now):
         return table_outputs(services, set(ctx.triggered_prop_ids), page_current, sort_by,
-                             temperature, stage, stalled, search, needs_human, segment)
+                             temperature, stage, stalled, search, needs_human, segment,
+                             locations)
+
+    @app.callback(Output(ids.TABLE, "columns"), Input(ids.STORE_LOCATIONS, "data"),
+                  prevent_initial_call=True)
+    def show_location_column(locations):
+        chosen = refresh.location_ids(locations)
+        return table_columns(len(chosen) > 1 or (not chosen and len(services.locations()) > 1))
 
     @app.callback(
         Output(ids.FILTER_STALLED, "value"), Output(ids.FILTER_SEARCH, "value"),
@@ -329,10 +347,11 @@ def register_callbacks(app: Dash, services: Services) -> None:
         Input(ids.EXPORT_BUTTON, "n_clicks"), *(State(*control) for control in QUERY_CONTROLS),
         prevent_initial_call=True,
     )
-    def export(_clicks, sort_by, temperature, stage, stalled, search, needs_human, segment):
+    def export(_clicks, sort_by, temperature, stage, stalled, search, needs_human, segment,
+               locations):
         return export_download(services, query_from(0, sort_by, temperature, stage, stalled,
                                                     search, needs_human=needs_human,
-                                                    segment=segment))
+                                                    segment=segment, locations=locations))
 
 
 def export_download(services: Services, query: ConversationQuery) -> dict:

@@ -15,6 +15,7 @@ STORE_THEME = "sellerbot-theme"            # "light" | "dark", kept in localStor
 URL = "url"                                # dcc.Location: range and table filter live in it
 STORE_RANGE = "store-range"                # {"range", "start", "end"} as in the URL
 STORE_SEGMENT = "store-segment"            # the figure the table is filtered to, or None
+STORE_LOCATIONS = "store-locations"        # location ids in view as in the URL ([]: all)
 
 # -- header ------------------------------------------------------------------------------
 HEADER = "header"
@@ -57,6 +58,7 @@ def kpi_filter(name: str) -> dict:
 # -- page-wide range ---------------------------------------------------------------------
 RANGE_CUSTOM_DATES = "range-custom-dates"
 RANGE_LABEL = "range-label"
+LOCATION_SELECT = "location-select"        # "All locations" or one or several
 
 # -- appointments ------------------------------------------------------------------------
 APPOINTMENTS = "appointments"

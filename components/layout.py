@@ -6,7 +6,7 @@ paint needs no callback round trip; afterwards the refresh loop keeps it current
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -53,12 +53,13 @@ class PageState:
     conversations: ConversationsPage | None
     now: datetime
     demo: bool = False
+    locations: dict[str, str] = field(default_factory=dict)  # the user's: id -> name
 
 
 def build_page(state: PageState, *, timezone: str, refresh_seconds: int,
                kept_days: int = 8, replies_sent: bool = True) -> html.Div:
-    """The page for the default view (24 h, no filter); ``components.view_state`` then applies
-    what the URL asks for."""
+    """The page for the default view (24 h, all the user's locations, no filter);
+    ``components.view_state`` then applies what the URL asks for."""
     data = state.dashboard
     period = max(0, refresh_seconds)
     view = view_state.ViewState()
@@ -67,6 +68,7 @@ def build_page(state: PageState, *, timezone: str, refresh_seconds: int,
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.STORE_RANGE, data=view.range_data()),
         dcc.Store(id=ids.STORE_SEGMENT, data=None),
+        dcc.Store(id=ids.STORE_LOCATIONS, data=list(view.locations)),
         dcc.Store(id=ids.STORE_VERSION, data=data.version if data else None),
         dcc.Store(id=ids.STORE_RENDERED, data=refresh.shown_key(data, view.range)),
         dcc.Store(id=ids.STORE_AS_OF, data=data.as_of if data else None),
@@ -82,10 +84,11 @@ def build_page(state: PageState, *, timezone: str, refresh_seconds: int,
             header.build_banners(data, timezone, replies_sent=replies_sent),
             view_state.build_range_bar(view, state.now.astimezone(ZoneInfo(timezone)).date(),
                                        view_state.range_label(label if data else None,
-                                                              kept_days)),
+                                                              kept_days), state.locations),
             hero_metrics.build_panel(data.hero if data else None,
                                      data.total_conversations if data else None, label),
-            conversations_table.build_panel(state.conversations, state.now),
+            conversations_table.build_panel(state.conversations, state.now,
+                                            many_locations=len(state.locations) > 1),
             appointments.build_panel(data.appointments if data else None, timezone),
             performance_chart.build_panel(data, timezone),
         ], className="container-xxl app-main"),

@@ -1,8 +1,9 @@
 """The refresh loop's trigger: one data-version read per tick, and a render order to the panels
 when what they show should change.
 
-Triggers: the auto-refresh interval, "Refresh now", the tab becoming visible again, and the
-page-wide range (``STORE_RANGE``, kept in step with the URL by ``components.view_state``).
+Triggers: the auto-refresh interval, "Refresh now", the tab becoming visible again, the
+page-wide range (``STORE_RANGE``) and the locations in view (``STORE_LOCATIONS``), both kept
+in step with the URL by ``components.view_state``.
 The page keeps two versions: ``STORE_VERSION``, the live data version the last tick saw (the
 table and the open drill-down reload when it moves), and ``STORE_RENDERED``, the version of
 what the cards and graphs show. A tick where both equal the live version returns
@@ -36,6 +37,7 @@ from dash.exceptions import PreventUpdate
 
 from components import formatting as fmt
 from components import ids
+from services.conversation_view import valid_id
 from services.dashboard_models import DashboardData
 from services.interface import DataUnavailable, Services
 from services.range_spec import InvalidRange, RangeSpec
@@ -46,6 +48,18 @@ MAX_ORDERS = 2**31  # the render order count starts over (it comes back from the
 OUTPUTS = (Output(ids.STORE_VERSION, "data"), Output(ids.STORE_RENDERED, "data"),
            Output(ids.STORE_AS_OF, "data"), Output(ids.STORE_DASHBOARD, "data"))
 NO_CHANGE = (no_update,) * len(OUTPUTS)
+
+
+def location_ids(values: object) -> tuple[str, ...]:
+    """The location ids among what the browser sent (a list of ids), sorted, each once."""
+    if not isinstance(values, list | tuple):
+        return ()
+    return tuple(sorted({v for v in values if isinstance(v, str) and valid_id(v)}))
+
+
+def view_key(spec: RangeSpec, locations: tuple[str, ...] = ()) -> str:
+    """The range and the locations a render shows, as one key."""
+    return f"{spec.key}@{','.join(locations)}" if locations else spec.key
 
 
 def shown_key(data: DashboardData | None, range_key: str = "24h") -> str:
@@ -77,7 +91,8 @@ def range_spec(data: object) -> RangeSpec:
 
 
 def render_order(previous: object, spec: RangeSpec, *, new_range: bool = False,
-                 unavailable: bool = False, had_data: bool = False) -> dict:
+                 unavailable: bool = False, had_data: bool = False,
+                 locations: tuple[str, ...] = ()) -> dict:
     """What ``STORE_DASHBOARD`` tells the panels: render the dashboard of the range (graphs
     afresh after a range change), or nothing could be read (``had_data``: the page shows
     earlier numbers, keep them). ``n`` counts orders, so every order is a change."""
@@ -86,6 +101,7 @@ def render_order(previous: object, spec: RangeSpec, *, new_range: bool = False,
     return {"n": count + 1 if counted else 1,
             "range": {"range": spec.name, "start": spec.start and spec.start.isoformat(),
                       "end": spec.end and spec.end.isoformat()},
+            "locations": list(locations),
             "new_range": new_range, "unavailable": unavailable, "had_data": had_data}
 
 
@@ -100,55 +116,62 @@ def ordered_data(services: Services, order: object) -> DashboardData | None:
             raise PreventUpdate
         return None
     try:
-        return services.dashboard(range_spec(order.get("range")))
+        return services.dashboard(range_spec(order.get("range")),
+                                  location_ids(order.get("locations")))
     except DataUnavailable:
         raise PreventUpdate from None
 
 
-def read_dashboard(services: Services, spec: RangeSpec) -> DashboardData | None:
+def read_dashboard(services: Services, spec: RangeSpec,
+                   locations: tuple[str, ...] = ()) -> DashboardData | None:
     try:
-        return services.dashboard(spec)
+        return services.dashboard(spec, locations)
     except DataUnavailable:
         return None
 
 
-def live_version(services: Services) -> str | None:
+def live_version(services: Services, locations: tuple[str, ...] = ()) -> str | None:
     """The data version now; None when it cannot be read (the dashboard read then says whether
     there is stale data to keep)."""
     try:
-        return services.version()
+        return services.version(locations)
     except DataUnavailable:
         return None
 
 
 def refresh_outputs(services: Services, trigger: str | None, visible: bool | None,
                     range_: dict | None, seen: str | None, shown: str | None,
-                    as_of: str | None, order: object = None) -> tuple:
+                    as_of: str | None, order: object = None, locations: object = None
+                    ) -> tuple:
     """The loop's outputs for one trigger (``ctx.triggered_id``). ``seen`` is the live version
     the page last saw, ``shown``/``as_of`` describe what its cards and graphs show, ``order``
-    is the last render order."""
+    is the last render order, ``locations`` the ones in view (``STORE_LOCATIONS``)."""
     if trigger == ids.STORE_VISIBLE and visible is False:
         return NO_CHANGE
     as_of = as_of if isinstance(as_of, str) else None  # stored state comes from the browser
-    forced = trigger in (ids.REFRESH_NOW, ids.STORE_RANGE)
+    forced = trigger in (ids.REFRESH_NOW, ids.STORE_RANGE, ids.STORE_LOCATIONS)
     aged = too_old(as_of, services.clock())
-    spec = range_spec(range_)
-    live = live_version(services)
-    if not (forced or aged) and live is not None and (seen, shown) == (live, f"{live}@{spec.key}"):
+    spec, locations = range_spec(range_), location_ids(locations)
+    key = view_key(spec, locations)
+    live = live_version(services, locations)
+    if not (forced or aged) and live is not None and (seen, shown) == (live, f"{live}@{key}"):
         return NO_CHANGE
     new_seen = live if live is not None and live != seen else no_update
-    data = read_dashboard(services, spec)
+    data = read_dashboard(services, spec, locations)
     fresh_again = aged and data is not None and not data.stale and data.as_of != as_of
-    if not forced and shown_key(data, spec.key) == shown and not fresh_again:
+    if not forced and shown_key(data, key) == shown and not fresh_again:
         # Nothing new for the cards and graphs (same data, still down, or the cache not yet
         # caught up); the table follows the live version.
         return (new_seen, *NO_CHANGE[1:])
     if data is None:
         had_data = shown not in (None, UNAVAILABLE_KEY)
         return (no_update, UNAVAILABLE_KEY, no_update,
-                render_order(order, spec, unavailable=True, had_data=had_data))
-    return (new_seen, shown_key(data, spec.key), data.as_of,
-            render_order(order, spec, new_range=trigger == ids.STORE_RANGE))
+                render_order(order, spec, unavailable=True, had_data=had_data,
+                             locations=locations))
+    return (new_seen, shown_key(data, key), data.as_of,
+            render_order(order, spec, new_range=trigger in (ids.STORE_RANGE,
+                                                            ids.STORE_LOCATIONS),
+                         locations=locations))
 
 
 def register_callbacks(app: Dash, services: Services) -> None:
@@ -156,14 +179,16 @@ def register_callbacks(app: Dash, services: Services) -> None:
         *OUTPUTS,
         Input(ids.REFRESH_INTERVAL, "n_intervals"), Input(ids.REFRESH_NOW, "n_clicks"),
         Input(ids.STORE_VISIBLE, "data"), Input(ids.STORE_RANGE, "data"),
+        Input(ids.STORE_LOCATIONS, "data"),
         State(ids.STORE_VERSION, "data"), State(ids.STORE_RENDERED, "data"),
         State(ids.STORE_AS_OF, "data"), State(ids.STORE_DASHBOARD, "data"),
         prevent_initial_call=True,
     )
-    def refresh(_ticks, _clicks, visible, range_, seen, shown, as_of, order):
+    def refresh(_ticks, _clicks, visible, range_, locations, seen, shown, as_of, order):
         # Triggers that arrive together (a tick and a range change) are one call: the one
         # that must render wins.
         fired = {prop.split(".")[0] for prop in ctx.triggered_prop_ids}
-        trigger = next((t for t in (ids.STORE_RANGE, ids.REFRESH_NOW) if t in fired),
-                       ctx.triggered_id)
-        return refresh_outputs(services, trigger, visible, range_, seen, shown, as_of, order)
+        trigger = next((t for t in (ids.STORE_RANGE, ids.STORE_LOCATIONS, ids.REFRESH_NOW)
+                        if t in fired), ctx.triggered_id)
+        return refresh_outputs(services, trigger, visible, range_, seen, shown, as_of, order,
+                               locations)

@@ -1,8 +1,10 @@
-"""What the page shows, in its URL: the page-wide range and the table's filter.
+"""What the page shows, in its URL: the page-wide range, the locations and the table's filter.
 
 ``?range=7d`` (24h, 7d, 30d, or ``custom&start=YYYY-MM-DD&end=YYYY-MM-DD``) applies to every
-panel that can follow a range; ``seg=<segment>`` (the conversations behind one figure),
-``temperature=`` and ``stage=`` filter the table. A shared link restores the same view.
+panel that can follow a range; ``location=id1,id2`` (none: all locations) to every panel and the
+table, its export and drill-down; ``seg=<segment>`` (the conversations behind one figure),
+``temperature=`` and ``stage=`` filter the table. A shared link restores the same view; a
+location the user may not choose is dropped from it.
 
 One callback keeps the URL and the controls in step, in both directions: a changed URL
 (page load, back button) sets the controls; a changed control (range buttons, dates, a click on
@@ -14,6 +16,7 @@ writes what the range drives next to the range bar, on every render order
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import parse_qs, urlencode
@@ -57,12 +60,14 @@ class ViewState:
     segment: str | None = None
     temperature: str | None = None
     stage: str | None = None
+    locations: tuple[str, ...] = ()  # none: all locations
 
     @classmethod
     def from_search(cls, search: str | None) -> ViewState:
         """The view a query string asks for; what is not valid falls back to the default."""
         args = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
         state = cls(
+            locations=refresh.location_ids(args.get("location", "").split(",")),
             segment=args.get("seg") if args.get("seg") in SEGMENTS else None,
             temperature=args.get("temperature") if args.get("temperature") in TEMPERATURES
             else None,
@@ -78,6 +83,8 @@ class ViewState:
         pairs = [("range", self.range)] if self.range != "24h" else []
         if self.range == "custom":
             pairs += [("start", self.start), ("end", self.end)]
+        if self.locations:
+            pairs.append(("location", ",".join(self.locations)))
         pairs += [(name, value) for name, value in (("seg", self.segment),
                                                     ("temperature", self.temperature),
                                                     ("stage", self.stage)) if value]
@@ -101,8 +108,24 @@ def segment_title(segment: str | None) -> str:
     return f"{kind.capitalize()} {fmt.label(value)}"
 
 
-def build_range_bar(state: ViewState, today: date, label: str = "") -> html.Div:
-    """The page-wide range: buttons, custom dates (shown for "Custom") and what it applies to."""
+def build_location_select(locations: dict[str, str], chosen: tuple[str, ...] = ()
+                          ) -> html.Div:
+    """"All locations" (nothing chosen) or one or several, by name; hidden when the user can
+    see one location only."""
+    return html.Div([
+        html.Label("Locations", htmlFor=ids.LOCATION_SELECT,
+                   className="range-title small text-body-secondary mb-0"),
+        dcc.Dropdown(id=ids.LOCATION_SELECT, multi=True, value=list(chosen),
+                     placeholder="All locations", clearable=True, searchable=True,
+                     options=[{"label": name, "value": loc} for loc, name in locations.items()],
+                     className="location-select"),
+    ], className="location-bar" if len(locations) > 1 else "location-bar d-none")
+
+
+def build_range_bar(state: ViewState, today: date, label: str = "",
+                    locations: dict[str, str] | None = None) -> html.Div:
+    """The page-wide range: buttons, custom dates (shown for "Custom") and what it applies
+    to; the location selector beside it."""
     return html.Div([
         html.Span("Range", className="range-title small text-body-secondary"),
         dbc.RadioItems(
@@ -116,6 +139,7 @@ def build_range_bar(state: ViewState, today: date, label: str = "") -> html.Div:
             clearable=False, number_of_months_shown=1,
             className="range-dates" if state.range == "custom" else "range-dates d-none"),
         html.Span(label, id=ids.RANGE_LABEL, className="range-label small text-body-secondary"),
+        build_location_select(locations or {}, state.locations),
     ], className="range-bar", role="group", **{"aria-label": "Time range of the page"})
 
 
@@ -156,7 +180,8 @@ RANGE_CONTROLS = (ids.RANGE_SELECT, ids.RANGE_CUSTOM_DATES)
 FILTER_RESETS = {ids.SEGMENT_CLEAR: {"segment": None},
                  ids.FILTER_CLEAR: {"segment": None, "temperature": None, "stage": None}}
 # Custom range chosen but its dates not complete yet: show the date pickers, change nothing.
-WAIT_FOR_DATES = (no_update,) * 4 + (False,) + (no_update,) * 4
+WAIT_FOR_DATES = (no_update,) * 4 + (False,) + (no_update,) * 6
+NO_CHANGE = (no_update,) * 11
 
 
 def picked_range(range_value: str | None, start: str | None, end: str | None) -> ViewState:
@@ -182,15 +207,19 @@ def control_view(trigger, value, state: ViewState, range_value: str | None, star
     if trigger in RANGE_CONTROLS:
         wanted = picked_range(range_value, start, end)
         return replace(state, range=wanted.range, start=wanted.start, end=wanted.end)
+    if trigger == ids.LOCATION_SELECT:
+        return replace(state, locations=refresh.location_ids(value))
     return None
 
 
 def sync_outputs(trigger, triggered_value, search: str | None, range_value: str | None,
                  start: str | None, end: str | None, temperature: str | None,
                  stage: str | None, current_range: dict | None,
-                 current_segment: str | None) -> tuple:
+                 current_segment: str | None, current_locations: object = None,
+                 offered: Callable[[], Collection[str]] = tuple) -> tuple:
     """(url search, range value, start, end, dates hidden, range store, segment store,
-    temperature select, stage select) for one trigger of the sync callback."""
+    temperature select, stage select, location select, locations store) for one trigger of
+    the sync callback; ``offered()`` are the locations the user may choose."""
     # Everything here comes from the browser: anything of the wrong type counts as absent.
     search, range_value, start, end, temperature, stage, current_segment = (
         value if isinstance(value, str) else None
@@ -204,7 +233,12 @@ def sync_outputs(trigger, triggered_value, search: str | None, range_value: str 
         state = control_view(trigger, triggered_value, state, range_value, start, end,
                              temperature, stage)
         if state is None:
-            return (no_update,) * 9
+            return NO_CHANGE
+    if state.locations:
+        allowed = offered()
+        state = replace(state, locations=tuple(loc for loc in state.locations
+                                               if loc in allowed))
+    shown_locations = list(state.locations)
 
     def changed(new, old):  # an unchanged value is not sent: it would reload the table
         return new if new != old else no_update
@@ -215,6 +249,7 @@ def sync_outputs(trigger, triggered_value, search: str | None, range_value: str 
         changed(state.range_data(), current_range), changed(state.segment, current_segment),
         changed(state.temperature or ALL_VALUES, temperature or ALL_VALUES),
         changed(state.stage or ALL_VALUES, stage or ALL_VALUES),
+        changed(shown_locations, current_locations), changed(shown_locations, current_locations),
     )
 
 
@@ -225,21 +260,24 @@ def register_callbacks(app: Dash, services: Services) -> None:
         Output(ids.RANGE_CUSTOM_DATES, "className"),
         Output(ids.STORE_RANGE, "data"), Output(ids.STORE_SEGMENT, "data"),
         Output(ids.FILTER_TEMPERATURE, "value"), Output(ids.FILTER_STAGE, "value"),
+        Output(ids.LOCATION_SELECT, "value"), Output(ids.STORE_LOCATIONS, "data"),
         Input(ids.URL, "search"), Input(ids.RANGE_SELECT, "value"),
         Input(ids.RANGE_CUSTOM_DATES, "start_date"), Input(ids.RANGE_CUSTOM_DATES, "end_date"),
         Input({"type": ids.KPI_FILTER, "name": ALL}, "n_clicks"),
         *(Input(graph_id, "clickData") for graph_id in CLICK_GRAPHS),
         Input(ids.SEGMENT_CLEAR, "n_clicks"), Input(ids.FILTER_CLEAR, "n_clicks"),
         Input(ids.FILTER_TEMPERATURE, "value"), Input(ids.FILTER_STAGE, "value"),
+        Input(ids.LOCATION_SELECT, "value"),
         State(ids.STORE_RANGE, "data"), State(ids.STORE_SEGMENT, "data"),
+        State(ids.STORE_LOCATIONS, "data"),
     )
     def sync(search, range_value, start, end, _cards, *rest):
-        _segment_clear, _filter_clear, temperature, stage, current_range, segment = rest[
-            len(CLICK_GRAPHS):]
+        (_segment_clear, _filter_clear, temperature, stage, _locations, current_range,
+         segment, current_locations) = rest[len(CLICK_GRAPHS):]
         trigger = ctx.triggered_id
         value = ctx.triggered[0]["value"] if ctx.triggered else None
         out = sync_outputs(trigger, value, search, range_value, start, end, temperature, stage,
-                           current_range, segment)
+                           current_range, segment, current_locations, services.locations)
         hidden = out[4]
         return (*out[:4], "range-dates d-none" if hidden is True else
                 "range-dates" if hidden is False else no_update, *out[5:])

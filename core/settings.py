@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.keys import ID_PATTERN
+
 PRODUCTION_REQUIRED = ("SECRET_KEY", "WEBHOOK_SECRET", "REDIS_URL", "DASHBOARD_USERS")
 
 
@@ -37,6 +39,9 @@ class Settings(BaseSettings):
     ghl_webhook_public_key: str | None = None
     webhook_max_age_seconds: int = Field(300, ge=1)
     dashboard_users: str | None = None
+    # Issue #15: GoHighLevel locations (sub-accounts) by name, "id=Name,id2=Name2"; a location
+    # without a name shows its id.
+    locations: str = ""
 
     buyer_name: str = "Jorge"
     offer_percent: float = Field(75, gt=0, le=100)
@@ -143,6 +148,16 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("locations")
+    @classmethod
+    def _location_ids(cls, value: str) -> str:
+        for item in value.split(","):
+            location_id = item.partition("=")[0].strip()
+            if item.strip() and not ID_PATTERN.match(location_id):
+                raise ValueError(f"LOCATIONS: {location_id!r} is not a location id "
+                                 "(letters, digits, '_', '.', '-'); write id=Name,id2=Name2")
+        return value
+
     @property
     def production(self) -> bool:
         return self.app_env == "production"
@@ -162,6 +177,16 @@ class Settings(BaseSettings):
         """Conversation field -> GoHighLevel custom field key (GHL_CUSTOM_FIELDS)."""
         pairs = (item.split("=", 1) for item in self.ghl_custom_fields.split(",") if "=" in item)
         return {name.strip(): key.strip() for name, key in pairs if name.strip() and key.strip()}
+
+    @cached_property
+    def location_names(self) -> dict[str, str]:
+        """Location id -> display name (LOCATIONS); an entry without "=" names the id alone."""
+        names: dict[str, str] = {}
+        for item in self.locations.split(","):
+            location_id, _, name = item.partition("=")
+            if location_id.strip():
+                names[location_id.strip()] = name.strip() or location_id.strip()
+        return names
 
     def missing_for_production(self) -> list[str]:
         """Names of the settings production mode requires but that are unset."""

@@ -3,7 +3,9 @@
 Every read has a bounded size, whatever the number of conversations: each location's ``stats``
 hash, a fixed number of hour buckets (each at most ten event counters and a few hundred
 response-time bins), the minute counts of two hours, and the version keys, all in one pipelined
-round trip. A read sums over every location in ``sellerbot:locations``.
+round trip. A read sums over every location in ``sellerbot:locations``, or over the chosen
+subset (``only``): counters add up, histograms merge bin by bin, so rates and percentiles
+computed from the sums are exact for any set of locations.
 """
 
 from __future__ import annotations
@@ -82,10 +84,16 @@ class AggregateReader:
         self.redis = client
         self._locations: list[str] = []
 
-    def _pipelined(self, queue: Callable[[redis.client.Pipeline, list[str]], None]
-                   ) -> tuple[list[str], list]:
+    def _pipelined(self, queue: Callable[[redis.client.Pipeline, list[str]], None],
+                   only: Sequence[str] | None = None) -> tuple[list[str], list]:
         """Run ``queue``'s commands for the locations known so far, with SMEMBERS in front;
-        when the location set changed meanwhile, run again for the new set."""
+        when the location set changed meanwhile, run again for the new set. With ``only``,
+        for exactly those locations (a location without data reads as empty)."""
+        if only is not None:
+            chosen = sorted(set(only))
+            with self.redis.pipeline(transaction=False) as pipe:
+                queue(pipe, chosen)
+                return chosen, pipe.execute()
         for _ in range(LOCATION_RETRIES):
             known = self._locations
             with self.redis.pipeline(transaction=False) as pipe:
@@ -98,21 +106,24 @@ class AggregateReader:
             self._locations = current
         return known, replies[1:]
 
-    def version(self) -> str:
-        """The data version of all locations (SMEMBERS + one GET each, one round trip).
+    def version(self, only: Sequence[str] | None = None) -> str:
+        """The data version of all locations, or of ``only`` (SMEMBERS + one GET each, one
+        round trip).
 
         One GET per location, not MGET: the keys live in different Redis Cluster slots."""
         def queue(pipe: redis.client.Pipeline, locations: list[str]) -> None:
             for loc in locations:
                 pipe.get(LocationKeys(loc).version)
 
-        locations, replies = self._pipelined(queue)
+        locations, replies = self._pipelined(queue, only)
         return data_version(locations, replies[:len(locations)])
 
     def read(self, *, stats: bool = False, hours: Iterable[int] = (),
              minutes: Mapping[int, Sequence[str]] | None = None,
-             stalled_before: float | None = None) -> AggregateSnapshot:
-        """Sum the requested hashes over all locations; missing hashes read as empty.
+             stalled_before: float | None = None,
+             only: Sequence[str] | None = None) -> AggregateSnapshot:
+        """Sum the requested hashes over all locations, or over ``only``; missing hashes read
+        as empty.
 
         ``minutes`` maps an hour to the events whose per-minute counts are wanted. The whole
         minute hash is read: up to 600 fields, kept as one compact list by Redis, where an
@@ -139,7 +150,7 @@ class AggregateReader:
                 if stalled_before is not None:
                     pipe.zcount(keys.open_inbound, "-inf", stalled_before)
 
-        locations, replies = self._pipelined(queue)
+        locations, replies = self._pipelined(queue, only)
         snapshot = AggregateSnapshot(
             locations=locations,
             version=data_version(locations, replies[:len(locations)]),

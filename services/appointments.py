@@ -11,7 +11,7 @@ in the index" is exactly "waiting for its outcome".
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -36,14 +36,15 @@ class AppointmentsReader:
         self.timezone = timezone
         self.clock = clock
 
-    def read(self) -> Appointments:
+    def read(self, only: Sequence[str] | None = None) -> Appointments:
+        """The panel over every location, or over ``only``."""
         now = self.clock()
         t = now.timestamp()
         zone = ZoneInfo(self.timezone)
         today = now.astimezone(zone).date()
         midnights = [datetime.combine(today + timedelta(days=k), time(), zone).timestamp()
                      for k in range(WEEK_DAYS + 1)]
-        locations = sorted(self.redis.smembers(LOCATIONS))
+        locations = sorted(set(only) if only is not None else self.redis.smembers(LOCATIONS))
         with self.redis.pipeline(transaction=False) as pipe:
             for location in locations:
                 key = LocationKeys(location).appointments

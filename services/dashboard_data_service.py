@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
@@ -46,6 +46,13 @@ class AppointmentsPanel:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def locations_key(locations: Sequence[str]) -> str:
+    """The part of a cache key that names a location subset ("" for all locations)."""
+    if not locations:
+        return ""
+    return "@" + hashlib.sha1(",".join(sorted(set(locations))).encode()).hexdigest()[:12]
 
 
 class DataUnavailable(RuntimeError):
@@ -92,27 +99,31 @@ class DashboardDataService:
         return f"{type(self).__name__}()"
 
     # -- dashboard -------------------------------------------------------------------------
-    def version(self) -> str:
-        """Data version of all locations; unchanged means no conversation changed since.
+    def version(self, locations: Sequence[str] = ()) -> str:
+        """Data version of the locations (none named: all); unchanged means no conversation
+        of theirs changed since.
 
         Rolling 24 h figures still slide with time, so a caller should refresh now and then
         even when the version stays the same.
         """
-        return self.metrics.version()
+        return self.metrics.version(locations or None)
 
-    def dashboard(self, range_: str | RangeSpec = "24h") -> DashboardData:
-        """Every figure of the page for the range (24h, 7d, 30d or a custom RangeSpec);
-        ``as_of`` is the time of the oldest panel."""
+    def dashboard(self, range_: str | RangeSpec = "24h",
+                  locations: Sequence[str] = ()) -> DashboardData:
+        """Every figure of the page for the range (24h, 7d, 30d or a custom RangeSpec) over
+        the locations (none named: all), merged exactly; ``as_of`` is the time of the oldest
+        panel."""
         spec = range_ if isinstance(range_, RangeSpec) else RangeSpec.parse(range_)
+        key = spec.key + locations_key(locations)
         try:
-            data = self._read(spec)
+            data = self._read(spec, tuple(sorted(set(locations))))
         except CANNOT_READ as exc:
-            return self._last_good_or_raise(spec.key, exc)
+            return self._last_good_or_raise(key, exc)
         with self._lock:
             if self._failing_since is not None:
                 log.info("redis reachable again; dashboard data fresh")
             self._failing_since = None
-            self._last_good[spec.key] = data
+            self._last_good[key] = data
         return data
 
     def _cached(self, entry, tier: str, version: str, now: float, decode: Callable):
@@ -132,14 +143,17 @@ class DashboardDataService:
         except (KeyError, TypeError):
             return None
 
-    def _read(self, spec: RangeSpec) -> DashboardData:
+    def _read(self, spec: RangeSpec, locations: tuple[str, ...]) -> DashboardData:
         """The version, the three panel entries in one MGET, what is missing computed (the
-        KPI and distribution panels from one read) and stored in one round trip per tier."""
-        version = self.metrics.version()
+        KPI and distribution panels from one read) and stored in one round trip per tier;
+        each location subset has its own entries."""
+        only = locations or None
+        version = self.metrics.version(only)
         now = self.clock().timestamp()
-        slots = {"kpis": (TIER_KPIS, f"dashboard:{spec.key}"),
-                 "distributions": (TIER_DISTRIBUTIONS, "dashboard"),
-                 "appointments": (TIER_KPIS, "appointments")}
+        scope = locations_key(locations)
+        slots = {"kpis": (TIER_KPIS, f"dashboard:{spec.key}{scope}"),
+                 "distributions": (TIER_DISTRIBUTIONS, f"dashboard{scope}"),
+                 "appointments": (TIER_KPIS, f"appointments{scope}")}
         decoders = {"kpis": KpiPanel.from_dict, "distributions": DistributionPanel.from_dict,
                     "appointments": self._appointments_from_dict}
         entries = dict(zip(slots, self.cache.get_many(list(slots.values())), strict=True))
@@ -149,15 +163,16 @@ class DashboardDataService:
         if panels["kpis"] is None:
             if panels["distributions"] is None:
                 panels["kpis"], panels["distributions"] = \
-                    self.metrics.kpis_and_distributions(spec)
+                    self.metrics.kpis_and_distributions(spec, only)
                 computed["distributions"] = panels["distributions"]
             else:
-                panels["kpis"] = self.metrics.kpis(spec)
+                panels["kpis"] = self.metrics.kpis(spec, only)
             computed["kpis"] = panels["kpis"]
         elif panels["distributions"] is None:
-            panels["distributions"] = computed["distributions"] = self.metrics.distributions()
+            panels["distributions"] = computed["distributions"] = \
+                self.metrics.distributions(only)
         if panels["appointments"] is None:
-            panels["appointments"] = computed["appointments"] = self._appointments()
+            panels["appointments"] = computed["appointments"] = self._appointments(only)
         # Panels go to the cache as they are: orjson writes dataclasses directly.
         self.cache.put_many({slots[name]: {"version": getattr(panel, "version", version),
                                            "at": now, "value": panel}
@@ -175,11 +190,13 @@ class DashboardDataService:
             messages=kpis.messages, response_times=kpis.response_times,
             freshness=freshness, stalled_conversations=kpis.stalled_conversations,
             needs_human=kpis.needs_human, window=kpis.window, heatmap=kpis.heatmap,
-            appointments=appointments.panel, outbox=self.outbox.summary(self.store.locations))
+            appointments=appointments.panel,
+            outbox=self.outbox.summary((lambda: list(locations)) if locations
+                                       else self.store.locations))
 
-    def _appointments(self) -> AppointmentsPanel:
+    def _appointments(self, only: Sequence[str] | None) -> AppointmentsPanel:
         return AppointmentsPanel(as_of=self.clock().isoformat(),
-                                 panel=self.appointments.read())
+                                 panel=self.appointments.read(only))
 
     @staticmethod
     def _appointments_from_dict(data: dict) -> AppointmentsPanel:
@@ -209,8 +226,8 @@ class DashboardDataService:
         """
         validate(query)
         # Hashed: a search term (a name, a phone number) never appears in a key name.
-        key = hashlib.sha256(
-            f"{self.metrics.version()}:{orjson.dumps(asdict(query)).decode()}".encode())
+        version = self.metrics.version(query.locations or None)
+        key = hashlib.sha256(f"{version}:{orjson.dumps(asdict(query)).decode()}".encode())
         return ConversationsPage.from_dict(self.cache.get_or_compute(
             TIER_KPIS, f"{PAGES}{key.hexdigest()}", lambda: self.table.page(query).to_dict()))
 

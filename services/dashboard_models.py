@@ -183,6 +183,7 @@ class ConversationQuery:
     reveal_phone: bool = False  # rows carry the full phone number instead of (•••) •••-0123
     needs_human: bool = False  # only conversations flagged for a person
     segment: str | None = None  # the conversations behind one figure (aggregates.segments)
+    locations: tuple[str, ...] = ()  # only these locations' conversations (none named: all)
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,7 @@ class ConversationRow:
     language: str = "en"
     # Every extracted field (seller_bot/fields.py) by name: address, condition, asking price...
     extracted: dict[str, Any] = field(default_factory=dict)
+    location_name: str | None = None  # LOCATIONS' name of location_id (its id when unnamed)
 
     def to_dict(self) -> dict:
         """The row as the API, the cache and the CSV export carry it: each extracted field is

@@ -88,7 +88,7 @@ class HoursSummaries:
                     return HoursSummary(**cached)
                 except TypeError:
                     pass  # written by another release of the app: recompute
-        result = self.compute(current, first, last)
+        result = self.compute(current, first, last, live.locations)
         if self.summaries is not None:
             try:  # best-effort, like every cache write: a full Redis never fails a read (#13)
                 self.summaries.set(key, result.to_dict(), timeout=SUMMARY_SECONDS)
@@ -96,10 +96,12 @@ class HoursSummaries:
                 log.warning("hours summary not kept (%s)", type(exc).__name__)
         return result
 
-    def compute(self, current: int, first: int, last: int) -> HoursSummary:
+    def compute(self, current: int, first: int, last: int,
+                locations: Sequence[str] | None = None) -> HoursSummary:
+        """The sums over ``locations`` (None: every location)."""
         lowest = max(min(first, current - 2 * DAY + HOUR), self.kept_from(current))
         completed = list(range(lowest, current, HOUR))
-        buckets = self.reader.read(hours=completed).hours if completed else {}
+        buckets = self.reader.read(hours=completed, only=locations).hours if completed else {}
         empty = HourBucket()
 
         def bucket(hour: int) -> HourBucket:

@@ -8,11 +8,17 @@ them, built the same way as the query's.
 
 Redis errors are turned into one exception here, and only here: a store that cannot be read
 (``core.redis_client.CANNOT_READ``) raises ``DataUnavailable`` from every method.
+
+Locations are checked here, and only here. ``scope`` says which locations the caller (the
+signed-in user of the request) may see, None for all. A read names the locations it wants (none:
+every location the caller may see): one outside the scope raises ``LocationForbidden``, one the
+store and ``LOCATIONS`` do not know raises ``UnknownLocation``. A command or a detail of a
+conversation outside the scope finds nothing, exactly as for a conversation that does not exist.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -20,6 +26,7 @@ from datetime import datetime
 import redis
 
 from core.clock import utc_now
+from core.keys import ID_PATTERN
 from core.redis_client import CANNOT_READ
 from core.settings import Settings
 from seller_bot.bot import NoAppointment, SellerBot
@@ -39,8 +46,37 @@ from services.range_spec import RangeSpec
 # What the dashboard and the API use: the interface, its two exceptions (DataUnavailable from
 # every method, NoAppointment from ``record_outcome``) and the choices the dashboard offers
 # (table filters, appointment outcomes), named once by the bot.
-__all__ = ["APPOINTMENT_OUTCOMES", "STAGES", "TEMPERATURES", "DataUnavailable", "NoAppointment",
-           "Services", "readable"]
+__all__ = ["APPOINTMENT_OUTCOMES", "STAGES", "TEMPERATURES", "DataUnavailable",
+           "LocationForbidden", "LocationRefused", "NoAppointment", "Services",
+           "UnknownLocation", "readable"]
+
+Scope = Callable[[], frozenset[str] | None]
+
+
+class LocationRefused(ValueError):
+    """A read named locations it cannot have; ``location_ids`` are those."""
+
+    def __init__(self, location_ids: Iterable[str], message: str) -> None:
+        self.location_ids = sorted(location_ids)
+        super().__init__(f"{message}: {', '.join(self.location_ids)}")
+
+
+class UnknownLocation(LocationRefused):
+    """No such location: not in the store, not in LOCATIONS (the API answers 422)."""
+
+    def __init__(self, location_ids: Iterable[str]) -> None:
+        super().__init__(location_ids, "unknown location")
+
+
+class LocationForbidden(LocationRefused):
+    """The caller may not see these locations (the API answers 403)."""
+
+    def __init__(self, location_ids: Iterable[str]) -> None:
+        super().__init__(location_ids, "not one of your locations")
+
+
+def all_locations() -> None:
+    """The default scope: every location (no user limit)."""
 
 
 @contextmanager
@@ -58,8 +94,10 @@ class Services:
     def __init__(self, client: redis.Redis, settings: Settings, bot: SellerBot, *,
                  clock: Callable[[], datetime] = utc_now,
                  data: DashboardDataService | None = None,
-                 outbox: OutboxService | None = None) -> None:
+                 outbox: OutboxService | None = None,
+                 scope: Scope = all_locations) -> None:
         self.settings = settings
+        self._scope = scope
         self._clock = clock
         self._bot = bot
         self._outbox = outbox or OutboxService(client, settings, bot)
@@ -73,31 +111,79 @@ class Services:
     def clock(self) -> datetime:
         return self._clock()
 
-    def version(self) -> str:
-        """The data version of all locations; unchanged means no conversation changed."""
-        with readable():
-            return self._data.version()
+    # -- locations -----------------------------------------------------------------------
+    def locations(self) -> dict[str, str]:
+        """Location id -> name of every location the caller may choose, ordered by name: the
+        ones with data and the ones LOCATIONS names (a limited user: theirs)."""
+        names = self.settings.location_names
+        allowed = self._scope()
+        if allowed is None:
+            with readable():
+                allowed = {*self._bot.store.locations(), *names}
+        return dict(sorted(((loc, names.get(loc, loc)) for loc in allowed),
+                           key=lambda pair: (pair[1].casefold(), pair[0])))
 
-    def dashboard(self, range_: str | RangeSpec = "24h") -> DashboardData:
-        """Every figure of the page for the range; the last good data marked stale while Redis
-        is down (DataUnavailable when this process has none)."""
+    def in_view(self, requested: Iterable[str] = ()) -> tuple[str, ...]:
+        """The locations a read covers: the ``requested`` ones once checked, else every one
+        the caller may see (``()``: all, no limit). Raises LocationForbidden or
+        UnknownLocation."""
+        wanted = sorted(set(requested))
+        allowed = self._scope()
+        if allowed is not None:
+            outside = [loc for loc in wanted if loc not in allowed]
+            if outside or not allowed:
+                raise LocationForbidden(outside)
+            return tuple(wanted or sorted(allowed))
+        unknown = [loc for loc in wanted if not ID_PATTERN.match(loc)]
+        if wanted and not unknown:
+            known = self.locations()
+            unknown = [loc for loc in wanted if loc not in known]
+        if unknown:
+            raise UnknownLocation(unknown)
+        return tuple(wanted)
+
+    def _may_see(self, location_id: str) -> bool:
+        allowed = self._scope()
+        return allowed is None or location_id in allowed
+
+    def _named(self, row: ConversationRow) -> ConversationRow:
+        return replace(row, location_name=self.settings.location_names.get(
+            row.location_id, row.location_id))
+
+    # -- queries -------------------------------------------------------------------------
+    def version(self, locations: Iterable[str] = ()) -> str:
+        """The data version of the locations (none named: all the caller may see); unchanged
+        means no conversation of theirs changed."""
         with readable():
-            return self._data.dashboard(range_)
+            return self._data.version(self.in_view(locations))
+
+    def dashboard(self, range_: str | RangeSpec = "24h",
+                  locations: Iterable[str] = ()) -> DashboardData:
+        """Every figure of the page for the range over the locations (none named: all the
+        caller may see), merged exactly; the last good data marked stale while Redis is down
+        (DataUnavailable when this process has none)."""
+        with readable():
+            return self._data.dashboard(range_, self.in_view(locations))
 
     def conversations(self, query: ConversationQuery) -> ConversationsPage:
-        """One table page, cached under the data version (``InvalidQuery`` for a bad query)."""
+        """One table page of the query's locations, each row with its location's name, cached
+        under the data version (``InvalidQuery`` for a bad query)."""
         with readable():
-            return self._data.conversations(query)
+            page = self._data.conversations(
+                replace(query, locations=self.in_view(query.locations)))
+        return replace(page, rows=[self._named(row) for row in page.rows])
 
     def export_rows(self, query: ConversationQuery) -> Iterator[ConversationRow]:
-        """Every row matching the table's filters and sort, with full phone numbers (the
-        export is for dialing); the query is checked now, the rows are read as they go."""
+        """Every row matching the table's filters, sort and locations, with full phone numbers
+        (the export is for dialing); the query is checked now, the rows are read as they go."""
         with readable():
-            rows = self._data.export_rows(replace(query, reveal_phone=True))
+            rows = self._data.export_rows(replace(
+                query, reveal_phone=True, locations=self.in_view(query.locations)))
 
         def streamed() -> Iterator[ConversationRow]:
             with readable():
-                yield from rows
+                for row in rows:
+                    yield self._named(row)
 
         return streamed()
 
@@ -110,13 +196,17 @@ class Services:
         return "".join(self.export_lines(query))
 
     def find_locations(self, contact_id: str) -> list[str]:
-        """The locations that hold a conversation with this contact."""
+        """The locations the caller may see that hold a conversation with this contact."""
         with readable():
-            return self._bot.store.find_locations(contact_id)
+            return [loc for loc in self._bot.store.find_locations(contact_id)
+                    if self._may_see(loc)]
 
     def detail(self, location_id: str, contact_id: str) -> dict | None:
         """One conversation as GET /api/conversations/<id> and the drill-down show it (its
-        dead letters included), or None when there is no such conversation."""
+        dead letters included), or None when there is no such conversation (or it is in a
+        location the caller may not see)."""
+        if not self._may_see(location_id):
+            return None
         with readable():
             conv = self._bot.store.load(location_id, contact_id)
             if conv is None:
@@ -125,11 +215,14 @@ class Services:
                 conv, self.clock(), stalled_after_seconds=self.settings.stalled_after_seconds,
                 commission_rate=self.settings.commission_rate)
             data["dead_letters"] = self._outbox.dead_letters(location_id, contact_id)
+        data["location_name"] = self.settings.location_names.get(location_id, location_id)
         return data
 
     # -- commands ------------------------------------------------------------------------
     def set_paused(self, location_id: str, contact_id: str, paused: bool) -> dict | None:
         """Human takeover (pause) or hand back to the bot (resume); the detail after it."""
+        if not self._may_see(location_id):
+            return None
         with readable():
             changed = self._bot.set_paused(location_id, contact_id, paused)
         return None if changed is None else self.detail(location_id, contact_id)
@@ -137,6 +230,8 @@ class Services:
     def record_outcome(self, location_id: str, contact_id: str, outcome: str) -> dict | None:
         """How the appointment went (one of APPOINTMENT_OUTCOMES); NoAppointment when none
         was booked."""
+        if not self._may_see(location_id):
+            return None
         with readable():
             changed = self._bot.record_outcome(location_id, contact_id, outcome)
         return None if changed is None else self.detail(location_id, contact_id)
@@ -144,6 +239,8 @@ class Services:
     def delete(self, location_id: str, contact_id: str) -> bool:
         """Forget a seller: the conversation, their queued and dead-lettered actions, and the
         cached table pages that may list them. False when there was no conversation."""
+        if not self._may_see(location_id):
+            return False
         with readable():
             if not self._bot.store.delete(location_id, contact_id):
                 return False
@@ -154,5 +251,7 @@ class Services:
     def retry_dead_letter(self, location_id: str, contact_id: str, entry_id: str) -> bool:
         """Queue a reply or CRM update that failed for good again; False when there is no
         such dead letter."""
+        if not self._may_see(location_id):
+            return False
         with readable():
             return self._outbox.retry(location_id, contact_id, entry_id)

@@ -10,7 +10,7 @@ conversations still stored.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -201,13 +201,16 @@ class MetricsService:
         self.hours = HoursSummaries(self.reader, settings, summaries)
 
     # -- panels --------------------------------------------------------------------------
-    def kpis(self, spec: RangeSpec | None = None) -> KpiPanel:
+    def kpis(self, spec: RangeSpec | None = None,
+             locations: Sequence[str] | None = None) -> KpiPanel:
         """Hero, splits, the range's series and heatmap: one live read plus the summary."""
-        return self.kpis_and_distributions(spec)[0]
+        return self.kpis_and_distributions(spec, locations)[0]
 
-    def kpis_and_distributions(self, spec: RangeSpec | None = None
+    def kpis_and_distributions(self, spec: RangeSpec | None = None,
+                               locations: Sequence[str] | None = None
                                ) -> tuple[KpiPanel, DistributionPanel]:
-        """Both panels from the same read (the distributions need only its stats hash)."""
+        """Both panels from the same read (the distributions need only its stats hash), over
+        ``locations`` (None: every location)."""
         spec = spec or RangeSpec()
         now = self.clock()
         t = now.timestamp()
@@ -216,7 +219,7 @@ class MetricsService:
         live = self.reader.read(
             stats=True, hours=[current],
             minutes={current - DAY: WINDOW_EVENTS, current - 2 * DAY: PREVIOUS_WINDOW_EVENTS},
-            stalled_before=t - self.settings.stalled_after_seconds)
+            stalled_before=t - self.settings.stalled_after_seconds, only=locations)
         summary = self.hours.get(live, current, first, last)
         stats = live.stats
         messages, response_times = self._series(live, summary, current, first, last)
@@ -240,9 +243,9 @@ class MetricsService:
                             for reason in NEEDS_HUMAN_REASONS}},
         ), self._distributions(stats, now, live.version)
 
-    def distributions(self) -> DistributionPanel:
+    def distributions(self, locations: Sequence[str] | None = None) -> DistributionPanel:
         """Funnel and the fields' distributions: the stats hashes only."""
-        snapshot = self.reader.read(stats=True)
+        snapshot = self.reader.read(stats=True, only=locations)
         return self._distributions(snapshot.stats, self.clock(), snapshot.version)
 
     @staticmethod
@@ -262,8 +265,8 @@ class MetricsService:
                                 counts=[stats[stat(Stats.FUNNEL, s)] for s in FUNNEL_STAGES]),
             distributions=distributions)
 
-    def version(self) -> str:
-        return self.reader.version()
+    def version(self, locations: Sequence[str] | None = None) -> str:
+        return self.reader.version(locations)
 
     # -- figures -------------------------------------------------------------------------
     def hero(self, live: AggregateSnapshot, summary: HoursSummary, t: float,

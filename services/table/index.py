@@ -55,7 +55,7 @@ class ConversationIndex:
         start = (query.page - 1) * query.page_size
         stop = start + query.page_size
         if has_search(query):
-            total, matches = self.searcher.search(query, self._locations(), moment, stop)
+            total, matches = self.searcher.search(query, self._locations(query), moment, stop)
             picked = matches[start:stop]
         else:
             sources = self._sources(query, moment, window=(start, stop))
@@ -80,7 +80,10 @@ class ConversationIndex:
                       expired=expired_up_to(now, self.settings.conversation_ttl_seconds),
                       stalled=stalled.timestamp())
 
-    def _locations(self) -> list[str]:
+    def _locations(self, query: ConversationQuery) -> list[str]:
+        """The query's locations, or every location (remembered for the next page)."""
+        if query.locations:
+            return sorted(set(query.locations))
         self._known_locations = sorted(self.redis.smembers(LOCATIONS))
         return self._known_locations
 
@@ -88,8 +91,9 @@ class ConversationIndex:
                  window: tuple[int, int] | None = None) -> list[Source]:
         """Plan, materialize if needed, (snapshot,) and measure one Source per location."""
         # Pages use the locations seen last time and check them in the measuring round trip.
-        locations = (self._known_locations if self._known_locations is not None and not snapshot
-                     else self._locations())
+        chosen = bool(query.locations)
+        locations = (self._known_locations if self._known_locations is not None
+                     and not snapshot and not chosen else self._locations(query))
         sources = [plan(location, query, moment.stalled) for location in locations]
         scan = window is not None and scannable(query)
         derived = [(s, d) for s in sources if (d := derivation(s.location_id, query))]
@@ -103,7 +107,7 @@ class ConversationIndex:
         if window and len(sources) > 1:
             window = (0, window[1])  # each location's head, for the merge
         current = self.reader.measure(sources, moment, window)
-        if current != locations:
+        if current != locations and not chosen:
             self._known_locations = current
             return self._sources(query, moment, snapshot=snapshot, window=window)
         if scan:
@@ -132,7 +136,7 @@ class ConversationIndex:
     def _iter_rows(self, query: ConversationQuery, moment: Moment) -> Iterator[ConversationRow]:
         chunk_size = export.EXPORT_CHUNK
         if has_search(query):
-            _, matches = self.searcher.search(query, self._locations(), moment)
+            _, matches = self.searcher.search(query, self._locations(query), moment)
             for first in range(0, len(matches), chunk_size):
                 yield from self._rows(matches[first:first + chunk_size], query, moment)
             return

@@ -31,7 +31,7 @@ def test_cli001_users_add_prints_an_entry_the_app_accepts(app):
     assert result.exit_code == 0, result.output
     entry = result.stdout.strip()
     assert parse_users(entry).keys() == {"ana"}
-    assert check_password_hash(parse_users(entry)["ana"], PASSWORD)
+    assert check_password_hash(parse_users(entry)["ana"].password_hash, PASSWORD)
     assert "Append it to DASHBOARD_USERS" in result.stderr
 
 
@@ -42,7 +42,7 @@ def test_cli002_users_add_asks_twice_without_echo(app):
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
     assert "do not match" in result.stderr
-    assert check_password_hash(parse_users(result.stdout.strip())["ana"], PASSWORD)
+    assert check_password_hash(parse_users(result.stdout.strip())["ana"].password_hash, PASSWORD)
 
 
 def test_cli003_users_add_refuses_a_short_password_or_a_bad_name(app):

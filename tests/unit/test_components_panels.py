@@ -90,13 +90,13 @@ class FakeServices:
     def clock(self) -> datetime:
         return NOW
 
-    def version(self) -> str:
+    def version(self, locations=()) -> str:
         self.calls["version"] += 1
         if isinstance(self._version, Exception):
             raise self._version
         return self._version
 
-    def dashboard(self, range_="24h") -> DashboardData:
+    def dashboard(self, range_="24h", locations=()) -> DashboardData:
         self.calls["dashboard"] += 1
         if isinstance(self.data, Exception):
             raise self.data
@@ -245,7 +245,7 @@ def test_cmp008_tick_with_change_orders_every_panel_to_render():
     out = tick(data, "v7", "v7")
     assert out[:3] == ("v8", "v8@24h", NOW.isoformat())
     assert out[3] == {"n": 1, "range": {"range": "24h", "start": None, "end": None},
-                      "new_range": False, "unavailable": False, "had_data": False}
+                      "locations": [], "new_range": False, "unavailable": False, "had_data": False}
     assert len(out) == len(refresh.OUTPUTS)
     assert data.calls == Counter({"version": 1, "dashboard": 1})
     assert tick(data, "v7", "v7", order=out[3])[3]["n"] == 2  # every order is a change
@@ -381,7 +381,8 @@ def test_cmp015_rows_are_formatted_masked_and_colour_plus_text():
         "id": "loc-1/c1", "name": "Seller 1", "phone": "(•••) •••-0123",
         "address": "unknown", "stage": "offer · stalled · paused", "temperature": "hot",
         "lead_score": 80, "price_expectation": "$412,000", "timeline_days": "30 days",
-        "last_activity": "12 min ago", "next_action": "Waiting on offer answer"}
+        "last_activity": "12 min ago", "next_action": "Waiting on offer answer",
+        "location": "loc-1"}
     assert conversations_table.split_row_id(record["id"]) == ("loc-1", "c1")
 
 

@@ -180,7 +180,7 @@ def test_view009_clicks_pick_the_conversations_behind_the_figure():
     assert wait[0] is no_update and wait[4] is False  # dates shown, URL unchanged yet
     # A card re-rendered by a refresh (its n_clicks back to 0) is no click: nothing changes.
     assert view_state.sync_outputs(ids.kpi_filter("hot_leads"), 0, "?seg=open", None, None,
-                                   None, None, None, None, "open") == (no_update,) * 9
+                                   None, None, None, None, "open") == (no_update,) * 11
 
 
 # -- cards --------------------------------------------------------------------------------
