@@ -45,7 +45,7 @@ from core.keys import CACHE_PREFIX, LocationKeys  # noqa: E402
 from core.schema import PRICE_BINS, TIMELINE_BUCKETS, hour_of  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from seller_bot.aggregates import NO_ACTION_STAGES  # noqa: E402
-from seller_bot.models import CLOSED_STAGES, STAGES, TEMPERATURES  # noqa: E402
+from seller_bot.models import CLOSED_STAGES, STAGES, TEMPERATURES, Conversation  # noqa: E402
 from services.dashboard_data_service import DashboardDataService  # noqa: E402
 from simulator.delivery import InProcess  # noqa: E402
 from simulator.run import Simulator  # noqa: E402
@@ -164,11 +164,17 @@ READS: list[Callable[[Bench], list[Read]]] = [
 
 
 # -- the straightforward implementation --------------------------------------------------
+# A stored document leaves out the fields at their default (seller_bot/models.py to_json).
+DEFAULTS = {name: spec.get_default(call_default_factory=True)
+            for name, spec in Conversation.model_fields.items() if not spec.is_required()}
+
+
 def load_documents(client: redis.Redis) -> list[dict]:
     keys = list(client.scan_iter(match="{loc:*}:conv:*", count=5000))
     docs = []
     for start in range(0, len(keys), MGET_BATCH):
-        docs += [orjson.loads(raw) for raw in client.mget(keys[start:start + MGET_BATCH]) if raw]
+        docs += [{**DEFAULTS, **orjson.loads(raw)}
+                 for raw in client.mget(keys[start:start + MGET_BATCH]) if raw]
     return docs
 
 
@@ -182,7 +188,7 @@ def pandas_dashboard(client: redis.Redis, settings: Settings, now: datetime) -> 
         "created_at": d["created_at"],
     } for d in docs])
     messages = pd.DataFrame(
-        [(m["direction"], m["at"], m["response_ms"]) for d in docs for m in d["transcript"]],
+        [(m["direction"], m["at"], m.get("response_ms")) for d in docs for m in d["transcript"]],
         columns=["direction", "at", "response_ms"])
     stages = pd.DataFrame([(i, s["stage"], s["at"]) for i, d in enumerate(docs)
                            for s in d["stage_history"]], columns=["conv", "stage", "at"])
