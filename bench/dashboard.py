@@ -350,9 +350,8 @@ EXPLANATION = [
     "the old system did; before timing, the bench checks that both find the same counts "
     "(including hot leads needing action), rates and pipeline.",
     "",
-    "The machine is shared with other engineers' work today (see the load average and the "
-    "calibration loop), so absolute times are several times a quiet machine's; compare the "
-    "columns with each other.",
+    "On a shared machine (see the load average and the calibration loop) absolute times can be "
+    "several times a quiet machine's; compare the columns with each other.",
 ]
 
 
