@@ -19,6 +19,7 @@ import statistics
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -53,7 +54,8 @@ class Recorder:
     def report(self) -> str:
         lines = []
         for kind, values in sorted(self.latencies.items()):
-            q = statistics.quantiles(values, n=100)
+            # quantiles needs two values; one request is its own every percentile.
+            q = statistics.quantiles(values, n=100) if len(values) > 1 else values * 99
             lines.append(f"{kind}: {len(values)} requests, {self.errors.get(kind, 0)} errors, "
                          f"p50 {q[49]:.1f} ms, p95 {q[94]:.1f} ms, p99 {q[98]:.1f} ms")
         return "\n".join(lines)
@@ -71,6 +73,8 @@ def webhook_sender(url: str, rate: float, until: float, offset: int, stride: int
             "conversationId": f"c-{seller}", "messageId": f"m-{n}",
             "body": TEXTS[(n // 4000) % len(TEXTS)], "messageType": "SMS",
             "direction": "inbound", "contactName": "Load Seller", "phone": "+19095550100",
+            # A signed message needs its time within the replay window (production mode).
+            "dateAdded": datetime.now(UTC).isoformat(),
         }).encode()
         started = time.perf_counter()
         try:
