@@ -39,6 +39,7 @@ from werkzeug.serving import make_server  # noqa: E402
 from app import create_app  # noqa: E402
 from bench.common import machine, publish  # noqa: E402
 from components import ids  # noqa: E402
+from components.hero_metrics import PRIMARY, SECONDARY, TERTIARY  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from simulator.delivery import InProcess  # noqa: E402
 from simulator.run import Simulator  # noqa: E402
@@ -52,7 +53,7 @@ function ready() {{
   const graphs = document.querySelectorAll('.js-plotly-plot .main-svg').length;
   const cards = document.querySelectorAll('#{ids.HERO} .kpi-value').length;
   const rows = document.querySelectorAll('#{ids.TABLE} td[data-dash-column="name"]').length;
-  return graphs >= {len(ids.GRAPHS)} && cards === 8 && rows > 0;
+  return graphs >= {len(ids.GRAPHS)} && cards === {len(PRIMARY + SECONDARY + TERTIARY)} && rows > 0;
 }}
 (function poll() {{
   // Charts are drawn when they come into view (assets/dashboard.js): go there, as a user does.
@@ -77,17 +78,17 @@ document.querySelector('#{ids.TABLE} .next-page').click();
 
 EXPLANATION = """\
 What the rows are. *Navigation → rendered* runs from the browser's navigation start until the
-eight KPI cards, the first table page and all seven graphs are drawn; the page arrives filled
+KPI cards, the first table page and all seven graphs are drawn; the page arrives filled
 with current data (the layout function reads it), so no callback round trip is needed first.
 The first visit also downloads and compiles about 6 MB of uncompressed JavaScript (plotly.js
 alone is 4.6 MB); repeat visits have it cached and are mostly Plotly drawing seven graphs. A
-*no change* tick is one data-version read (SMEMBERS + MGET) and `no_update` for all 14 outputs
-of the refresh callback: dash 4.4.1 answers HTTP 200 with a 28-byte body, and the rest of the
-bytes are response headers (mostly the Content-Security-Policy). A *data changed* tick reads
-the dashboard (cache warm: one GET per panel; cold: recomputed from the aggregates), builds the
-cards and sends each graph as a `Patch` (new traces and layout, never the axis ranges, so a
-user's zoom survives). Figures are plain dicts: building the same seven as `go.Figure` objects
-cost about 400 ms per tick on this machine (measured before the switch). The *table page
+*no change* tick is one data-version read (SMEMBERS + MGET) and `no_update` for the refresh
+callback's 4 outputs: dash answers HTTP 200 with a 28-byte body, and the rest of the bytes are
+response headers (mostly the Content-Security-Policy). A *data changed* tick reads the dashboard
+(cache warm: one GET per panel; cold: recomputed from the aggregates) and answers with a small
+render order in a `dcc.Store`; each panel's own callback then reads its part of the (now cached)
+dashboard and sends it, the graphs as `Patch`es (new traces and layout, never the axis ranges, so
+a user's zoom survives). The *table page
 change* is measured in the page itself, from the click on "next page" until the new first row
 is drawn. The machine is shared (see the load average), so the browser figures are noisy."""
 
@@ -177,8 +178,11 @@ def with_shown_version(body: dict, version: str) -> dict:
     """The tick as sent by a page that shows ``version`` (table, cards and graphs)."""
     changed = copy.deepcopy(body)
     for item in changed["state"]:
-        if item["id"] in (ids.STORE_VERSION, ids.STORE_RENDERED):
+        if item["id"] == ids.STORE_VERSION:
             item["value"] = version
+        elif item["id"] == ids.STORE_RENDERED:  # "<version>@<range and locations>"
+            _, at, view = str(item["value"]).partition("@")
+            item["value"] = f"{version}{at}{view}"
     return changed
 
 
