@@ -90,7 +90,7 @@ render order in a `dcc.Store`; each panel's own callback then reads its part of 
 dashboard and sends it, the graphs as `Patch`es (new traces and layout, never the axis ranges, so
 a user's zoom survives). The *table page
 change* is measured in the page itself, from the click on "next page" until the new first row
-is drawn. The machine is shared (see the load average), so the browser figures are noisy."""
+is drawn. On a shared machine (see the load average) the browser figures are noisy."""
 
 
 # -- setup -----------------------------------------------------------------------------------
