@@ -271,7 +271,11 @@ class SellerBot:
             return
         self._last_swept_all = wall_now
         for location_id in self.store.locations():
-            self._housekeeping_now_and_then(location_id)
+            try:
+                self._housekeeping_now_and_then(location_id)
+            except ConflictError:  # a conversation kept changing: the next round retries
+                log.warning("housekeeping of a location gave up for now",
+                            extra={"location_id": location_id})
 
     def flag_passed_appointments(self, location_id: str) -> int:
         """Flag for a person every booked conversation whose appointment is over; how many."""

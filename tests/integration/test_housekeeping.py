@@ -9,6 +9,7 @@ from core.settings import Settings
 from ghl.worker import housekeep
 from seller_bot.bot import SellerBot
 from seller_bot.payload import InboundMessage
+from seller_bot.store import ConflictError
 from tests.helpers import inbound
 from tests.waiting import until
 
@@ -36,3 +37,23 @@ def test_house001_an_idle_locations_expired_conversation_is_retired_by_the_worke
         stop.set()
         worker.join(timeout=10)
     assert not worker.is_alive()
+
+
+def test_house002_a_busy_location_does_not_stop_the_others(redis_server, redis_client, clock,
+                                                           monkeypatch):
+    settings = Settings(redis_url=redis_server.url)
+    bot = SellerBot(redis_client, settings, clock=clock)
+    for location in ("loc-busy", "loc-calm"):
+        bot.handle_inbound(InboundMessage.model_validate(inbound("hi", location=location)))
+    worker_bot = SellerBot(redis_client, settings, clock=clock)
+    retired = []
+
+    def retire(location_id: str) -> int:
+        if location_id == "loc-busy":
+            raise ConflictError("conversation kept changing")
+        retired.append(location_id)
+        return 0
+
+    monkeypatch.setattr(worker_bot.store, "retire_expired", retire)
+    worker_bot.housekeep_all()
+    assert retired == ["loc-calm"]
