@@ -114,7 +114,7 @@ class LocationBudget:
 
     def count(self, location_id: str) -> int:
         """Count one event; how many the window holds now."""
-        key = LocationKeys(location_id).webhook_budget(int(self.wall_clock() // self.seconds))
+        key = LocationKeys(location_id).webhook_budget(self.wall_clock(), self.seconds)
         with self.redis.pipeline(transaction=False) as pipe:
             pipe.set(key, 0, ex=self.seconds, nx=True)  # the window's expiry, set once
             pipe.incr(key)

@@ -50,10 +50,10 @@ class LocationKeys:
     def seen(self, message_id: str) -> str:
         return f"{self.tag}:seen:{message_id}"
 
-    def webhook_budget(self, window: int) -> str:
-        """Messages counted against the location's webhook budget in fixed window ``window``
-        (epoch seconds // window length)."""
-        return f"{self.tag}:budget:{window}"
+    def webhook_budget(self, now: float, window_seconds: int) -> str:
+        """Messages counted against the location's webhook budget in the fixed window of
+        ``window_seconds`` holding ``now`` (epoch seconds)."""
+        return f"{self.tag}:budget:{int(now // window_seconds)}"
 
     def suppressed(self, digest: str) -> str:
         """A deleted or opted-out contact's suppression record (keyed hash, issue #13)."""

@@ -252,10 +252,10 @@ class ConversationStore:
         document); with ``budget_seconds``, a new message is also counted in the location's
         budget window of that length."""
         keys = LocationKeys(location_id)
-        window = int(self.wall_clock() // budget_seconds) if budget_seconds else 0
+        # Without a budget the script counts nothing; the key only keeps the call in one slot.
+        budget = keys.webhook_budget(self.wall_clock(), budget_seconds or 1)
         seen, used, raw = self._peek(
-            keys=[keys.seen(message_id), keys.conversation(contact_id),
-                  keys.webhook_budget(window)],
+            keys=[keys.seen(message_id), keys.conversation(contact_id), budget],
             args=[budget_seconds or ""])
         return Peek(bool(seen), raw, int(used))
 
