@@ -270,16 +270,16 @@ def speed_to_lead(conv: Conversation) -> tuple[float, float] | None:
 
 def changes_past_hours(old: Contribution | None, new: Contribution | None, keys: LocationKeys,
                        wall_now: float) -> bool:
-    """Whether going from ``old`` to ``new`` changes an hour bucket of a completed hour (a
-    deletion, a retirement, a back-dated message): the readers' merged sums of completed
-    hours are then out of date (``keys.history`` is bumped)."""
+    """Whether going from ``old`` to ``new`` changes an hour or minute bucket of a completed
+    hour (a deletion, a retirement, a back-dated message): the readers' merged sums of
+    completed hours are then out of date (``keys.history`` is bumped)."""
     current = hour_of(wall_now)
-    prefix = keys.hour(0)[:-1]
+    prefixes = (keys.hour(0)[:-1], keys.minutes(0)[:-1])
     before = old.counters if old else Counter()
     after = new.counters if new else Counter()
     for item in before.keys() | after.keys():
         key = item[0]
-        if (key.startswith(prefix) and int(key[len(prefix):]) < current
+        if (key.startswith(prefixes) and int(key.rpartition(":")[2]) < current
                 and before[item] != after[item]):
             return True
     return False

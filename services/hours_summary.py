@@ -5,6 +5,8 @@ Windows. "Now" is the service clock's time t, M is t floored to the minute, H it
 - last 24 h (events): from M - 24 h to t. The hours H-23 h .. H are read whole; of the hour
   H-24 h only the minutes from M's minute on (minute buckets), so the window is minute-precise.
 - the 24 h before: from M - 48 h to M - 24 h, minute-precise the same way.
+The minute counts of hours H-24 h and H-48 h are completed hours too: they are kept with the
+hours' sums (per minute, sliced at M's minute when read), so a read parses no minute hash.
 - response times: whole hour buckets (the histogram is kept per hour only), see
   ``services.performance_tracker``.
 """
@@ -54,6 +56,9 @@ class HoursSummary:
     previous_samples: dict[str, int]        # hours H-47 .. H-24
     range_hist: dict[str, dict[str, int]]   # the range's completed hours, merged
     range_events: dict[str, int]            # booked, in over the range's completed hours
+    # Per event, its count in each minute of an edge hour of the 24 h windows:
+    day_minutes: dict[str, list[int]]       # WINDOW_EVENTS, hour H-24
+    previous_minutes: dict[str, list[int]]  # PREVIOUS_WINDOW_EVENTS, hour H-48
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -101,7 +106,13 @@ class HoursSummaries:
         """The sums over ``locations`` (None: every location)."""
         lowest = max(min(first, current - 2 * DAY + HOUR), self.kept_from(current))
         completed = list(range(lowest, current, HOUR))
-        buckets = self.reader.read(hours=completed, only=locations).hours if completed else {}
+        edges = {current - DAY: WINDOW_EVENTS, current - 2 * DAY: PREVIOUS_WINDOW_EVENTS}
+        read = self.reader.read(hours=completed, minutes=edges, only=locations)
+        buckets = read.hours
+
+        def minutes(hour: int) -> dict[str, list[int]]:
+            found = read.minutes.get(hour, {})
+            return {event: list(found.get(event, [0] * 60)) for event in edges[hour]}
         empty = HourBucket()
 
         def bucket(hour: int) -> HourBucket:
@@ -147,4 +158,5 @@ class HoursSummaries:
             previous_p50={kind: h.percentile(50) for kind, h in previous.items()},
             previous_samples={kind: h.samples for kind, h in previous.items()},
             range_hist={kind: as_json(merged(range_hours, kind)) for kind in HISTOGRAMS},
-            range_events=events(range_hours, (Events.BOOKED, Events.INBOUND)))
+            range_events=events(range_hours, (Events.BOOKED, Events.INBOUND)),
+            day_minutes=minutes(current - DAY), previous_minutes=minutes(current - 2 * DAY))

@@ -51,7 +51,6 @@ from services.dashboard_models import (
     Window,
 )
 from services.hours_summary import (
-    DAY,
     PREVIOUS_WINDOW_EVENTS,
     SERIES_FIELDS,
     WINDOW_EVENTS,
@@ -218,7 +217,6 @@ class MetricsService:
         first, last = spec.hours(t, self.settings.timezone)
         live = self.reader.read(
             stats=True, hours=[current],
-            minutes={current - DAY: WINDOW_EVENTS, current - 2 * DAY: PREVIOUS_WINDOW_EVENTS},
             stalled_before=t - self.settings.stalled_after_seconds, only=locations)
         summary = self.hours.get(live, current, first, last)
         stats = live.stats
@@ -275,7 +273,7 @@ class MetricsService:
         stats = live.stats
         current = hour_of(t)
         last_24h = self.events_last_24h(live, summary, t)
-        before = self.events_previous_24h(live, summary, t)
+        before = self.events_previous_24h(summary, t)
         conversations = stats[Stats.CONVERSATIONS]
         active = stats[Stats.OPEN]
         pipeline_value = stats[Stats.PIPELINE_VALUE]
@@ -343,28 +341,27 @@ class MetricsService:
     def events_last_24h(self, live: AggregateSnapshot, summary: HoursSummary,
                         t: float) -> Counter:
         """Counts of WINDOW_EVENTS from M - 24 h (M: t floored to the minute) up to t: the
-        23 completed hours (summary), the current hour and the minutes of hour H-24 (live)."""
+        23 completed hours and the minutes of hour H-24 (summary), and the current hour (live)."""
         current = hour_of(t)
         now_events = live.hours.get(current, HourBucket()).events
-        partial = self._minutes(live, current - DAY, int(t - current) // MINUTE, 60)
+        partial = self._minutes(summary.day_minutes, int(t - current) // MINUTE, 60)
         return Counter({event: summary.day_events.get(event, 0) + now_events[event]
                         + partial[event] for event in WINDOW_EVENTS})
 
-    def events_previous_24h(self, live: AggregateSnapshot, summary: HoursSummary,
-                            t: float) -> Counter:
+    def events_previous_24h(self, summary: HoursSummary, t: float) -> Counter:
         """Counts of PREVIOUS_WINDOW_EVENTS from M - 48 h up to (not including) M - 24 h."""
         current = hour_of(t)
         first_minute = int(t - current) // MINUTE
-        newest = self._minutes(live, current - DAY, 0, first_minute)
-        oldest = self._minutes(live, current - 2 * DAY, first_minute, 60)
+        newest = self._minutes(summary.day_minutes, 0, first_minute)
+        oldest = self._minutes(summary.previous_minutes, first_minute, 60)
         return Counter({event: newest[event] + summary.previous_events.get(event, 0)
                         + oldest[event] for event in PREVIOUS_WINDOW_EVENTS})
 
     @staticmethod
-    def _minutes(snapshot: AggregateSnapshot, hour: int, start: int, stop: int) -> Counter:
-        """Events of minutes [start, stop) of ``hour`` from its minute bucket."""
+    def _minutes(per_minute: dict[str, list[int]], start: int, stop: int) -> Counter:
+        """Events of minutes [start, stop) of an hour from its per-minute counts."""
         return Counter({event: sum(counts[start:stop])
-                        for event, counts in snapshot.minutes.get(hour, {}).items()})
+                        for event, counts in per_minute.items()})
 
     def _series(self, live: AggregateSnapshot, summary: HoursSummary, current: int,
                 first: int, last: int) -> tuple[TimeSeries, TimeSeries]:

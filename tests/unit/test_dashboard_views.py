@@ -3,6 +3,7 @@ completed-hour changes, ranges, the heatmap, the view in the URL, and the new ca
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import plotly.graph_objects as go
@@ -98,6 +99,18 @@ def test_view003_only_changes_to_completed_hours_bump_the_history_version():
     assert not changes_past_hours(part, part, KEYS, now + HOUR)  # nothing changed
     later = now + HOUR
     assert changes_past_hours(contribution(conv, KEYS, later, 8 * 86400), None, KEYS, later)
+
+
+def test_view003b_a_change_of_a_completed_hours_minutes_alone_bumps_the_history_version():
+    """The minute counts of completed hours are kept with their sums too: a change that
+    leaves the hour's totals as they were (a lead hot at minute 5, cold again at minute 10)
+    but moves its minutes still makes them out of date."""
+    hour = int(T0.timestamp())
+    minutes_only = Contribution(counters=Counter({
+        (KEYS.hour(hour), "hot_net"): 0, (KEYS.minutes(hour), "hot_net:05"): 1,
+        (KEYS.minutes(hour), "hot_net:10"): -1}))
+    assert changes_past_hours(minutes_only, None, KEYS, hour + HOUR)
+    assert not changes_past_hours(minutes_only, None, KEYS, hour + 30 * 60)  # current hour
 
 
 # -- ranges and the heatmap -----------------------------------------------------------------

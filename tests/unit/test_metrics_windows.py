@@ -69,7 +69,7 @@ def test_metrics006_previous_24_hours_are_minute_precise():
                H - 49 * HOUR: {"booked": 1000}},
         minutes={H - day: {"booked:00": 1, "booked:29": 2, "booked:30": 100},
                  H - 2 * day: {"booked:29": 10, "booked:30": 20}})
-    before = service().events_previous_24h(snap, summary(snap), T)
+    before = service().events_previous_24h(summary(snap), T)
     # minutes < 30 of H-24h, whole hours H-47h..H-25h, minutes >= 30 of H-48h.
     assert before["booked"] == 1 + 2 + 5 + 7 + 20
 
