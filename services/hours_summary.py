@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from itertools import accumulate
+from operator import le, sub
 
 import redis
 
-from core.schema import HISTOGRAMS, HOUR, Events
+from core.schema import HISTOGRAMS, HOUR, Events, rt_bin_upper_ms
 from core.settings import Settings
 from services.aggregate_reader import AggregateReader, AggregateSnapshot, HourBucket
-from services.performance_tracker import ResponseHistogram
+from services.performance_tracker import MS_DECIMALS, ResponseHistogram
 
 DAY = 24 * HOUR
 WINDOW_HOURS = 24
@@ -44,17 +47,18 @@ log = logging.getLogger(__name__)
 class HoursSummary:
     """Merged sums of completed hours (all locations), valid for one current hour and one
     history version. ``series`` has one value per hour from ``first`` to the hour before the
-    current one; ``None`` where no history is kept. Histograms map str(bin) -> replies."""
+    current one; ``None`` where no history is kept. Histograms are kept as ``kept`` makes
+    them (bins, running counts)."""
 
     first: int
     series: dict[str, list]
     day_events: dict[str, int]        # WINDOW_EVENTS over the 23 completed hours of 24 h
     previous_events: dict[str, int]   # PREVIOUS_WINDOW_EVENTS, hours H-47 .. H-25
     # Per histogram kind (HISTOGRAMS: bot response "rt", delivered "dt", speed to lead "stl"):
-    day: dict[str, dict[str, int]]          # hours H-23 .. H-1, merged
+    day: dict[str, dict[str, list[int]]]    # hours H-23 .. H-1, merged
     previous_p50: dict[str, float | None]   # hours H-47 .. H-24
     previous_samples: dict[str, int]        # hours H-47 .. H-24
-    range_hist: dict[str, dict[str, int]]   # the range's completed hours, merged
+    range_hist: dict[str, dict[str, list[int]]]  # the range's completed hours, merged
     range_events: dict[str, int]            # booked, in over the range's completed hours
     # Per event, its count in each minute of an edge hour of the 24 h windows:
     day_minutes: dict[str, list[int]]       # WINDOW_EVENTS, hour H-24
@@ -64,8 +68,73 @@ class HoursSummary:
         return asdict(self)
 
 
-def histogram(raw: Mapping[str, int]) -> dict[int, int]:
-    return {int(b): n for b, n in raw.items()}
+def kept(histogram_: ResponseHistogram) -> dict[str, list[int]]:
+    """A merged histogram as kept in JSON: its bins in order and the running count of
+    replies up to each."""
+    bins = sorted(histogram_.counts)
+    return {"bins": bins,
+            "cumulative": list(accumulate(histogram_.counts[b] for b in bins))}
+
+
+class KeptHistogram(ResponseHistogram):
+    """A kept histogram of completed hours (``kept``) plus the current hour's bins.
+
+    A percentile is a binary search over the kept running counts and the current hour's few
+    bins, so its cost does not grow with the number of bins a large store fills; the result
+    is the nearest-rank bin ``ResponseHistogram`` finds by walking every bin. A negative
+    count (never written, but nothing forbids it) breaks the search's order: then the bins
+    are walked as before.
+    """
+
+    def __init__(self, completed: Mapping[str, list[int]],
+                 hour: Mapping[int, int] | None = None) -> None:
+        self.bins: list[int] = completed["bins"]
+        self.cumulative: list[int] = completed["cumulative"]
+        self.hour = dict(hour or {})
+        self.hour_bins = sorted(self.hour)
+        self.hour_cumulative = list(accumulate(self.hour[b] for b in self.hour_bins))
+
+    @property
+    def counts(self) -> dict[int, int]:
+        """Replies per bin, the completed hours and the current one merged."""
+        total = dict(zip(self.bins, map(sub, self.cumulative, [0, *self.cumulative]),
+                         strict=True))
+        for rt_bin, count in self.hour.items():
+            total[rt_bin] = total.get(rt_bin, 0) + count
+        return total
+
+    @property
+    def samples(self) -> int:
+        return ((self.cumulative[-1] if self.cumulative else 0)
+                + (self.hour_cumulative[-1] if self.hour_cumulative else 0))
+
+    def _ordered(self) -> bool:
+        return (min(self.hour.values(), default=0) >= 0
+                and all(map(le, [0, *self.cumulative], self.cumulative)))
+
+    def percentiles(self, *percents: int) -> list[float | None]:
+        samples = self.samples
+        if samples == 0 or not self._ordered():
+            return ResponseHistogram(self.counts).percentiles(*percents)
+        return [round(rt_bin_upper_ms(self._bin_of_rank(max(1, -(-p * samples // 100)))),
+                      MS_DECIMALS) for p in percents]
+
+    def _bin_of_rank(self, rank: int) -> int:
+        """The lowest bin with at least ``rank`` replies up to it, both parts together."""
+        def up_to(bins: list[int], cumulative: list[int], rt_bin: int) -> int:
+            found = bisect_right(bins, rt_bin)
+            return cumulative[found - 1] if found else 0
+
+        candidates = []
+        kept = bisect_left(range(len(self.bins)), rank, key=lambda i: self.cumulative[i] + up_to(
+            self.hour_bins, self.hour_cumulative, self.bins[i]))
+        if kept < len(self.bins):
+            candidates.append(self.bins[kept])
+        hour = bisect_left(range(len(self.hour_bins)), rank, key=lambda j: self.hour_cumulative[
+            j] + up_to(self.bins, self.cumulative, self.hour_bins[j]))
+        if hour < len(self.hour_bins):
+            candidates.append(self.hour_bins[hour])
+        return min(candidates)
 
 
 class HoursSummaries:
@@ -129,15 +198,12 @@ class HoursSummaries:
         def merged(hours: Iterable[int], kind: str) -> ResponseHistogram:
             return ResponseHistogram.merge(getattr(bucket(h), kind) for h in hours)
 
-        def as_json(histogram_: ResponseHistogram) -> dict[str, int]:
-            return {str(b): n for b, n in histogram_.counts.items()}
-
-        kept = self.kept_from(current)
+        oldest = self.kept_from(current)
         series: dict[str, list] = {name: [] for name in (
             *SERIES_FIELDS, "p50", "p95", "samples", "dt_p50", "dt_p95", "dt_samples")}
         for hour in range(first, min(last + HOUR, current), HOUR):
             found = bucket(hour)
-            missing = hour < kept
+            missing = hour < oldest
             for name in SERIES_FIELDS:
                 series[name].append(None if missing else found.events[name])
             for prefix, counts in (("", found.rt), ("dt_", found.dt)):
@@ -154,9 +220,9 @@ class HoursSummaries:
             day_events=events(day, WINDOW_EVENTS),
             previous_events=events(range(current - 2 * DAY + HOUR, current - DAY, HOUR),
                                    PREVIOUS_WINDOW_EVENTS),
-            day={kind: as_json(merged(day, kind)) for kind in HISTOGRAMS},
+            day={kind: kept(merged(day, kind)) for kind in HISTOGRAMS},
             previous_p50={kind: h.percentile(50) for kind, h in previous.items()},
             previous_samples={kind: h.samples for kind, h in previous.items()},
-            range_hist={kind: as_json(merged(range_hours, kind)) for kind in HISTOGRAMS},
+            range_hist={kind: kept(merged(range_hours, kind)) for kind in HISTOGRAMS},
             range_events=events(range_hours, (Events.BOOKED, Events.INBOUND)),
             day_minutes=minutes(current - DAY), previous_minutes=minutes(current - 2 * DAY))

@@ -57,7 +57,7 @@ from services.hours_summary import (
     WINDOW_HOURS,
     HoursSummaries,
     HoursSummary,
-    histogram,
+    KeptHistogram,
 )
 from services.performance_tracker import PerformanceTracker, ResponseHistogram
 from services.range_spec import RangeSpec
@@ -281,24 +281,23 @@ class MetricsService:
         if spec.name == "24h":
             # Delivered once any reply of these 48 hours was accepted by GoHighLevel (#11).
             kind = DELIVERED if self.delivered(
-                sum(summary.day[DELIVERED].values()) + summary.previous_samples[DELIVERED]
-                + sum(now_bucket.dt.values())) else RESPONSE_TIME
+                KeptHistogram(summary.day[DELIVERED], now_bucket.dt).samples
+                + summary.previous_samples[DELIVERED]) else RESPONSE_TIME
             response = self.tracker.from_histograms(
-                ResponseHistogram.merge([histogram(summary.day[kind]),
-                                         getattr(now_bucket, kind)]),
+                KeptHistogram(summary.day[kind], getattr(now_bucket, kind)),
                 summary.previous_p50[kind])
             booked_now, booked_before = last_24h[Events.BOOKED], before[Events.BOOKED]
             booked = Kpi(booked_now, booked_now - booked_before, booked_before)
         else:
             live_dt = sum(now_bucket.dt.values()) if include_current else 0
-            kind = DELIVERED if self.delivered(sum(summary.range_hist[DELIVERED].values())
-                                          + live_dt) else RESPONSE_TIME
-            parts = [histogram(summary.range_hist[kind])]
+            kind = DELIVERED if self.delivered(
+                KeptHistogram(summary.range_hist[DELIVERED]).samples + live_dt) else RESPONSE_TIME
             booked_now = summary.range_events[Events.BOOKED]
             if include_current:
-                parts.append(getattr(now_bucket, kind))
                 booked_now += now_bucket.events[Events.BOOKED]
-            response = self.tracker.from_histograms(ResponseHistogram.merge(parts), None)
+            response = self.tracker.from_histograms(KeptHistogram(
+                summary.range_hist[kind], getattr(now_bucket, kind) if include_current else None),
+                None)
             booked = Kpi(booked_now, None, None, note=RANGE_DELTA_NOTE)
         response = replace(response, basis="delivered" if kind == DELIVERED else "processing")
         accepted = stats[stat(Stats.OFFER_RESPONSE, "accepted")]
@@ -334,7 +333,7 @@ class MetricsService:
     def _speed_to_lead(self, summary: HoursSummary, now_bucket: HourBucket) -> SpeedToLeadKpi:
         """First inbound to the first reply accepted, over the last 24 h, against the 24 before."""
         kpi = self.tracker.from_histograms(
-            ResponseHistogram.merge([histogram(summary.day[SPEED_TO_LEAD]), now_bucket.stl]),
+            KeptHistogram(summary.day[SPEED_TO_LEAD], now_bucket.stl),
             summary.previous_p50[SPEED_TO_LEAD])
         return SpeedToLeadKpi(p50=kpi.p50, p95=kpi.p95, delta=kpi.delta, samples=kpi.samples)
 
