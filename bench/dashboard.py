@@ -1,8 +1,10 @@
 """Dashboard read cost at 1,000 / 10,000 / 100,000 conversations, against the old way.
 
     python bench/dashboard.py [--sizes 1000,10000,100000] [--runs 50] [--write]
+                              [--redis-urls URL,URL,URL]
 
-Starts one redis-server per size (free ports, no persistence). Seeds each with the demo
+Starts one redis-server per size (free ports, no persistence), or uses the ones given (a store
+that holds the size's conversations already is used as it is). Seeds each with the demo
 simulator's bulk path (``simulator.run``): realistic sellers through the real bot, each
 final document written with the store's own commit script and contribution, pipelined. Then
 times, per size, taking turns between the sizes run by run so that the load of a shared
@@ -42,11 +44,12 @@ import redis  # noqa: E402
 
 from bench.common import machine, publish  # noqa: E402
 from core.keys import CACHE_PREFIX, LocationKeys  # noqa: E402
-from core.schema import PRICE_BINS, TIMELINE_BUCKETS, hour_of  # noqa: E402
+from core.schema import PRICE_BINS, TIMELINE_BUCKETS, Stats, hour_of  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from seller_bot.aggregates import NO_ACTION_STAGES  # noqa: E402
 from seller_bot.models import CLOSED_STAGES, STAGES, TEMPERATURES, Conversation  # noqa: E402
 from services.dashboard_data_service import DashboardDataService  # noqa: E402
+from services.range_spec import RangeSpec  # noqa: E402
 from simulator.delivery import InProcess  # noqa: E402
 from simulator.run import Simulator  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
@@ -61,7 +64,7 @@ PANDAS_READ = "pandas, all documents (24h)"
 class Bench:
     """One store of a given size, and the service under test on it."""
 
-    server: RedisServer
+    server: RedisServer | None  # None: a Redis given with --redis-urls
     client: redis.Redis
     settings: Settings
     service: DashboardDataService
@@ -117,19 +120,18 @@ def time_interleaved(benches: list[Bench], reads: Callable[[Bench], list[Read]],
 
 
 # -- measured reads ----------------------------------------------------------------------
-def drop_panels(bench: Bench) -> None:
-    """Empty the panel cache but keep the completed hours' sums (as in any read but the first
-    of an hour)."""
-    panels = [key for key in bench.client.scan_iter(match=f"{CACHE_PREFIX}*", count=1000)
-              if not key.startswith(f"{CACHE_PREFIX}hours:")]
-    if panels:
-        bench.client.delete(*panels)
+def drop_panels(bench: Bench, range_: str) -> None:
+    """Delete the range's panel entries but keep the completed hours' sums (as in any read
+    but the first of an hour). By name: a SCAN of the whole keyspace right before the timed
+    read would cost the read itself nothing but cold caches, more so the larger the store."""
+    slots = DashboardDataService.panel_slots(RangeSpec.parse(range_)).values()
+    bench.client.delete(*(f"{CACHE_PREFIX}{tier}:{key}" for tier, key in slots))
 
 
 def time_dashboard_uncached(bench: Bench) -> list[Read]:
     """Cache miss: every panel recomputed from the aggregates (panels emptied, untimed)."""
-    return [Read(f"dashboard {range_}, uncached",
-                 lambda r=range_: bench.service.dashboard(r), lambda: drop_panels(bench))
+    return [Read(f"dashboard {range_}, uncached", lambda r=range_: bench.service.dashboard(r),
+                 lambda r=range_: drop_panels(bench, r))
             for range_ in ("24h", "7d")]
 
 
@@ -286,7 +288,7 @@ def bucket_fields(bench: Bench) -> float:
         return statistics.mean(pipe.execute())
 
 
-def report(results: dict[int, list[Timing]], seeding: dict[int, float], runs: int,
+def report(results: dict[int, list[Timing]], seeding: dict[int, float | None], runs: int,
            load: str, fields: dict[int, float]) -> str:
     sizes = sorted(results)
     names = [t.name for t in results[sizes[0]]]
@@ -312,7 +314,10 @@ def report(results: dict[int, list[Timing]], seeding: dict[int, float], runs: in
         f"{by_name[n]['dashboard 24h, uncached'].median_ms / by_name[first]['dashboard 24h, uncached'].median_ms:.2f}x"  # noqa: E501
         for n in sizes) + " |")
     lines += ["", "Seeding (simulated sellers through the real bot, bulk writes, each size its "
-              "own Redis): " + ", ".join(f"{n:,} in {seeding[n]:.0f} s" for n in sizes) + "."]
+              "own Redis): " + ", ".join(f"{n:,} " + ("seeded before (`--redis-urls`)"
+                                                     if seeding[n] is None
+                                                     else f"in {seeding[n]:.0f} s")
+                                         for n in sizes) + "."]
     largest = by_name[sizes[-1]]
     uncached = largest["dashboard 24h, uncached"].median_ms
     growth = uncached / by_name[first]["dashboard 24h, uncached"].median_ms
@@ -336,12 +341,14 @@ def report(results: dict[int, list[Timing]], seeding: dict[int, float], runs: in
 EXPLANATION = [
     "What the rows are (issue 14). *Uncached* is a cache miss of "
     "`DashboardDataService.dashboard()` as any read but the first of an hour meets it: the "
-    "data version, then the KPI panel for the range (stats hash, the current hour, the minute "
-    "counts of two hours, versions, stalled count: one pipelined round trip, plus one GET of "
-    "the completed hours' merged sums, kept in Redis for the hour under the history version "
-    "that only a DELETE, a retirement or a back-dated write bumps), the distribution panel "
-    "(stats hash) and the appointments panel (index ranges and the listed documents), each "
-    "stored in the shared RedisCache under the data version. *Nothing kept* is the first read "
+    "data version, then the KPI panel for the range (stats hash, the current hour, versions, "
+    "stalled count: one pipelined round trip, plus one GET of the completed hours' merged "
+    "sums, with the minute counts of the 24 h windows' edge hours and the histograms as "
+    "running counts, kept in Redis for the hour under the history version that only a "
+    "DELETE, a retirement or a back-dated write bumps), the distribution panel (stats hash) "
+    "and the appointments panel (index ranges and the listed documents), each stored in the "
+    "shared RedisCache under the data version; before each timed read the range's panel "
+    "entries are deleted by name. *Nothing kept* is the first read "
     "of an hour: the completed hours (48, or 168 for 7 days) are read and merged as well. "
     "*Cached* is the same call served from the cache (the version read, one MGET of the three "
     "panels). "
@@ -372,21 +379,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--redis-urls", help="one Redis per size, in the order of --sizes, "
+                        "used as they are when they hold the size's conversations already "
+                        "(seeded otherwise; left running)")
     args = parser.parse_args(argv)
     sizes = sorted(int(size) for size in args.sizes.split(","))
     benches: list[Bench] = []
     try:
-        seeding: dict[int, float] = {}
+        seeding: dict[int, float | None] = {}
+        urls = dict(zip(sizes, args.redis_urls.split(","), strict=True)) if args.redis_urls \
+            else {}
         for size in sizes:
-            server = RedisServer().start()
-            client = redis.Redis.from_url(server.url, decode_responses=True)
-            settings = Settings(redis_url=server.url)
+            server = None if size in urls else RedisServer().start()
+            url = urls.get(size) or server.url
+            client = redis.Redis.from_url(url, decode_responses=True)
+            settings = Settings(redis_url=url)
             bench = Bench(server, client, settings, DashboardDataService(client, settings), size)
             benches.append(bench)
-            seeding[size] = seed(client, settings, size, stream=f"s{size}")
+            held = int(client.hget(LocationKeys(LOCATION).stats, Stats.CONVERSATIONS) or 0)
+            seeding[size] = None if held >= size else seed(client, settings, size,
+                                                             stream=f"s{size}")
             check_same_figures(bench)
-            print(f"{size:,} conversations seeded in {seeding[size]:.0f} s; figures agree "
-                  "with the pandas scan", flush=True)
+            print(f"{size:,} conversations " + ("reused" if seeding[size] is None else
+                                                f"seeded in {seeding[size]:.0f} s")
+                  + "; figures agree with the pandas scan", flush=True)
         before = calibration()
         results: dict[int, list[Timing]] = {size: [] for size in sizes}
         for reads in READS:
@@ -402,7 +418,8 @@ def main(argv: list[str] | None = None) -> int:
                 "kept)", "dashboard-read-14", text, args.write)
     finally:
         for bench in benches:
-            bench.server.cleanup()
+            if bench.server is not None:
+                bench.server.cleanup()
     return 0
 
 

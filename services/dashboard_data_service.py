@@ -126,6 +126,14 @@ class DashboardDataService:
             self._last_good[key] = data
         return data
 
+    @staticmethod
+    def panel_slots(spec: RangeSpec, locations: Sequence[str] = ()) -> dict[str, tuple[str, str]]:
+        """(cache tier, key) of each panel the dashboard of ``spec`` over ``locations`` reads."""
+        scope = locations_key(locations)
+        return {"kpis": (TIER_KPIS, f"dashboard:{spec.key}{scope}"),
+                "distributions": (TIER_DISTRIBUTIONS, f"dashboard{scope}"),
+                "appointments": (TIER_KPIS, f"appointments{scope}")}
+
     def _cached(self, entry, tier: str, version: str, now: float, decode: Callable):
         """The panel in a cache entry ``{"version", "at", "value"}`` when it may be served:
         computed from ``version`` within the tier's time, or (a stream of writes) computed
@@ -150,10 +158,7 @@ class DashboardDataService:
         only = locations or None
         version = self.metrics.version(only)
         now = self.clock().timestamp()
-        scope = locations_key(locations)
-        slots = {"kpis": (TIER_KPIS, f"dashboard:{spec.key}{scope}"),
-                 "distributions": (TIER_DISTRIBUTIONS, f"dashboard{scope}"),
-                 "appointments": (TIER_KPIS, f"appointments{scope}")}
+        slots = self.panel_slots(spec, locations)
         decoders = {"kpis": KpiPanel.from_dict, "distributions": DistributionPanel.from_dict,
                     "appointments": self._appointments_from_dict}
         entries = dict(zip(slots, self.cache.get_many(list(slots.values())), strict=True))
