@@ -33,6 +33,9 @@ DAY = 24 * HOUR
 WINDOW_HOURS = 24
 # Completed hours' merged sums are valid for the whole current hour (their key names it).
 SUMMARY_SECONDS = 2 * 3600
+# In the summary's key: a release that keeps it in another shape (the same fields holding
+# other structures) never reads an entry of an earlier one during a rolling deploy.
+SUMMARY_FORMAT = "f2"
 SERIES_FIELDS = (Events.INBOUND, Events.OUTBOUND, Events.NEW)
 # Events the figures count over the last 24 h and over the 24 h before; only their minute
 # counts are read for the partial hours at the windows' edges.
@@ -153,7 +156,7 @@ class HoursSummaries:
     def get(self, live: AggregateSnapshot, current: int, first: int,
                 last: int) -> HoursSummary:
         """The completed hours' merged sums, from Redis when kept, else read and kept."""
-        key = (f"hours:{live.history}:{current}:{first}:{last}:"
+        key = (f"hours:{SUMMARY_FORMAT}:{live.history}:{current}:{first}:{last}:"
                f"{hashlib.sha1(','.join(live.locations).encode()).hexdigest()[:12]}")
         if self.summaries is not None:
             cached = self.summaries.get(key)
