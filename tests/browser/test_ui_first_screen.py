@@ -22,14 +22,18 @@ from tests.helpers import (
     UNLIMITED_WEBHOOKS,
     WEBHOOK_SECRET,
     LiveServer,
+    inbound,
     log_in,
     signed_post,
 )
-from tests.integration.test_locations import NAMES, talk
 from tests.table_store import build_store
 from tests.waiting import WAIT_SECONDS, until
 
 NOW = datetime.now(UTC).replace(microsecond=0)
+NAMES = "north=North County,south=Inland Empire"
+# (location, contact, texts): three open conversations, two of them in north; one opted out.
+SELLERS = (("north", "ana", ("hi, want to sell",)), ("north", "ben", ("hello",)),
+           ("south", "cleo", ("hi", "STOP")), ("south", "dan", ("hi, want to sell",)))
 PHONE = (390, 844)
 # What is compared: the header, the banners, the range bar and every card and figure.
 PARTS = ("header, .alert, .range-bar, .range-label, .kpi-card, .kpi-title, .kpi-value, "
@@ -56,6 +60,14 @@ DASH_DONE = (f"return !!document.getElementById('{ids.TABLE}') && "
              f"document.getElementById('{ids.FRESHNESS}').textContent !== ''")
 KPI_VALUE = re.compile(r'<div class="kpi-value[^"]*">([^<]*)</div>')
 THEME = "return document.documentElement.getAttribute('data-bs-theme')"
+
+
+def talk(post) -> None:
+    """Every seller's texts, each through ``post`` (the webhook)."""
+    for location, contact, texts in SELLERS:
+        for text in texts:
+            response = post(inbound(text, contact, location))
+            assert response.status_code == 200, response.text
 
 
 def first_screen_of(page: str) -> str:
@@ -120,7 +132,8 @@ def test_fsui003_signed_out_nothing_signed_in_only_the_users_locations(limited_s
 def live_locations(empty_redis, ui_settings):
     settings = ui_settings.model_copy(update={"locations": NAMES})
     with LiveServer(create_app(settings, empty_redis).server) as live:
-        talk(live.url)
+        talk(lambda payload: requests.post(f"{live.url}/webhooks/ghl/inbound", json=payload,
+                                           timeout=10))
         yield live
 
 
@@ -133,6 +146,6 @@ def limited_server(empty_redis, ui_redis_server):
                         locations=NAMES, cache_kpi_seconds=0,
                         webhook_rate_limit=UNLIMITED_WEBHOOKS)
     with LiveServer(create_app(settings, empty_redis).server) as live:
-        talk(live.url, post=lambda payload: signed_post(live, payload))
+        talk(lambda payload: signed_post(live, payload))
         yield live
 
