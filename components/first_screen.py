@@ -30,6 +30,12 @@ from components import header, layout, view_state
 from services.interface import DataUnavailable, Services
 
 FIRST_SCREEN = "first-screen"
+# Dash's first script, @babel/polyfill 7 (core-js 2 and regenerator-runtime), is left out of
+# the page: the browsers Dash 4 supports have all of core-js natively, yet core-js 2 still
+# swaps in its own Promise, which then runs every callback of the page's start in its long
+# tasks. The ``regeneratorRuntime`` Dash's bundles call in their lazy loaders is set by
+# dash-bootstrap-components' bundle, which comes before them.
+POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\n?')
 # Inline scripts of the page, allowed by their hashes (api.security).
 INLINE_SCRIPTS = (layout.THEME_SCRIPT,)
 
@@ -231,11 +237,13 @@ def signed_out() -> bool:
 
 
 def init_first_screen(app: Dash, services: Services, *, demo: bool = False) -> None:
-    """Send the first screen with every page Dash serves (``Dash.interpolate_index``)."""
+    """Send the first screen with every page Dash serves (``Dash.interpolate_index``), and
+    the page's scripts without the polyfill."""
     interpolate = app.interpolate_index
     settings = services.settings
 
     def interpolate_index(**parts) -> str:
+        parts["scripts"] = POLYFILL.sub("", parts["scripts"])
         if not flask.has_request_context() or signed_out():
             return interpolate(**parts)
         state = (read_state(services, demo=demo)
