@@ -67,6 +67,13 @@ class PageState:
     locations: dict[str, str] = field(default_factory=dict)  # the user's: id -> name
 
 
+def store(store_id: str, data=None) -> dcc.Store:
+    """A dcc.Store; None leaves ``data`` unset. A store mounted with ``data=None`` reports it
+    as changed at once (dcc compares it with ``undefined``), and every callback that follows
+    it would run, a server round trip each, just after the page loaded."""
+    return dcc.Store(id=store_id) if data is None else dcc.Store(id=store_id, data=data)
+
+
 def build_first_screen(state: PageState, *, timezone: str, refresh_seconds: int,
                        kept_days: int = 8, replies_sent: bool = True
                        ) -> tuple[html.Header, list]:
@@ -100,12 +107,12 @@ def build_page(state: PageState, *, timezone: str, refresh_seconds: int,
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.STORE_RANGE, data=view.range_data()),
-        dcc.Store(id=ids.STORE_SEGMENT, data=None),
+        store(ids.STORE_SEGMENT),
         dcc.Store(id=ids.STORE_LOCATIONS, data=list(view.locations)),
-        dcc.Store(id=ids.STORE_VERSION, data=data.version if data else None),
+        store(ids.STORE_VERSION, data.version if data else None),
         dcc.Store(id=ids.STORE_RENDERED, data=refresh.shown_key(data, view.range)),
-        dcc.Store(id=ids.STORE_AS_OF, data=data.as_of if data else None),
-        dcc.Store(id=ids.STORE_DASHBOARD, data=None),
+        store(ids.STORE_AS_OF, data.as_of if data else None),
+        store(ids.STORE_DASHBOARD),
         dcc.Store(id=ids.STORE_VISIBLE, data=True),
         dcc.Store(id=ids.STORE_THEME, storage_type="local"),
         dcc.Store(id=ids.DETAIL_CONTACT),
