@@ -17,7 +17,12 @@ from core.keys import LOCATIONS, LocationKeys
 from core.redis_client import is_cluster
 from core.schema import expired_up_to, expires_at, is_expired
 from core.settings import Settings
-from seller_bot.aggregates import Contribution, changes_past_hours, contribution, index_keys
+from seller_bot.aggregates import (
+    Contribution,
+    changes_past_hours,
+    contributions_apart,
+    index_keys,
+)
 from seller_bot.models import Conversation
 from seller_bot.outbox import CrmConfig, Requeue, derive_actions
 
@@ -283,12 +288,6 @@ class ConversationStore:
         return self.redis.zrangebyscore(key, "-inf", before)
 
     # -- writes ----------------------------------------------------------------------
-    def _contribution(self, conv: Conversation | None, wall_now: float) -> Contribution | None:
-        if conv is None:
-            return None
-        keys = LocationKeys(conv.location_id)
-        return contribution(conv, keys, wall_now, self.settings.bucket_retention_seconds)
-
     def expires_at(self, conv: Conversation) -> float:
         return expires_at(conv.last_activity_at, self.settings.conversation_ttl_seconds)
 
@@ -345,7 +344,8 @@ class ConversationStore:
         fixed = [keys.conversation(contact_id),
                  keys.seen(message_id) if message_id else keys.conversation(contact_id),
                  keys.version, self.suppression_key(location_id, contact_id)]
-        old_part, new_part = self._contribution(old, wall_now), self._contribution(new, wall_now)
+        old_part, new_part = contributions_apart(old, new, keys, wall_now,
+                                                 self.settings.bucket_retention_seconds)
         ops = diff_ops(old_part, new_part, fixed, wall_now)
         if changes_past_hours(old_part, new_part, keys, wall_now):
             ops.add("I", keys.history)
