@@ -6,6 +6,7 @@ details), at many wall-clock times and bucket retentions."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -45,15 +46,34 @@ LATER = ("ok thanks", "what was the offer again?", "actually it's more like 250k
 
 def effect(old: Contribution | None, new: Contribution | None,
            wall_now: float) -> tuple[Counter, bool]:
-    """What the commit script does for this pair: its ops (keys by name, any order), and
+    """What the commit script does for this pair: its commands (keys by name, any order), and
     whether the completed hours' version is bumped."""
     ops = diff_ops(old, new, [], wall_now)
-    arity = {"H": 4, "Z": 4, "R": 3, "X": 3}
-    done, args, i = Counter(), ops.args, 0
+    args, done, i = ops.args, Counter(), 0
+
+    def key(index: str) -> str:
+        return ops.keys[int(index) - 1]
+
     while i < len(args):
-        n = arity[args[i]]
-        done[(args[i], ops.keys[int(args[i + 1]) - 1], *args[i + 2: i + n])] += 1
-        i += n
+        op = args[i]
+        if op == "H":  # H key n f1 d1 .. fn dn
+            n = int(args[i + 2])
+            pairs = args[i + 3: i + 3 + 2 * n]
+            done.update(("HINCRBY", key(args[i + 1]), *pair) for pair in zip(
+                pairs[::2], pairs[1::2], strict=True))
+            i += 3 + 2 * n
+        elif op == "R":  # R member n k1 .. kn
+            n = int(args[i + 2])
+            done.update(("ZREM", key(k), args[i + 1]) for k in args[i + 3: i + 3 + n])
+            i += 3 + n
+        elif op == "Z":  # Z score member n k1 .. kn
+            n = int(args[i + 3])
+            done.update(("ZADD", key(k), args[i + 1], args[i + 2])
+                        for k in args[i + 4: i + 4 + n])
+            i += 4 + n
+        else:  # X key at_ms
+            done[("PEXPIREAT", key(args[i + 1]), args[i + 2])] += 1
+            i += 3
     return done, changes_past_hours(old, new, KEYS, wall_now)
 
 
@@ -102,18 +122,15 @@ def documents(seed: int) -> list[Conversation]:
 def test_apart001_the_incremental_difference_is_the_whole_difference(seed):
     rng = random.Random(seed)
     docs = documents(seed)
-    pairs = list(zip(docs, docs[1:]))
+    pairs = list(itertools.pairwise(docs))
     pairs += [tuple(rng.sample(docs, 2)) for _ in range(10)]  # any two states, either way
     pairs += [(None, docs[-1]), (docs[-1], None), (docs[0], docs[0])]
     for old, new in pairs:
         latest = max(d.last_activity_at for d in (old, new) if d is not None)
         wall_now = (latest + timedelta(minutes=rng.randrange(0, 10 * 24 * 60))).timestamp()
         retention = rng.choice(RETENTIONS)
-
-        def whole(conv: Conversation | None) -> Contribution | None:
-            return None if conv is None else contribution(conv, KEYS, wall_now, retention)
-
-        expected = effect(whole(old), whole(new), wall_now)
+        expected = effect(*(None if conv is None else contribution(conv, KEYS, wall_now, retention)
+                            for conv in (old, new)), wall_now)
         assert effect(*contributions_apart(old, new, KEYS, wall_now, retention),
                       wall_now) == expected
 
