@@ -159,18 +159,17 @@ def contributions_apart(old: Conversation | None, new: Conversation | None,
         return (None if old is None else contribution(old, keys, wall_now, retention),
                 None if new is None else contribution(new, keys, wall_now, retention))
     parts = Contribution(), Contribution()
-    events = _apart(Counter(_history_events(old)), Counter(_history_events(new)))
-    shares = _apart(Counter(map(message_share, old.transcript)),
-                    Counter(map(message_share, new.transcript)))
+    events = _apart(_history_events(old), _history_events(new))
+    shares = _apart([*map(message_share, old.transcript)], [*map(message_share, new.transcript)])
     leads = speed_to_lead(old), speed_to_lead(new)
     same_search = (old.name, old.address, old.phone) == (new.name, new.address, new.phone)
     for conv, part, conv_events, conv_shares, lead in zip(
             (old, new), parts, events, shares, leads, strict=True):
         buckets = _Buckets(keys, wall_now, retention, part)
         _state_counters(conv, keys, part.counters)
-        for event in conv_events.elements():
+        for event in conv_events:
             buckets.event(*event)
-        for share in conv_shares.elements():
+        for share in conv_shares:
             buckets.message(share)
         if leads[0] != leads[1]:
             buckets.lead(lead)
@@ -180,9 +179,13 @@ def contributions_apart(old: Conversation | None, new: Conversation | None,
     return parts
 
 
-def _apart(old: Counter, new: Counter) -> tuple[Counter, Counter]:
-    """What only ``old`` holds and what only ``new`` holds (multisets)."""
-    return old - new, new - old
+def _apart(old: list, new: list) -> tuple[list, list]:
+    """What only ``old`` holds and what only ``new`` holds, as multisets (most often ``new``
+    is ``old`` and a few more: compared as lists first)."""
+    if new[:len(old)] == old:
+        return [], new[len(old):]
+    old_count, new_count = Counter(old), Counter(new)
+    return [*(old_count - new_count).elements()], [*(new_count - old_count).elements()]
 
 
 def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:

@@ -364,9 +364,13 @@ class ConversationStore:
         if new is not None and is_expired(new.last_activity_at,
                                           self.settings.conversation_ttl_seconds, wall_now):
             new = None  # history older than the TTL: nothing of it is kept
+        # The suppression record is read on a creation and written on a deletion only; an
+        # update names the document again in its place (no keyed hash to compute).
+        suppression = (self.suppression_key(location_id, contact_id)
+                       if old is None or new is None else keys.conversation(contact_id))
         fixed = [keys.conversation(contact_id),
                  keys.seen(message_id) if message_id else keys.conversation(contact_id),
-                 keys.version, self.suppression_key(location_id, contact_id)]
+                 keys.version, suppression]
         old_part, new_part = contributions_apart(old, new, keys, wall_now,
                                                  self.settings.bucket_retention_seconds)
         ops = diff_ops(old_part, new_part, fixed, wall_now)
