@@ -1,7 +1,7 @@
 """Webhook throughput and latency through the real HTTP route under gunicorn.
 
     python bench/webhook.py [--duration 30] [--connections 8] [--workers 2] [--threads 4]
-                            [--rounds 3]
+                            [--rounds 3] [--code CHECKOUT]
 
 Starts its own redis-server (free port, no persistence) and gunicorn (`app:server`), then drives
 `POST /webhooks/ghl/inbound` with wrk (Debian package `wrk`) from the same machine. Every request
@@ -9,7 +9,9 @@ is a distinct message (unique messageId) from one of 5,000 sellers walking throu
 conversation, so the bot does its full work: read, rules, score, atomic Lua write.
 In the same run, alternating with the app, it drives the minimal endpoint
 (`bench/minimal_endpoint.py`: parse the JSON, one SET) under the same gunicorn settings, and
-prints both, their ratio (median of the rounds) and latency percentiles; paste the result into
+prints both, their ratio (median of the rounds), latency percentiles, and the CPU per message of
+the gunicorn workers and the redis-server (steadier than messages/s on a loaded machine);
+``--code`` serves the app of another checkout (before/after). Paste the result into
 docs/benchmarks.md.
 """
 
