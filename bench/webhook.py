@@ -72,15 +72,15 @@ end
 request = function()
   local n = start + counter * threads + tid
   counter = counter + 1
-  local slot = n % sellers
+  local seller = n % sellers
   local visit = math.floor(n / sellers)
   local step = (visit % #texts) + 1
-  local seller = string.format("seller-%d-%d", math.floor(visit / #texts), slot)
+  local contact = string.format("seller-%d-%d", math.floor(visit / #texts), seller)
   local body = string.format(
     '{"type":"InboundMessage","locationId":"bench-loc","contactId":"%s",' ..
     '"conversationId":"conv-%s","messageId":"m-%d","body":"%s","messageType":"SMS",' ..
     '"direction":"inbound","contactName":"Bench Seller","phone":"+19095550100"}',
-    seller, seller, n, texts[step])
+    contact, contact, n, texts[step])
   return wrk.format("POST", "/webhooks/ghl/inbound",
                     {["Content-Type"] = "application/json"}, body)
 end
@@ -124,42 +124,46 @@ class Served:
 
     url: str
     workers: list[int]  # gunicorn's worker processes
-    redis: int  # the app's redis-server
+    redis: int | None  # the app's own redis-server (None: an outside Redis, not counted)
     sent: int = 0  # requests sent so far (the wrk script goes on from there)
 
     def cpu_seconds(self) -> tuple[float, float]:
-        """CPU seconds used so far by the workers, and by redis-server."""
-        return sum(cpu_seconds(pid) for pid in self.workers), cpu_seconds(self.redis)
+        """CPU seconds used so far by the workers, and by the app's own redis-server."""
+        return (sum(cpu_seconds(pid) for pid in self.workers),
+                cpu_seconds(self.redis) if self.redis else 0.0)
 
 
 @contextmanager
 def serving(env: dict[str, str], workers: int, worker_class: str, threads: int,
             target: str = "app:server", code: Path = ROOT) -> Iterator[Served]:
-    """gunicorn serving ``target`` of the checkout ``code`` on a free port with its own
-    redis-server."""
-    redis_server = RedisServer().start()
+    """gunicorn serving ``target`` of the checkout ``code`` on a free port. Its Redis is
+    ``env``'s ``REDIS_URL``, or else a redis-server of its own."""
+    redis_server = None if "REDIS_URL" in env else RedisServer().start()
     port = free_port()
     gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", target, "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
          "--log-level", "warning"],
-        cwd=code, env={**os.environ, **env, "REDIS_URL": redis_server.url},
+        cwd=code, env={**os.environ, **env,
+                       **({"REDIS_URL": redis_server.url} if redis_server else {})},
         stdout=subprocess.DEVNULL)  # gunicorn.conf.py logs every request (JSON) to stdout
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url)
         workers = Path(f"/proc/{gunicorn.pid}/task/{gunicorn.pid}/children").read_text()
-        yield Served(url, [int(pid) for pid in workers.split()], redis_server.process.pid)
+        yield Served(url, [int(pid) for pid in workers.split()],
+                     redis_server.process.pid if redis_server else None)
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
-        redis_server.cleanup()
+        if redis_server:
+            redis_server.cleanup()
 
 
 @contextmanager
 def gunicorn_app(env: dict[str, str], workers: int, worker_class: str,
                  threads: int, target: str = "app:server") -> Iterator[str]:
-    """gunicorn serving ``target`` on a free port with its own redis-server; yields the URL."""
+    """gunicorn serving ``target`` on a free port (``serving``); yields the URL."""
     with serving(env, workers, worker_class, threads, target) as served:
         yield served.url
 
