@@ -89,7 +89,8 @@ def build_first_screen(state: PageState, *, timezone: str, refresh_seconds: int,
                                    view_state.range_label(label if data else None,
                                                           kept_days), state.locations),
         hero_metrics.build_panel(data.hero if data else None,
-                                 data.total_conversations if data else None, label),
+                                 data.total_conversations if data else None, label,
+                                 replies_sent),
     ]
     return header.build_header(refresh_seconds, demo=state.demo), top
 
