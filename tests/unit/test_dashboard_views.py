@@ -206,7 +206,7 @@ def test_view010_processing_time_said_plainly_speed_to_lead_missing():
     assert by_id(rows, ids.kpi_filter("pipeline_value")) is None
 
 
-def test_view018_processing_time_says_why_replies_are_not_counted_as_delivered():
+def test_view011_processing_time_says_why_replies_are_not_counted_as_delivered():
     def detail(replies_sent: bool) -> str:
         rows = html.Div(hero_metrics.build_hero(hero(), 9, replies_sent=replies_sent))
         card = by_id(rows, ids.kpi("response_time_ms"))
