@@ -4,7 +4,9 @@
                               [--redis-urls URL,URL,URL]
 
 Starts one redis-server per size (free ports, no persistence), or uses the ones given (a store
-that holds the size's conversations already is used as it is). Seeds each with the demo
+that holds the size's conversations already is used as it is; reuse it within the hour: with no
+housekeeping running, documents past their TTL vanish uncounted and the pandas check then
+disagrees). Seeds each with the demo
 simulator's bulk path (``simulator.run``): realistic sellers through the real bot, each
 final document written with the store's own commit script and contribution, pipelined. Then
 times, per size, taking turns between the sizes run by run so that the load of a shared
