@@ -5,13 +5,13 @@
 
 Starts its own redis-server on a free port (no persistence), sends simulated sellers' texts
 through the real bot (``simulator``; a seller stops once the transcript holds ``--messages``
-messages, and one who would stop earlier sends short follow-ups such as "ok thanks"), then reports bytes per
-conversation two ways: the growth of ``INFO memory`` ``used_memory`` over the empty server,
-and ``MEMORY USAGE`` of every key by group (documents and other per-contact keys sampled and
-scaled by their count; each index read whole). ``--bulk`` buffers each conversation and writes
-its final document with the store's commit script (``flask --app app simulate --bulk``), much
-faster; message by message (the default) is the webhook's own write path. ``--quick``: 2,000
-conversations. ``--write`` puts the result into docs/benchmarks.md.
+messages, and one who would stop earlier sends short follow-ups such as "ok thanks"), then
+reports bytes per conversation two ways: the growth of ``INFO memory`` ``used_memory`` over the
+empty server, and ``MEMORY USAGE`` of every key by group (documents and other per-contact keys
+sampled and scaled by their count; each index read whole). ``--bulk`` buffers each
+conversation and writes its final document with the store's commit script (``flask --app app
+simulate --bulk``), much faster; message by message (the default) is the webhook's own write
+path. ``--quick``: 2,000 conversations. ``--write`` puts the result into docs/benchmarks.md.
 """
 
 from __future__ import annotations

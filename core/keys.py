@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from core.schema import SEGMENT_SHARES
+
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 LOCATIONS = "sellerbot:locations"
 CACHE_PREFIX = "sellerbot:cache:"
@@ -74,8 +76,9 @@ class LocationKeys:
         return self.index(f"needs_human:{sort}")
 
     def segment_index(self, segment: str) -> str:
-        """The conversations behind one dashboard figure, by last activity."""
-        return self.index(f"seg:{segment}")
+        """The conversations behind one dashboard figure, by last activity (an index holding
+        exactly those already: ``schema.SEGMENT_SHARES``)."""
+        return self.index(SEGMENT_SHARES.get(segment, f"seg:{segment}"))
 
     @property
     def activity(self) -> str:

@@ -23,6 +23,8 @@ from core.schema import (
     SORT_BAND,
     SORT_INDEXES,
     SPEED_TO_LEAD,
+    STAGE_INDEX_SORTS,
+    TEMPERATURE_INDEX_SORTS,
     UNKNOWN_PRICE,
     Events,
     Stats,
@@ -305,8 +307,10 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
     for sort in SORT_INDEXES:
         score = sort_score(conv, sort)
         e[keys.index(sort), cid] = score
-        e[keys.temperature_index(conv.temperature, sort), cid] = score
-        e[keys.stage_index(conv.stage, sort), cid] = score
+        if sort in TEMPERATURE_INDEX_SORTS:
+            e[keys.temperature_index(conv.temperature, sort), cid] = score
+        if sort in STAGE_INDEX_SORTS:
+            e[keys.stage_index(conv.stage, sort), cid] = score
         if conv.needs_human:
             e[keys.needs_human_index(sort), cid] = score
     if conv.stage not in CLOSED_STAGES and conv.last_inbound_at is not None:
@@ -324,11 +328,13 @@ def index_keys(keys: LocationKeys) -> Iterator[str]:
     """Every sorted-set index a contact id can be a member of."""
     for sort in SORT_INDEXES:
         yield keys.index(sort)
+        yield keys.needs_human_index(sort)
+    for sort in TEMPERATURE_INDEX_SORTS:
         for temp in TEMPERATURES:
             yield keys.temperature_index(temp, sort)
+    for sort in STAGE_INDEX_SORTS:
         for stage in STAGES:
             yield keys.stage_index(stage, sort)
-        yield keys.needs_human_index(sort)
     yield keys.open_inbound
     yield keys.appointments
     for name in segment_names():

@@ -18,7 +18,7 @@ from core.settings import Settings
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
 from services.table import export
 from services.table.index_reader import IndexReader
-from services.table.planning import Moment, Source, derivation, plan
+from services.table.planning import Moment, Range, Source, derivation, plan
 from services.table.query import has_search, scannable, validate
 from services.table.rows import load_rows
 from services.table.search import TableSearch
@@ -28,7 +28,7 @@ from services.table.search import TableSearch
 # entries; deeper pages use the stored intersection.
 SCAN_LIMIT = 1000
 
-Derived = list[tuple[Source, list[str]]]  # sources and the index keys they intersect
+Derived = list[tuple[Source, list[Range]]]  # sources and the index ranges they intersect
 
 
 class ConversationIndex:
@@ -98,8 +98,10 @@ class ConversationIndex:
         scan = window is not None and scannable(query)
         derived = [(s, d) for s in sources if (d := derivation(s.location_id, query))]
         if scan:
-            for source, inputs in derived:
-                source.key, source.filter_key = inputs[1], inputs[0]
+            for source, ((filter_key, _), (key, band)) in derived:
+                source.key, source.filter_key = key, filter_key
+                if not band.whole():  # by activity: the stage's band of idx:stage
+                    source.segments = [band]
         elif derived:
             self.reader.materialize(derived, query, moment)
         if snapshot:
@@ -124,6 +126,7 @@ class ConversationIndex:
         if deep:
             for source, _ in deep:
                 source.filter_key = None
+                source.segments = plan(source.location_id, query).segments
             self.reader.materialize(deep, query, moment)
             self.reader.measure([s for s, _ in deep], moment)
 

@@ -10,7 +10,7 @@ import redis
 
 from core.keys import LOCATIONS, LocationKeys
 from services.dashboard_models import ConversationQuery
-from services.table.planning import Moment, Source, temperature_range
+from services.table.planning import Moment, Range, Source, temperature_range
 
 # Intersections are rebuilt only when the data version changes; this bounds their memory.
 DERIVED_KEY_SECONDS = 30
@@ -26,7 +26,7 @@ class IndexReader:
         self.redis = client
 
     # -- intersections -------------------------------------------------------------------
-    def materialize(self, derived: list[tuple[Source, list[str]]], query: ConversationQuery,
+    def materialize(self, derived: list[tuple[Source, list[Range]]], query: ConversationQuery,
                     moment: Moment) -> None:
         """Point each source at the intersection it needs, building it unless it exists."""
         names = self._intersection_names(derived, query, moment)
@@ -39,7 +39,7 @@ class IndexReader:
                 self._intersect(source, inputs, name, query, moment)
             source.key = name
 
-    def _intersection_names(self, derived: list[tuple[Source, list[str]]],
+    def _intersection_names(self, derived: list[tuple[Source, list[Range]]],
                             query: ConversationQuery, moment: Moment) -> list[str]:
         """One key name per source: its inputs, the stalled count and the data version."""
         with self.redis.pipeline(transaction=False) as pipe:
@@ -56,27 +56,39 @@ class IndexReader:
             # names it exactly.
             stalled = next(answers) if query.stalled else "-"
             tag = LocationKeys(source.location_id).tag
-            names.append(f"{tag}:tmp:table:{':'.join(k.rsplit(':idx:', 1)[1] for k in inputs)}"
+            names.append(f"{tag}:tmp:table:{':'.join(_range_name(r) for r in inputs)}"
                          f":stalled={stalled}:v{version}")
         return names
 
-    def _intersect(self, source: Source, inputs: list[str], name: str,
+    def _intersect(self, source: Source, inputs: list[Range], name: str,
                    query: ConversationQuery, moment: Moment) -> None:
         # One transaction per location (one hash slot), so a concurrent builder of the same
-        # key never sees the helper set half made.
+        # key never sees a helper set half made.
         with self.redis.pipeline(transaction=True) as pipe:
-            sets = list(inputs)
-            stalled_set = f"{name}:stalled"
+            sets, helpers = [], []
+            for number, (key, segment) in enumerate(inputs):
+                if segment.whole():
+                    sets.append(key)
+                    continue
+                helper = f"{name}:in{number}"  # a score band of a packed index
+                pipe.zrangestore(helper, key, segment.low.arg(), segment.high.arg(),
+                                 byscore=True)
+                helpers.append(helper)
+                sets.append(helper)
             if query.stalled:
+                stalled_set = f"{name}:stalled"
                 pipe.zrangestore(stalled_set,
                                  LocationKeys(source.location_id).open_inbound,
                                  "-inf", repr(moment.stalled), byscore=True)
+                helpers.append(stalled_set)
                 sets.append(stalled_set)
-            # The first set carries the sort score; the others only filter (weight 0).
-            pipe.zinterstore(name, {key: (1 if i == 0 else 0) for i, key in enumerate(sets)})
+            # The first set carries the sort score; the others only filter (weight 0). A set
+            # named twice (a segment shared with an index: schema.SEGMENT_SHARES) counts once.
+            unique = list(dict.fromkeys(sets))
+            pipe.zinterstore(name, {key: (1 if i == 0 else 0) for i, key in enumerate(unique)})
             pipe.expire(name, DERIVED_KEY_SECONDS)
-            if query.stalled:
-                pipe.delete(stalled_set)
+            if helpers:
+                pipe.delete(*helpers)
             pipe.execute()
 
     # -- sizes ---------------------------------------------------------------------------
@@ -148,7 +160,9 @@ class IndexReader:
             source.matches = next(answers)
             if source.expired:
                 in_both = zip(next(answers), next(answers), strict=True)
-                source.matches -= sum(a is not None and b is not None for a, b in in_both)
+                source.matches -= sum(a is not None and b is not None
+                                      and any(seg.contains(a) for seg in source.segments)
+                                      for a, b in in_both)
 
     # -- reading -------------------------------------------------------------------------
     def read(self, source: Source, start: int, stop: int) -> list[Entry]:
@@ -201,6 +215,13 @@ class IndexReader:
         reverse = sources[0].reverse if sources else False
         merged = heapq.merge(*streams, reverse=reverse)
         return [(location, member) for _, location, member in islice(merged, start, stop)]
+
+
+def _range_name(index: Range) -> str:
+    """An intersection input in the intersection's key name: the index, and its band."""
+    key, segment = index
+    name = key.rsplit(":idx:", 1)[1]
+    return name if segment.whole() else f"{name}[{segment.low.arg()},{segment.high.arg()}]"
 
 
 def _guesses(source: Source, window: tuple[int, int] | None) -> bool:
