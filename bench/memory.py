@@ -20,6 +20,7 @@ import argparse
 import multiprocessing
 import random
 import re
+import string
 import subprocess
 import sys
 import time
@@ -44,6 +45,7 @@ QUICK = 2_000
 # What a seller who has nothing more to say writes anyway (short, no new facts).
 FOLLOW_UPS = ("ok thanks", "sounds good", "Thank you!", "ok", "got it", "great, talk soon",
               "👍", "Any update?", "perfect", "alright")
+ID_ALPHABET = string.ascii_letters + string.digits
 SAMPLE_KEYS = 3_000  # per-contact keys measured one by one per group, then scaled
 # Key groups: the part of the name after the location's tag.
 GROUPS = (
@@ -65,6 +67,14 @@ class ChattySimulator(Simulator):
         super().__init__(*args, **kwargs)
         self.messages = messages
         self.length: Counter = Counter()  # transcript messages per contact, as sent
+        self.ids = random.Random(f"{self.seed}:message-ids")
+
+    def payload(self, seller: SimulatedSeller, text: str, at: datetime) -> dict:
+        """The simulator's payload with a message id shaped like GoHighLevel's (20 random
+        letters and digits), not the simulator's readable ``<contactId>-<n>``."""
+        body = super().payload(seller, text, at)
+        body["messageId"] = "".join(self.ids.choices(ID_ALPHABET, k=20))
+        return body
 
     def exchange(self, seller: SimulatedSeller, text: str,
                  at: datetime | None) -> tuple[dict, Due | None]:

@@ -333,7 +333,7 @@ class ConversationStore:
         processed at their own time (the idempotency marks a message-by-message write leaves).
         """
         processed = {m.message_id: int(m.at.timestamp()) for m in new.transcript
-                     if m.direction == "inbound" and m.message_id}
+                     if m.direction == "inbound" and m.message_id}  # as each write marks it
         keys, args = self.commit_call(None, None, new, location_id=new.location_id,
                                       contact_id=new.contact_id, outbox=False,
                                       processed=processed)
@@ -379,7 +379,9 @@ class ConversationStore:
         new_raw = ""
         if new is not None:
             if message_id:
-                marks[message_id] = int(wall_now)
+                # Marked at the conversation's time (the bot's clock, like the document's own
+                # expiry): it lasts as long as the document would without another message.
+                marks[message_id] = int(new.last_activity_at.timestamp())
             marks = document.still_seen(marks, wall_now, self.settings.conversation_ttl_seconds)
             new_raw = document.pack(new.to_json(), marks)
         expire_ms = int(self.expires_at(new) * 1000) if new is not None else 0
