@@ -114,7 +114,9 @@ class Contribution:
 
 
 def search_tokens(conv: Conversation) -> set[str]:
-    """Lower-case words of name and address, and phone digit runs a person would type."""
+    """Lower-case words of name and address, and phone digit runs a person would type: the
+    number without the US country code (``services.table.query`` drops it from a search
+    too), its last 7 and its last 4 digits."""
     tokens: set[str] = set()
     for text in (conv.name, conv.address):
         if text:
@@ -122,7 +124,7 @@ def search_tokens(conv: Conversation) -> set[str]:
     digits = "".join(ch for ch in conv.phone or "" if ch.isdigit())
     if digits:
         national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
-        tokens.update({digits, national, national[-4:], national[-7:]})
+        tokens.update({national, national[-4:], national[-7:]})
     return {t for t in tokens if t}
 
 

@@ -36,7 +36,7 @@ from tests.table_store import (
 NOW = datetime.now(UTC).replace(microsecond=0)
 SEARCHES = ["maria", "MARÍA lóp", "lopez maria", "jose", "josé núñez", "nguyen", "o'brien",
             "anne-marie", "maple", "4521 maple", "nunez", "fontana", "bob smith", "(909) 555",
-            "+1 909", "909.555", "wei chen", "zzzz", "maria 7", "1"]
+            "+1 909", "909.555", "wei chen", "zzzz", "maria 7", "1", "19095550"]
 
 
 @pytest.fixture(scope="module")
