@@ -3,16 +3,21 @@
 Per location, every query is one sorted set read in order, as one or two score ranges
 ("segments"):
 
-- no filter, temperature or stage: that filter's index as written (price: known, then unknown);
+- no filter, temperature or stage: that filter's index as written (price: known, then unknown),
+  or a band of a packed index where the filter has none of its own for the sort (a stage by
+  activity or stage: its band of idx:stage; a temperature by lead score: its band of
+  idx:score; ``schema.STAGE_INDEX_SORTS``, ``schema.TEMPERATURE_INDEX_SORTS``);
 - temperature and stage by lead score or stage: a score range of one index, because those
   scores pack the lead score or stage rank above the activity time;
 - stalled alone, by last activity: the range "last inbound <= now - 48 h" of open_inbound;
-- stalled with an open stage, by last activity: "activity <= cutoff" of the stage's index;
+- stalled with an open stage, by last activity: "activity <= cutoff" within the stage's band
+  of idx:stage;
 - temperature and stage by activity or price: the stage index read in order, keeping members
   of the temperature index (exact count from the lead-score range), while a page needs at most
   SCAN_LIMIT entries read; deeper pages, like everything else (stalled with a temperature or
   another sort): an intersection stored in a short-lived key under the location's hash tag,
-  named by the data version, so every page and refresh reuses it until the data changes.
+  named by the data version, so every page and refresh reuses it until the data changes (a
+  band of a packed index goes into it through a helper copy of the band).
 
 Pages are read by rank, so a deep page costs the same as page 1. Contacts past their TTL that
 the sweep has not retired yet are skipped by rank. Search (``search``) resolves each word
