@@ -80,6 +80,12 @@ class LocationKeys:
         exactly those already: ``schema.SEGMENT_SHARES``)."""
         return self.index(SEGMENT_SHARES.get(segment, f"seg:{segment}"))
 
+    def funnel_index(self, stage: str) -> str:
+        """The contacts whose furthest funnel stage is ``stage``, by last activity: the segment
+        ``funnel:<s>`` is the union of these from ``s`` on (one entry per contact, not one per
+        stage reached)."""
+        return self.index(f"funnel:{stage}")
+
     @property
     def activity(self) -> str:
         """Every live contact by last activity (also: the expiry rule's index)."""

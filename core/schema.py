@@ -128,6 +128,10 @@ SORT_INDEXES = ("activity", "score", "price", "stage")
 # of ``idx:score``; a stage by activity or by stage is its band of ``idx:stage``.
 TEMPERATURE_INDEX_SORTS = ("activity", "price", "stage")
 STAGE_INDEX_SORTS = ("score", "price")
+# Funnel segments ("funnel:<stage>") are not stored one per stage reached: each contact is in
+# the index of its furthest stage (``idx:funnel:<stage>``), and a segment is the union of those
+# from its stage on.
+FUNNEL_SEGMENT = "funnel:"
 # Segments (``idx:seg:<segment>``) whose members and scores are those of another index, read
 # from it and never stored twice: every conversation has reached the funnel's first stage.
 SEGMENT_SHARES = {"funnel:new": "activity", "needs_human": "needs_human:activity"}

@@ -17,6 +17,7 @@ from datetime import datetime
 from core.keys import LocationKeys
 from core.schema import (
     DELIVERED,
+    FUNNEL_SEGMENT,
     HOUR,
     RESPONSE_TIME,
     SEARCH_SEPARATOR,
@@ -67,7 +68,7 @@ def needs_action(stage: str, temperature: str) -> bool:
 def segments(conv: Conversation) -> list[str]:
     """Names of the table segments this conversation belongs to: one per clickable figure
     (KPI card, funnel stage, distribution bar), so a click lists exactly what was counted."""
-    names = [f"funnel:{stage}" for stage in funnel_reached(conv)]
+    names = [f"{FUNNEL_SEGMENT}{stage}" for stage in funnel_reached(conv)]
     names += [f"{f.counter.distribution}:{f.counter.bin(getattr(conv, f.name))}"
               for f in distributed()]
     if conv.stage not in CLOSED_STAGES:
@@ -85,7 +86,7 @@ def segments(conv: Conversation) -> list[str]:
 
 def segment_names() -> Iterator[str]:
     """Every segment name ``segments`` can return."""
-    yield from (f"funnel:{stage}" for stage in FUNNEL_STAGES)
+    yield from (f"{FUNNEL_SEGMENT}{stage}" for stage in FUNNEL_STAGES)
     for f in distributed():
         yield from (f"{f.counter.distribution}:{b}" for b in f.counter.all_bins)
     yield from ("open", "hot_action", "qualified", "needs_human", "negotiating")
@@ -320,8 +321,12 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
     if conv.appointment_at is not None and conv.stage == "booked":
         e[keys.appointments, cid] = epoch(conv.appointment_at)
     activity = epoch(conv.last_activity_at)
+    furthest = funnel_reached(conv)[-1]
+    if furthest != FUNNEL_STAGES[0]:  # the funnel's first stage is every contact: idx:activity
+        e[keys.funnel_index(furthest), cid] = activity
     for name in segments(conv):
-        e[keys.segment_index(name), cid] = activity
+        if not name.startswith(FUNNEL_SEGMENT):
+            e[keys.segment_index(name), cid] = activity
     for token in search_tokens(conv):
         e[keys.search, f"{token}{SEARCH_SEPARATOR}{cid}"] = 0
 
@@ -340,4 +345,7 @@ def index_keys(keys: LocationKeys) -> Iterator[str]:
     yield keys.open_inbound
     yield keys.appointments
     for name in segment_names():
-        yield keys.segment_index(name)
+        if not name.startswith(FUNNEL_SEGMENT):
+            yield keys.segment_index(name)
+    for stage in FUNNEL_STAGES:
+        yield keys.funnel_index(stage)

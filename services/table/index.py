@@ -18,7 +18,7 @@ from core.settings import Settings
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
 from services.table import export
 from services.table.index_reader import IndexReader
-from services.table.planning import Moment, Range, Source, derivation, plan
+from services.table.planning import Moment, Range, Source, derivation, plan, plans
 from services.table.query import has_search, scannable, validate
 from services.table.rows import load_rows
 from services.table.search import TableSearch
@@ -94,7 +94,8 @@ class ConversationIndex:
         chosen = bool(query.locations)
         locations = (self._known_locations if self._known_locations is not None
                      and not snapshot and not chosen else self._locations(query))
-        sources = [plan(location, query, moment.stalled) for location in locations]
+        sources = [source for location in locations
+                   for source in plans(location, query, moment.stalled)]
         scan = window is not None and scannable(query)
         derived = [(s, d) for s in sources if (d := derivation(s.location_id, query))]
         if scan:

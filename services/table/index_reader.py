@@ -67,12 +67,15 @@ class IndexReader:
         with self.redis.pipeline(transaction=True) as pipe:
             sets, helpers = [], []
             for number, (key, segment) in enumerate(inputs):
-                if segment.whole():
+                if isinstance(key, str) and segment.whole():
                     sets.append(key)
                     continue
-                helper = f"{name}:in{number}"  # a score band of a packed index
-                pipe.zrangestore(helper, key, segment.low.arg(), segment.high.arg(),
-                                 byscore=True)
+                helper = f"{name}:in{number}"
+                if isinstance(key, tuple):  # a union (a funnel segment)
+                    pipe.zunionstore(helper, list(key))
+                else:  # a score band of a packed index
+                    pipe.zrangestore(helper, key, segment.low.arg(), segment.high.arg(),
+                                     byscore=True)
                 helpers.append(helper)
                 sets.append(helper)
             if query.stalled:
@@ -220,7 +223,7 @@ class IndexReader:
 def _range_name(index: Range) -> str:
     """An intersection input in the intersection's key name: the index, and its band."""
     key, segment = index
-    name = key.rsplit(":idx:", 1)[1]
+    name = "+".join(k.rsplit(":idx:", 1)[1] for k in ((key,) if isinstance(key, str) else key))
     return name if segment.whole() else f"{name}[{segment.low.arg()},{segment.high.arg()}]"
 
 

@@ -30,9 +30,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from core.keys import LocationKeys
-from core.schema import SORT_BAND, STAGE_INDEX_SORTS, TEMPERATURE_INDEX_SORTS, UNKNOWN_PRICE
+from core.schema import (
+    FUNNEL_SEGMENT,
+    SEGMENT_SHARES,
+    SORT_BAND,
+    STAGE_INDEX_SORTS,
+    TEMPERATURE_INDEX_SORTS,
+    UNKNOWN_PRICE,
+)
 from seller_bot.aggregates import STAGE_RANK
-from seller_bot.models import CLOSED_STAGES
+from seller_bot.models import CLOSED_STAGES, FUNNEL_STAGES
 from seller_bot.scoring import HOT_AT, WARM_AT
 from services.dashboard_models import ConversationQuery
 from services.table.query import segment_alone, sort_index, stalled_by_range
@@ -136,7 +143,23 @@ def _stage_range(stage: str) -> Segment:
                    high=Bound((rank + 1) * SORT_BAND, inclusive=False))
 
 
-Range = tuple[str, Segment]  # a sorted set and the score range of it that is meant
+# A sorted set (or several: their union) and the score range of it that is meant.
+Range = tuple[str | tuple[str, ...], Segment]
+
+
+def segment_sets(keys: LocationKeys, segment: str) -> list[str]:
+    """The sorted sets whose union is a segment's conversations, by last activity: a funnel
+    stage's are the furthest-stage indexes from it on (``schema.FUNNEL_SEGMENT``)."""
+    if segment.startswith(FUNNEL_SEGMENT) and segment not in SEGMENT_SHARES:
+        stage = segment.removeprefix(FUNNEL_SEGMENT)
+        return [keys.funnel_index(s) for s in FUNNEL_STAGES[FUNNEL_STAGES.index(stage):]]
+    return [keys.segment_index(segment)]
+
+
+def segment_range(keys: LocationKeys, segment: str) -> Range:
+    """A segment as one intersection input (several sets: their union)."""
+    sets = segment_sets(keys, segment)
+    return (sets[0] if len(sets) == 1 else tuple(sets)), Segment()
 
 
 def stage_set(keys: LocationKeys, stage: str, sort: str) -> Range:
@@ -160,8 +183,8 @@ def _key_and_range(keys: LocationKeys, query: ConversationQuery,
     """The index a location's rows come from, and the score range of it."""
     sort = sort_index(query)
     temp, stage = query.temperature, query.stage
-    if segment_alone(query):
-        return keys.segment_index(query.segment), Segment()
+    if segment_alone(query):  # one of its sets (``plans``: one source per set)
+        return segment_sets(keys, query.segment)[0], Segment()
     if query.needs_human:
         return keys.needs_human_index(sort), Segment()  # other filters: an intersection
     if stalled_by_range(query) and stage:
@@ -195,6 +218,16 @@ def plan(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0) 
     return Source(location_id, key, query.order == "desc", segments)
 
 
+def plans(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0) -> list[Source]:
+    """The location's sources for the query: one, or one per set of a segment that is a
+    union (its rows are those sources merged, like several locations' rows)."""
+    first = plan(location_id, query, stalled_cutoff)
+    if not segment_alone(query):
+        return [first]
+    sets = segment_sets(LocationKeys(location_id), query.segment)
+    return [first, *(Source(location_id, key, first.reverse, [Segment()]) for key in sets[1:])]
+
+
 def derivation(location_id: str, query: ConversationQuery) -> list[Range] | None:
     """Index ranges to intersect (the first carries the sort score), or None if not needed."""
     keys = LocationKeys(location_id)
@@ -204,7 +237,7 @@ def derivation(location_id: str, query: ConversationQuery) -> list[Range] | None
         # Stalled is applied by the intersection itself (``IndexReader._intersect``).
         inputs = (derivation(location_id, base)
                   or [_key_and_range(keys, replace(base, stalled=False), 0)])
-        return [*inputs, (keys.segment_index(query.segment), Segment())]
+        return [*inputs, segment_range(keys, query.segment)]
     sort = sort_index(query)
     temp, stage = query.temperature, query.stage
     if query.needs_human:

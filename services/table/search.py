@@ -9,12 +9,20 @@ import redis
 from core.keys import LocationKeys
 from core.schema import SEARCH_SEPARATOR, UNKNOWN_PRICE
 from services.dashboard_models import ConversationQuery
-from services.table.planning import Moment, Range, Segment, stage_set, temperature_set
+from services.table.planning import (
+    Moment,
+    Range,
+    Segment,
+    segment_sets,
+    stage_set,
+    temperature_set,
+)
 from services.table.query import search_terms, sort_index
 
 # Search one location in Redis, so candidate lists never travel to Python and back.
 # KEYS: search (lex), activity, sort-score index (temperature's when filtered), stage filter
-# index (or the sort index again), open_inbound.
+# index (or the sort index again), open_inbound, then the filter's other sets (a segment that
+# is a union: a member of any one passes).
 # ARGV: expired cutoff, stalled cutoff ('' = no stalled filter), use stage ('1'/'0'), entry cap,
 # the score range (min, max) of the sort-score index and of the filter index that is meant (a
 # band of a packed index, ``planning.stage_set``), then one (min, max) lex range per term.
@@ -66,8 +74,11 @@ for id in pairs(owners or {}) do
   if score and check_expiry then
     score = tonumber(redis.call('ZSCORE', KEYS[2], id) or 0) > expired and score
   end
-  if score and (ARGV[3] == '0'
-                or within(redis.call('ZSCORE', KEYS[4], id), ARGV[7], ARGV[8])) then
+  local passes = ARGV[3] == '0' or within(redis.call('ZSCORE', KEYS[4], id), ARGV[7], ARGV[8])
+  for k = 6, #KEYS do
+    passes = passes or redis.call('ZSCORE', KEYS[k], id)
+  end
+  if score and passes then
     local inbound = stalled and redis.call('ZSCORE', KEYS[5], id)
     if not stalled or (inbound and tonumber(inbound) <= stalled) then
       out[#out + 1] = id
@@ -116,10 +127,12 @@ class TableSearch:
                   else (keys.index(sort), Segment()))
         flagged_key = keys.needs_human_index(sort)
         # One membership filter at most goes with a search (validation says so).
+        segment = segment_sets(keys, query.segment) if query.segment else []
         stage = (stage_set(keys, query.stage, sort) if query.stage
                  else (flagged_key, Segment()) if query.needs_human
-                 else (keys.segment_index(query.segment), Segment()) if query.segment
+                 else (segment[0], Segment()) if segment
                  else scored)
+        others = segment[1:]  # validation: a segment with q has no stage or needs_human
         args: list[object] = [repr(moment.expired),
                               repr(moment.stalled) if query.stalled else "",
                               "1" if query.stage or query.needs_human or query.segment else "0",
@@ -131,10 +144,11 @@ class TableSearch:
             # 0xFF never occurs in UTF-8, so it sorts after every token with this prefix.
             args += [b"[" + prefix, b"[" + prefix + b"\xff"]
         reply = self._script(
-            keys=[keys.search, keys.activity, scored[0], stage[0],
-                  keys.open_inbound], args=args)
+            keys=[keys.search, keys.activity, scored[0], stage[0], keys.open_inbound, *others],
+            args=args)
         if reply == [TOO_MANY]:
-            found = self._search_in_steps(keys, args[8:], (scored, stage), query, moment)
+            found = self._search_in_steps(keys, args[8:], (scored, stage), others, query,
+                                          moment)
         else:
             found = [(reply[i], float(reply[i + 1])) for i in range(0, len(reply), 2)]
         if query.needs_human and query.stage and found:
@@ -155,8 +169,8 @@ class TableSearch:
         return sorted(contacts or ())
 
     def _search_in_steps(self, keys: LocationKeys, ranges: list[object],
-                         score_and_stage: tuple[Range, Range], query: ConversationQuery,
-                         moment: Moment) -> list[Hit]:
+                         score_and_stage: tuple[Range, Range], others: list[str],
+                         query: ConversationQuery, moment: Moment) -> list[Hit]:
         """The same as the search script, in round trips that never block Redis for long
         (for terms so short they match a large part of the index)."""
         candidates = self._candidates(keys, ranges)
@@ -167,11 +181,15 @@ class TableSearch:
             for key, _ in score_and_stage:
                 pipe.zmscore(key, candidates)
             pipe.zmscore(keys.open_inbound, candidates)
-            activity, scores, in_stage, inbound = pipe.execute()
+            for key in others:
+                pipe.zmscore(key, candidates)
+            activity, scores, in_stage, inbound, *in_others = pipe.execute()
         (_, score_band), (_, stage_band) = score_and_stage
+        passes = [(s is not None and stage_band.contains(s))
+                  or any(hits[i] is not None for hits in in_others)
+                  for i, s in enumerate(in_stage)]
         return [(member, scores[i]) for i, member in enumerate(candidates)
                 if activity[i] is not None and activity[i] > moment.expired
-                and scores[i] is not None and score_band.contains(scores[i])
-                and in_stage[i] is not None and stage_band.contains(in_stage[i])
+                and scores[i] is not None and score_band.contains(scores[i]) and passes[i]
                 and (not query.stalled
                      or (inbound[i] is not None and inbound[i] <= moment.stalled))]
