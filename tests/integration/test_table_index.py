@@ -216,7 +216,8 @@ def test_table008_iter_rows_is_every_page_in_order(docs, table_redis, table_sett
     index = index_at(table_redis, table_settings, NOW)
     for query in (ConversationQuery(), ConversationQuery(sort="price_expectation", order="asc"),
                   ConversationQuery(temperature="hot", stage="offer"),
-                  ConversationQuery(stalled=True, sort="stage"), ConversationQuery(q="maria")):
+                  ConversationQuery(stalled=True, sort="stage"), ConversationQuery(q="maria"),
+                  ConversationQuery(stage="offer"), ConversationQuery(segment="funnel:price")):
         paged = index.page(replace(query, page_size=100)).rows
         paged += index.page(replace(query, page_size=100, page=2)).rows
         exported = list(index.iter_rows(query))
