@@ -94,10 +94,11 @@ class ConversationIndex:
         chosen = bool(query.locations)
         locations = (self._known_locations if self._known_locations is not None
                      and not snapshot and not chosen else self._locations(query))
+        stop = window[1] if window else None
         sources = [source for location in locations
-                   for source in plans(location, query, moment.stalled)]
+                   for source in plans(location, query, moment.stalled, stop)]
         scan = window is not None and scannable(query)
-        derived = [(s, d) for s in sources if (d := derivation(s.location_id, query))]
+        derived = [(s, d) for s in sources if (d := derivation(s.location_id, query, stop))]
         if scan:
             for source, ((filter_key, _), (key, band)) in derived:
                 source.key, source.filter_key = key, filter_key

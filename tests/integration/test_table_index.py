@@ -543,3 +543,22 @@ def test_table060_segments_list_exactly_the_conversations_behind_each_figure(
     assert nonempty > 20
     with pytest.raises(InvalidQuery):
         index.page(ConversationQuery(segment="nonsense"))
+
+
+def test_table061_a_funnel_segment_reads_the_same_merged_or_stored(docs, table_redis,
+                                                                   table_settings, monkeypatch):
+    """A funnel segment is the union of the furthest-stage indexes: merged on the first pages,
+    from the union stored in a short-lived key deeper on; both give the figure's rows."""
+    import services.table.planning as planning
+
+    index = index_at(table_redis, table_settings, NOW)
+    queries = [ConversationQuery(page_size=7, segment=f"funnel:{stage}", order=order)
+               for stage in ("condition", "offer", "booked") for order in ("desc", "asc")]
+    merged = [every_page(index, query) for query in queries]
+    monkeypatch.setattr(planning, "UNION_MERGE_LIMIT", 0)
+    for query, rows in zip(queries, merged, strict=True):
+        expected = [c.contact_id for c in brute_force(docs, query, NOW.timestamp(),
+                                                      table_settings)]
+        assert rows == expected, query
+        assert every_page(index, query) == expected, query
+    assert sum(map(len, merged)) > 20
