@@ -134,9 +134,11 @@ def main(argv: list[str] | None = None) -> int:
         # The demo's replies go to a built-in fake of GoHighLevel that records them.
         settings = settings.model_copy(update={"redis_url": None,
                                                "ghl_api_token": "demo-fake-token"})
-        transport = FakeGhlApi().transport()
+        fake = FakeGhlApi()
         client = connect(settings, data_subdir="demo")
         demo = DemoTraffic(client, settings)
+        fake.locations[demo.location_id] = {"name": "Demo sub-account"}
+        transport = fake.transport()
         if demo.seed(reset=args.reset) is None:
             print("demo data already there (python app.py --demo --reset starts over)")
     try:

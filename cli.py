@@ -1,6 +1,7 @@
 """Operator commands, registered on the app's Flask server by ``create_app``:
 
-    flask --app app users add NAME [--password-stdin]   print a DASHBOARD_USERS entry
+    flask --app app users add NAME [--password-stdin] [--location ID ...]
+                                                        print a DASHBOARD_USERS entry
     flask --app app rebuild                             recompute every counter and index
     flask --app app simulate [--sellers 300] [--days 7] [--seed 7] [--rate 0]
                              [--target http://host:port] [--bulk]
@@ -44,7 +45,9 @@ def users() -> None:
 @users.command("add")
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin (scripts).")
-def add_user(name: str, password_stdin: bool) -> None:
+@click.option("--location", "locations", multiple=True,
+              help="Limit the user to this location id (repeat for several).")
+def add_user(name: str, password_stdin: bool, locations: tuple[str, ...]) -> None:
     """Print NAME:password-hash, an entry for DASHBOARD_USERS (comma-separated)."""
     if password_stdin:
         password = click.get_text_stream("stdin").readline().rstrip("\n")
@@ -52,7 +55,7 @@ def add_user(name: str, password_stdin: bool) -> None:
         password = click.prompt(f"Password for {name}", hide_input=True,
                                 confirmation_prompt=True, err=True)
     try:
-        entry = user_entry(name, password)
+        entry = user_entry(name, password, locations)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(entry)

@@ -58,7 +58,7 @@ def seed_location(args: tuple[str, str, int, int]) -> tuple[Report, float]:
     redis_url, location_id, count, seed = args
     cpu_before = time.process_time()
     settings = Settings(redis_url=redis_url)
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client = connect(settings)  # a cluster client for redis+cluster:// (bench/cluster.py)
     simulator = Simulator(InProcess(client, settings, buffered=True), seed=seed,
                           location_id=location_id)
     report = simulator.backfill(count, days=7, ttl_seconds=settings.conversation_ttl_seconds)

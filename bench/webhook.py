@@ -99,14 +99,16 @@ def parse_wrk(output: str) -> dict:
 @contextmanager
 def gunicorn_app(env: dict[str, str], workers: int, worker_class: str,
                  threads: int, target: str = "app:server") -> Iterator[str]:
-    """gunicorn serving ``target`` on a free port with its own redis-server; yields the URL."""
-    redis_server = RedisServer().start()
+    """gunicorn serving ``target`` on a free port; yields the URL. Its Redis is ``env``'s
+    ``REDIS_URL``, or else a redis-server of its own."""
+    redis_server = None if "REDIS_URL" in env else RedisServer().start()
     port = free_port()
     gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", target, "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
          "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **env, "REDIS_URL": redis_server.url},
+        cwd=ROOT, env={**os.environ, **env,
+                       **({"REDIS_URL": redis_server.url} if redis_server else {})},
         stdout=subprocess.DEVNULL)  # gunicorn.conf.py logs every request (JSON) to stdout
     try:
         url = f"http://127.0.0.1:{port}"
@@ -115,7 +117,8 @@ def gunicorn_app(env: dict[str, str], workers: int, worker_class: str,
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
-        redis_server.cleanup()
+        if redis_server:
+            redis_server.cleanup()
 
 
 def drive(url: str, script: str, connections: int, duration: int) -> dict:

@@ -13,6 +13,8 @@ from core.schema import SEGMENT_SHARES
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 LOCATIONS = "sellerbot:locations"
+# Location id -> its name in GoHighLevel, written by the relay (ghl/location_names.py).
+LOCATION_NAMES = "sellerbot:location-names"
 CACHE_PREFIX = "sellerbot:cache:"
 RATE_LIMIT_PREFIX = "sellerbot:ratelimit"  # Flask-Limiter adds ":LIMITER/<key>/..."
 OUTBOX_GROUP = "relay"  # the relays' consumer group on every outbox stream

@@ -106,6 +106,7 @@ class Settings(BaseSettings):
     ghl_version_conversations: str = "2021-04-15"
     ghl_version_contacts: str = "2021-07-28"
     ghl_version_calendars: str = "2021-04-15"
+    ghl_version_locations: str = "2021-07-28"
     ghl_timeout_seconds: float = Field(10.0, gt=0)
     ghl_max_connections: int = Field(20, ge=1)
     ghl_max_attempts: int = Field(6, ge=1)

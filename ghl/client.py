@@ -153,6 +153,13 @@ class GhlClient:
             part for part in (data.get("firstName"), data.get("lastName")) if part)
         return Contact(name=name or None, phone=data.get("phone") or None), answer
 
+    def location_name(self, location_id: str) -> str | None:
+        """The sub-account's name in GoHighLevel (scope ``locations.readonly``)."""
+        answer = self.request("GET", f"/locations/{location_id}",
+                              self.settings.ghl_version_locations)
+        name = (answer.data.get("location") or {}).get("name")
+        return (name.strip() or None) if isinstance(name, str) else None
+
     def free_slots(self, calendar_id: str, start: datetime, end: datetime,
                    timezone: str) -> list[datetime]:
         """Free start times between ``start`` and ``end``, earliest first."""

@@ -73,6 +73,7 @@ class FakeGhlApi:
         self.faults: deque[Fault] = deque()
         self.free_slots: list[datetime] = []
         self.contacts: dict[str, dict] = {}
+        self.locations: dict[str, dict] = {}  # location id -> its fields (``name``)
         self.appointments: list[dict] = []
         self.rate_limited = 0
         self._calls: dict[str, deque[float]] = defaultdict(deque)
@@ -158,6 +159,11 @@ class FakeGhlApi:
                 if contact is None:
                     return Reply(404, {"message": "Contact not found"}, headers)
                 return Reply(200, {"contact": {"id": segments[1], **contact}}, headers)
+        if method == "GET" and segments[0] == "locations" and len(segments) == 2:
+            location = self.locations.get(segments[1])
+            if location is None:
+                return Reply(404, {"message": "Location not found"}, headers)
+            return Reply(200, {"location": {"id": segments[1], **location}}, headers)
         if method == "GET" and segments[0] == "calendars" and segments[-1] == "free-slots":
             return Reply(200, self._slots_by_day(query), headers)
         if method == "POST" and path == "/calendars/events/appointments":

@@ -41,6 +41,7 @@ import redis
 from core.keys import OUTBOX_GROUP, LocationKeys
 from core.settings import Settings
 from ghl.client import GhlClient, GhlError
+from ghl.location_names import LocationNames
 from seller_bot.bot import SellerBot
 from seller_bot.outbox import Action, generation
 
@@ -98,6 +99,7 @@ class Relay:
         self.wall_clock = wall_clock
         self._budget = client.register_script(BUDGET_SCRIPT)
         self._unlock = client.register_script(UNLOCK_SCRIPT)
+        self.location_names = LocationNames(client, api)
         self._members = itertools.count()
         self._claimed_at = float("-inf")
         self._groups: set[str] = set()
@@ -114,6 +116,7 @@ class Relay:
         while not stop.is_set():
             try:
                 self.bot.housekeep_all()
+                self.location_names.refresh()
                 if self.run_once() == 0:
                     stop.wait(self.settings.relay_poll_seconds)
             except redis.RedisError as exc:

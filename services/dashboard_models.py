@@ -207,7 +207,7 @@ class ConversationRow:
     language: str = "en"
     # Every extracted field (seller_bot/fields.py) by name: address, condition, asking price...
     extracted: dict[str, Any] = field(default_factory=dict)
-    location_name: str | None = None  # LOCATIONS' name of location_id (its id when unnamed)
+    location_name: str | None = None  # LOCATIONS or GoHighLevel name of location_id, else its id
 
     def to_dict(self) -> dict:
         """The row as the API, the cache and the CSV export carry it: each extracted field is

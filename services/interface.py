@@ -26,7 +26,7 @@ from datetime import datetime
 import redis
 
 from core.clock import utc_now
-from core.keys import ID_PATTERN
+from core.keys import ID_PATTERN, LOCATION_NAMES
 from core.redis_client import CANNOT_READ
 from core.settings import Settings
 from seller_bot.bot import NoAppointment, SellerBot
@@ -97,6 +97,7 @@ class Services:
                  outbox: OutboxService | None = None,
                  scope: Scope = all_locations) -> None:
         self.settings = settings
+        self._redis = client
         self._scope = scope
         self._clock = clock
         self._bot = bot
@@ -115,13 +116,22 @@ class Services:
     def locations(self) -> dict[str, str]:
         """Location id -> name of every location the caller may choose, ordered by name: the
         ones with data and the ones LOCATIONS names (a limited user: theirs)."""
-        names = self.settings.location_names
+        names = self.location_names()
         allowed = self._scope()
         if allowed is None:
             with readable():
-                allowed = {*self._bot.store.locations(), *names}
+                allowed = {*self._bot.store.locations(), *self.settings.location_names}
         return dict(sorted(((loc, names.get(loc, loc)) for loc in allowed),
                            key=lambda pair: (pair[1].casefold(), pair[0])))
+
+    def location_names(self) -> dict[str, str]:
+        """Location id -> display name: LOCATIONS first, else the name GoHighLevel gave the
+        relay (ghl/location_names.py); a location with neither is shown by its id."""
+        with readable():
+            names = self._redis.hgetall(LOCATION_NAMES)
+        names.update((loc, name) for loc, name in self.settings.location_names.items()
+                     if name != loc or loc not in names)
+        return names
 
     def in_view(self, requested: Iterable[str] = ()) -> tuple[str, ...]:
         """The locations a read covers: the ``requested`` ones once checked, else every one
@@ -146,9 +156,9 @@ class Services:
         allowed = self._scope()
         return allowed is None or location_id in allowed
 
-    def _named(self, row: ConversationRow) -> ConversationRow:
-        return replace(row, location_name=self.settings.location_names.get(
-            row.location_id, row.location_id))
+    @staticmethod
+    def _named(row: ConversationRow, names: dict[str, str]) -> ConversationRow:
+        return replace(row, location_name=names.get(row.location_id, row.location_id))
 
     # -- queries -------------------------------------------------------------------------
     def version(self, locations: Iterable[str] = ()) -> str:
@@ -171,7 +181,8 @@ class Services:
         with readable():
             page = self._data.conversations(
                 replace(query, locations=self.in_view(query.locations)))
-        return replace(page, rows=[self._named(row) for row in page.rows])
+        names = self.location_names()
+        return replace(page, rows=[self._named(row, names) for row in page.rows])
 
     def export_rows(self, query: ConversationQuery) -> Iterator[ConversationRow]:
         """Every row matching the table's filters, sort and locations, with full phone numbers
@@ -181,9 +192,10 @@ class Services:
                 query, reveal_phone=True, locations=self.in_view(query.locations)))
 
         def streamed() -> Iterator[ConversationRow]:
+            names = self.location_names()
             with readable():
                 for row in rows:
-                    yield self._named(row)
+                    yield self._named(row, names)
 
         return streamed()
 
@@ -215,7 +227,7 @@ class Services:
                 conv, self.clock(), stalled_after_seconds=self.settings.stalled_after_seconds,
                 commission_rate=self.settings.commission_rate)
             data["dead_letters"] = self._outbox.dead_letters(location_id, contact_id)
-        data["location_name"] = self.settings.location_names.get(location_id, location_id)
+        data["location_name"] = self.location_names().get(location_id, location_id)
         return data
 
     # -- commands ------------------------------------------------------------------------

@@ -12,9 +12,10 @@ import requests
 from redis.cluster import RedisCluster
 
 from app import create_app
-from core.keys import CACHE_PREFIX, LOCATIONS, RATE_LIMIT_PREFIX, LocationKeys
+from core.keys import CACHE_PREFIX, LOCATION_NAMES, LOCATIONS, RATE_LIMIT_PREFIX, LocationKeys
 from core.redis_client import connect
 from core.settings import Settings
+from ghl.fake import Fault
 from ghl.worker import RelayThread
 from seller_bot.bot import SellerBot
 from services.cache import TIER_KPIS, TieredCache
@@ -206,6 +207,42 @@ def test_cluster011_replies_relayed_to_ghl(serve, cluster, cluster_client, ghl_a
     sent = {r.body["contactId"]: r.body["message"]
             for r in ghl_api.api.sent("/conversations/messages")}
     assert sent == replies
+
+
+def test_cluster013_dead_letter_retried_and_location_named(serve, cluster, cluster_client,
+                                                          ghl_api):
+    """A reply GoHighLevel never accepted is dead-lettered in its location's slot and retried
+    from the drill-down's route (a MULTI on that location's keys); the relay stores the
+    location's GoHighLevel name in the cluster."""
+    settings = cluster_settings(
+        cluster, ghl_api_token="test-token", ghl_api_base=ghl_api.url, relay_poll_seconds=0.02,
+        relay_claim_idle_seconds=1.0, ghl_retry_base_seconds=0.05, ghl_retry_max_seconds=0.5,
+        ghl_max_attempts=2, ghl_timeout_seconds=2.0)
+    ghl_api.api.locations[SOUTH] = {"name": "South Bay Homes"}
+    app = create_app(settings, cluster_client)
+    with serve(app.server) as server:
+        seller = Seller(server.url, contact="c-south", location=SOUTH)
+        first = seller.says("Hi, thinking about selling my house")["reply"]
+        relay = RelayThread(cluster_client, settings, SellerBot(cluster_client, settings)).start()
+        try:
+            until(lambda: cluster_client.hget(LOCATION_NAMES, SOUTH), msg="south's name")
+            until(lambda: requests.get(f"{server.url}/api/dashboard", timeout=10).json()
+                  ["outbox"]["pending"] == 0, msg="the first message's actions all sent")
+            ghl_api.api.fail_next(Fault(500), Fault(500))
+            second = seller.says("it needs a new roof")["reply"]
+            dead = until(lambda: seller.state()["dead_letters"], msg="a dead letter")
+            answer = requests.post(f"{server.url}/api/conversations/c-south/dead-letters/"
+                                   f"{dead[0]['entry_id']}/retry", timeout=10)
+            assert answer.status_code == 200, answer.text
+            state = until(lambda: (s := seller.state())["transcript"][-1].get("accepted_at")
+                          and s, msg="delivered after the retry")
+        finally:
+            relay.stop()
+        rows = requests.get(f"{server.url}/api/conversations", timeout=10).json()["rows"]
+    assert dead[0]["data"]["message"] == second and state["dead_letters"] == []
+    assert [r.body["message"] for r in ghl_api.api.sent("/conversations/messages")] == [
+        first, second]
+    assert [row["location_name"] for row in rows] == ["South Bay Homes"]
 
 
 def test_cluster012_production_login(serve, cluster, cluster_client):

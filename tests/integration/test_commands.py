@@ -35,6 +35,17 @@ def test_cli001_users_add_prints_an_entry_the_app_accepts(app):
     assert "Append it to DASHBOARD_USERS" in result.stderr
 
 
+def test_cli008_users_add_limits_a_user_to_locations(app):
+    runner = app.server.test_cli_runner()
+    result = runner.invoke(args=["users", "add", "bo", "--password-stdin", "--location", "north",
+                                 "--location", "south"], input=f"{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert parse_users(result.stdout.strip())["bo"].locations == {"north", "south"}
+    bad = runner.invoke(args=["users", "add", "bo", "--password-stdin", "--location", "a b"],
+                        input=f"{PASSWORD}\n")
+    assert bad.exit_code == 1 and "not a location id: a b" in bad.stderr and bad.stdout == ""
+
+
 def test_cli002_users_add_asks_twice_without_echo(app):
     runner = app.server.test_cli_runner()
     result = runner.invoke(args=["users", "add", "ana"],
