@@ -21,7 +21,6 @@ import multiprocessing
 import random
 import re
 import string
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -138,8 +137,6 @@ def run(conversations: int, messages: int, workers: int, bulk: bool) -> str:
     server = RedisServer().start()
     try:
         client = redis.Redis.from_url(server.url, decode_responses=True)
-        version = subprocess.run([server.binary, "--version"], capture_output=True,
-                                 text=True).stdout.split(" sha=")[0]
         empty = client.info("memory")["used_memory"]
         shares = [conversations // workers + (i < conversations % workers)
                   for i in range(workers)]
@@ -155,19 +152,19 @@ def run(conversations: int, messages: int, workers: int, bulk: bool) -> str:
         rng = random.Random(1)
         lengths = transcript_lengths(client, rng)
         groups = measure_groups(client, rng)
-        return report(version, conversations, stored, sent, elapsed, bulk, lengths,
+        return report(conversations, stored, sent, elapsed, bulk, lengths,
                       info["used_memory"] - empty, groups)
     finally:
         server.cleanup()
 
 
-def report(version: str, asked: int, stored: int, sent: int, elapsed: float, bulk: bool,
+def report(asked: int, stored: int, sent: int, elapsed: float, bulk: bool,
            lengths: list[int], used: int, groups: dict[str, tuple[int, float]]) -> str:
     mean = sum(lengths) / max(1, len(lengths))
     ten = sum(1 for n in lengths if n >= 10) / max(1, len(lengths))
     way = "bulk (final documents, commit script)" if bulk else "message by message"
     lines = [
-        f"{machine()}, {version}",
+        machine(),
         f"{stored:,} conversations ({asked:,} asked) from {sent:,} seller messages through "
         f"the real bot, {way}, in {elapsed:.0f} s; transcript {mean:.1f} messages on average "
         f"({ten:.0%} with 10 or more; sample of {len(lengths):,})",
