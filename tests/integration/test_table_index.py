@@ -501,6 +501,7 @@ def test_table021_broad_searches_run_in_steps_with_the_same_answer(docs, table_r
                    ("maria", "lead_score", None, False, None), ("9", "stage", None, True, None),
                    ("bob 909", "price_expectation", None, False, "cold"),
                    ("a", "last_activity", "offer", False, "hot")]]
+    queries.append(ConversationQuery(q="a", page_size=6, segment="funnel:offer"))
     by_script = [every_page(index, q) for q in queries]
     monkeypatch.setattr(table_module, "SEARCH_ENTRY_CAP", 0)
     for query, scripted in zip(queries, by_script, strict=True):
