@@ -68,7 +68,7 @@ def needs_action(stage: str, temperature: str) -> bool:
 def segments(conv: Conversation) -> list[str]:
     """Names of the table segments this conversation belongs to: one per clickable figure
     (KPI card, funnel stage, distribution bar), so a click lists exactly what was counted."""
-    names = [f"{FUNNEL_SEGMENT}{stage}" for stage in funnel_reached(conv)]
+    names = [f"funnel:{stage}" for stage in funnel_reached(conv)]
     names += [f"{f.counter.distribution}:{f.counter.bin(getattr(conv, f.name))}"
               for f in distributed()]
     if conv.stage not in CLOSED_STAGES:
@@ -86,7 +86,7 @@ def segments(conv: Conversation) -> list[str]:
 
 def segment_names() -> Iterator[str]:
     """Every segment name ``segments`` can return."""
-    yield from (f"{FUNNEL_SEGMENT}{stage}" for stage in FUNNEL_STAGES)
+    yield from (f"funnel:{stage}" for stage in FUNNEL_STAGES)
     for f in distributed():
         yield from (f"{f.counter.distribution}:{b}" for b in f.counter.all_bins)
     yield from ("open", "hot_action", "qualified", "needs_human", "negotiating")

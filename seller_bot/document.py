@@ -6,7 +6,8 @@
 ``CONVERSATION_TTL_SECONDS``, each as ``\\x1f<id>@<epoch seconds>``: the idempotency markers,
 readable by the store's Lua scripts without decompressing anything. The preset dictionary
 (``document_v1.zdict``: the bot's reply texts and the document's field names) makes a
-10-message document about a quarter of its JSON; it is frozen: a changed dictionary is a new
+10-message document's body about a fifth of its JSON (a quarter once base64-encoded, which
+keeps it text for every client decoding replies as UTF-8); it is frozen: a changed dictionary is a new
 format (``z2``), and every format ever written stays readable. A value starting with ``{`` is
 a document stored before (plain JSON); it reads as it is and is rewritten in this form by the
 conversation's next write.
