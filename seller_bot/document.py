@@ -7,10 +7,10 @@
 readable by the store's Lua scripts without decompressing anything. The preset dictionary
 (``document_v1.zdict``: the bot's reply texts and the document's field names) makes a
 10-message document's body about a fifth of its JSON (a quarter once base64-encoded, which
-keeps it text for every client decoding replies as UTF-8); it is frozen: a changed dictionary is a new
-format (``z2``), and every format ever written stays readable. A value starting with ``{`` is
-a document stored before (plain JSON); it reads as it is and is rewritten in this form by the
-conversation's next write.
+keeps it text for every client decoding replies as UTF-8); it is frozen: a changed
+dictionary is a new format (``z2``), and every format ever written stays readable. A value
+starting with ``{`` is a document stored before (plain JSON); it reads as it is and is
+rewritten in this form by the conversation's next write.
 """
 
 from __future__ import annotations
