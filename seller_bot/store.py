@@ -413,8 +413,9 @@ class ConversationStore:
                    else self.load_raw(location_id, contact_id))
             if raw is None and create is None:
                 return None
-            old = Conversation.from_json(raw) if raw else None
-            working = Conversation.from_json(raw) if raw else create()
+            text = document.document_json(raw) if raw else None  # decompressed once
+            old = Conversation.from_json(text) if text else None
+            working = Conversation.from_json(text) if text else create()
             new = change(working)
             if self.commit(raw, old, new, location_id=location_id, contact_id=contact_id,
                            message_id=message_id, requeue=requeue):
