@@ -17,7 +17,7 @@ from core.schema import expired_up_to
 from core.settings import Settings
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
 from services.table import export
-from services.table.index_reader import IndexReader
+from services.table.index_reader import IndexReader, is_union
 from services.table.planning import Moment, Range, Source, derivation, plan, plans
 from services.table.query import has_search, scannable, validate
 from services.table.rows import load_rows
@@ -94,11 +94,10 @@ class ConversationIndex:
         chosen = bool(query.locations)
         locations = (self._known_locations if self._known_locations is not None
                      and not snapshot and not chosen else self._locations(query))
-        stop = window[1] if window else None
         sources = [source for location in locations
-                   for source in plans(location, query, moment.stalled, stop)]
+                   for source in plans(location, query, moment.stalled)]
         scan = window is not None and scannable(query)
-        derived = [(s, d) for s in sources if (d := derivation(s.location_id, query, stop))]
+        derived = [(s, d) for s in sources if (d := derivation(s.location_id, query))]
         if scan:
             for source, ((filter_key, _), (key, band)) in derived:
                 source.key, source.filter_key = key, filter_key
@@ -108,7 +107,9 @@ class ConversationIndex:
             self.reader.materialize(derived, query, moment)
         if snapshot:
             export.snapshot(self.redis, sources)
-        if window and len(sources) > 1:
+        if is_union(sources):
+            window = None  # read from where the page starts (``IndexReader.read_merged``)
+        elif window and len(sources) > 1:
             window = (0, window[1])  # each location's head, for the merge
         current = self.reader.measure(sources, moment, window)
         if current != locations and not chosen:

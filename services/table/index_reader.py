@@ -12,6 +12,47 @@ from core.keys import LOCATIONS, LocationKeys
 from services.dashboard_models import ConversationQuery
 from services.table.planning import Moment, Range, Source, temperature_range
 
+# Where a page starts in sorted sets merged by score (one location's sets whose union is a
+# segment: disjoint): per set, how many of its entries come before a score bound, their total
+# at most ARGV[1] (the page's start) and as close to it as 64 halvings of the score range get.
+# KEYS: the sets. ARGV: start, '1' descending / '0' ascending.
+OFFSETS_SCRIPT = r"""
+local start, desc = tonumber(ARGV[1]), ARGV[2] == '1'
+local low, high = nil, nil
+for _, key in ipairs(KEYS) do
+  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+  local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]
+  if first then
+    low = math.min(low or tonumber(first), tonumber(first))
+    high = math.max(high or tonumber(last), tonumber(last))
+  end
+end
+local best = {}
+for i = 1, #KEYS do best[i] = 0 end
+if not low then return best end
+local function before(bound)
+  local counts, total, at = {}, 0, string.format('(%.17g', bound)
+  for i, key in ipairs(KEYS) do
+    counts[i] = desc and redis.call('ZCOUNT', key, at, '+inf')
+                or redis.call('ZCOUNT', key, '-inf', at)
+    total = total + counts[i]
+  end
+  return counts, total
+end
+-- Descending: "before t" is "score > t", fewer as t grows; ascending the other way round.
+local fits, beyond = (desc and high or low), (desc and low or high)
+for _ = 1, 64 do
+  local mid = (fits + beyond) / 2
+  local counts, total = before(mid)
+  if total <= start then
+    fits, best = mid, counts
+    if total == start then break end
+  else
+    beyond = mid
+  end
+end
+return best
+"""
 # Intersections are rebuilt only when the data version changes; this bounds their memory.
 DERIVED_KEY_SECONDS = 30
 SCAN_CHUNK = 1000
@@ -24,6 +65,7 @@ class IndexReader:
 
     def __init__(self, client: redis.Redis) -> None:
         self.redis = client
+        self._offsets = client.register_script(OFFSETS_SCRIPT)
 
     # -- intersections -------------------------------------------------------------------
     def materialize(self, derived: list[tuple[Source, list[Range]]], query: ConversationQuery,
@@ -205,12 +247,35 @@ class IndexReader:
             position += size
         return matched[start:stop]
 
+    def _read_union(self, sources: list[Source], start: int,
+                    stop: int) -> list[tuple[str, str]]:
+        """Positions [start, stop) of one location's disjoint sets merged by score: each set
+        read from where a score bound puts the page's start (``OFFSETS_SCRIPT``), not from
+        its first entry."""
+        reverse = sources[0].reverse
+        offsets = self._offsets(keys=[s.key for s in sources],
+                                args=[start, "1" if reverse else "0"])
+        skipped = sum(offsets)
+        with self.redis.pipeline(transaction=False) as pipe:
+            for source, offset in zip(sources, offsets, strict=True):
+                pipe.zrange(source.key, offset, offset + stop - skipped - 1, desc=reverse,
+                            withscores=True)
+            chunks = pipe.execute()
+        streams = [[(merge_key(0, score, member, source), member) for member, score in chunk]
+                   for source, chunk in zip(sources, chunks, strict=True)]
+        merged = heapq.merge(*streams, reverse=reverse)
+        location = sources[0].location_id
+        return [(location, member)
+                for _, member in islice(merged, start - skipped, stop - skipped)]
+
     def read_merged(self, sources: list[Source], start: int,
                     stop: int) -> list[tuple[str, str]]:
         """(location, contact) at positions [start, stop) of all locations merged."""
         if len(sources) == 1:
             only = sources[0]
             return [(only.location_id, m) for _, _, m in self.read_any(only, start, stop)]
+        if is_union(sources) and start and not any(s.expired for s in sources):
+            return self._read_union(sources, start, stop)
         # Each location's first `stop` entries are enough to know the merged first `stop`.
         streams = [[(merge_key(seg, score, member, source), source.location_id, member)
                     for seg, score, member in self.read_any(source, 0, stop)]
@@ -218,6 +283,11 @@ class IndexReader:
         reverse = sources[0].reverse if sources else False
         merged = heapq.merge(*streams, reverse=reverse)
         return [(location, member) for _, location, member in islice(merged, start, stop)]
+
+
+def is_union(sources: list[Source]) -> bool:
+    """Whether the sources are one location's sets whose union is a segment (``plans``)."""
+    return len(sources) > 1 and len({source.location_id for source in sources}) == 1
 
 
 def _range_name(index: Range) -> str:

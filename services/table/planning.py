@@ -44,9 +44,6 @@ from seller_bot.scoring import HOT_AT, WARM_AT
 from services.dashboard_models import ConversationQuery
 from services.table.query import segment_alone, sort_index, stalled_by_range
 
-# A segment that is a union is read as its sets merged while that reads at most this many
-# entries (each set's first rows up to the page's end).
-UNION_MERGE_LIMIT = 1000
 TEMPERATURE_SCORES = {"hot": (HOT_AT, None), "warm": (WARM_AT, HOT_AT), "cold": (None, WARM_AT)}
 
 
@@ -221,36 +218,19 @@ def plan(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0) 
     return Source(location_id, key, query.order == "desc", segments)
 
 
-def merges_union(location_id: str, query: ConversationQuery, stop: int | None) -> bool:
-    """Whether a segment that is a union is read as its sets merged (the rows up to ``stop``
-    of each: cheap for the first pages and for an export, which reads them all anyway) rather
-    than from the union stored in a short-lived key (``derivation``: deeper pages)."""
-    if not segment_alone(query):
-        return False
-    count = len(segment_sets(LocationKeys(location_id), query.segment))
-    return count > 1 and (stop is None or stop * count <= UNION_MERGE_LIMIT)
-
-
-def plans(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0,
-          stop: int | None = None) -> list[Source]:
+def plans(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0) -> list[Source]:
     """The location's sources for the query: one, or one per set of a segment that is a
-    union, merged like several locations' rows (``merges_union``)."""
+    union, merged by score (``IndexReader.read_merged``)."""
     first = plan(location_id, query, stalled_cutoff)
-    if not merges_union(location_id, query, stop):
+    if not segment_alone(query):
         return [first]
     sets = segment_sets(LocationKeys(location_id), query.segment)
     return [first, *(Source(location_id, key, first.reverse, [Segment()]) for key in sets[1:])]
 
 
-def derivation(location_id: str, query: ConversationQuery,
-               stop: int | None = None) -> list[Range] | None:
-    """Index ranges to intersect (the first carries the sort score), or None if not needed;
-    ``stop``: the end of the page read (None: every row)."""
+def derivation(location_id: str, query: ConversationQuery) -> list[Range] | None:
+    """Index ranges to intersect (the first carries the sort score), or None if not needed."""
     keys = LocationKeys(location_id)
-    if segment_alone(query):
-        sets = segment_sets(keys, query.segment)
-        stored = len(sets) > 1 and not merges_union(location_id, query, stop)
-        return [segment_range(keys, query.segment)] if stored else None
     if query.segment and not segment_alone(query):
         # The table's other filters, then only the segment's members (weight 0).
         base = replace(query, segment=None)
