@@ -31,6 +31,7 @@ from api.table import create_table_blueprint
 from api.webhook import create_webhook_app, mount_webhook
 from cli import register_commands
 from components import build_layout, register_callbacks
+from components.first_screen import INLINE_SCRIPTS, init_first_screen
 from components.layout import INDEX_STRING, LAZY_ASSETS
 from core.clock import utc_now
 from core.logging import configure_logging
@@ -94,12 +95,14 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
                     update_title=None, compress=True, index_string=INDEX_STRING,
                     assets_path_ignore=[LAZY_ASSETS])
     init_asset_caching(server, app, LAZY_ASSETS)
-    init_security(server, app, settings)
+    init_security(server, app, settings, INLINE_SCRIPTS)
     if settings.production or users:
         init_login(server, users, limiter, client, settings)
     mount_webhook(server, create_webhook_app(bot, settings, client))
     # A function, so every page view is built with the data of that moment.
     app.layout = lambda: build_layout(services, demo=demo)
+    # The page itself carries the first screen, so a phone paints it before Dash has run.
+    init_first_screen(app, services, demo=demo)
     register_callbacks(app, services)
     register_commands(server)
     server.extensions["sellerbot"] = {"settings": settings, "redis": client, "bot": bot,

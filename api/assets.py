@@ -4,6 +4,8 @@ Dash links every file of ``assets/`` with ``?m=<modification time>`` and names i
 bundles by version, and ``assets/lazy/`` holds files named by content hash: such a URL always
 means the same bytes, so browsers may keep them for a year without asking again. Anything
 requested without its version (``/assets/favicon.ico``) is revalidated on every use instead.
+The pages themselves carry the signed-in user's figures (``components.first_screen``): kept by
+that browser only, and asked for again on every visit.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from flask import Flask, Response, request
 YEAR = 31536000
 IMMUTABLE = f"public, max-age={YEAR}, immutable"
 REVALIDATE = "no-cache"
+PAGE = "private, no-cache"
 
 
 def init_asset_caching(server: Flask, dash_app: dash.Dash, lazy_dir: str) -> None:
@@ -23,7 +26,13 @@ def init_asset_caching(server: Flask, dash_app: dash.Dash, lazy_dir: str) -> Non
     @server.after_request
     def cache_assets(response: Response) -> Response:
         path = request.path
-        if request.method not in ("GET", "HEAD") or not path.startswith(prefix):
+        if request.method not in ("GET", "HEAD"):
+            return response
+        if response.mimetype == "text/html":
+            response.headers["Cache-Control"] = PAGE
+            response.vary.add("Cookie")
+            return response
+        if not path.startswith(prefix):
             return response
         if response.status_code not in (200, 304):
             return response

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from collections.abc import Sequence
+
 import dash
 import redis
 from flask import Flask, request
@@ -30,11 +34,18 @@ def create_limiter(server: Flask, client: redis.Redis) -> Limiter:
     )
 
 
-def content_security_policy(dash_app: dash.Dash) -> dict[str, list[str] | str]:
-    """Only our own scripts (and Dash's inline bootstrap script, by hash); no framing."""
+def script_hash(script: str) -> str:
+    """A CSP source allowing one inline script, as Dash hashes its own."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+
+
+def content_security_policy(dash_app: dash.Dash, inline_scripts: Sequence[str] = ()
+                            ) -> dict[str, list[str] | str]:
+    """Only our own scripts (and Dash's inline bootstrap script and ``inline_scripts``, by
+    hash); no framing."""
     return {
         "default-src": "'self'",
-        "script-src": ["'self'", *dash_app.csp_hashes()],
+        "script-src": ["'self'", *dash_app.csp_hashes(), *map(script_hash, inline_scripts)],
         "style-src": ["'self'", "'unsafe-inline'"],  # Dash and Plotly set inline styles
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
@@ -46,7 +57,8 @@ def content_security_policy(dash_app: dash.Dash) -> dict[str, list[str] | str]:
     }
 
 
-def init_security(server: Flask, dash_app: dash.Dash, settings: Settings) -> None:
+def init_security(server: Flask, dash_app: dash.Dash, settings: Settings,
+                  inline_scripts: Sequence[str] = ()) -> None:
     production = settings.production
     hops = settings.trusted_proxy_hops
     if hops:
@@ -66,7 +78,7 @@ def init_security(server: Flask, dash_app: dash.Dash, settings: Settings) -> Non
         strict_transport_security=production,
         strict_transport_security_max_age=31536000,
         session_cookie_secure=production,
-        content_security_policy=content_security_policy(dash_app),
+        content_security_policy=content_security_policy(dash_app, inline_scripts),
         frame_options="DENY",
         referrer_policy="same-origin",
     )

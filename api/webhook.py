@@ -46,6 +46,11 @@ MOUNT = "/webhooks"
 T = TypeVar("T")
 
 
+def json_response(data: dict) -> Response:
+    """200 with ``data`` as JSON (orjson: a message's answer is the webhook's hot path)."""
+    return Response(orjson.dumps(data), mimetype="application/json")
+
+
 def read_limited_body(max_bytes: int) -> bytes:
     """The raw body, refusing (413) anything over the limit."""
     if request.content_length is not None and request.content_length > max_bytes:
@@ -207,7 +212,7 @@ def create_webhook_app(bot: SellerBot, settings: Settings, client: redis.Redis) 
         result = write()
         log.info("tag update %s", result["status"],
                  extra={"contact_id": event.id, "location_id": event.locationId})
-        return jsonify(result)
+        return json_response(result)
 
     @app.post("/ghl/inbound")
     def inbound() -> Response:
@@ -234,13 +239,13 @@ def create_webhook_app(bot: SellerBot, settings: Settings, client: redis.Redis) 
             peek = bot.store.peek(message.locationId, message.contactId,
                                   message.idempotency_key, budget.seconds)
             if peek.seen:
-                return jsonify(bot.duplicate_result(message, peek.stored).to_dict())
+                return json_response(bot.duplicate_result(message, peek.stored).to_dict())
             stored, used = peek.stored, peek.budget_used
         within_budget(message.locationId, used)
         result = bot.handle_inbound(message, received=received, stored=stored)
         log.info("webhook %s", result.status,
                  extra={"contact_id": message.contactId, "location_id": message.locationId,
                         "stage": result.stage})
-        return jsonify(result.to_dict())
+        return json_response(result.to_dict())
 
     return app

@@ -1,9 +1,12 @@
 /*
  * Browser-side behaviour of the dashboard (Dash serves everything in assets/ automatically).
  *
- * - Theme: applied to <html data-bs-theme> before React renders (no white flash), toggled by
- *   the header button, remembered in localStorage by
- *   dcc.Store(id="sellerbot-theme", storage_type="local").
+ * - Theme: applied to <html data-bs-theme> before the first paint by a script in the page's
+ *   head (components/first_screen.py), toggled by the header button, remembered in
+ *   localStorage by dcc.Store(id="sellerbot-theme", storage_type="local").
+ * - First screen: the page arrives with a static copy of its first screen
+ *   (components/first_screen.py); it is removed when Dash's page appears, before that frame
+ *   is painted (a MutationObserver runs first), so the two are never seen together.
  * - Auto-refresh: the refresh dcc.Interval runs at the selected period and is disabled while
  *   the tab is hidden; a visibilitychange listener reports visibility to the store
  *   "store-visible", and becoming visible again triggers one version check on the server.
@@ -46,7 +49,17 @@
         document.documentElement.setAttribute("data-bs-theme", theme);
     }
 
-    applyTheme(preferredTheme());
+    var firstScreen = document.getElementById("first-screen");
+    var entry = document.getElementById("react-entry-point");
+    if (firstScreen && entry) {
+        var handOver = new MutationObserver(function () {
+            if (document.getElementById("page")) {
+                handOver.disconnect();
+                firstScreen.remove();
+            }
+        });
+        handOver.observe(entry, {childList: true, subtree: true});
+    }
 
     // Named by version and content hash, so it may be cached for a year (see api/assets.py).
     var PLOTLY_BUNDLE = "lazy/plotly-4.1.1-873b068019.min.js";

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import add_gunicorn_options, machine, publish  # noqa: E402
 from bench.seed import seed_location  # noqa: E402
-from bench.webhook import WRK_SCRIPT, drive, gunicorn_app  # noqa: E402
+from bench.webhook import WRK_SCRIPT, drive, serving  # noqa: E402
 from core.keys import CACHE_PREFIX  # noqa: E402
 from core.redis_client import connect  # noqa: E402
 from core.settings import Settings  # noqa: E402
@@ -129,9 +129,9 @@ def webhook(url: str, locations: int, workers: list[int], duration: int,
         script.write(wrk_script(locations))
     try:
         for count in workers:
-            with gunicorn_app(env, count, args.worker_class, args.threads) as app_url:
-                drive(app_url, script.name, 8, 3)  # warm up
-                run = drive(app_url, script.name, 8, duration)
+            with serving(env, count, args.worker_class, args.threads) as app:
+                drive(app, script.name, 8, 3)  # warm up
+                run = drive(app, script.name, 8, duration)
             rows.append((f"webhook, {count} {args.worker_class} workers, 8 connections",
                          f"{run['rate']:,.0f} msg/s, p99 {run['p99_ms']:.1f} ms, "
                          f"non-2xx {run['non_2xx']}"))

@@ -3,19 +3,22 @@
     npm install --prefix bench/.lighthouse lighthouse@12.8.2      # once
     git worktree add /tmp/main-checkout main                      # or: git archive main | tar -x
     python bench/lighthouse.py [--runs 3] [--app before=/tmp/main-checkout] [--app after=.]
-                               [--write]
+                               [--preset mobile] [--write]
 
 Starts ``python app.py --demo`` from each ``--app`` directory (default: this checkout, labelled
 "after") on a free port, each with its demo store in a temporary ``DATA_DIR`` (so it never
 touches ``./data``), waits for ``/healthz``, then runs Lighthouse ``--runs`` times per preset
 and app against headless Chromium (``CHROME_PATH``, default ``/usr/bin/chromium``), taking turns
-between the apps so that a busy machine weighs on both alike. Each run uses a fresh Chromium
-profile: a first visit (Lighthouse clears the cache) and, in the same browser, a repeat visit
-(``--disable-storage-reset``: the browser cache of the first visit is kept). Reports the median
+between the apps so that a busy machine weighs on both alike (``--preset``: one preset only).
+Each run uses a fresh Chromium profile: a first visit (Lighthouse clears the cache) and, in the
+same browser, a repeat visit (``--disable-storage-reset``: the browser cache of the first visit
+is kept). Reports the median
 of the runs for every figure, and Lighthouse's own CPU benchmark index (about 1,000 or more on
 an idle desktop; lower means a busier or slower machine, and worse scores). ``--write`` puts
 one table per app into docs/benchmarks.md. Lighthouse's mobile preset simulates a mid-range
 phone (4x CPU slowdown, slow 4G); desktop has no throttling beyond a fast connection.
+Every report is kept in bench/results/lighthouse/ (``<app>-<preset>-<run>-first.json``): its
+``long-tasks``, ``bootup-time`` and ``largest-contentful-paint-element`` audits say what blocked.
 """
 
 from __future__ import annotations
@@ -48,9 +51,11 @@ METRICS = (
     ("performance", "performance", lambda v: f"{v * 100:.0f}"),
     ("accessibility", "accessibility", lambda v: f"{v * 100:.0f}"),
     ("best-practices", "best practices", lambda v: f"{v * 100:.0f}"),
+    ("first-contentful-paint", "FCP", lambda v: f"{v / 1000:.1f} s"),
     ("largest-contentful-paint", "LCP", lambda v: f"{v / 1000:.1f} s"),
     ("total-blocking-time", "TBT", lambda v: f"{v:,.0f} ms"),
     ("interactive", "TTI", lambda v: f"{v / 1000:.1f} s"),
+    ("cumulative-layout-shift", "CLS", lambda v: f"{v:.3f}"),
     ("bytes-first", "bytes, first visit", lambda v: f"{v / 1e6:.2f} MB"),
     ("bytes-repeat", "bytes, repeat visit", lambda v: f"{v / 1e3:,.0f} kB"),
     ("benchmark-index", "CPU benchmark index", lambda v: f"{v:,.0f}"),
@@ -112,7 +117,8 @@ def lighthouse(url: str, preset: str, port: int, out: Path, *, repeat: bool) -> 
 def figures(first: dict, repeat: dict) -> dict[str, float]:
     audits = first["audits"]
     row = {c: first["categories"][c]["score"] for c in CATEGORIES}
-    for audit in ("largest-contentful-paint", "total-blocking-time", "interactive"):
+    for audit in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+                  "interactive", "cumulative-layout-shift"):
         row[audit] = audits[audit]["numericValue"]
     row["bytes-first"] = audits["total-byte-weight"]["numericValue"]
     row["bytes-repeat"] = repeat["audits"]["total-byte-weight"]["numericValue"]
@@ -131,12 +137,13 @@ def failing(report: dict) -> list[str]:
     return out
 
 
-def measure(urls: dict[str, str], runs: int, keep: Path) -> tuple[dict, dict]:
+def measure(urls: dict[str, str], runs: int, keep: Path,
+            presets: tuple[str, ...] = PRESETS) -> tuple[dict, dict]:
     """Medians per app and preset, and the audits that failed in any run."""
-    rows = {(label, preset): [] for label in urls for preset in PRESETS}
+    rows = {(label, preset): [] for label in urls for preset in presets}
     failed = {key: set() for key in rows}
     for run in range(runs):
-        for preset in PRESETS:
+        for preset in presets:
             for label, url in urls.items():
                 with tempfile.TemporaryDirectory(prefix="lh-profile-") as profile:
                     chrome, port = start_chromium(Path(profile))
@@ -158,10 +165,10 @@ def measure(urls: dict[str, str], runs: int, keep: Path) -> tuple[dict, dict]:
     return medians, {key: sorted(value) for key, value in failed.items()}
 
 
-def table(medians: dict, label: str) -> str:
+def table(medians: dict, label: str, presets: tuple[str, ...] = PRESETS) -> str:
     lines = ["| preset | " + " | ".join(h for _, h, _ in METRICS) + " |",
              "|---" * (len(METRICS) + 1) + "|"]
-    for preset in PRESETS:
+    for preset in presets:
         row = medians[label, preset]
         lines.append(f"| {preset} | " + " | ".join(show(row[k]) for k, _, show in METRICS)
                      + " |")
@@ -173,11 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--app", action="append", metavar="LABEL=DIR",
                         help="an app to measure (repeatable); default after=.")
+    parser.add_argument("--preset", choices=PRESETS, help="one preset only (default: both)")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.exists():
         parser.error("npm install --prefix bench/.lighthouse lighthouse@12.8.2 first")
     apps = dict(item.split("=", 1) for item in args.app or ["after=."])
+    presets = (args.preset,) if args.preset else PRESETS
     keep = ROOT / "bench" / "results" / "lighthouse"
     keep.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
@@ -187,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             data_dirs.append(Path(tempfile.mkdtemp(prefix=f"lh-demo-{label}-")))
             proc, urls[label] = start_app(Path(directory).resolve(), data_dirs[-1])
             started.append(proc)
-        medians, failures = measure(urls, args.runs, keep)
+        medians, failures = measure(urls, args.runs, keep, presets)
     finally:
         for proc in started:
             proc.terminate()
@@ -198,18 +207,19 @@ def main(argv: list[str] | None = None) -> int:
                              check=False).stdout.strip()
     chrome = subprocess.run([CHROME, "--version"], capture_output=True, text=True,
                             check=False).stdout.strip()
-    command = "python bench/lighthouse.py --runs {} {}".format(
-        args.runs, " ".join(f"--app {label}={d}" for label, d in apps.items()))
+    command = "python bench/lighthouse.py --runs {} {}{}".format(
+        args.runs, " ".join(f"--app {label}={d}" for label, d in apps.items()),
+        f" --preset {args.preset}" if args.preset else "")
     for label in apps:
         text = "\n".join([
             f"{machine()} (load average {load_before:.1f} at the start); Lighthouse {version}, "
             f"{chrome} headless; median of {args.runs} runs per preset, the apps taking turns: "
             f"`{command}`.",
             "",
-            table(medians, label),
+            table(medians, label, presets),
             "",
             *(f"Audits failed in at least one {preset} run: "
-              f"{', '.join(failures[label, preset]) or 'none'}." for preset in PRESETS),
+              f"{', '.join(failures[label, preset]) or 'none'}." for preset in presets),
         ])
         print(f"## {label}\n{text}\n")
         if args.write:

@@ -1,7 +1,7 @@
 """Webhook throughput and latency through the real HTTP route under gunicorn.
 
     python bench/webhook.py [--duration 30] [--connections 8] [--workers 2] [--threads 4]
-                            [--rounds 3]
+                            [--rounds 3] [--code CHECKOUT]
 
 Starts its own redis-server (free port, no persistence) and gunicorn (`app:server`), then drives
 `POST /webhooks/ghl/inbound` with wrk (Debian package `wrk`) from the same machine. Every request
@@ -9,7 +9,9 @@ is a distinct message (unique messageId) from one of 5,000 sellers walking throu
 conversation, so the bot does its full work: read, rules, score, atomic Lua write.
 In the same run, alternating with the app, it drives the minimal endpoint
 (`bench/minimal_endpoint.py`: parse the JSON, one SET) under the same gunicorn settings, and
-prints both, their ratio (median of the rounds) and latency percentiles; paste the result into
+prints both, their ratio (median of the rounds), latency percentiles, and the CPU per message of
+the gunicorn workers and the redis-server (steadier than messages/s on a loaded machine);
+``--code`` serves the app of another checkout (before/after). Paste the result into
 docs/benchmarks.md.
 """
 
@@ -25,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -35,7 +38,14 @@ sys.path.insert(0, str(ROOT))
 from bench.common import add_gunicorn_options  # noqa: E402
 from tests.redis_server import RedisServer, free_port  # noqa: E402
 
-# wrk's Lua: a fresh messageId per request, sellers cycling through a conversation.
+WRK_THREADS = 2
+
+# wrk's Lua: a fresh messageId per request; 5,000 sellers at a time, each walking through the
+# conversation one text per 5,000 requests, then replaced by a new seller (transcripts stay
+# the length of one conversation, whatever the run's length). The script's arguments: wrk's
+# thread count (the threads' request numbers interleave without gaps) and the number of
+# requests sent to this target before (a run goes on where the last one stopped: no
+# messageId is sent twice, no seller starts over).
 WRK_SCRIPT = r"""
 local texts = {
   "Hi, I saw your sign. Thinking about selling my house in Fontana",
@@ -47,6 +57,7 @@ local texts = {
   "the first one",
   "thanks!",
 }
+local sellers = 5000
 local counter = 0
 local thread_id = 0
 setup = function(thread)
@@ -55,17 +66,21 @@ setup = function(thread)
 end
 init = function(args)
   tid = tonumber(wrk.thread:get("tid"))
+  threads = tonumber(args[1])
+  start = tonumber(args[2])
 end
 request = function()
+  local n = start + counter * threads + tid
   counter = counter + 1
-  local n = counter * 64 + tid
-  local seller = n % 5000
-  local step = (math.floor(n / 5000) % #texts) + 1
+  local seller = n % sellers
+  local visit = math.floor(n / sellers)
+  local step = (visit % #texts) + 1
+  local contact = string.format("seller-%d-%d", math.floor(visit / #texts), seller)
   local body = string.format(
-    '{"type":"InboundMessage","locationId":"bench-loc","contactId":"seller-%d",' ..
-    '"conversationId":"conv-%d","messageId":"m-%d","body":"%s","messageType":"SMS",' ..
+    '{"type":"InboundMessage","locationId":"bench-loc","contactId":"%s",' ..
+    '"conversationId":"conv-%s","messageId":"m-%d","body":"%s","messageType":"SMS",' ..
     '"direction":"inbound","contactName":"Bench Seller","phone":"+19095550100"}',
-    seller, seller, n, texts[step])
+    contact, contact, n, texts[step])
   return wrk.format("POST", "/webhooks/ghl/inbound",
                     {["Content-Type"] = "application/json"}, body)
 end
@@ -93,27 +108,51 @@ def parse_wrk(output: str) -> dict:
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {"rate": rate, **{f"p{k}_ms": ms(v) for k, v in percentiles.items()},
+            "requests": int(re.search(r"(\d+) requests in", output).group(1)),
             "non_2xx": int(errors.group(1)) if errors else 0}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time process ``pid`` has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Served:
+    """A gunicorn app being benchmarked: its URL, and the processes that serve it."""
+
+    url: str
+    workers: list[int]  # gunicorn's worker processes
+    redis: int | None  # the app's own redis-server (None: an outside Redis, not counted)
+    sent: int = 0  # requests sent so far (the wrk script goes on from there)
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        """CPU seconds used so far by the workers, and by the app's own redis-server."""
+        return (sum(cpu_seconds(pid) for pid in self.workers),
+                cpu_seconds(self.redis) if self.redis else 0.0)
+
+
 @contextmanager
-def gunicorn_app(env: dict[str, str], workers: int, worker_class: str,
-                 threads: int, target: str = "app:server") -> Iterator[str]:
-    """gunicorn serving ``target`` on a free port; yields the URL. Its Redis is ``env``'s
-    ``REDIS_URL``, or else a redis-server of its own."""
+def serving(env: dict[str, str], workers: int, worker_class: str, threads: int,
+            target: str = "app:server", code: Path = ROOT) -> Iterator[Served]:
+    """gunicorn serving ``target`` of the checkout ``code`` on a free port. Its Redis is
+    ``env``'s ``REDIS_URL``, or else a redis-server of its own."""
     redis_server = None if "REDIS_URL" in env else RedisServer().start()
     port = free_port()
     gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", target, "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
          "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **env,
+        cwd=code, env={**os.environ, **env,
                        **({"REDIS_URL": redis_server.url} if redis_server else {})},
         stdout=subprocess.DEVNULL)  # gunicorn.conf.py logs every request (JSON) to stdout
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url)
-        yield url
+        workers = Path(f"/proc/{gunicorn.pid}/task/{gunicorn.pid}/children").read_text()
+        yield Served(url, [int(pid) for pid in workers.split()],
+                     redis_server.process.pid if redis_server else None)
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
@@ -121,12 +160,33 @@ def gunicorn_app(env: dict[str, str], workers: int, worker_class: str,
             redis_server.cleanup()
 
 
-def drive(url: str, script: str, connections: int, duration: int) -> dict:
-    """One wrk run against ``url``: its figures and its printed output."""
+@contextmanager
+def gunicorn_app(env: dict[str, str], workers: int, worker_class: str,
+                 threads: int, target: str = "app:server") -> Iterator[str]:
+    """gunicorn serving ``target`` on a free port (``serving``); yields the URL."""
+    with serving(env, workers, worker_class, threads, target) as served:
+        yield served.url
+
+
+def drive(served: Served, script: str, connections: int, duration: int) -> dict:
+    """One wrk run against ``served``: its figures, the CPU per message its processes used
+    (ms) and wrk's printed output."""
+    before = served.cpu_seconds()
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script, url],
+        ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}s", "--latency",
+         "-s", script, served.url, "--", str(WRK_THREADS), str(served.sent)],
         capture_output=True, text=True, check=True)
-    return {**parse_wrk(result.stdout), "output": result.stdout}
+    figures = parse_wrk(result.stdout)
+    served.sent += figures["requests"]
+    workers, redis_cpu = (
+        (after - start) * 1000 / max(figures["requests"], 1)
+        for after, start in zip(served.cpu_seconds(), before, strict=True))
+    return {**figures, "cpu_ms": workers + redis_cpu, "redis_cpu_ms": redis_cpu,
+            "output": result.stdout}
+
+
+def median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
 
 
 def main() -> int:
@@ -136,38 +196,45 @@ def main() -> int:
     add_gunicorn_options(parser)
     parser.add_argument("--rounds", type=int, default=3,
                         help="app and minimal endpoint alternate this many times")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="serve the app of this checkout (e.g. /work/main: before a change)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is needed: apt-get install -y wrk", file=sys.stderr)
         return 2
     # One location sends everything here: lift the per-location limit out of the way.
     env = {"WEBHOOK_RATE_LIMIT": "1000000/minute"}
-    serving = (args.workers, args.worker_class, args.threads)
+    options = (args.workers, args.worker_class, args.threads)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script, \
-            gunicorn_app(env, *serving) as app_url, \
-            gunicorn_app(env, *serving, target="bench.minimal_endpoint:app") as minimal_url:
+            serving(env, *options, code=args.code.resolve()) as app, \
+            serving(env, *options, target="bench.minimal_endpoint:app") as minimal:
         script.write(WRK_SCRIPT)
         script.flush()
         runs: dict[str, list[dict]] = {"app": [], "minimal": []}
-        for url in (app_url, minimal_url):  # warm up: imports, Lua script load, first sellers
-            drive(url, script.name, 8, 3)
+        for served in (app, minimal):  # warm up: imports, Lua script load, first sellers
+            drive(served, script.name, 8, 3)
         for _ in range(args.rounds):
-            for name, url in (("app", app_url), ("minimal", minimal_url)):
-                runs[name].append(drive(url, script.name, args.connections, args.duration))
+            for name, served in (("app", app), ("minimal", minimal)):
+                runs[name].append(drive(served, script.name, args.connections, args.duration))
     os.unlink(script.name)
     print(runs["app"][-1]["output"])
-    ratios = sorted(app["rate"] / minimal["rate"]
-                    for app, minimal in zip(runs["app"], runs["minimal"], strict=True))
+    print(f"app: {args.code.resolve()}; load average at the end {os.getloadavg()[0]:.1f}")
     for name, figures in runs.items():
         rates = sorted(run["rate"] for run in figures)
-        p99 = sorted(run["p99_ms"] for run in figures)
         print(f"{name:8} workers={args.workers} class={args.worker_class} "
               f"threads={args.threads} connections={args.connections}: median "
-              f"{rates[len(rates) // 2]:.0f} msg/s (rounds {', '.join(f'{r:.0f}' for r in rates)}),"
-              f" p99 median {p99[len(p99) // 2]:.1f} ms, "
+              f"{median(rates):.0f} msg/s (rounds {', '.join(f'{r:.0f}' for r in rates)}), "
+              f"p99 median {median([run['p99_ms'] for run in figures]):.1f} ms, "
+              f"CPU {median([run['cpu_ms'] for run in figures]):.2f} ms/message "
+              f"(of which redis {median([run['redis_cpu_ms'] for run in figures]):.2f}), "
               f"non-2xx {sum(run['non_2xx'] for run in figures)}")
-    print(f"ratio app/minimal: median {ratios[len(ratios) // 2]:.2f} "
-          f"(rounds {', '.join(f'{r:.2f}' for r in ratios)})")
+    pairs = list(zip(runs["app"], runs["minimal"], strict=True))
+    ratios = sorted(app["rate"] / minimal["rate"] for app, minimal in pairs)
+    cpu_ratios = sorted(minimal["cpu_ms"] / app["cpu_ms"] for app, minimal in pairs)
+    print(f"ratio app/minimal: median {median(ratios):.2f} "
+          f"(rounds {', '.join(f'{r:.2f}' for r in ratios)}); "
+          f"CPU per message minimal/app: median {median(cpu_ratios):.2f} "
+          f"(rounds {', '.join(f'{r:.2f}' for r in cpu_ratios)})")
     return 0
 
 

@@ -91,6 +91,8 @@ TERTIARY: tuple[KpiSpec, ...] = (
 ROWS = (("kpi-primary", PRIMARY), ("kpi-secondary", SECONDARY), ("kpi-tertiary", TERTIARY))
 PROCESSING_TITLE = "Bot processing time"
 PROCESSING_DETAIL = "processing only: replies are not sent through GoHighLevel yet"
+# Replies go out, but none was accepted by GoHighLevel in the hours shown (a seeded store).
+PROCESSING_UNDELIVERED = "processing only: no reply accepted by GoHighLevel in these hours"
 DELTA_SUFFIX = " vs prev. 24 h"
 
 
@@ -141,9 +143,11 @@ def _plain_card(spec: KpiSpec, kpi: Kpi | None) -> dbc.Col:
     return kpi_card(spec, spec.value(kpi.value), kpi.delta, note=kpi.note)
 
 
-def _response_card(spec: KpiSpec, rt: ResponseTimeKpi | None, window: str) -> dbc.Col:
+def _response_card(spec: KpiSpec, rt: ResponseTimeKpi | None, window: str,
+                   replies_sent: bool) -> dbc.Col:
     """Response time as the seller feels it when replies go out through GoHighLevel
-    (``basis`` "delivered"); until then the bot's processing time, saying so plainly."""
+    (``basis`` "delivered"); until then the bot's processing time, saying so plainly and
+    why (replies not sent at all, or none accepted in the hours shown)."""
     delivered = getattr(rt, "basis", None) == "delivered"
     title = spec.title if delivered else PROCESSING_TITLE
     if rt is None or rt.p50 is None or not rt.samples:
@@ -151,7 +155,8 @@ def _response_card(spec: KpiSpec, rt: ResponseTimeKpi | None, window: str) -> db
                         title=title)
     replies = f"{fmt.compact(rt.samples)} {'reply' if rt.samples == 1 else 'replies'}"
     detail = (f"median · p95 {fmt.milliseconds(rt.p95)} · {replies}, {window}" if delivered
-              else f"{PROCESSING_DETAIL} · p95 {fmt.milliseconds(rt.p95)} · {window}")
+              else f"{PROCESSING_UNDELIVERED if replies_sent else PROCESSING_DETAIL} · p95 "
+                   f"{fmt.milliseconds(rt.p95)} · {window}")
     return kpi_card(spec, fmt.milliseconds(rt.p50), rt.delta, detail, title=title)
 
 
@@ -165,7 +170,7 @@ def _speed_card(spec: KpiSpec, speed) -> dbc.Col:
 
 
 def build_hero(hero: Hero | None, total_conversations: int | None,
-               window: str = "last 24 h") -> list:
+               window: str = "last 24 h", replies_sent: bool = False) -> list:
     """Every row of cards. No conversations at all (or no data) shows "no data yet"
     everywhere instead of zeros that look like measurements. ``window`` names the range the
     response time and appointments cover (the other cards are "now")."""
@@ -175,7 +180,7 @@ def build_hero(hero: Hero | None, total_conversations: int | None,
         if empty:
             return kpi_card(spec, fmt.NO_DATA, None, has_data=False)
         if spec.name == "response_time_ms":
-            return _response_card(spec, hero.response_time_ms, window)
+            return _response_card(spec, hero.response_time_ms, window, replies_sent)
         if spec.name == "speed_to_lead_ms":
             return _speed_card(spec, getattr(hero, "speed_to_lead_ms", None))
         if spec.name == "appointments_booked":
@@ -191,9 +196,10 @@ def build_hero(hero: Hero | None, total_conversations: int | None,
 
 
 def build_panel(hero: Hero | None = None, total_conversations: int | None = None,
-                window: str = "last 24 h") -> html.Section:
+                window: str = "last 24 h", replies_sent: bool = False) -> html.Section:
     """The hero section as placed in the page; the refresh loop replaces its children."""
-    return html.Section(build_hero(hero, total_conversations, window), id=ids.HERO,
+    return html.Section(build_hero(hero, total_conversations, window, replies_sent),
+                        id=ids.HERO,
                         className="hero", **{"aria-label": "Key metrics"})
 
 
@@ -204,4 +210,5 @@ def register_callbacks(app: Dash, services: Services) -> None:
         data = refresh.ordered_data(services, order)
         if data is None:
             return build_hero(None, None)
-        return build_hero(data.hero, data.total_conversations, view_state.window_label(data))
+        return build_hero(data.hero, data.total_conversations, view_state.window_label(data),
+                          services.settings.outbox_enabled)

@@ -1,9 +1,11 @@
 """The locations' names as GoHighLevel knows them, kept in Redis for the dashboard.
 
 The relay looks up every location that has data, a few each minute, and each again once a day
-(a sub-account can be renamed). A location GoHighLevel refuses (a token without the
-``locations.readonly`` scope, an unknown id) is not asked again for an hour; ``LOCATIONS``
-names take precedence over these anyway (``services.interface.Services.locations``).
+(a sub-account can be renamed). Each lookup takes a call from the location's budget, the way a
+CRM update does: never one of the calls kept for replies, never while GoHighLevel said wait.
+A location GoHighLevel refuses (a token without the ``locations.readonly`` scope, an unknown
+id) is not asked again for an hour. ``LOCATIONS`` names take precedence over these anyway
+(``services.interface.Services.locations``).
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ class LocationNames:
     """Fills ``LOCATION_NAMES`` from GoHighLevel; ``refresh()`` is cheap when nothing is due."""
 
     def __init__(self, client: redis.Redis, api: GhlClient,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 may_call: Callable[[str], bool] = lambda _location: True) -> None:
         self.redis = client
         self.api = api
         self.clock = clock
+        self.may_call = may_call  # the location's call budget has room (and no hold is on)
         self._asked: dict[str, float] = {}  # location -> when to ask again
         self._next_check = float("-inf")
 
@@ -47,6 +51,8 @@ class LocationNames:
                if self._asked.get(location, float("-inf")) <= now][:PER_CHECK]
         stored = 0
         for location in due:
+            if not self.may_call(location):
+                continue  # asked again at the next check
             try:
                 name = self.api.location_name(location)
             except GhlError as exc:

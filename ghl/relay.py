@@ -99,7 +99,8 @@ class Relay:
         self.wall_clock = wall_clock
         self._budget = client.register_script(BUDGET_SCRIPT)
         self._unlock = client.register_script(UNLOCK_SCRIPT)
-        self.location_names = LocationNames(client, api)
+        self.location_names = LocationNames(
+            client, api, may_call=lambda loc: self._take_budget(LocationKeys(loc), reply=False))
         self._members = itertools.count()
         self._claimed_at = float("-inf")
         self._groups: set[str] = set()

@@ -42,6 +42,7 @@ from seller_bot.models import (
     STAGES,
     TEMPERATURES,
     Conversation,
+    Message,
 )
 
 # Minute buckets cover two rolling 24 h windows (now and the day before) plus the partial hour
@@ -140,10 +141,56 @@ def contribution(conv: Conversation, keys: LocationKeys, wall_now: float,
                  retention: int) -> Contribution:
     """Everything this conversation adds to the location's aggregates and indexes."""
     out = Contribution()
+    buckets = _Buckets(keys, wall_now, retention, out)
     _state_counters(conv, keys, out.counters)
-    _events(conv, keys, wall_now, retention, out)
+    for event in _history_events(conv):
+        buckets.event(*event)
+    for msg in conv.transcript:
+        buckets.message(message_share(msg))
+    buckets.lead(speed_to_lead(conv))
     _index_entries(conv, keys, out.entries)
+    _search_entries(conv, keys, out.entries)
     return out
+
+
+def contributions_apart(old: Conversation | None, new: Conversation | None,
+                        keys: LocationKeys, wall_now: float,
+                        retention: int) -> tuple[Contribution | None, Contribution | None]:
+    """``contribution`` of ``old`` and of ``new``, less what both share: the same difference
+    (counter by counter and entry by entry), computed from what changed. Messages and history
+    events found in both cancel before they are bucketed, so a message costs what it adds,
+    not what the whole transcript holds."""
+    if old is None or new is None:
+        return (None if old is None else contribution(old, keys, wall_now, retention),
+                None if new is None else contribution(new, keys, wall_now, retention))
+    parts = Contribution(), Contribution()
+    events = _apart(_history_events(old), _history_events(new))
+    shares = _apart([*map(message_share, old.transcript)], [*map(message_share, new.transcript)])
+    leads = speed_to_lead(old), speed_to_lead(new)
+    same_search = (old.name, old.address, old.phone) == (new.name, new.address, new.phone)
+    for conv, part, conv_events, conv_shares, lead in zip(
+            (old, new), parts, events, shares, leads, strict=True):
+        buckets = _Buckets(keys, wall_now, retention, part)
+        _state_counters(conv, keys, part.counters)
+        for event in conv_events:
+            buckets.event(*event)
+        for share in conv_shares:
+            buckets.message(share)
+        if leads[0] != leads[1]:
+            buckets.lead(lead)
+        _index_entries(conv, keys, part.entries)
+        if not same_search:
+            _search_entries(conv, keys, part.entries)
+    return parts
+
+
+def _apart(old: list, new: list) -> tuple[list, list]:
+    """What only ``old`` holds and what only ``new`` holds, as multisets (most often ``new``
+    is ``old`` and a few more: compared as lists first)."""
+    if new[:len(old)] == old:
+        return [], new[len(old):]
+    old_count, new_count = Counter(old), Counter(new)
+    return [*(old_count - new_count).elements()], [*(new_count - old_count).elements()]
 
 
 def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:
@@ -178,12 +225,10 @@ def _state_counters(conv: Conversation, keys: LocationKeys, c: Counter) -> None:
         c[stats, stat(Stats.OFFER_RESPONSE, conv.offer_response)] += 1
 
 
-def _event_times(conv: Conversation) -> list[tuple[str, float, int]]:
-    """(event, epoch seconds, amount) for every event in this conversation's history."""
+def _history_events(conv: Conversation) -> list[tuple[str, float, int]]:
+    """(event, epoch seconds, amount) for every event of the conversation's life (creation,
+    stage and temperature changes); its messages are ``message_share``."""
     events: list[tuple[str, float, int]] = [(Events.NEW, epoch(conv.created_at), 1)]
-    for msg in conv.transcript:
-        events.append((Events.INBOUND if msg.direction == "inbound" else Events.OUTBOUND,
-                       epoch(msg.at), 1))
     first: dict[str, float] = {}
     was_open = True
     events.append((Events.OPEN_NET, epoch(conv.created_at), 1))
@@ -227,37 +272,54 @@ def _action_events(conv: Conversation) -> list[tuple[str, float, int]]:
     return events
 
 
-def _events(conv: Conversation, keys: LocationKeys, wall_now: float, retention: int,
-            out: Contribution) -> None:
-    c = out.counters
-    for event, ts, amount in _event_times(conv):
-        hour = hour_of(ts)
-        if hour + retention > wall_now:
-            key = keys.hour(hour)
+# What a transcript message adds to the buckets depends on these of its fields only:
+# (direction, time, response ms, delivered ms).
+MessageShare = tuple[str, datetime, float | None, float | None]
+
+
+def message_share(msg: Message) -> MessageShare:
+    return msg.direction, msg.at, msg.response_ms, msg.delivered_ms
+
+
+@dataclass
+class _Buckets:
+    """Counts events, messages and the speed to lead into one contribution's hour and minute
+    buckets (within their retention)."""
+
+    keys: LocationKeys
+    wall_now: float
+    retention: int
+    out: Contribution
+
+    def event(self, event: str, ts: float, amount: int) -> None:
+        c, hour = self.out.counters, hour_of(ts)
+        if hour + self.retention > self.wall_now:
+            key = self.keys.hour(hour)
             c[key, event] += amount
-            out.bucket_expiry[key] = hour + retention
-        if hour + MINUTE_RETENTION > wall_now:
-            key = keys.minutes(hour)
+            self.out.bucket_expiry[key] = hour + self.retention
+        if hour + MINUTE_RETENTION > self.wall_now:
+            key = self.keys.minutes(hour)
             c[key, minute_field(event, int(ts % HOUR) // 60)] += amount
-            out.bucket_expiry[key] = hour + MINUTE_RETENTION
-    for msg in conv.transcript:
-        hour = hour_of(epoch(msg.at))
-        if hour + retention <= wall_now:
-            continue
-        key = keys.hour(hour)
-        if msg.response_ms is not None:
-            c[key, histogram_field(RESPONSE_TIME, rt_bin(msg.response_ms))] += 1
-            out.bucket_expiry[key] = hour + retention
-        if msg.delivered_ms is not None:
-            c[key, histogram_field(DELIVERED, rt_bin(msg.delivered_ms))] += 1
-            out.bucket_expiry[key] = hour + retention
-    lead = speed_to_lead(conv)
-    if lead is not None:
-        hour = hour_of(lead[0])
-        if hour + retention > wall_now:
-            key = keys.hour(hour)
-            c[key, histogram_field(SPEED_TO_LEAD, rt_bin(lead[1]))] += 1
-            out.bucket_expiry[key] = hour + retention
+            self.out.bucket_expiry[key] = hour + MINUTE_RETENTION
+
+    def message(self, share: MessageShare) -> None:
+        direction, at, response_ms, delivered_ms = share
+        ts = epoch(at)
+        self.event(Events.INBOUND if direction == "inbound" else Events.OUTBOUND, ts, 1)
+        self.histogram(ts, RESPONSE_TIME, response_ms)
+        self.histogram(ts, DELIVERED, delivered_ms)
+
+    def lead(self, lead: tuple[float, float] | None) -> None:
+        if lead is not None:
+            self.histogram(lead[0], SPEED_TO_LEAD, lead[1])
+
+    def histogram(self, ts: float, kind: str, ms: float | None) -> None:
+        hour = hour_of(ts)
+        if ms is None or hour + self.retention <= self.wall_now:
+            return
+        key = self.keys.hour(hour)
+        self.out.counters[key, histogram_field(kind, rt_bin(ms))] += 1
+        self.out.bucket_expiry[key] = hour + self.retention
 
 
 def speed_to_lead(conv: Conversation) -> tuple[float, float] | None:
@@ -327,8 +389,13 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
     for name in segments(conv):
         if not name.startswith(FUNNEL_SEGMENT):
             e[keys.segment_index(name), cid] = activity
+
+
+def _search_entries(conv: Conversation, keys: LocationKeys,
+                    e: dict[tuple[str, str], float]) -> None:
+    """The search index's entries: from name, address and phone only (``search_tokens``)."""
     for token in search_tokens(conv):
-        e[keys.search, f"{token}{SEARCH_SEPARATOR}{cid}"] = 0
+        e[keys.search, f"{token}{SEARCH_SEPARATOR}{conv.contact_id}"] = 0
 
 
 def index_keys(keys: LocationKeys) -> Iterator[str]:

@@ -18,7 +18,12 @@ from core.redis_client import is_cluster
 from core.schema import expired_up_to, expires_at, is_expired
 from core.settings import Settings
 from seller_bot import document
-from seller_bot.aggregates import Contribution, changes_past_hours, contribution, index_keys
+from seller_bot.aggregates import (
+    Contribution,
+    changes_past_hours,
+    contributions_apart,
+    index_keys,
+)
 from seller_bot.models import Conversation
 from seller_bot.outbox import CrmConfig, Requeue, derive_actions
 
@@ -30,8 +35,9 @@ MAX_CONFLICT_RETRIES = 200
 # the rest.
 # ARGV: expected document ('' = absent), new document ('' = delete), document expiry (ms),
 # then ops:
-#   H key field delta   (HINCRBY, field removed when it reaches 0)
-#   Z key score member  (ZADD)      R key member (ZREM)
+#   H key n f1 d1 .. fn dn   (HINCRBY of n fields of one hash, a field removed at 0)
+#   Z score member n k1 .. kn  (ZADD of one member with one score to n sorted sets)
+#   R member n k1 .. kn        (ZREM of one member from n sorted sets)
 #   X key at_ms         (PEXPIREAT) D key        (DEL)
 #   C key score capacity member   (claim an appointment slot; C ops come first and are
 #                                  checked before anything is written: -2 when ``capacity``
@@ -65,18 +71,27 @@ local i = 4
 local n = #ARGV
 while i <= n do
   local op = ARGV[i]
-  local key = KEYS[tonumber(ARGV[i + 1])]
+  local key = KEYS[tonumber(ARGV[i + 1])]  -- Z and R list their keys last
   if op == 'H' then
-    if redis.call('HINCRBY', key, ARGV[i + 2], ARGV[i + 3]) == 0 then
-      redis.call('HDEL', key, ARGV[i + 2])
+    local last = i + 1 + 2 * tonumber(ARGV[i + 2])
+    for f = i + 3, last, 2 do
+      if redis.call('HINCRBY', key, ARGV[f], ARGV[f + 1]) == 0 then
+        redis.call('HDEL', key, ARGV[f])
+      end
     end
-    i = i + 4
+    i = last + 2
   elseif op == 'Z' then
-    redis.call('ZADD', key, ARGV[i + 2], ARGV[i + 3])
-    i = i + 4
+    local last = i + 3 + tonumber(ARGV[i + 3])
+    for k = i + 4, last do
+      redis.call('ZADD', KEYS[tonumber(ARGV[k])], ARGV[i + 1], ARGV[i + 2])
+    end
+    i = last + 1
   elseif op == 'R' then
-    redis.call('ZREM', key, ARGV[i + 2])
-    i = i + 3
+    local last = i + 2 + tonumber(ARGV[i + 2])
+    for k = i + 3, last do
+      redis.call('ZREM', KEYS[tonumber(ARGV[k])], ARGV[i + 1])
+    end
+    i = last + 1
   elseif op == 'X' then
     redis.call('PEXPIREAT', key, ARGV[i + 2])
     i = i + 3
@@ -152,29 +167,42 @@ class _Ops:
     def add(self, op: str, key: str, *args: str) -> None:
         self.args += [op, self.key(key), *args]
 
+    def add_to_keys(self, op: str, keys: list[str], *args: str) -> None:
+        """One op applied to several keys: ``op args.. n k1 .. kn``."""
+        self.args += [op, *args, str(len(keys)), *map(self.key, keys)]
+
 
 def diff_ops(old: Contribution | None, new: Contribution | None, fixed_keys: list[str],
              wall_now: float) -> _Ops:
-    """Turn the change between two contributions into script ops."""
+    """Turn the change between two contributions into script ops: one H per hash, one Z per
+    (member, score) and one R per member, whatever the number of keys they touch."""
     ops = _Ops(fixed_keys)
-    counters = (new.counters if new else {}).copy()
-    for item, value in (old.counters if old else {}).items():
+    counters = dict(new.counters) if new else {}
+    for item, value in (old.counters.items() if old else ()):
         counters[item] = counters.get(item, 0) - value
+    fields: dict[str, list[str]] = {}
     for (key, fld), delta in counters.items():
         if delta:
-            ops.add("H", key, fld, str(delta))
-    touched = {key for (key, _), delta in counters.items() if delta}
+            fields.setdefault(key, []).extend((fld, str(delta)))
+    for key, pairs in fields.items():
+        ops.add("H", key, str(len(pairs) // 2), *pairs)
     expiry = {**(old.bucket_expiry if old else {}), **(new.bucket_expiry if new else {})}
-    for key in sorted(touched & expiry.keys()):
+    for key in sorted(fields.keys() & expiry.keys()):
         if expiry[key] > wall_now:
             ops.add("X", key, str(int(expiry[key] * 1000)))
     old_entries = old.entries if old else {}
     new_entries = new.entries if new else {}
+    removed: dict[str, list[str]] = {}
     for (key, member) in old_entries.keys() - new_entries.keys():
-        ops.add("R", key, member)
+        removed.setdefault(member, []).append(key)
+    for member, keys in removed.items():
+        ops.add_to_keys("R", keys, member)
+    moved: dict[tuple[str, float], list[str]] = {}
     for (key, member), score in new_entries.items():
         if old_entries.get((key, member)) != score:
-            ops.add("Z", key, repr(float(score)), member)
+            moved.setdefault((member, score), []).append(key)
+    for (member, score), keys in moved.items():
+        ops.add_to_keys("Z", keys, repr(float(score)), member)
     return ops
 
 
@@ -293,12 +321,6 @@ class ConversationStore:
         return self.redis.zrangebyscore(key, "-inf", before)
 
     # -- writes ----------------------------------------------------------------------
-    def _contribution(self, conv: Conversation | None, wall_now: float) -> Contribution | None:
-        if conv is None:
-            return None
-        keys = LocationKeys(conv.location_id)
-        return contribution(conv, keys, wall_now, self.settings.bucket_retention_seconds)
-
     def expires_at(self, conv: Conversation) -> float:
         return expires_at(conv.last_activity_at, self.settings.conversation_ttl_seconds)
 
@@ -357,12 +379,16 @@ class ConversationStore:
         if new is not None and is_expired(new.last_activity_at,
                                           self.settings.conversation_ttl_seconds, wall_now):
             new = None  # history older than the TTL: nothing of it is kept
+        # The suppression record is read on a creation and written on a deletion only; an
+        # update names the document again in its place (no keyed hash to compute).
+        suppression = (self.suppression_key(location_id, contact_id)
+                       if old is None or new is None else keys.conversation(contact_id))
         marks = document.seen(old_raw) if processed is None else processed
         if message_id and message_id in marks:
             raise DuplicateMessage(message_id)
-        fixed = [keys.conversation(contact_id), keys.version,
-                 self.suppression_key(location_id, contact_id)]
-        old_part, new_part = self._contribution(old, wall_now), self._contribution(new, wall_now)
+        fixed = [keys.conversation(contact_id), keys.version, suppression]
+        old_part, new_part = contributions_apart(old, new, keys, wall_now,
+                                                 self.settings.bucket_retention_seconds)
         ops = diff_ops(old_part, new_part, fixed, wall_now)
         if changes_past_hours(old_part, new_part, keys, wall_now):
             ops.add("I", keys.history)

@@ -67,6 +67,19 @@ def test_names002_refused_lookups_wait_an_hour_and_names_refresh_daily(
     api.close()
 
 
+def test_names004_no_lookup_while_the_budget_has_no_room(redis_client, ghl_settings):
+    fake = FakeGhlApi()
+    fake.locations["north"] = {"name": "North"}
+    redis_client.sadd(LOCATIONS, "north")
+    now, room = [0.0], [False]
+    api = GhlClient(ghl_settings, transport=fake.transport())
+    names = LocationNames(redis_client, api, clock=lambda: now[0], may_call=lambda _: room[0])
+    assert names.refresh() == 0 and fake.sent(status=None) == []
+    room[0], now[0] = True, 60.0
+    assert names.refresh() == 1  # asked at the next check
+    api.close()
+
+
 def test_names003_a_few_lookups_between_two_relay_rounds(redis_client, ghl_settings):
     fake = FakeGhlApi()
     many = [f"loc-{n:02}" for n in range(PER_CHECK + 2)]

@@ -204,3 +204,15 @@ def test_view010_processing_time_said_plainly_speed_to_lead_missing():
     # Clickable cards carry the id the URL callback listens to.
     assert by_id(rows, ids.kpi_filter("hot_leads")) is not None
     assert by_id(rows, ids.kpi_filter("pipeline_value")) is None
+
+
+def test_view011_processing_time_says_why_replies_are_not_counted_as_delivered():
+    def detail(replies_sent: bool) -> str:
+        rows = html.Div(hero_metrics.build_hero(hero(), 9, replies_sent=replies_sent))
+        card = by_id(rows, ids.kpi("response_time_ms"))
+        return " ".join(texts(card))
+
+    assert hero_metrics.PROCESSING_DETAIL in detail(replies_sent=False)
+    sent = detail(replies_sent=True)
+    assert hero_metrics.PROCESSING_UNDELIVERED in sent
+    assert hero_metrics.PROCESSING_DETAIL not in sent
