@@ -49,6 +49,7 @@ from core.keys import CACHE_PREFIX, LocationKeys  # noqa: E402
 from core.schema import PRICE_BINS, TIMELINE_BUCKETS, Stats, hour_of  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from seller_bot.aggregates import NO_ACTION_STAGES  # noqa: E402
+from seller_bot.document import document_json  # noqa: E402
 from seller_bot.models import CLOSED_STAGES, STAGES, TEMPERATURES, Conversation  # noqa: E402
 from services.dashboard_data_service import DashboardDataService  # noqa: E402
 from services.range_spec import RangeSpec  # noqa: E402
@@ -177,7 +178,7 @@ def load_documents(client: redis.Redis) -> list[dict]:
     keys = list(client.scan_iter(match="{loc:*}:conv:*", count=5000))
     docs = []
     for start in range(0, len(keys), MGET_BATCH):
-        docs += [{**DEFAULTS, **orjson.loads(raw)}
+        docs += [{**DEFAULTS, **orjson.loads(document_json(raw))}
                  for raw in client.mget(keys[start:start + MGET_BATCH]) if raw]
     return docs
 

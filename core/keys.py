@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from core.schema import SEGMENT_SHARES
+
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 LOCATIONS = "sellerbot:locations"
 # Location id -> its name in GoHighLevel, written by the relay (ghl/location_names.py).
@@ -76,8 +78,15 @@ class LocationKeys:
         return self.index(f"needs_human:{sort}")
 
     def segment_index(self, segment: str) -> str:
-        """The conversations behind one dashboard figure, by last activity."""
-        return self.index(f"seg:{segment}")
+        """The conversations behind one dashboard figure, by last activity (an index holding
+        exactly those already: ``schema.SEGMENT_SHARES``)."""
+        return self.index(SEGMENT_SHARES.get(segment, f"seg:{segment}"))
+
+    def funnel_index(self, stage: str) -> str:
+        """The contacts whose furthest funnel stage is ``stage``, by last activity: the segment
+        ``funnel:<s>`` is the union of these from ``s`` on (one entry per contact, not one per
+        stage reached)."""
+        return self.index(f"funnel:{stage}")
 
     @property
     def activity(self) -> str:

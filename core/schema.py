@@ -119,9 +119,22 @@ def rt_bin_upper_ms(b: int) -> float:
     return RT_BASE_MS * RT_GROWTH**b
 
 
-# The sorted-set indexes every contact is in, once per sort (``idx:<sort>``,
-# ``idx:temp:<t>:<sort>``, ``idx:stage:<s>:<sort>``), and the table's sort names over them.
+# The sorted-set indexes every contact is in, once per sort (``idx:<sort>``), and the table's
+# sort names over them.
 SORT_INDEXES = ("activity", "score", "price", "stage")
+# The sorts a temperature (``idx:temp:<t>:<sort>``) and a stage (``idx:stage:<s>:<sort>``) have
+# an index of their own for. The others are a score band of a packed index, in the same order
+# (issue #15, less memory per conversation): a temperature by lead score is its lead-score band
+# of ``idx:score``; a stage by activity or by stage is its band of ``idx:stage``.
+TEMPERATURE_INDEX_SORTS = ("activity", "price", "stage")
+STAGE_INDEX_SORTS = ("score", "price")
+# Funnel segments ("funnel:<stage>") are not stored one per stage reached: each contact is in
+# the index of its furthest stage (``idx:funnel:<stage>``), and a segment is the union of those
+# from its stage on.
+FUNNEL_SEGMENT = "funnel:"
+# Segments (``idx:seg:<segment>``) whose members and scores are those of another index, read
+# from it and never stored twice: every conversation has reached the funnel's first stage.
+SEGMENT_SHARES = {"funnel:new": "activity", "needs_human": "needs_human:activity"}
 TABLE_SORTS = {"last_activity": "activity", "lead_score": "score",
                "price_expectation": "price", "stage": "stage"}
 SORT_KEYS = tuple(TABLE_SORTS)  # the table's (and the API's) ``sort`` values

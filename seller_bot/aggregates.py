@@ -17,12 +17,15 @@ from datetime import datetime
 from core.keys import LocationKeys
 from core.schema import (
     DELIVERED,
+    FUNNEL_SEGMENT,
     HOUR,
     RESPONSE_TIME,
     SEARCH_SEPARATOR,
     SORT_BAND,
     SORT_INDEXES,
     SPEED_TO_LEAD,
+    STAGE_INDEX_SORTS,
+    TEMPERATURE_INDEX_SORTS,
     UNKNOWN_PRICE,
     Events,
     Stats,
@@ -113,7 +116,9 @@ class Contribution:
 
 
 def search_tokens(conv: Conversation) -> set[str]:
-    """Lower-case words of name and address, and phone digit runs a person would type."""
+    """Lower-case words of name and address, and phone digit runs a person would type: the
+    number without the US country code (``services.table.query`` drops it from a search
+    too), its last 7 and its last 4 digits."""
     tokens: set[str] = set()
     for text in (conv.name, conv.address):
         if text:
@@ -121,7 +126,7 @@ def search_tokens(conv: Conversation) -> set[str]:
     digits = "".join(ch for ch in conv.phone or "" if ch.isdigit())
     if digits:
         national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
-        tokens.update({digits, national, national[-4:], national[-7:]})
+        tokens.update({national, national[-4:], national[-7:]})
     return {t for t in tokens if t}
 
 
@@ -367,8 +372,10 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
     for sort in SORT_INDEXES:
         score = sort_score(conv, sort)
         e[keys.index(sort), cid] = score
-        e[keys.temperature_index(conv.temperature, sort), cid] = score
-        e[keys.stage_index(conv.stage, sort), cid] = score
+        if sort in TEMPERATURE_INDEX_SORTS:
+            e[keys.temperature_index(conv.temperature, sort), cid] = score
+        if sort in STAGE_INDEX_SORTS:
+            e[keys.stage_index(conv.stage, sort), cid] = score
         if conv.needs_human:
             e[keys.needs_human_index(sort), cid] = score
     if conv.stage not in CLOSED_STAGES and conv.last_inbound_at is not None:
@@ -376,8 +383,12 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
     if conv.appointment_at is not None and conv.stage == "booked":
         e[keys.appointments, cid] = epoch(conv.appointment_at)
     activity = epoch(conv.last_activity_at)
+    furthest = funnel_reached(conv)[-1]
+    if furthest != FUNNEL_STAGES[0]:  # the funnel's first stage is every contact: idx:activity
+        e[keys.funnel_index(furthest), cid] = activity
     for name in segments(conv):
-        e[keys.segment_index(name), cid] = activity
+        if not name.startswith(FUNNEL_SEGMENT):
+            e[keys.segment_index(name), cid] = activity
 
 
 def _search_entries(conv: Conversation, keys: LocationKeys,
@@ -391,12 +402,17 @@ def index_keys(keys: LocationKeys) -> Iterator[str]:
     """Every sorted-set index a contact id can be a member of."""
     for sort in SORT_INDEXES:
         yield keys.index(sort)
+        yield keys.needs_human_index(sort)
+    for sort in TEMPERATURE_INDEX_SORTS:
         for temp in TEMPERATURES:
             yield keys.temperature_index(temp, sort)
+    for sort in STAGE_INDEX_SORTS:
         for stage in STAGES:
             yield keys.stage_index(stage, sort)
-        yield keys.needs_human_index(sort)
     yield keys.open_inbound
     yield keys.appointments
     for name in segment_names():
-        yield keys.segment_index(name)
+        if not name.startswith(FUNNEL_SEGMENT):
+            yield keys.segment_index(name)
+    for stage in FUNNEL_STAGES:
+        yield keys.funnel_index(stage)

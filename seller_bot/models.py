@@ -1,4 +1,5 @@
-"""The conversation document stored in Redis (one JSON string per contact)."""
+"""The conversation document stored in Redis (one per contact; its stored form:
+``seller_bot.document``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from seller_bot.document import document_json
 
 # New stages go at the end: a stage's position is its rank in the stage sort index.
 Stage = Literal[
@@ -138,4 +141,5 @@ class Conversation(BaseModel):
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> Conversation:
-        return cls.model_validate_json(raw)
+        """A document as stored (``seller_bot.document``: compressed, or plain JSON)."""
+        return cls.model_validate_json(document_json(raw))

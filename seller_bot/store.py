@@ -17,6 +17,7 @@ from core.keys import LOCATIONS, LocationKeys
 from core.redis_client import is_cluster
 from core.schema import expired_up_to, expires_at, is_expired
 from core.settings import Settings
+from seller_bot import document
 from seller_bot.aggregates import (
     Contribution,
     changes_past_hours,
@@ -30,10 +31,10 @@ log = logging.getLogger(__name__)
 
 MAX_CONFLICT_RETRIES = 200
 
-# KEYS[1] document, KEYS[2] messageId marker, KEYS[3] data version, KEYS[4] the contact's
-# suppression record, KEYS[5..] the rest.
+# KEYS[1] document, KEYS[2] data version, KEYS[3] the contact's suppression record, KEYS[4..]
+# the rest.
 # ARGV: expected document ('' = absent), new document ('' = delete), document expiry (ms),
-# marker value ('' = none), marker expiry (ms), then ops:
+# then ops:
 #   H key n f1 d1 .. fn dn   (HINCRBY of n fields of one hash, a field removed at 0)
 #   Z score member n k1 .. kn  (ZADD of one member with one score to n sorted sets)
 #   R member n k1 .. kn        (ZREM of one member from n sorted sets)
@@ -44,15 +45,15 @@ MAX_CONFLICT_RETRIES = 200
 #   A key n f1 v1 .. fn vn  (XADD key * ...: one outbox action, issue #11)
 #   I key               (INCR: the history version, when completed hours change; issue #14)
 #   S key value at_ms   (SET, with PXAT unless at_ms is 0)
-# Returns the new data version; 0 the document changed meanwhile; -1 duplicate message; -2
-# slot full (C); -3 the contact is suppressed (deleted, or opted out and deleted or expired):
-# it is not created again.
+# Returns the new data version; 0 the document changed meanwhile; -2 slot full (C); -3 the
+# contact is suppressed (deleted, or opted out and deleted or expired): it is not created
+# again. A message processed already is found in the document read (its seen list,
+# ``seller_bot.document``), and the compare-and-set makes that read the truth.
 COMMIT_SCRIPT = """
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
-if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
-if ARGV[1] == '' and ARGV[2] ~= '' and redis.call('EXISTS', KEYS[4]) == 1 then return -3 end
-local c = 6
+if ARGV[1] == '' and ARGV[2] ~= '' and redis.call('EXISTS', KEYS[3]) == 1 then return -3 end
+local c = 4
 while ARGV[c] == 'C' do
   local key, score = KEYS[tonumber(ARGV[c + 1])], ARGV[c + 2]
   local held = redis.call('ZCOUNT', key, score, score)
@@ -66,8 +67,7 @@ if ARGV[2] == '' then
 else
   redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
 end
-if ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[4], 'PXAT', ARGV[5]) end
-local i = 6
+local i = 4
 local n = #ARGV
 while i <= n do
   local op = ARGV[i]
@@ -118,7 +118,7 @@ while i <= n do
     return redis.error_reply('unknown op ' .. op)
   end
 end
-return redis.call('INCR', KEYS[3])
+return redis.call('INCR', KEYS[2])
 """
 
 
@@ -213,18 +213,29 @@ def _books_a_slot(old: Conversation | None, new: Conversation) -> bool:
     return old is None or old.stage != "booked" or old.appointment_at != new.appointment_at
 
 
-# The webhook's first read, one round trip: whether the message was processed already, the
-# stored document, and (unless it is a duplicate: a redelivery costs no budget) the message
-# counted in the location's fixed-window budget.
-# KEYS: seen marker, document, budget counter. ARGV: budget window (s), '' = count nothing.
-PEEK_SCRIPT = """
-local seen = redis.call('EXISTS', KEYS[1])
-local used = 0
-if seen == 0 and ARGV[1] ~= '' then
-  used = redis.call('INCR', KEYS[3])
-  if used == 1 then redis.call('EXPIRE', KEYS[3], ARGV[1]) end
+# The webhook's first read, one round trip: whether the message was processed already (its id
+# in the stored document's seen list; in a document stored before issue #15, plain JSON, in its
+# transcript), the stored document, and (unless it is a duplicate: a redelivery costs no
+# budget) the message counted in the location's fixed-window budget.
+# KEYS: document, budget counter. ARGV: message id, budget window (s), '' = count nothing.
+# '\30' and '\31' are seller_bot.document's BODY and SEEN_ENTRY.
+PEEK_SCRIPT = r"""
+local doc = redis.call('GET', KEYS[1])
+local seen = 0
+if doc then
+  local head = string.sub(doc, 1, string.find(doc, '\30', 1, true) or 0)
+  if string.find(head, '\31' .. ARGV[1] .. '@', 1, true)
+      or (string.sub(doc, 1, 1) == '{'
+          and string.find(doc, '"message_id":"' .. ARGV[1] .. '"', 1, true)) then
+    seen = 1
+  end
 end
-return {seen, used, redis.call('GET', KEYS[2])}
+local used = 0
+if seen == 0 and ARGV[2] ~= '' then
+  used = redis.call('INCR', KEYS[2])
+  if used == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+end
+return {seen, used, doc}
 """
 
 
@@ -282,9 +293,8 @@ class ConversationStore:
         keys = LocationKeys(location_id)
         # Without a budget the script counts nothing; the key only keeps the call in one slot.
         budget = keys.webhook_budget(self.wall_clock(), budget_seconds or 1)
-        seen, used, raw = self._peek(
-            keys=[keys.seen(message_id), keys.conversation(contact_id), budget],
-            args=[budget_seconds or ""])
+        seen, used, raw = self._peek(keys=[keys.conversation(contact_id), budget],
+                                     args=[message_id, budget_seconds or ""])
         return Peek(bool(seen), raw, int(used))
 
     def find_locations(self, contact_id: str) -> list[str]:
@@ -328,8 +338,6 @@ class ConversationStore:
                                       contact_id=contact_id, message_id=message_id,
                                       requeue=requeue, forget=forget)
         result = self._commit(keys=keys, args=args)
-        if result == -1:
-            raise DuplicateMessage(message_id)
         if result == -3:
             raise Suppressed(contact_id)
         if result == -2:
@@ -343,10 +351,14 @@ class ConversationStore:
 
         The same script and contribution as ``commit``; the pipeline's result for it is the
         data version, or 0 when the contact existed already. The caller adds the location.
-        Seeded history is the past: nothing of it goes to the outbox.
+        Seeded history is the past: nothing of it goes to the outbox; its messages count as
+        processed at their own time (the idempotency marks a message-by-message write leaves).
         """
+        processed = {m.message_id: int(m.at.timestamp()) for m in new.transcript
+                     if m.direction == "inbound" and m.message_id}  # as each write marks it
         keys, args = self.commit_call(None, None, new, location_id=new.location_id,
-                                      contact_id=new.contact_id, outbox=False)
+                                      contact_id=new.contact_id, outbox=False,
+                                      processed=processed)
         if is_cluster(self.redis):
             # A cluster pipeline refuses EVALSHA; EVAL sends the script (the server caches it)
             # and is routed by its keys, all in the location's slot.
@@ -357,8 +369,11 @@ class ConversationStore:
     def commit_call(self, old_raw: str | None, old: Conversation | None,
                     new: Conversation | None, *, location_id: str, contact_id: str,
                     message_id: str | None = None, requeue: tuple[Requeue, ...] = (),
-                    outbox: bool = True, forget: bool = False) -> tuple[list[str], list]:
-        """The commit script's keys and arguments for the change from ``old`` to ``new``."""
+                    outbox: bool = True, forget: bool = False,
+                    processed: document.Seen | None = None) -> tuple[list[str], list]:
+        """The commit script's keys and arguments for the change from ``old`` to ``new``;
+        ``processed``: the message ids to store as processed (default: those of ``old_raw``).
+        Raises DuplicateMessage when ``message_id`` is one of them."""
         wall_now = self.wall_clock()
         keys = LocationKeys(location_id)
         if new is not None and is_expired(new.last_activity_at,
@@ -368,9 +383,10 @@ class ConversationStore:
         # update names the document again in its place (no keyed hash to compute).
         suppression = (self.suppression_key(location_id, contact_id)
                        if old is None or new is None else keys.conversation(contact_id))
-        fixed = [keys.conversation(contact_id),
-                 keys.seen(message_id) if message_id else keys.conversation(contact_id),
-                 keys.version, suppression]
+        marks = document.seen(old_raw) if processed is None else processed
+        if message_id and message_id in marks:
+            raise DuplicateMessage(message_id)
+        fixed = [keys.conversation(contact_id), keys.version, suppression]
         old_part, new_part = contributions_apart(old, new, keys, wall_now,
                                                  self.settings.bucket_retention_seconds)
         ops = diff_ops(old_part, new_part, fixed, wall_now)
@@ -385,15 +401,17 @@ class ConversationStore:
                 fields = action.stream_fields()
                 ops.add("A", keys.outbox, str(len(fields) // 2), *fields)
         if new is None and old is not None:
-            for msg in old.transcript:
-                if msg.message_id:
-                    ops.add("D", keys.seen(msg.message_id))
-            self._add_suppression(ops, old, fixed[3], wall_now, forget=forget)
-        new_raw = new.to_json() if new is not None else ""
+            self._add_suppression(ops, old, fixed[2], wall_now, forget=forget)
+        new_raw = ""
+        if new is not None:
+            if message_id:
+                # Marked at the conversation's time (the bot's clock, like the document's own
+                # expiry): it lasts as long as the document would without another message.
+                marks[message_id] = int(new.last_activity_at.timestamp())
+            marks = document.still_seen(marks, wall_now, self.settings.conversation_ttl_seconds)
+            new_raw = document.pack(new.to_json(), marks)
         expire_ms = int(self.expires_at(new) * 1000) if new is not None else 0
-        marker_expire_ms = int((wall_now + self.settings.conversation_ttl_seconds) * 1000)
-        return ops.keys, [old_raw or "", new_raw, expire_ms, contact_id if message_id else "",
-                          marker_expire_ms, *ops.args]
+        return ops.keys, [old_raw or "", new_raw, expire_ms, *ops.args]
 
     def _add_suppression(self, ops: _Ops, old: Conversation, key: str, wall_now: float, *,
                          forget: bool) -> None:
@@ -421,8 +439,9 @@ class ConversationStore:
                    else self.load_raw(location_id, contact_id))
             if raw is None and create is None:
                 return None
-            old = Conversation.from_json(raw) if raw else None
-            working = Conversation.from_json(raw) if raw else create()
+            text = document.document_json(raw) if raw else None  # decompressed once
+            old = Conversation.from_json(text) if text else None
+            working = Conversation.from_json(text) if text else create()
             new = change(working)
             if self.commit(raw, old, new, location_id=location_id, contact_id=contact_id,
                            message_id=message_id, requeue=requeue):

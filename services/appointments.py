@@ -21,6 +21,7 @@ import redis
 
 from core.keys import LOCATIONS, LocationKeys
 from core.privacy import mask_phone
+from seller_bot.document import document_json
 from services.dashboard_models import Appointment, Appointments, Distribution
 
 LIST_LIMIT = 8
@@ -106,4 +107,5 @@ class AppointmentsReader:
             for loc, cid in pairs:
                 pipe.get(LocationKeys(loc).conversation(cid))
             raw = pipe.execute()
-        return {pair: orjson.loads(doc) for pair, doc in zip(pairs, raw, strict=True) if doc}
+        return {pair: orjson.loads(document_json(doc))
+                for pair, doc in zip(pairs, raw, strict=True) if doc}

@@ -3,11 +3,13 @@
     flask --app app rebuild
 
 For each location the stats hash, the hour and minute buckets and every sorted-set index are
-recomputed as the sum of ``seller_bot.aggregates.contribution`` over the stored documents, the
+recomputed (in the current layout: indexes of an older one are dropped) as the sum of
+``seller_bot.aggregates.contribution`` over the stored documents, the
 same function the incremental writes apply, so a rebuild produces exactly what the writes would
 have. Index entries are streamed into temporary keys (same hash tag); one MULTI/EXEC then swaps
 everything in and bumps the data version, under WATCH of that version: if a message was written
-meanwhile the location is rebuilt again.
+meanwhile the location is rebuilt again. Documents stored as plain JSON (before issue #15) are
+rewritten in the stored form (``seller_bot.document``) on the way.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pydantic import ValidationError
 from core.keys import LOCATIONS, LocationKeys
 from core.schema import is_expired
 from core.settings import Settings
+from seller_bot import document
 from seller_bot.aggregates import contribution
 from seller_bot.models import Conversation
 from services.cache import TieredCache
@@ -33,6 +36,14 @@ log = logging.getLogger(__name__)
 SCAN_COUNT = 1000
 BATCH = 500
 MAX_ATTEMPTS = 5
+# A document stored before issue #15 (plain JSON) rewritten in the stored form, unless it
+# changed since it was read. KEYS: document. ARGV: as read, the stored form of the same.
+CONVERT_SCRIPT = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+end
+return false
+"""
 
 
 class LocationBusy(RuntimeError):
@@ -155,6 +166,8 @@ class AggregateRebuilder:
                                       self.settings.conversation_ttl_seconds, wall_now):
                             continue
                         rebuild.add(pipe, conv)
+                        if not raw.startswith(document.FORMAT):
+                            self._queue_conversion(pipe, name, raw, conv, wall_now)
                         if n % BATCH == 0:
                             pipe.execute()
                     pipe.execute()
@@ -168,6 +181,16 @@ class AggregateRebuilder:
                     continue
             return RebuildResult(location_id, rebuild.conversations, skipped, attempt)
         raise LocationBusy(f"location {location_id} kept changing; retry when traffic is low")
+
+    def _queue_conversion(self, pipe: redis.client.Pipeline, name: str, raw: str,
+                          conv: Conversation, wall_now: float) -> None:
+        """Queue the rewrite of a plain-JSON document in the stored form (``seller_bot.
+        document``), its inbound messages' ids kept as processed, its expiry unchanged."""
+        marks = document.still_seen(document.seen(raw), wall_now,
+                                    self.settings.conversation_ttl_seconds)
+        # EVAL, not EVALSHA: a cluster pipeline refuses EVALSHA (the key is in the slot).
+        pipe.execute_command("EVAL", CONVERT_SCRIPT, 1, name, raw,
+                             document.pack(conv.to_json(), marks))
 
     def discover_locations(self) -> list[str]:
         """Every location with data: the registered ones and any whose keys exist without a

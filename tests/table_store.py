@@ -149,7 +149,7 @@ def _phone_forms(phone: str | None) -> list[str]:
     if not digits:
         return []
     national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
-    return [digits, national, national[-7:], national[-4:]]
+    return [national, national[-7:], national[-4:]]
 
 
 def _query_terms(q: str) -> list[str]:
@@ -160,7 +160,7 @@ def _query_terms(q: str) -> list[str]:
             run += piece
             continue
         digits = "".join(ch for ch in run if ch.isdigit())
-        if digits.startswith("1") and (run.startswith("+1") or len(digits) == 11):
+        if digits.startswith("1") and (run.startswith("+1") or len(digits) >= 8):
             digits = digits[1:]  # the country code is optional
         terms += [digits] if digits else []
         run = ""

@@ -17,8 +17,8 @@ from core.schema import expired_up_to
 from core.settings import Settings
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
 from services.table import export
-from services.table.index_reader import IndexReader
-from services.table.planning import Moment, Source, derivation, plan
+from services.table.index_reader import IndexReader, is_union
+from services.table.planning import Moment, Range, Source, derivation, plan, plans
 from services.table.query import has_search, scannable, validate
 from services.table.rows import load_rows
 from services.table.search import TableSearch
@@ -28,7 +28,7 @@ from services.table.search import TableSearch
 # entries; deeper pages use the stored intersection.
 SCAN_LIMIT = 1000
 
-Derived = list[tuple[Source, list[str]]]  # sources and the index keys they intersect
+Derived = list[tuple[Source, list[Range]]]  # sources and the index ranges they intersect
 
 
 class ConversationIndex:
@@ -94,17 +94,22 @@ class ConversationIndex:
         chosen = bool(query.locations)
         locations = (self._known_locations if self._known_locations is not None
                      and not snapshot and not chosen else self._locations(query))
-        sources = [plan(location, query, moment.stalled) for location in locations]
+        sources = [source for location in locations
+                   for source in plans(location, query, moment.stalled)]
         scan = window is not None and scannable(query)
         derived = [(s, d) for s in sources if (d := derivation(s.location_id, query))]
         if scan:
-            for source, inputs in derived:
-                source.key, source.filter_key = inputs[1], inputs[0]
+            for source, ((filter_key, _), (key, band)) in derived:
+                source.key, source.filter_key = key, filter_key
+                if not band.whole():  # by activity: the stage's band of idx:stage
+                    source.segments = [band]
         elif derived:
             self.reader.materialize(derived, query, moment)
         if snapshot:
             export.snapshot(self.redis, sources)
-        if window and len(sources) > 1:
+        if is_union(sources):
+            window = None  # read from where the page starts (``IndexReader.read_merged``)
+        elif window and len(sources) > 1:
             window = (0, window[1])  # each location's head, for the merge
         current = self.reader.measure(sources, moment, window)
         if current != locations and not chosen:
@@ -124,6 +129,7 @@ class ConversationIndex:
         if deep:
             for source, _ in deep:
                 source.filter_key = None
+                source.segments = plan(source.location_id, query).segments
             self.reader.materialize(deep, query, moment)
             self.reader.measure([s for s, _ in deep], moment)
 

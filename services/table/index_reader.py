@@ -10,8 +10,49 @@ import redis
 
 from core.keys import LOCATIONS, LocationKeys
 from services.dashboard_models import ConversationQuery
-from services.table.planning import Moment, Source, temperature_range
+from services.table.planning import Moment, Range, Source, temperature_range
 
+# Where a page starts in sorted sets merged by score (one location's sets whose union is a
+# segment: disjoint): per set, how many of its entries come before a score bound, their total
+# at most ARGV[1] (the page's start) and as close to it as 64 halvings of the score range get.
+# KEYS: the sets. ARGV: start, '1' descending / '0' ascending.
+OFFSETS_SCRIPT = r"""
+local start, desc = tonumber(ARGV[1]), ARGV[2] == '1'
+local low, high = nil, nil
+for _, key in ipairs(KEYS) do
+  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+  local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]
+  if first then
+    low = math.min(low or tonumber(first), tonumber(first))
+    high = math.max(high or tonumber(last), tonumber(last))
+  end
+end
+local best = {}
+for i = 1, #KEYS do best[i] = 0 end
+if not low then return best end
+local function before(bound)
+  local counts, total, at = {}, 0, string.format('(%.17g', bound)
+  for i, key in ipairs(KEYS) do
+    counts[i] = desc and redis.call('ZCOUNT', key, at, '+inf')
+                or redis.call('ZCOUNT', key, '-inf', at)
+    total = total + counts[i]
+  end
+  return counts, total
+end
+-- Descending: "before t" is "score > t", fewer as t grows; ascending the other way round.
+local fits, beyond = (desc and high or low), (desc and low or high)
+for _ = 1, 64 do
+  local mid = (fits + beyond) / 2
+  local counts, total = before(mid)
+  if total <= start then
+    fits, best = mid, counts
+    if total == start then break end
+  else
+    beyond = mid
+  end
+end
+return best
+"""
 # Intersections are rebuilt only when the data version changes; this bounds their memory.
 DERIVED_KEY_SECONDS = 30
 SCAN_CHUNK = 1000
@@ -24,9 +65,10 @@ class IndexReader:
 
     def __init__(self, client: redis.Redis) -> None:
         self.redis = client
+        self._offsets = client.register_script(OFFSETS_SCRIPT)
 
     # -- intersections -------------------------------------------------------------------
-    def materialize(self, derived: list[tuple[Source, list[str]]], query: ConversationQuery,
+    def materialize(self, derived: list[tuple[Source, list[Range]]], query: ConversationQuery,
                     moment: Moment) -> None:
         """Point each source at the intersection it needs, building it unless it exists."""
         names = self._intersection_names(derived, query, moment)
@@ -39,7 +81,7 @@ class IndexReader:
                 self._intersect(source, inputs, name, query, moment)
             source.key = name
 
-    def _intersection_names(self, derived: list[tuple[Source, list[str]]],
+    def _intersection_names(self, derived: list[tuple[Source, list[Range]]],
                             query: ConversationQuery, moment: Moment) -> list[str]:
         """One key name per source: its inputs, the stalled count and the data version."""
         with self.redis.pipeline(transaction=False) as pipe:
@@ -56,27 +98,42 @@ class IndexReader:
             # names it exactly.
             stalled = next(answers) if query.stalled else "-"
             tag = LocationKeys(source.location_id).tag
-            names.append(f"{tag}:tmp:table:{':'.join(k.rsplit(':idx:', 1)[1] for k in inputs)}"
+            names.append(f"{tag}:tmp:table:{':'.join(_range_name(r) for r in inputs)}"
                          f":stalled={stalled}:v{version}")
         return names
 
-    def _intersect(self, source: Source, inputs: list[str], name: str,
+    def _intersect(self, source: Source, inputs: list[Range], name: str,
                    query: ConversationQuery, moment: Moment) -> None:
         # One transaction per location (one hash slot), so a concurrent builder of the same
-        # key never sees the helper set half made.
+        # key never sees a helper set half made.
         with self.redis.pipeline(transaction=True) as pipe:
-            sets = list(inputs)
-            stalled_set = f"{name}:stalled"
+            sets, helpers = [], []
+            for number, (key, segment) in enumerate(inputs):
+                if isinstance(key, str) and segment.whole():
+                    sets.append(key)
+                    continue
+                helper = f"{name}:in{number}"
+                if isinstance(key, tuple):  # a union (a funnel segment)
+                    pipe.zunionstore(helper, list(key))
+                else:  # a score band of a packed index
+                    pipe.zrangestore(helper, key, segment.low.arg(), segment.high.arg(),
+                                     byscore=True)
+                helpers.append(helper)
+                sets.append(helper)
             if query.stalled:
+                stalled_set = f"{name}:stalled"
                 pipe.zrangestore(stalled_set,
                                  LocationKeys(source.location_id).open_inbound,
                                  "-inf", repr(moment.stalled), byscore=True)
+                helpers.append(stalled_set)
                 sets.append(stalled_set)
-            # The first set carries the sort score; the others only filter (weight 0).
-            pipe.zinterstore(name, {key: (1 if i == 0 else 0) for i, key in enumerate(sets)})
+            # The first set carries the sort score; the others only filter (weight 0). A set
+            # named twice (a segment shared with an index: schema.SEGMENT_SHARES) counts once.
+            unique = list(dict.fromkeys(sets))
+            pipe.zinterstore(name, {key: (1 if i == 0 else 0) for i, key in enumerate(unique)})
             pipe.expire(name, DERIVED_KEY_SECONDS)
-            if query.stalled:
-                pipe.delete(stalled_set)
+            if helpers:
+                pipe.delete(*helpers)
             pipe.execute()
 
     # -- sizes ---------------------------------------------------------------------------
@@ -148,7 +205,9 @@ class IndexReader:
             source.matches = next(answers)
             if source.expired:
                 in_both = zip(next(answers), next(answers), strict=True)
-                source.matches -= sum(a is not None and b is not None for a, b in in_both)
+                source.matches -= sum(a is not None and b is not None
+                                      and any(seg.contains(a) for seg in source.segments)
+                                      for a, b in in_both)
 
     # -- reading -------------------------------------------------------------------------
     def read(self, source: Source, start: int, stop: int) -> list[Entry]:
@@ -188,12 +247,35 @@ class IndexReader:
             position += size
         return matched[start:stop]
 
+    def _read_union(self, sources: list[Source], start: int,
+                    stop: int) -> list[tuple[str, str]]:
+        """Positions [start, stop) of one location's disjoint sets merged by score: each set
+        read from where a score bound puts the page's start (``OFFSETS_SCRIPT``), not from
+        its first entry."""
+        reverse = sources[0].reverse
+        offsets = self._offsets(keys=[s.key for s in sources],
+                                args=[start, "1" if reverse else "0"])
+        skipped = sum(offsets)
+        with self.redis.pipeline(transaction=False) as pipe:
+            for source, offset in zip(sources, offsets, strict=True):
+                pipe.zrange(source.key, offset, offset + stop - skipped - 1, desc=reverse,
+                            withscores=True)
+            chunks = pipe.execute()
+        streams = [[(merge_key(0, score, member, source), member) for member, score in chunk]
+                   for source, chunk in zip(sources, chunks, strict=True)]
+        merged = heapq.merge(*streams, reverse=reverse)
+        location = sources[0].location_id
+        return [(location, member)
+                for _, member in islice(merged, start - skipped, stop - skipped)]
+
     def read_merged(self, sources: list[Source], start: int,
                     stop: int) -> list[tuple[str, str]]:
         """(location, contact) at positions [start, stop) of all locations merged."""
         if len(sources) == 1:
             only = sources[0]
             return [(only.location_id, m) for _, _, m in self.read_any(only, start, stop)]
+        if is_union(sources) and start and not any(s.expired for s in sources):
+            return self._read_union(sources, start, stop)
         # Each location's first `stop` entries are enough to know the merged first `stop`.
         streams = [[(merge_key(seg, score, member, source), source.location_id, member)
                     for seg, score, member in self.read_any(source, 0, stop)]
@@ -201,6 +283,18 @@ class IndexReader:
         reverse = sources[0].reverse if sources else False
         merged = heapq.merge(*streams, reverse=reverse)
         return [(location, member) for _, location, member in islice(merged, start, stop)]
+
+
+def is_union(sources: list[Source]) -> bool:
+    """Whether the sources are one location's sets whose union is a segment (``plans``)."""
+    return len(sources) > 1 and len({source.location_id for source in sources}) == 1
+
+
+def _range_name(index: Range) -> str:
+    """An intersection input in the intersection's key name: the index, and its band."""
+    key, segment = index
+    name = "+".join(k.rsplit(":idx:", 1)[1] for k in ((key,) if isinstance(key, str) else key))
+    return name if segment.whole() else f"{name}[{segment.low.arg()},{segment.high.arg()}]"
 
 
 def _guesses(source: Source, window: tuple[int, int] | None) -> bool:

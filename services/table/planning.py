@@ -3,16 +3,21 @@
 Per location, every query is one sorted set read in order, as one or two score ranges
 ("segments"):
 
-- no filter, temperature or stage: that filter's index as written (price: known, then unknown);
+- no filter, temperature or stage: that filter's index as written (price: known, then unknown),
+  or a band of a packed index where the filter has none of its own for the sort (a stage by
+  activity or stage: its band of idx:stage; a temperature by lead score: its band of
+  idx:score; ``schema.STAGE_INDEX_SORTS``, ``schema.TEMPERATURE_INDEX_SORTS``);
 - temperature and stage by lead score or stage: a score range of one index, because those
   scores pack the lead score or stage rank above the activity time;
 - stalled alone, by last activity: the range "last inbound <= now - 48 h" of open_inbound;
-- stalled with an open stage, by last activity: "activity <= cutoff" of the stage's index;
+- stalled with an open stage, by last activity: "activity <= cutoff" within the stage's band
+  of idx:stage;
 - temperature and stage by activity or price: the stage index read in order, keeping members
   of the temperature index (exact count from the lead-score range), while a page needs at most
   SCAN_LIMIT entries read; deeper pages, like everything else (stalled with a temperature or
   another sort): an intersection stored in a short-lived key under the location's hash tag,
-  named by the data version, so every page and refresh reuses it until the data changes.
+  named by the data version, so every page and refresh reuses it until the data changes (a
+  band of a packed index goes into it through a helper copy of the band).
 
 Pages are read by rank, so a deep page costs the same as page 1. Contacts past their TTL that
 the sweep has not retired yet are skipped by rank. Search (``search``) resolves each word
@@ -25,9 +30,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from core.keys import LocationKeys
-from core.schema import SORT_BAND, UNKNOWN_PRICE
+from core.schema import (
+    FUNNEL_SEGMENT,
+    SEGMENT_SHARES,
+    SORT_BAND,
+    STAGE_INDEX_SORTS,
+    TEMPERATURE_INDEX_SORTS,
+    UNKNOWN_PRICE,
+)
 from seller_bot.aggregates import STAGE_RANK
-from seller_bot.models import CLOSED_STAGES
+from seller_bot.models import CLOSED_STAGES, FUNNEL_STAGES
 from seller_bot.scoring import HOT_AT, WARM_AT
 from services.dashboard_models import ConversationQuery
 from services.table.query import segment_alone, sort_index, stalled_by_range
@@ -78,6 +90,14 @@ class Segment:
     count: int = 0
     holes: list[int] = field(default_factory=list)  # expired members' positions, ascending
 
+    def whole(self) -> bool:
+        return self.low == LOWEST and self.high == HIGHEST
+
+    def contains(self, score: float) -> bool:
+        low, high = self.low, self.high
+        return ((score >= low.value if low.inclusive else score > low.value)
+                and (score <= high.value if high.inclusive else score < high.value))
+
 
 @dataclass
 class Source:
@@ -123,19 +143,56 @@ def _stage_range(stage: str) -> Segment:
                    high=Bound((rank + 1) * SORT_BAND, inclusive=False))
 
 
+# A sorted set (or several: their union) and the score range of it that is meant.
+Range = tuple[str | tuple[str, ...], Segment]
+
+
+def segment_sets(keys: LocationKeys, segment: str) -> list[str]:
+    """The sorted sets whose union is a segment's conversations, by last activity: a funnel
+    stage's are the furthest-stage indexes from it on (``schema.FUNNEL_SEGMENT``)."""
+    if segment.startswith(FUNNEL_SEGMENT) and segment not in SEGMENT_SHARES:
+        stage = segment.removeprefix(FUNNEL_SEGMENT)
+        return [keys.funnel_index(s) for s in FUNNEL_STAGES[FUNNEL_STAGES.index(stage):]]
+    return [keys.segment_index(segment)]
+
+
+def segment_range(keys: LocationKeys, segment: str) -> Range:
+    """A segment as one intersection input (several sets: their union)."""
+    sets = segment_sets(keys, segment)
+    return (sets[0] if len(sets) == 1 else tuple(sets)), Segment()
+
+
+def stage_set(keys: LocationKeys, stage: str, sort: str) -> Range:
+    """The contacts in ``stage`` by ``sort``: the stage's own index, or its band of the packed
+    ``idx:stage`` (by activity and by stage: the same order; ``schema.STAGE_INDEX_SORTS``)."""
+    if sort in STAGE_INDEX_SORTS:
+        return keys.stage_index(stage, sort), Segment()
+    return keys.index("stage"), _stage_range(stage)
+
+
+def temperature_set(keys: LocationKeys, temperature: str, sort: str) -> Range:
+    """The contacts of ``temperature`` by ``sort``: its own index, or (by lead score) its band
+    of the packed ``idx:score`` (``schema.TEMPERATURE_INDEX_SORTS``)."""
+    if sort in TEMPERATURE_INDEX_SORTS:
+        return keys.temperature_index(temperature, sort), Segment()
+    return keys.index("score"), temperature_range(temperature)
+
+
 def _key_and_range(keys: LocationKeys, query: ConversationQuery,
-                   stalled_cutoff: float) -> tuple[str, Segment]:
+                   stalled_cutoff: float) -> Range:
     """The index a location's rows come from, and the score range of it."""
     sort = sort_index(query)
     temp, stage = query.temperature, query.stage
-    if segment_alone(query):
-        return keys.segment_index(query.segment), Segment()
+    if segment_alone(query):  # one of its sets (``plans``: one source per set)
+        return segment_sets(keys, query.segment)[0], Segment()
     if query.needs_human:
         return keys.needs_human_index(sort), Segment()  # other filters: an intersection
     if stalled_by_range(query) and stage:
-        return keys.stage_index(stage, "activity"), (
-            Segment(low=HIGHEST, high=LOWEST) if stage in CLOSED_STAGES
-            else Segment(high=Bound(stalled_cutoff)))
+        key, band = stage_set(keys, stage, "activity")
+        if stage in CLOSED_STAGES:
+            return key, Segment(low=HIGHEST, high=LOWEST)
+        # The band's scores are the stage's rank band plus the activity time.
+        return key, Segment(low=band.low, high=Bound(band.low.value + stalled_cutoff))
     if stalled_by_range(query):
         return keys.open_inbound, Segment(high=Bound(stalled_cutoff))
     if temp and stage and sort == "score":
@@ -143,9 +200,9 @@ def _key_and_range(keys: LocationKeys, query: ConversationQuery,
     if temp and stage and sort == "stage":
         return keys.temperature_index(temp, "stage"), _stage_range(stage)
     if temp:
-        return keys.temperature_index(temp, sort), Segment()
+        return temperature_set(keys, temp, sort)
     if stage:
-        return keys.stage_index(stage, sort), Segment()
+        return stage_set(keys, stage, sort)
     return keys.index(sort), Segment()
 
 
@@ -161,23 +218,35 @@ def plan(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0) 
     return Source(location_id, key, query.order == "desc", segments)
 
 
-def derivation(location_id: str, query: ConversationQuery) -> list[str] | None:
-    """Index keys to intersect (the first carries the sort score), or None if not needed."""
+def plans(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0) -> list[Source]:
+    """The location's sources for the query: one, or one per set of a segment that is a
+    union, merged by score (``IndexReader.read_merged``)."""
+    first = plan(location_id, query, stalled_cutoff)
+    if not segment_alone(query):
+        return [first]
+    sets = segment_sets(LocationKeys(location_id), query.segment)
+    return [first, *(Source(location_id, key, first.reverse, [Segment()]) for key in sets[1:])]
+
+
+def derivation(location_id: str, query: ConversationQuery) -> list[Range] | None:
+    """Index ranges to intersect (the first carries the sort score), or None if not needed."""
     keys = LocationKeys(location_id)
     if query.segment and not segment_alone(query):
         # The table's other filters, then only the segment's members (weight 0).
         base = replace(query, segment=None)
-        inputs = derivation(location_id, base) or [plan(location_id, base).key]
-        return [*inputs, keys.segment_index(query.segment)]
+        # Stalled is applied by the intersection itself (``IndexReader._intersect``).
+        inputs = (derivation(location_id, base)
+                  or [_key_and_range(keys, replace(base, stalled=False), 0)])
+        return [*inputs, segment_range(keys, query.segment)]
     sort = sort_index(query)
     temp, stage = query.temperature, query.stage
     if query.needs_human:
-        inputs = [keys.needs_human_index(sort)]
-        inputs += [keys.temperature_index(temp, sort)] if temp else []
-        inputs += [keys.stage_index(stage, sort)] if stage else []
+        inputs = [(keys.needs_human_index(sort), Segment())]
+        inputs += [temperature_set(keys, temp, sort)] if temp else []
+        inputs += [stage_set(keys, stage, sort)] if stage else []
         return inputs if len(inputs) > 1 or query.stalled else None
     if temp and stage and sort in ("activity", "price"):
-        return [keys.temperature_index(temp, sort), keys.stage_index(stage, sort)]
+        return [temperature_set(keys, temp, sort), stage_set(keys, stage, sort)]
     if query.stalled and not stalled_by_range(query):
-        return [plan(location_id, replace(query, stalled=False)).key]
+        return [_key_and_range(keys, replace(query, stalled=False), 0)]
     return None

@@ -18,6 +18,7 @@ SEGMENTS = frozenset(segment_names())
 # Digits typed with phone formatting ("(909) 555-0123", "+1 909.555.0123") are one search term.
 PHONE_RUN = re.compile(r"(?<!\w)\+?\(?\d[\d\s().+-]*\d(?!\w)")
 BOOLEAN = "must be true or false"
+COUNTRY_CODE_RUN = 8  # digits typed from which a leading 1 is the US country code
 
 
 class InvalidQuery(ValueError):
@@ -37,9 +38,11 @@ def search_terms(text: str) -> list[str]:
 
 
 def _national_digits(run: str) -> str:
-    """Digits of a typed phone run without the US country code ("+1 909 555": 909555)."""
+    """Digits of a typed phone run without the US country code ("+1 909 555": 909555). A run
+    of 8 or more digits starting with 1 has it too: no US number starts with 1 after it, and
+    a shorter run may be the last 7 or 4 digits."""
     digits = "".join(ch for ch in run if ch.isdigit())
-    if digits.startswith("1") and (run.startswith("+1") or len(digits) == 11):
+    if digits.startswith("1") and (run.startswith("+1") or len(digits) >= COUNTRY_CODE_RUN):
         return digits[1:]
     return digits
 

@@ -9,22 +9,44 @@ import redis
 from core.keys import LocationKeys
 from core.schema import SEARCH_SEPARATOR, UNKNOWN_PRICE
 from services.dashboard_models import ConversationQuery
-from services.table.planning import Moment
+from services.table.planning import (
+    Moment,
+    Range,
+    Segment,
+    segment_sets,
+    stage_set,
+    temperature_set,
+)
 from services.table.query import search_terms, sort_index
 
 # Search one location in Redis, so candidate lists never travel to Python and back.
 # KEYS: search (lex), activity, sort-score index (temperature's when filtered), stage filter
-# index (or the sort index again), open_inbound.
+# index (or the sort index again), open_inbound, then the filter's other sets (a segment that
+# is a union: a member of any one passes).
 # ARGV: expired cutoff, stalled cutoff ('' = no stalled filter), use stage ('1'/'0'), entry cap,
-# then one (min, max) lex range per term. Reply: {contact, score, ...}, or {TOO_MANY} when the
-# terms match more index entries than the cap (the caller then searches in steps). '\31' in
-# the script is SEARCH_SEPARATOR.
+# the score range (min, max) of the sort-score index and of the filter index that is meant (a
+# band of a packed index, ``planning.stage_set``), then one (min, max) lex range per term.
+# Reply: {contact, score, ...}, or {TOO_MANY} when the terms match more index entries than the
+# cap (the caller then searches in steps). '\31' in the script is SEARCH_SEPARATOR.
 TOO_MANY = "TOO_MANY"
 SEARCH_ENTRY_CAP = 20_000
 SEARCH_SCRIPT = r"""
+local function above(value, bound)
+  if bound == '-inf' then return true end
+  if string.sub(bound, 1, 1) == '(' then return value > tonumber(string.sub(bound, 2)) end
+  return value >= tonumber(bound)
+end
+local function below(value, bound)
+  if bound == '+inf' then return true end
+  if string.sub(bound, 1, 1) == '(' then return value < tonumber(string.sub(bound, 2)) end
+  return value <= tonumber(bound)
+end
+local function within(score, low, high)
+  return score and above(tonumber(score), low) and below(tonumber(score), high)
+end
 local ranges = {}
 local entries = 0
-for i = 5, #ARGV, 2 do
+for i = 9, #ARGV, 2 do
   local count = redis.call('ZLEXCOUNT', KEYS[1], ARGV[i], ARGV[i + 1])
   if count == 0 then return {} end
   entries = entries + count
@@ -48,10 +70,15 @@ local check_expiry = redis.call('ZCOUNT', KEYS[2], '-inf', ARGV[1]) > 0
 local out = {}
 for id in pairs(owners or {}) do
   local score = redis.call('ZSCORE', KEYS[3], id)
+  if not within(score, ARGV[5], ARGV[6]) then score = false end
   if score and check_expiry then
     score = tonumber(redis.call('ZSCORE', KEYS[2], id) or 0) > expired and score
   end
-  if score and (ARGV[3] == '0' or redis.call('ZSCORE', KEYS[4], id)) then
+  local passes = ARGV[3] == '0' or within(redis.call('ZSCORE', KEYS[4], id), ARGV[7], ARGV[8])
+  for k = 6, #KEYS do
+    passes = passes or redis.call('ZSCORE', KEYS[k], id)
+  end
+  if score and passes then
     local inbound = stalled and redis.call('ZSCORE', KEYS[5], id)
     if not stalled or (inbound and tonumber(inbound) <= stalled) then
       out[#out + 1] = id
@@ -96,26 +123,32 @@ class TableSearch:
                          moment: Moment) -> list[Hit]:
         """(contact, sort score) of one location's matches, found and filtered in Redis."""
         sort = sort_index(query)
-        score_key = (keys.temperature_index(query.temperature, sort) if query.temperature
-                     else keys.index(sort))
+        scored = (temperature_set(keys, query.temperature, sort) if query.temperature
+                  else (keys.index(sort), Segment()))
         flagged_key = keys.needs_human_index(sort)
         # One membership filter at most goes with a search (validation says so).
-        stage_key = (keys.stage_index(query.stage, sort) if query.stage
-                     else flagged_key if query.needs_human
-                     else keys.segment_index(query.segment) if query.segment else score_key)
+        segment = segment_sets(keys, query.segment) if query.segment else []
+        stage = (stage_set(keys, query.stage, sort) if query.stage
+                 else (flagged_key, Segment()) if query.needs_human
+                 else (segment[0], Segment()) if segment
+                 else scored)
+        others = segment[1:]  # validation: a segment with q has no stage or needs_human
         args: list[object] = [repr(moment.expired),
                               repr(moment.stalled) if query.stalled else "",
                               "1" if query.stage or query.needs_human or query.segment else "0",
                               SEARCH_ENTRY_CAP]
+        for _, band in (scored, stage):
+            args += [band.low.arg(), band.high.arg()]
         for term in terms:
             prefix = term.encode()
             # 0xFF never occurs in UTF-8, so it sorts after every token with this prefix.
             args += [b"[" + prefix, b"[" + prefix + b"\xff"]
         reply = self._script(
-            keys=[keys.search, keys.activity, score_key, stage_key,
-                  keys.open_inbound], args=args)
+            keys=[keys.search, keys.activity, scored[0], stage[0], keys.open_inbound, *others],
+            args=args)
         if reply == [TOO_MANY]:
-            found = self._search_in_steps(keys, args[4:], (score_key, stage_key), query, moment)
+            found = self._search_in_steps(keys, args[8:], (scored, stage), others, query,
+                                          moment)
         else:
             found = [(reply[i], float(reply[i + 1])) for i in range(0, len(reply), 2)]
         if query.needs_human and query.stage and found:
@@ -136,8 +169,8 @@ class TableSearch:
         return sorted(contacts or ())
 
     def _search_in_steps(self, keys: LocationKeys, ranges: list[object],
-                         score_and_stage: tuple[str, str], query: ConversationQuery,
-                         moment: Moment) -> list[Hit]:
+                         score_and_stage: tuple[Range, Range], others: list[str],
+                         query: ConversationQuery, moment: Moment) -> list[Hit]:
         """The same as the search script, in round trips that never block Redis for long
         (for terms so short they match a large part of the index)."""
         candidates = self._candidates(keys, ranges)
@@ -145,12 +178,18 @@ class TableSearch:
             return []
         with self.redis.pipeline(transaction=False) as pipe:
             pipe.zmscore(keys.activity, candidates)
-            for key in score_and_stage:
+            for key, _ in score_and_stage:
                 pipe.zmscore(key, candidates)
             pipe.zmscore(keys.open_inbound, candidates)
-            activity, scores, in_stage, inbound = pipe.execute()
+            for key in others:
+                pipe.zmscore(key, candidates)
+            activity, scores, in_stage, inbound, *in_others = pipe.execute()
+        (_, score_band), (_, stage_band) = score_and_stage
+        passes = [(s is not None and stage_band.contains(s))
+                  or any(hits[i] is not None for hits in in_others)
+                  for i, s in enumerate(in_stage)]
         return [(member, scores[i]) for i, member in enumerate(candidates)
                 if activity[i] is not None and activity[i] > moment.expired
-                and scores[i] is not None and in_stage[i] is not None
+                and scores[i] is not None and score_band.contains(scores[i]) and passes[i]
                 and (not query.stalled
                      or (inbound[i] is not None and inbound[i] <= moment.stalled))]

@@ -13,6 +13,7 @@ import requests
 
 from app import create_app
 from core.keys import LocationKeys
+from seller_bot import document
 from seller_bot.flow import start_conversation
 from seller_bot.models import Conversation
 from seller_bot.store import ConversationStore, SlotTaken
@@ -205,7 +206,7 @@ def test_flowh007_the_commit_refuses_a_full_slot_and_writes_nothing(redis_client
         book("b", "m-b")
     assert store.load("loc-1", "b").stage == "new"
     assert redis_client.get(LocationKeys("loc-1").version) == version
-    assert not redis_client.exists(LocationKeys("loc-1").seen("m-b"))
+    assert "m-b" not in document.seen(store.load_raw("loc-1", "b"))
     book("a", "m-2")  # re-writing its own booking is no new claim
 
 

@@ -19,7 +19,9 @@ import pytest
 
 from core.keys import LOCATIONS, LocationKeys
 from core.settings import Settings
+from seller_bot import document
 from seller_bot.bot import SellerBot
+from seller_bot.models import Conversation
 from seller_bot.payload import InboundMessage
 from services.rebuild import AggregateRebuilder
 from tests.helpers import FakeClock, inbound
@@ -189,3 +191,30 @@ def test_metrics202_rebuild_command_line(redis_client, app):
     assert "loc-9: 0 conversations" in result.output
     assert redis_client.exists(keys.stats) == 0
     assert redis_client.get(keys.version) == "1"
+
+
+def test_metrics203_rebuild_moves_a_store_from_before_issue_15_to_the_current_layout(
+        redis_client, settings):
+    """Plain-JSON documents are rewritten in the stored form (marks and expiry kept) and the
+    indexes of the old layout (per-stage activity, funnel stages reached) are dropped."""
+    bot = SellerBot(redis_client, settings)
+    first = inbound("hi, selling 12 Oak Street", contact="old-1")
+    bot.handle_inbound(InboundMessage.model_validate(first))
+    keys = LocationKeys("loc-1")
+    name = keys.conversation("old-1")
+    conv = Conversation.from_json(redis_client.get(name))
+    redis_client.set(name, conv.to_json(), keepttl=True)  # how it was stored before
+    old_layout = [keys.index("stage:condition:activity"), keys.index("seg:funnel:new")]
+    for key in old_layout:
+        redis_client.zadd(key, {"old-1": 1})
+    ttl = redis_client.pttl(name)
+
+    AggregateRebuilder(redis_client, settings).rebuild_all()
+
+    raw = redis_client.get(name)
+    assert raw.startswith(document.FORMAT)
+    assert Conversation.from_json(raw) == conv
+    assert set(document.seen(raw)) == {first["messageId"]}
+    assert 0 < redis_client.pttl(name) <= ttl
+    assert not any(redis_client.exists(key) for key in old_layout)
+    assert redis_client.zscore(keys.funnel_index("condition"), "old-1") is not None

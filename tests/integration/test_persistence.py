@@ -11,6 +11,7 @@ import requests
 from app import create_app
 from core.keys import LocationKeys
 from core.settings import Settings
+from seller_bot import document
 from seller_bot.aggregates import index_keys
 from seller_bot.bot import SellerBot
 from seller_bot.models import Conversation
@@ -118,3 +119,34 @@ def test_store006_every_key_carries_the_location_hash_tag(live_server, redis_cli
     # Outside the tag only the app-wide namespace: location registry, dashboard cache.
     keys = [k for k in redis_client.scan_iter("*") if not k.startswith("sellerbot:")]
     assert keys and all(k.startswith("{loc:abcLOC9}:") for k in keys)
+
+
+def test_store007_processed_message_ids_live_in_the_document_not_in_keys(live_server,
+                                                                         redis_client):
+    first = inbound("hi there", contact="marks")
+    second = inbound("needs a new roof", contact="marks")
+    for payload in (first, second, first):
+        requests.post(f"{live_server.url}/webhooks/ghl/inbound", json=payload, timeout=5)
+    raw = redis_client.get(KEYS.conversation("marks"))
+    assert raw.startswith(document.FORMAT)
+    assert set(document.seen(raw)) == {first["messageId"], second["messageId"]}
+    assert list(redis_client.scan_iter(match="*:seen:*")) == []
+
+
+def test_store008_a_document_stored_before_issue_15_reads_and_knows_its_messages(
+        live_server, redis_client):
+    first = inbound("hi there", contact="legacy")
+    assert requests.post(f"{live_server.url}/webhooks/ghl/inbound", json=first,
+                         timeout=5).json()["status"] == "processed"
+    key = KEYS.conversation("legacy")
+    conv = Conversation.from_json(redis_client.get(key))
+    redis_client.set(key, conv.to_json(), keepttl=True)  # plain JSON, as stored before
+    detail = requests.get(f"{live_server.url}/api/conversations/legacy", timeout=5)
+    assert detail.status_code == 200
+    again = requests.post(f"{live_server.url}/webhooks/ghl/inbound", json=first, timeout=5)
+    assert again.json()["status"] == "duplicate"
+    later = inbound("move in ready", contact="legacy")
+    requests.post(f"{live_server.url}/webhooks/ghl/inbound", json=later, timeout=5)
+    raw = redis_client.get(key)
+    assert raw.startswith(document.FORMAT)  # rewritten in the stored form by its next write
+    assert set(document.seen(raw)) == {first["messageId"], later["messageId"]}

@@ -36,7 +36,7 @@ from tests.table_store import (
 NOW = datetime.now(UTC).replace(microsecond=0)
 SEARCHES = ["maria", "MARÍA lóp", "lopez maria", "jose", "josé núñez", "nguyen", "o'brien",
             "anne-marie", "maple", "4521 maple", "nunez", "fontana", "bob smith", "(909) 555",
-            "+1 909", "909.555", "wei chen", "zzzz", "maria 7", "1"]
+            "+1 909", "909.555", "wei chen", "zzzz", "maria 7", "1", "19095550"]
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +216,8 @@ def test_table008_iter_rows_is_every_page_in_order(docs, table_redis, table_sett
     index = index_at(table_redis, table_settings, NOW)
     for query in (ConversationQuery(), ConversationQuery(sort="price_expectation", order="asc"),
                   ConversationQuery(temperature="hot", stage="offer"),
-                  ConversationQuery(stalled=True, sort="stage"), ConversationQuery(q="maria")):
+                  ConversationQuery(stalled=True, sort="stage"), ConversationQuery(q="maria"),
+                  ConversationQuery(stage="offer"), ConversationQuery(segment="funnel:price")):
         paged = index.page(replace(query, page_size=100)).rows
         paged += index.page(replace(query, page_size=100, page=2)).rows
         exported = list(index.iter_rows(query))
@@ -500,6 +501,7 @@ def test_table021_broad_searches_run_in_steps_with_the_same_answer(docs, table_r
                    ("maria", "lead_score", None, False, None), ("9", "stage", None, True, None),
                    ("bob 909", "price_expectation", None, False, "cold"),
                    ("a", "last_activity", "offer", False, "hot")]]
+    queries.append(ConversationQuery(q="a", page_size=6, segment="funnel:offer"))
     by_script = [every_page(index, q) for q in queries]
     monkeypatch.setattr(table_module, "SEARCH_ENTRY_CAP", 0)
     for query, scripted in zip(queries, by_script, strict=True):
@@ -542,3 +544,22 @@ def test_table060_segments_list_exactly_the_conversations_behind_each_figure(
     assert nonempty > 20
     with pytest.raises(InvalidQuery):
         index.page(ConversationQuery(segment="nonsense"))
+
+
+def test_table061_a_funnel_segment_is_its_furthest_stage_sets_merged(docs, table_redis,
+                                                                     table_settings):
+    """A funnel segment is the union of the furthest-stage indexes, read merged: every page
+    after the first starts where a score bound puts it (``OFFSETS_SCRIPT``)."""
+    index = index_at(table_redis, table_settings, NOW)
+    positioned = []
+    read_union = index.reader._read_union
+    index.reader._read_union = lambda *args: positioned.append(args) or read_union(*args)
+    rows = 0
+    for stage, order, size in product(("condition", "offer", "booked"), ("desc", "asc"),
+                                      (1, 7)):
+        query = ConversationQuery(page_size=size, segment=f"funnel:{stage}", order=order)
+        expected = [c.contact_id for c in brute_force(docs, query, NOW.timestamp(),
+                                                      table_settings)]
+        assert every_page(index, query) == expected, query
+        rows += len(expected)
+    assert rows > 50 and positioned
