@@ -24,7 +24,6 @@ import argparse
 import multiprocessing
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -35,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import add_gunicorn_options, machine, publish  # noqa: E402
 from bench.seed import seed_location  # noqa: E402
+from bench.table import timed as table_timed  # noqa: E402
 from bench.webhook import WRK_SCRIPT, drive, serving  # noqa: E402
 from core.keys import CACHE_PREFIX  # noqa: E402
 from core.redis_client import connect  # noqa: E402
@@ -79,16 +79,8 @@ def seed(url: str, conversations: int, locations: int) -> tuple[int, float, floa
 
 def timed(call, runs: int, before=None) -> str:
     """Median (p95) in ms of ``runs`` calls; ``before`` runs untimed before each."""
-    samples = []
-    for _ in range(runs):
-        if before:
-            before()
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, int(0.95 * len(samples)))]
-    return f"{statistics.median(samples):.2f} ms ({p95:.2f})"
+    median, p95 = table_timed(call, runs, before)
+    return f"{median:.2f} ms ({p95:.2f})"
 
 
 def reads(url: str, locations: int, runs: int) -> list[tuple[str, str]]:

@@ -117,12 +117,16 @@ class Services:
         """Location id -> name of every location the caller may choose, ordered by name: the
         ones with data and the ones LOCATIONS names (a limited user: theirs)."""
         names = self.location_names()
-        allowed = self._scope()
-        if allowed is None:
-            with readable():
-                allowed = {*self._bot.store.locations(), *self.settings.location_names}
-        return dict(sorted(((loc, names.get(loc, loc)) for loc in allowed),
+        return dict(sorted(((loc, names.get(loc, loc)) for loc in self._choosable()),
                            key=lambda pair: (pair[1].casefold(), pair[0])))
+
+    def _choosable(self) -> set[str] | frozenset[str]:
+        """The ids of the locations the caller may choose (no names: a check needs none)."""
+        allowed = self._scope()
+        if allowed is not None:
+            return allowed
+        with readable():
+            return {*self._bot.store.locations(), *self.settings.location_names}
 
     def location_names(self) -> dict[str, str]:
         """Location id -> display name: LOCATIONS first, else the name GoHighLevel gave the
@@ -146,7 +150,7 @@ class Services:
             return tuple(wanted or sorted(allowed))
         unknown = [loc for loc in wanted if not ID_PATTERN.match(loc)]
         if wanted and not unknown:
-            known = self.locations()
+            known = self._choosable()
             unknown = [loc for loc in wanted if loc not in known]
         if unknown:
             raise UnknownLocation(unknown)
