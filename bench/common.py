@@ -12,8 +12,9 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
-def machine() -> str:
-    """Date, cores, CPU model, RAM, Python, Redis and load: what a figure needs beside it."""
+def machine(redis_binary: str = "redis-server") -> str:
+    """Date, cores, CPU model, RAM, Python, Redis (``redis_binary``'s version) and load: what a
+    figure needs beside it."""
     cpu, ram = platform.processor() or "unknown CPU", "RAM unknown"
     try:
         cpu = next((line.split(":", 1)[1].strip() for line in
@@ -25,7 +26,7 @@ def machine() -> str:
     except (OSError, StopIteration):
         pass
     try:
-        redis_version = subprocess.run(["redis-server", "--version"], capture_output=True,
+        redis_version = subprocess.run([redis_binary, "--version"], capture_output=True,
                                        text=True, check=False).stdout.split()[2]
         redis_version = "Redis " + redis_version.removeprefix("v=")
     except (OSError, IndexError):

@@ -1,7 +1,7 @@
 """Redis memory per conversation, all keys included, through the real bot.
 
     python bench/memory.py [--conversations 100000] [--messages 10] [--workers 2] [--bulk]
-                           [--quick] [--write]
+                           [--quick] [--redis-server PATH] [--write]
 
 Starts its own redis-server on a free port (no persistence), sends simulated sellers' texts
 through the real bot (``simulator``; a seller stops once the transcript holds ``--messages``
@@ -11,7 +11,9 @@ empty server, and ``MEMORY USAGE`` of every key by group (documents and other pe
 sampled and scaled by their count; each index read whole). ``--bulk`` buffers each
 conversation and writes its final document with the store's commit script (``flask --app app
 simulate --bulk``), much faster; message by message (the default) is the webhook's own write
-path. ``--quick``: 2,000 conversations. ``--write`` puts the result into docs/benchmarks.md.
+path. ``--quick``: 2,000 conversations. ``--redis-server`` picks the binary (default: the first
+on PATH); what a key costs depends on its allocator (jemalloc in production Redis, libc malloc
+in some builds), so the report names both. ``--write`` puts the result into docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -104,9 +106,10 @@ def group_of(key: str) -> str:
     return next((name for name, pattern in GROUPS if pattern.match(rest)), "other")
 
 
-def measure_groups(client: redis.Redis, rng: random.Random) -> dict[str, tuple[int, float]]:
-    """(key count, bytes) per group: ``MEMORY USAGE`` of every shared key, and of a sample of
-    the per-contact keys scaled by their count."""
+def measure_groups(client: redis.Redis,
+                   rng: random.Random) -> dict[str, tuple[int, float, int]]:
+    """(key count, bytes, sorted-set entries) per group: ``MEMORY USAGE`` of every shared key,
+    and of a sample of the per-contact keys scaled by their count."""
     keys: dict[str, list[str]] = {}
     for key in client.scan_iter(count=5000):
         keys.setdefault(group_of(key), []).append(key)
@@ -118,8 +121,25 @@ def measure_groups(client: redis.Redis, rng: random.Random) -> dict[str, tuple[i
             for name in sample:
                 pipe.memory_usage(name, samples=0)
             used = [n or 0 for n in pipe.execute()]
-        sizes[group] = (len(names), sum(used) * len(names) / max(1, len(sample)))
+        entries = 0
+        if group not in PER_CONTACT:
+            with client.pipeline(transaction=False) as pipe:
+                for name in names:
+                    pipe.type(name)
+                sorted_sets = [n for n, kind in zip(names, pipe.execute(), strict=True)
+                               if kind == "zset"]
+            with client.pipeline(transaction=False) as pipe:
+                for name in sorted_sets:
+                    pipe.zcard(name)
+                entries = sum(pipe.execute())
+        sizes[group] = (len(names), sum(used) * len(names) / max(1, len(sample)), entries)
     return sizes
+
+
+def server_name(client: redis.Redis) -> str:
+    """The server measured: its version and memory allocator."""
+    version, allocator = client.info("server")["redis_version"], client.info("memory")
+    return f"Redis {version} ({allocator.get('mem_allocator', 'allocator unknown')})"
 
 
 def transcript_lengths(client: redis.Redis, rng: random.Random) -> list[int]:
@@ -133,11 +153,12 @@ def transcript_lengths(client: redis.Redis, rng: random.Random) -> list[int]:
     return [len(Conversation.from_json(raw).transcript) for raw in raws if raw]
 
 
-def run(conversations: int, messages: int, workers: int, bulk: bool) -> str:
-    server = RedisServer().start()
+def run(conversations: int, messages: int, workers: int, bulk: bool, binary: str) -> str:
+    server = RedisServer(binary=binary).start()
     try:
         client = redis.Redis.from_url(server.url, decode_responses=True)
         empty = client.info("memory")["used_memory"]
+        measured = f"{machine(server.binary)}; measured: {server_name(client)}"
         shares = [conversations // workers + (i < conversations % workers)
                   for i in range(workers)]
         jobs = [(server.url, f"bench-{i + 1}", share, 2000 + i, messages, bulk)
@@ -152,33 +173,35 @@ def run(conversations: int, messages: int, workers: int, bulk: bool) -> str:
         rng = random.Random(1)
         lengths = transcript_lengths(client, rng)
         groups = measure_groups(client, rng)
-        return report(conversations, stored, sent, elapsed, bulk, lengths,
+        return report(measured, conversations, stored, sent, elapsed, bulk, lengths,
                       info["used_memory"] - empty, groups)
     finally:
         server.cleanup()
 
 
-def report(asked: int, stored: int, sent: int, elapsed: float, bulk: bool,
-           lengths: list[int], used: int, groups: dict[str, tuple[int, float]]) -> str:
+def report(measured: str, asked: int, stored: int, sent: int, elapsed: float, bulk: bool,
+           lengths: list[int], used: int, groups: dict[str, tuple[int, float, int]]) -> str:
     mean = sum(lengths) / max(1, len(lengths))
     ten = sum(1 for n in lengths if n >= 10) / max(1, len(lengths))
     way = "bulk (final documents, commit script)" if bulk else "message by message"
     lines = [
-        machine(),
+        measured,
         f"{stored:,} conversations ({asked:,} asked) from {sent:,} seller messages through "
         f"the real bot, {way}, in {elapsed:.0f} s; transcript {mean:.1f} messages on average "
         f"({ten:.0%} with 10 or more; sample of {len(lengths):,})",
         "",
-        "| what | keys | bytes per conversation |",
-        "|---|---:|---:|",
-        f"| `INFO memory` used_memory growth over the empty server | | "
+        "| what | keys | sorted-set entries per conversation | bytes per conversation |",
+        "|---|---:|---:|---:|",
+        f"| `INFO memory` used_memory growth over the empty server | | | "
         f"**{used / max(1, stored):,.0f}** |",
     ]
     total = 0.0
-    for group, (count, size) in sorted(groups.items(), key=lambda item: -item[1][1]):
+    for group, (count, size, entries) in sorted(groups.items(), key=lambda item: -item[1][1]):
         total += size
-        lines.append(f"| `MEMORY USAGE`: {group} | {count:,} | {size / max(1, stored):,.0f} |")
-    lines.append(f"| `MEMORY USAGE`: all keys | {sum(c for c, _ in groups.values()):,} | "
+        per = f"{entries / max(1, stored):.1f}" if entries else ""
+        lines.append(f"| `MEMORY USAGE`: {group} | {count:,} | {per} | "
+                     f"{size / max(1, stored):,.0f} |")
+    lines.append(f"| `MEMORY USAGE`: all keys | {sum(g[0] for g in groups.values()):,} | | "
                  f"**{total / max(1, stored):,.0f}** |")
     return "\n".join(lines)
 
@@ -192,11 +215,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--bulk", action="store_true",
                         help="buffer each conversation, write its final document once")
+    parser.add_argument("--redis-server", default="redis-server", metavar="PATH",
+                        help="the redis-server binary to measure (default: first on PATH)")
     parser.add_argument("--write", action="store_true",
                         help="write the result into docs/benchmarks.md")
     args = parser.parse_args()
     conversations = QUICK if args.quick else args.conversations
-    text = run(conversations, args.messages, args.workers, args.bulk)
+    text = run(conversations, args.messages, args.workers, args.bulk, args.redis_server)
     publish("Memory per conversation", "memory", text, args.write)
     return 0
 

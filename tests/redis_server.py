@@ -26,10 +26,10 @@ class RedisServer:
     """Start/stop/restart a redis-server process on a free port."""
 
     def __init__(self, *, appendonly: bool = False, port: int | None = None,
-                 extra_args: tuple[str, ...] = ()) -> None:
-        self.binary = shutil.which("redis-server")
+                 extra_args: tuple[str, ...] = (), binary: str = "redis-server") -> None:
+        self.binary = shutil.which(binary)
         if not self.binary:
-            raise RuntimeError("redis-server not found: apt-get install -y redis-server")
+            raise RuntimeError(f"{binary} not found: apt-get install -y redis-server")
         self.chosen_port = port is None
         self.port = port or free_port()
         self.appendonly = appendonly
