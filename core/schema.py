@@ -19,6 +19,25 @@ def hour_of(ts: float) -> int:
 
 # Search index entries: "<token><SEARCH_SEPARATOR><contact id>" (``idx:search``).
 SEARCH_SEPARATOR = "\x1f"
+# Before the phone's digits reversed (a token no word can be: words are letters and digits),
+# so a prefix search of a typed run reversed finds the numbers ending with it: the last 4 or 7
+# digits, one token instead of one per length (issue #15).
+PHONE_SUFFIX = "~"
+# Address words nobody searches by, left out of the index and of a search (issue #15: an
+# index entry each): street types and unit words anywhere in the address, and a US state code
+# as its last word (the state of a sub-account's sellers is mostly one).
+STREET_WORDS = frozenset({
+    "st", "street", "ave", "av", "avenue", "rd", "road", "dr", "drive", "ln", "lane", "blvd",
+    "boulevard", "ct", "court", "cir", "circle", "way", "pl", "place", "ter", "terrace", "trl",
+    "trail", "pkwy", "parkway", "hwy", "highway", "sq", "square", "apt", "unit", "ste",
+    "suite",
+})
+STATE_CODES = frozenset({
+    "al", "ak", "az", "ar", "ca", "co", "ct", "de", "dc", "fl", "ga", "hi", "id", "il", "in",
+    "ia", "ks", "ky", "la", "me", "md", "ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh",
+    "nj", "nm", "ny", "nc", "nd", "oh", "ok", "or", "pa", "ri", "sc", "sd", "tn", "tx", "ut",
+    "vt", "va", "wa", "wv", "wi", "wy",
+})
 
 
 class Stats:

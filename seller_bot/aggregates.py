@@ -19,12 +19,15 @@ from core.schema import (
     DELIVERED,
     FUNNEL_SEGMENT,
     HOUR,
+    PHONE_SUFFIX,
     RESPONSE_TIME,
     SEARCH_SEPARATOR,
     SORT_BAND,
     SORT_INDEXES,
     SPEED_TO_LEAD,
     STAGE_INDEX_SORTS,
+    STATE_CODES,
+    STREET_WORDS,
     TEMPERATURE_INDEX_SORTS,
     UNKNOWN_PRICE,
     Events,
@@ -116,18 +119,25 @@ class Contribution:
 
 
 def search_tokens(conv: Conversation) -> set[str]:
-    """Lower-case words of name and address, and phone digit runs a person would type: the
-    number without the US country code (``services.table.query`` drops it from a search
-    too), its last 7 and its last 4 digits."""
-    tokens: set[str] = set()
-    for text in (conv.name, conv.address):
-        if text:
-            tokens.update(search_words(text))
+    """Lower-case words of name and address (``address_words``), and the phone number without
+    the US country code (``services.table.query`` drops it from a search too), as it is and
+    reversed behind ``PHONE_SUFFIX``: a typed run of digits finds the numbers starting or
+    ending with it."""
+    tokens = set(search_words(conv.name or "")) | set(address_words(conv.address or ""))
     digits = "".join(ch for ch in conv.phone or "" if ch.isdigit())
     if digits:
         national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
-        tokens.update({national, national[-4:], national[-7:]})
-    return {t for t in tokens if t}
+        tokens.update({national, PHONE_SUFFIX + national[::-1]})
+    return tokens
+
+
+def address_words(address: str) -> list[str]:
+    """The address's search words: street types and unit words left out, and a US state code
+    as the last word (``schema.STREET_WORDS``, ``schema.STATE_CODES``)."""
+    words = search_words(address)
+    if words and words[-1] in STATE_CODES:
+        words.pop()
+    return [word for word in words if word not in STREET_WORDS]
 
 
 def search_words(text: str) -> list[str]:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import redis
 
+from core.schema import STATE_CODES, STREET_WORDS
 from core.settings import Settings
 from seller_bot.aggregates import segments
 from seller_bot.bot import SellerBot
@@ -29,7 +30,7 @@ NAMES = ["José Núñez", "María López", "Maria Lopez", "Maria Lopez", "MARIA 
 PHONE_FORMATS = ["+1909555{n:04d}", "(909) 555-{n:04d}", "909.555.{n:04d}", "909555{n:04d}",
                  "+1 951 555 {n:04d}", "1-626-555-{n:04d}"]
 CONDITIONS = ["move in ready", "needs a new roof", "just needs a few small repairs"]
-ADDRESSES = ["4521 Maple Ave", "12 Oak Street in Fontana", "88 W Foothill Blvd, Rialto",
+ADDRESSES = ["4521 Maple Ave", "12 Oak Street in Fontana", "88 W Foothill Blvd, Rialto, CA",
              "1234 Elm St", "77 Núñez Ct"]
 PRICES = ["450k", "$300,000", "around 500 grand", "1.2M", "350000", "250k", "650k", "450k"]
 MOTIVATIONS = ["divorce, need to sell in 30 days",
@@ -144,12 +145,17 @@ def _plain_words(text: str | None) -> list[str]:
     return "".join(ch if ch.isalnum() else " " for ch in stripped).split()
 
 
-def _phone_forms(phone: str | None) -> list[str]:
+def _address_words(address: str | None) -> list[str]:
+    """Street types and unit words nowhere, a state code not as the last word."""
+    words = _plain_words(address)
+    if words and words[-1] in STATE_CODES:
+        words = words[:-1]
+    return [word for word in words if word not in STREET_WORDS]
+
+
+def _national(phone: str | None) -> str:
     digits = "".join(ch for ch in phone or "" if ch.isdigit())
-    if not digits:
-        return []
-    national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
-    return [national, national[-7:], national[-4:]]
+    return digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
 
 
 def _query_terms(q: str) -> list[str]:
@@ -165,12 +171,21 @@ def _query_terms(q: str) -> list[str]:
         terms += [digits] if digits else []
         run = ""
         terms += _plain_words(piece)
-    return terms
+    kept = [term for term in terms if term not in STREET_WORDS | STATE_CODES]
+    return kept or terms
 
 
 def matches_search(conv: Conversation, q: str) -> bool:
-    words = _plain_words(conv.name) + _plain_words(conv.address) + _phone_forms(conv.phone)
-    return all(any(word.startswith(term) for word in words) for term in _query_terms(q))
+    """Every term starts a word of name or address, or starts or (digits) ends the phone."""
+    words = _plain_words(conv.name) + _address_words(conv.address)
+    national = _national(conv.phone)
+
+    def found(term: str) -> bool:
+        return (any(word.startswith(term) for word in words)
+                or (bool(national) and (national.startswith(term)
+                                       or (term.isdigit() and national.endswith(term)))))
+
+    return all(found(term) for term in _query_terms(q))
 
 
 def is_expired(conv: Conversation, now: float, settings: Settings) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from core.schema import SORT_KEYS, TABLE_SORTS
+from core.schema import PHONE_SUFFIX, SORT_KEYS, STATE_CODES, STREET_WORDS, TABLE_SORTS
 from seller_bot.aggregates import search_words, segment_names
 from seller_bot.models import STAGES, TEMPERATURES
 from services.dashboard_models import ConversationQuery
@@ -31,10 +31,19 @@ class InvalidQuery(ValueError):
 
 
 def search_terms(text: str) -> list[str]:
-    """The query's words as the lex index holds them; phone digits joined into one term."""
+    """The query's words as the lex index holds them; phone digits joined into one term.
+    Words the index leaves out of addresses (``schema.STREET_WORDS``, ``STATE_CODES``) are
+    left out too, unless the query has nothing else (then they are prefixes of other words)."""
     terms = [_national_digits(run) for run in PHONE_RUN.findall(text)]
     terms += search_words(PHONE_RUN.sub(" ", text))
-    return list(dict.fromkeys(terms))
+    kept = [term for term in terms if term not in STREET_WORDS and term not in STATE_CODES]
+    return list(dict.fromkeys(kept or terms))
+
+
+def term_prefixes(term: str) -> list[str]:
+    """The index prefixes a term matches any of: itself, and for digits also the phone
+    numbers ending with them (``schema.PHONE_SUFFIX``)."""
+    return [term, PHONE_SUFFIX + term[::-1]] if term.isdigit() else [term]
 
 
 def _national_digits(run: str) -> str:

@@ -17,7 +17,7 @@ from services.table.planning import (
     stage_set,
     temperature_set,
 )
-from services.table.query import search_terms, sort_index
+from services.table.query import search_terms, sort_index, term_prefixes
 
 # Search one location in Redis, so candidate lists never travel to Python and back.
 # KEYS: search (lex), activity, sort-score index (temperature's when filtered), stage filter
@@ -25,7 +25,8 @@ from services.table.query import search_terms, sort_index
 # is a union: a member of any one passes).
 # ARGV: expired cutoff, stalled cutoff ('' = no stalled filter), use stage ('1'/'0'), entry cap,
 # the score range (min, max) of the sort-score index and of the filter index that is meant (a
-# band of a packed index, ``planning.stage_set``), then one (min, max) lex range per term.
+# band of a packed index, ``planning.stage_set``), then per term: how many lex ranges, and
+# each (min, max) (a term matches an entry in any of its ranges: ``query.term_prefixes``).
 # Reply: {contact, score, ...}, or {TOO_MANY} when the terms match more index entries than the
 # cap (the caller then searches in steps). '\31' in the script is SEARCH_SEPARATOR.
 TOO_MANY = "TOO_MANY"
@@ -44,22 +45,31 @@ end
 local function within(score, low, high)
   return score and above(tonumber(score), low) and below(tonumber(score), high)
 end
-local ranges = {}
+local terms = {}
 local entries = 0
-for i = 9, #ARGV, 2 do
-  local count = redis.call('ZLEXCOUNT', KEYS[1], ARGV[i], ARGV[i + 1])
+local i = 9
+while i <= #ARGV do
+  local ranges, count = {}, 0
+  for k = 1, tonumber(ARGV[i]) do
+    local low, high = ARGV[i + 2 * k - 1], ARGV[i + 2 * k]
+    count = count + redis.call('ZLEXCOUNT', KEYS[1], low, high)
+    ranges[k] = {low, high}
+  end
   if count == 0 then return {} end
   entries = entries + count
-  ranges[#ranges + 1] = {ARGV[i], ARGV[i + 1], count}
+  terms[#terms + 1] = {ranges, count}
+  i = i + 1 + 2 * #ranges
 end
 if entries > tonumber(ARGV[4]) then return {'TOO_MANY'} end
-table.sort(ranges, function(a, b) return a[3] < b[3] end)
+table.sort(terms, function(a, b) return a[2] < b[2] end)
 local owners = nil
-for _, range in ipairs(ranges) do
+for _, term in ipairs(terms) do
   local found = {}
-  for _, entry in ipairs(redis.call('ZRANGEBYLEX', KEYS[1], range[1], range[2])) do
-    local id = string.match(entry, '\31(.*)$')
-    if owners == nil or owners[id] then found[id] = true end
+  for _, range in ipairs(term[1]) do
+    for _, entry in ipairs(redis.call('ZRANGEBYLEX', KEYS[1], range[1], range[2])) do
+      local id = string.match(entry, '\31(.*)$')
+      if owners == nil or owners[id] then found[id] = true end
+    end
   end
   owners = found
   if next(owners) == nil then return {} end
@@ -90,6 +100,13 @@ return out
 """
 
 Hit = tuple[str, float]  # (contact, sort score)
+LexRange = tuple[bytes, bytes]  # (min, max) of ZRANGEBYLEX
+
+
+def lex_range(prefix: str) -> LexRange:
+    """The lex range of the index entries starting with ``prefix``."""
+    # 0xFF never occurs in UTF-8, so it sorts after every token with this prefix.
+    return b"[" + prefix.encode(), b"[" + prefix.encode() + b"\xff"
 
 
 class TableSearch:
@@ -139,15 +156,15 @@ class TableSearch:
                               SEARCH_ENTRY_CAP]
         for _, band in (scored, stage):
             args += [band.low.arg(), band.high.arg()]
-        for term in terms:
-            prefix = term.encode()
-            # 0xFF never occurs in UTF-8, so it sorts after every token with this prefix.
-            args += [b"[" + prefix, b"[" + prefix + b"\xff"]
+        ranges = [[lex_range(prefix) for prefix in term_prefixes(term)] for term in terms]
+        for term_ranges in ranges:
+            args.append(len(term_ranges))
+            args += [bound for low_high in term_ranges for bound in low_high]
         reply = self._script(
             keys=[keys.search, keys.activity, scored[0], stage[0], keys.open_inbound, *others],
             args=args)
         if reply == [TOO_MANY]:
-            found = self._search_in_steps(keys, args[8:], (scored, stage), others, query,
+            found = self._search_in_steps(keys, ranges, (scored, stage), others, query,
                                           moment)
         else:
             found = [(reply[i], float(reply[i + 1])) for i in range(0, len(reply), 2)]
@@ -156,19 +173,20 @@ class TableSearch:
             found = [hit for hit, score in zip(found, flagged, strict=True) if score is not None]
         return found
 
-    def _candidates(self, keys: LocationKeys, ranges: list[object]) -> list[str]:
-        """Contacts holding a token in every lex range, sorted."""
+    def _candidates(self, keys: LocationKeys, ranges: list[list[LexRange]]) -> list[str]:
+        """Contacts holding, for every term, a token in one of its lex ranges, sorted."""
         with self.redis.pipeline(transaction=False) as pipe:
-            for low, high in zip(ranges[::2], ranges[1::2], strict=True):
+            for low, high in (low_high for term in ranges for low_high in term):
                 pipe.zrangebylex(keys.search, low, high)
-            matches = pipe.execute()
+            matches = iter(pipe.execute())
         contacts: set[str] | None = None
-        for entries in matches:
-            owners = {entry.rsplit(SEARCH_SEPARATOR, 1)[1] for entry in entries}
+        for term in ranges:
+            owners = {entry.rsplit(SEARCH_SEPARATOR, 1)[1]
+                      for _ in term for entry in next(matches)}
             contacts = owners if contacts is None else contacts & owners
         return sorted(contacts or ())
 
-    def _search_in_steps(self, keys: LocationKeys, ranges: list[object],
+    def _search_in_steps(self, keys: LocationKeys, ranges: list[list[LexRange]],
                          score_and_stage: tuple[Range, Range], others: list[str],
                          query: ConversationQuery, moment: Moment) -> list[Hit]:
         """The same as the search script, in round trips that never block Redis for long

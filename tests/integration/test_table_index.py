@@ -36,7 +36,11 @@ from tests.table_store import (
 NOW = datetime.now(UTC).replace(microsecond=0)
 SEARCHES = ["maria", "MARÍA lóp", "lopez maria", "jose", "josé núñez", "nguyen", "o'brien",
             "anne-marie", "maple", "4521 maple", "nunez", "fontana", "bob smith", "(909) 555",
-            "+1 909", "909.555", "wei chen", "zzzz", "maria 7", "1", "19095550"]
+            "+1 909", "909.555", "wei chen", "zzzz", "maria 7", "1", "19095550",
+            # Street types and a state code are no tokens (a query with nothing else keeps
+            # them as prefixes); digits also match the numbers ending with them.
+            "maple ave", "elm st", "rialto, ca", "foothill blvd", "ca", "st", "ave", "0000",
+            "5550000", "55500", "0", "00"]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,31 @@
+"""What a conversation puts into the index layout (issue #15: fewer and smaller entries)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from seller_bot.aggregates import search_tokens
+from seller_bot.flow import start_conversation
+from services.table.query import search_terms, term_prefixes
+
+NOW = datetime(2026, 11, 2, 16, 0, tzinfo=UTC)
+
+
+def test_entries001_search_tokens_leave_out_street_types_and_the_state():
+    conv = start_conversation("c1", "loc", NOW, name="José Núñez", phone="+1 (909) 555-0117")
+    conv.address = "11118 Cypress Point Dr, Apt 4, Ontario, CA"
+    assert search_tokens(conv) == {"jose", "nunez", "11118", "cypress", "point", "4",
+                                   "ontario", "9095550117", "~7110555909"}
+    conv.address = "12 Ca Street, La Verne"  # a state code only as the last word goes
+    assert search_tokens(conv) >= {"12", "ca", "la", "verne"}
+
+
+def test_entries002_search_terms_drop_the_words_the_index_leaves_out():
+    assert search_terms("Cypress Point Dr, Ontario CA") == ["cypress", "point", "ontario"]
+    assert search_terms("dr") == ["dr"]  # nothing else: a prefix ("drew")
+    assert search_terms("(909) 555-0117") == ["9095550117"]
+
+
+def test_entries003_digits_match_the_numbers_starting_or_ending_with_them():
+    assert term_prefixes("0117") == ["0117", "~7110"]
+    assert term_prefixes("maria") == ["maria"]
