@@ -142,11 +142,13 @@ def rt_bin_upper_ms(b: int) -> float:
 # sort names over them.
 SORT_INDEXES = ("activity", "score", "price", "stage")
 # The sorts a temperature (``idx:temp:<t>:<sort>``) and a stage (``idx:stage:<s>:<sort>``) have
-# an index of their own for. The others are a score band of a packed index, in the same order
-# (issue #15, less memory per conversation): a temperature by lead score is its lead-score band
-# of ``idx:score``; a stage by activity or by stage is its band of ``idx:stage``.
-TEMPERATURE_INDEX_SORTS = ("activity", "price", "stage")
-STAGE_INDEX_SORTS = ("score", "price")
+# an index of their own for (issue #15, less memory per conversation). Some others are a score
+# band of a packed index, in the same order: a temperature by lead score is its lead-score band
+# of ``idx:score``; a stage by activity or by stage is its band of ``idx:stage``. The rest (a
+# temperature by price or stage, a stage by price) read the sort's index filtered by the
+# filter's own set (``services/table/planning.py``).
+TEMPERATURE_INDEX_SORTS = ("activity",)
+STAGE_INDEX_SORTS = ("score",)
 # Funnel segments ("funnel:<stage>") are not stored one per stage reached: each contact is in
 # the index of its furthest stage (``idx:funnel:<stage>``), and a segment is the union of those
 # from its stage on.

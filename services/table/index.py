@@ -18,14 +18,22 @@ from core.settings import Settings
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
 from services.table import export
 from services.table.index_reader import IndexReader, is_union
-from services.table.planning import Moment, Range, Source, derivation, plan, plans
+from services.table.planning import (
+    Moment,
+    Range,
+    Source,
+    derivation,
+    plan,
+    plans,
+    scan_filter,
+)
 from services.table.query import has_search, scannable, validate
 from services.table.rows import load_rows
 from services.table.search import TableSearch
 
-# Temperature and stage by activity or price: a page is found by reading the stage index in
-# order and keeping members of the temperature index, when that reads at most this many
-# entries; deeper pages use the stored intersection.
+# A filter read from another index (``query.scannable``): a page is found by reading that index
+# in order and keeping the filter's members, when that reads at most this many entries; deeper
+# pages use the stored intersection.
 SCAN_LIMIT = 1000
 
 Derived = list[tuple[Source, list[Range]]]  # sources and the index ranges they intersect
@@ -99,10 +107,8 @@ class ConversationIndex:
         scan = window is not None and scannable(query)
         derived = [(s, d) for s in sources if (d := derivation(s.location_id, query))]
         if scan:
-            for source, ((filter_key, _), (key, band)) in derived:
-                source.key, source.filter_key = key, filter_key
-                if not band.whole():  # by activity: the stage's band of idx:stage
-                    source.segments = [band]
+            for source, _ in derived:
+                source.filter_key, source.filter_band = scan_filter(source.location_id, query)
         elif derived:
             self.reader.materialize(derived, query, moment)
         if snapshot:
@@ -123,7 +129,7 @@ class ConversationIndex:
                               moment: Moment, stop: int) -> None:
         """Scanning sources whose page would read more than SCAN_LIMIT entries read the
         stored intersection instead."""
-        self.reader.count_matches([source for source, _ in derived], query)
+        self.reader.count_matches([source for source, _ in derived])
         deep = [(s, d) for s, d in derived
                 if s.matches and stop * s.scanned_total > SCAN_LIMIT * s.matches]
         if deep:

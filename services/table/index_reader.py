@@ -10,7 +10,7 @@ import redis
 
 from core.keys import LOCATIONS, LocationKeys
 from services.dashboard_models import ConversationQuery
-from services.table.planning import Moment, Range, Source, temperature_range
+from services.table.planning import Moment, Range, Source
 
 # Where a page starts in sorted sets merged by score (one location's sets whose union is a
 # segment: disjoint): per set, how many of its entries come before a score bound, their total
@@ -187,15 +187,13 @@ class IndexReader:
                 seg.holes = [r - seg.before for r in ranks
                              if seg.before <= r < seg.before + seg.count]
 
-    def count_matches(self, sources: list[Source], query: ConversationQuery) -> None:
-        """Exact size of temperature and stage together: a score range of the stage's lead
-        score index (temperature is a lead score range), less expired members."""
-        band = temperature_range(query.temperature)
+    def count_matches(self, sources: list[Source]) -> None:
+        """Exact size of scanned sources: their filter's count (``planning.scan_filter``),
+        less expired members."""
         with self.redis.pipeline(transaction=False) as pipe:
             for source in sources:
-                keys = LocationKeys(source.location_id)
-                pipe.zcount(keys.stage_index(query.stage, "score"), band.low.arg(),
-                            band.high.arg())
+                band = source.filter_band
+                pipe.zcount(source.filter_key, band.low.arg(), band.high.arg())
                 if source.expired:
                     expired = sorted(source.expired)
                     pipe.zmscore(source.key, expired)
@@ -206,6 +204,7 @@ class IndexReader:
             if source.expired:
                 in_both = zip(next(answers), next(answers), strict=True)
                 source.matches -= sum(a is not None and b is not None
+                                      and source.filter_band.contains(b)
                                       and any(seg.contains(a) for seg in source.segments)
                                       for a, b in in_both)
 
@@ -233,7 +232,8 @@ class IndexReader:
                 else self.read(source, start, stop))
 
     def _read_filtered(self, source: Source, start: int, stop: int) -> list[Entry]:
-        """Positions [start, stop) among the members also in ``filter_key``, read in order."""
+        """Positions [start, stop) among the members also in ``filter_key`` (within
+        ``filter_band``), read in order."""
         matched: list[Entry] = []
         density = source.matches / max(1, source.scanned_total)
         position = 0
@@ -243,7 +243,7 @@ class IndexReader:
             if chunk:
                 present = self.redis.zmscore(source.filter_key, [m for _, _, m in chunk])
                 matched += [entry for entry, score in zip(chunk, present, strict=True)
-                            if score is not None]
+                            if score is not None and source.filter_band.contains(score)]
             position += size
         return matched[start:stop]
 

@@ -4,20 +4,23 @@ Per location, every query is one sorted set read in order, as one or two score r
 ("segments"):
 
 - no filter, temperature or stage: that filter's index as written (price: known, then unknown),
-  or a band of a packed index where the filter has none of its own for the sort (a stage by
-  activity or stage: its band of idx:stage; a temperature by lead score: its band of
-  idx:score; ``schema.STAGE_INDEX_SORTS``, ``schema.TEMPERATURE_INDEX_SORTS``);
-- temperature and stage by lead score or stage: a score range of one index, because those
-  scores pack the lead score or stage rank above the activity time;
+  or a band of a packed index (a stage by activity or stage: its band of idx:stage; a
+  temperature by lead score: its band of idx:score; ``schema.STAGE_INDEX_SORTS``,
+  ``schema.TEMPERATURE_INDEX_SORTS``);
+- temperature and stage by lead score: a score range of the stage's lead score index, because
+  its scores pack the lead score above the activity time;
 - stalled alone, by last activity: the range "last inbound <= now - 48 h" of open_inbound;
 - stalled with an open stage, by last activity: "activity <= cutoff" within the stage's band
   of idx:stage;
-- temperature and stage by activity or price: the stage index read in order, keeping members
-  of the temperature index (exact count from the lead-score range), while a page needs at most
-  SCAN_LIMIT entries read; deeper pages, like everything else (stalled with a temperature or
-  another sort): an intersection stored in a short-lived key under the location's hash tag,
-  named by the data version, so every page and refresh reuses it until the data changes (a
-  band of a packed index goes into it through a helper copy of the band).
+- a temperature by price or stage, a stage by price, temperature and stage by activity, price
+  or stage (sorts without an index of their own for the filter, issue #15: fewer entries per
+  contact): the sort's index (or the stage's band of idx:stage) read in order, keeping members
+  of the filter (``scan_filter``: a set, or a lead-score band of the stage's lead score index;
+  exact count from it), while a page needs at most SCAN_LIMIT entries read; deeper pages, like
+  everything else (stalled with a temperature or another sort): an intersection stored in a
+  short-lived key under the location's hash tag, named by the data version, so every page and
+  refresh reuses it until the data changes (a band of a packed index goes into it through a
+  helper copy of the band).
 
 Pages are read by rank, so a deep page costs the same as page 1. Contacts past their TTL that
 the sweep has not retired yet are skipped by rank. Search (``search``) resolves each word
@@ -42,7 +45,7 @@ from seller_bot.aggregates import STAGE_RANK
 from seller_bot.models import CLOSED_STAGES, FUNNEL_STAGES
 from seller_bot.scoring import HOT_AT, WARM_AT
 from services.dashboard_models import ConversationQuery
-from services.table.query import segment_alone, sort_index, stalled_by_range
+from services.table.query import filtered_read, segment_alone, sort_index, stalled_by_range
 
 TEMPERATURE_SCORES = {"hot": (HOT_AT, None), "warm": (WARM_AT, HOT_AT), "cold": (None, WARM_AT)}
 
@@ -111,8 +114,10 @@ class Source:
     # Positions read along with the sizes, in case the first segment starts the set (it usually
     # does): saves a round trip. (start, stop, entries) or None.
     guess: tuple[int, int, list] | None = None
-    # Scanning: members of ``key`` count only if also in ``filter_key``; ``matches`` of them.
+    # Scanning: members of ``key`` count only if also in ``filter_key`` with a score within
+    # ``filter_band``; ``matches`` of them.
     filter_key: str | None = None
+    filter_band: Segment = field(default_factory=Segment)
     matches: int = 0
 
     @property
@@ -162,20 +167,47 @@ def segment_range(keys: LocationKeys, segment: str) -> Range:
     return (sets[0] if len(sets) == 1 else tuple(sets)), Segment()
 
 
-def stage_set(keys: LocationKeys, stage: str, sort: str) -> Range:
-    """The contacts in ``stage`` by ``sort``: the stage's own index, or its band of the packed
-    ``idx:stage`` (by activity and by stage: the same order; ``schema.STAGE_INDEX_SORTS``)."""
+def stage_set(keys: LocationKeys, stage: str, sort: str) -> Range | None:
+    """The contacts in ``stage`` by ``sort``: the stage's own index, its band of the packed
+    ``idx:stage`` (by activity and by stage: the same order), or None (by price: the sort's
+    index read with ``stage_members``; ``schema.STAGE_INDEX_SORTS``)."""
     if sort in STAGE_INDEX_SORTS:
         return keys.stage_index(stage, sort), Segment()
-    return keys.index("stage"), _stage_range(stage)
+    if sort in ("activity", "stage"):
+        return keys.index("stage"), _stage_range(stage)
+    return None
 
 
-def temperature_set(keys: LocationKeys, temperature: str, sort: str) -> Range:
-    """The contacts of ``temperature`` by ``sort``: its own index, or (by lead score) its band
-    of the packed ``idx:score`` (``schema.TEMPERATURE_INDEX_SORTS``)."""
+def temperature_set(keys: LocationKeys, temperature: str, sort: str) -> Range | None:
+    """The contacts of ``temperature`` by ``sort``: its own index, its band of the packed
+    ``idx:score`` (by lead score), or None (by price or stage: the sort's index read with
+    ``temperature_members``; ``schema.TEMPERATURE_INDEX_SORTS``)."""
     if sort in TEMPERATURE_INDEX_SORTS:
         return keys.temperature_index(temperature, sort), Segment()
-    return keys.index("score"), temperature_range(temperature)
+    if sort == "score":
+        return keys.index("score"), temperature_range(temperature)
+    return None
+
+
+def temperature_members(keys: LocationKeys, temperature: str) -> Range:
+    """A set holding exactly the contacts of ``temperature`` (any order: a filter)."""
+    return keys.temperature_index(temperature, TEMPERATURE_INDEX_SORTS[0]), Segment()
+
+
+def stage_members(keys: LocationKeys, stage: str, temperature: str | None = None) -> Range:
+    """A set holding exactly the contacts in ``stage`` (a filter), and with a temperature its
+    lead-score band: the stage's lead score index packs the lead score above the activity."""
+    band = temperature_range(temperature) if temperature else Segment()
+    return keys.stage_index(stage, "score"), band
+
+
+def scan_filter(location_id: str, query: ConversationQuery) -> Range:
+    """What a scanned source's members must be in (``query.scannable``): its score count is
+    the number of matches."""
+    keys = LocationKeys(location_id)
+    if query.stage:
+        return stage_members(keys, query.stage, query.temperature)
+    return temperature_members(keys, query.temperature)
 
 
 def _key_and_range(keys: LocationKeys, query: ConversationQuery,
@@ -196,14 +228,15 @@ def _key_and_range(keys: LocationKeys, query: ConversationQuery,
     if stalled_by_range(query):
         return keys.open_inbound, Segment(high=Bound(stalled_cutoff))
     if temp and stage and sort == "score":
-        return keys.stage_index(stage, "score"), temperature_range(temp)
-    if temp and stage and sort == "stage":
-        return keys.temperature_index(temp, "stage"), _stage_range(stage)
-    if temp:
-        return temperature_set(keys, temp, sort)
-    if stage:
-        return stage_set(keys, stage, sort)
-    return keys.index(sort), Segment()
+        return stage_members(keys, stage, temp)
+    # None: read the sort's index filtered (``scan_filter``) or intersected.
+    if temp and stage:
+        ordered = stage_set(keys, stage, sort)
+    elif temp:
+        ordered = temperature_set(keys, temp, sort)
+    else:
+        ordered = stage_set(keys, stage, sort) if stage else None
+    return ordered or (keys.index(sort), Segment())
 
 
 def plan(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0) -> Source:
@@ -242,11 +275,17 @@ def derivation(location_id: str, query: ConversationQuery) -> list[Range] | None
     temp, stage = query.temperature, query.stage
     if query.needs_human:
         inputs = [(keys.needs_human_index(sort), Segment())]
-        inputs += [temperature_set(keys, temp, sort)] if temp else []
-        inputs += [stage_set(keys, stage, sort)] if stage else []
+        inputs += [temperature_members(keys, temp)] if temp else []
+        inputs += [stage_members(keys, stage)] if stage else []
         return inputs if len(inputs) > 1 or query.stalled else None
-    if temp and stage and sort in ("activity", "price"):
-        return [temperature_set(keys, temp, sort), stage_set(keys, stage, sort)]
     if query.stalled and not stalled_by_range(query):
-        return [_key_and_range(keys, replace(query, stalled=False), 0)]
+        unstalled = replace(query, stalled=False)
+        return (derivation(location_id, unstalled)
+                or [_key_and_range(keys, unstalled, 0)])
+    if filtered_read(query):
+        # The first carries the sort score: the same index a scan reads (``scan_filter``).
+        inputs = [_key_and_range(keys, query, 0)]
+        inputs += [temperature_members(keys, temp)] if temp else []
+        inputs += [stage_members(keys, stage)] if stage and sort == "price" else []
+        return inputs
     return None

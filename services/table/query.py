@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from core.schema import PHONE_SUFFIX, SORT_KEYS, STATE_CODES, STREET_WORDS, TABLE_SORTS
+from core.schema import (
+    PHONE_SUFFIX,
+    SORT_KEYS,
+    STAGE_INDEX_SORTS,
+    STATE_CODES,
+    STREET_WORDS,
+    TABLE_SORTS,
+    TEMPERATURE_INDEX_SORTS,
+)
 from seller_bot.aggregates import search_words, segment_names
 from seller_bot.models import STAGES, TEMPERATURES
 from services.dashboard_models import ConversationQuery
@@ -118,11 +126,21 @@ def stalled_by_range(query: ConversationQuery) -> bool:
             and query.stage != "new" and not query.needs_human)
 
 
+def filtered_read(query: ConversationQuery) -> bool:
+    """A temperature or a stage with a sort it has no index (or band of one) for, or both
+    but by lead score: the sort's index filtered (``planning.scan_filter``) or intersected."""
+    sort = sort_index(query)
+    temp, stage = query.temperature, query.stage
+    if temp and stage:
+        return sort != "score"
+    return bool((temp and sort not in (*TEMPERATURE_INDEX_SORTS, "score"))
+                or (stage and sort not in (*STAGE_INDEX_SORTS, "activity", "stage")))
+
+
 def scannable(query: ConversationQuery) -> bool:
-    """Temperature and stage by activity or price: scan the stage index for shallow pages."""
-    return bool(query.temperature and query.stage and not query.stalled
-                and not query.needs_human and not query.segment
-                and sort_index(query) in ("activity", "price"))
+    """A ``filtered_read`` with no other filter: scan the index in order for shallow pages."""
+    return (filtered_read(query) and not query.stalled and not query.needs_human
+            and not query.segment)
 
 
 def segment_alone(query: ConversationQuery) -> bool:

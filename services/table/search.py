@@ -14,19 +14,19 @@ from services.table.planning import (
     Range,
     Segment,
     segment_sets,
-    stage_set,
-    temperature_set,
+    stage_members,
+    temperature_members,
 )
 from services.table.query import search_terms, sort_index, term_prefixes
 
 # Search one location in Redis, so candidate lists never travel to Python and back.
-# KEYS: search (lex), activity, sort-score index (temperature's when filtered), stage filter
-# index (or the sort index again), open_inbound, then the filter's other sets (a segment that
-# is a union: a member of any one passes).
-# ARGV: expired cutoff, stalled cutoff ('' = no stalled filter), use stage ('1'/'0'), entry cap,
-# the score range (min, max) of the sort-score index and of the filter index that is meant (a
-# band of a packed index, ``planning.stage_set``), then per term: how many lex ranges, and
-# each (min, max) (a term matches an entry in any of its ranges: ``query.term_prefixes``).
+# KEYS: search (lex), activity, sort-score index, open_inbound, then the filters a member must
+# be in (temperature, stage, needs a person: each with a score range), then a segment's sets (a
+# member of any one passes; several: a union).
+# ARGV: expired cutoff, stalled cutoff ('' = no stalled filter), how many filters, entry cap,
+# one score range (min, max) per filter, then per term:
+# how many lex ranges, and each (min, max) (a term matches an entry in any of its ranges:
+# ``query.term_prefixes``).
 # Reply: {contact, score, ...}, or {TOO_MANY} when the terms match more index entries than the
 # cap (the caller then searches in steps). '\31' in the script is SEARCH_SEPARATOR.
 TOO_MANY = "TOO_MANY"
@@ -45,9 +45,10 @@ end
 local function within(score, low, high)
   return score and above(tonumber(score), low) and below(tonumber(score), high)
 end
+local filters = tonumber(ARGV[3])
 local terms = {}
 local entries = 0
-local i = 9
+local i = 5 + 2 * filters
 while i <= #ARGV do
   local ranges, count = {}, 0
   for k = 1, tonumber(ARGV[i]) do
@@ -80,16 +81,23 @@ local check_expiry = redis.call('ZCOUNT', KEYS[2], '-inf', ARGV[1]) > 0
 local out = {}
 for id in pairs(owners or {}) do
   local score = redis.call('ZSCORE', KEYS[3], id)
-  if not within(score, ARGV[5], ARGV[6]) then score = false end
   if score and check_expiry then
     score = tonumber(redis.call('ZSCORE', KEYS[2], id) or 0) > expired and score
   end
-  local passes = ARGV[3] == '0' or within(redis.call('ZSCORE', KEYS[4], id), ARGV[7], ARGV[8])
-  for k = 6, #KEYS do
-    passes = passes or redis.call('ZSCORE', KEYS[k], id)
+  local passes = score
+  for k = 1, filters do
+    passes = passes and within(redis.call('ZSCORE', KEYS[4 + k], id), ARGV[3 + 2 * k],
+                               ARGV[4 + 2 * k])
   end
-  if score and passes then
-    local inbound = stalled and redis.call('ZSCORE', KEYS[5], id)
+  if passes and #KEYS > 4 + filters then
+    local any = false
+    for k = 5 + filters, #KEYS do
+      any = any or redis.call('ZSCORE', KEYS[k], id)
+    end
+    passes = any
+  end
+  if passes then
+    local inbound = stalled and redis.call('ZSCORE', KEYS[4], id)
     if not stalled or (inbound and tonumber(inbound) <= stalled) then
       out[#out + 1] = id
       out[#out + 1] = score
@@ -139,39 +147,32 @@ class TableSearch:
     def _search_location(self, keys: LocationKeys, terms: list[str], query: ConversationQuery,
                          moment: Moment) -> list[Hit]:
         """(contact, sort score) of one location's matches, found and filtered in Redis."""
-        sort = sort_index(query)
-        scored = (temperature_set(keys, query.temperature, sort) if query.temperature
-                  else (keys.index(sort), Segment()))
-        flagged_key = keys.needs_human_index(sort)
-        # One membership filter at most goes with a search (validation says so).
+        score_key = keys.index(sort_index(query))
+        filters: list[Range] = []
+        if query.temperature:
+            filters.append(temperature_members(keys, query.temperature))
+        if query.stage:
+            filters.append(stage_members(keys, query.stage))
+        if query.needs_human:
+            filters.append((keys.needs_human_index("activity"), Segment()))
         segment = segment_sets(keys, query.segment) if query.segment else []
-        stage = (stage_set(keys, query.stage, sort) if query.stage
-                 else (flagged_key, Segment()) if query.needs_human
-                 else (segment[0], Segment()) if segment
-                 else scored)
-        others = segment[1:]  # validation: a segment with q has no stage or needs_human
         args: list[object] = [repr(moment.expired),
                               repr(moment.stalled) if query.stalled else "",
-                              "1" if query.stage or query.needs_human or query.segment else "0",
-                              SEARCH_ENTRY_CAP]
-        for _, band in (scored, stage):
+                              len(filters), SEARCH_ENTRY_CAP]
+        for _, band in filters:
             args += [band.low.arg(), band.high.arg()]
         ranges = [[lex_range(prefix) for prefix in term_prefixes(term)] for term in terms]
         for term_ranges in ranges:
             args.append(len(term_ranges))
             args += [bound for low_high in term_ranges for bound in low_high]
         reply = self._script(
-            keys=[keys.search, keys.activity, scored[0], stage[0], keys.open_inbound, *others],
+            keys=[keys.search, keys.activity, score_key, keys.open_inbound,
+                  *(key for key, _ in filters), *segment],
             args=args)
         if reply == [TOO_MANY]:
-            found = self._search_in_steps(keys, ranges, (scored, stage), others, query,
-                                          moment)
-        else:
-            found = [(reply[i], float(reply[i + 1])) for i in range(0, len(reply), 2)]
-        if query.needs_human and query.stage and found:
-            flagged = self.redis.zmscore(flagged_key, [member for member, _ in found])
-            found = [hit for hit, score in zip(found, flagged, strict=True) if score is not None]
-        return found
+            return self._search_in_steps(keys, ranges, score_key, filters, segment, query,
+                                         moment)
+        return [(reply[i], float(reply[i + 1])) for i in range(0, len(reply), 2)]
 
     def _candidates(self, keys: LocationKeys, ranges: list[list[LexRange]]) -> list[str]:
         """Contacts holding, for every term, a token in one of its lex ranges, sorted."""
@@ -187,7 +188,7 @@ class TableSearch:
         return sorted(contacts or ())
 
     def _search_in_steps(self, keys: LocationKeys, ranges: list[list[LexRange]],
-                         score_and_stage: tuple[Range, Range], others: list[str],
+                         score_key: str, filters: list[Range], segment: list[str],
                          query: ConversationQuery, moment: Moment) -> list[Hit]:
         """The same as the search script, in round trips that never block Redis for long
         (for terms so short they match a large part of the index)."""
@@ -195,19 +196,16 @@ class TableSearch:
         if not candidates:
             return []
         with self.redis.pipeline(transaction=False) as pipe:
-            pipe.zmscore(keys.activity, candidates)
-            for key, _ in score_and_stage:
+            for key in (keys.activity, score_key, keys.open_inbound,
+                        *(key for key, _ in filters), *segment):
                 pipe.zmscore(key, candidates)
-            pipe.zmscore(keys.open_inbound, candidates)
-            for key in others:
-                pipe.zmscore(key, candidates)
-            activity, scores, in_stage, inbound, *in_others = pipe.execute()
-        (_, score_band), (_, stage_band) = score_and_stage
-        passes = [(s is not None and stage_band.contains(s))
-                  or any(hits[i] is not None for hits in in_others)
-                  for i, s in enumerate(in_stage)]
+            activity, scores, inbound, *rest = pipe.execute()
+        in_filters, in_segment = rest[:len(filters)], rest[len(filters):]
         return [(member, scores[i]) for i, member in enumerate(candidates)
                 if activity[i] is not None and activity[i] > moment.expired
-                and scores[i] is not None and score_band.contains(scores[i]) and passes[i]
+                and scores[i] is not None
+                and all(hits[i] is not None and band.contains(hits[i])
+                        for hits, (_, band) in zip(in_filters, filters, strict=True))
+                and (not segment or any(hits[i] is not None for hits in in_segment))
                 and (not query.stalled
                      or (inbound[i] is not None and inbound[i] <= moment.stalled))]

@@ -21,7 +21,7 @@ from seller_bot.models import STAGES, TEMPERATURES, Conversation
 from seller_bot.payload import InboundMessage
 from services.dashboard_models import ConversationQuery
 from services.table.index import ConversationIndex
-from services.table.query import SEGMENTS, InvalidQuery
+from services.table.query import SEGMENTS, InvalidQuery, scannable
 from services.table.rows import next_action
 from tests.redis_server import RedisServer
 from tests.table_store import (
@@ -425,16 +425,22 @@ def test_table014_intersections_are_reused_until_the_data_changes(docs, table_re
 
 def test_table020_temperature_and_stage_scan_then_intersect_deep_pages(
         docs, table_redis, table_settings, monkeypatch):
-    """Shallow pages scan the stage index; past SCAN_LIMIT entries they read the intersection."""
+    """A filter without an index of its own for the sort (temperature by price or stage, stage
+    by price, both by anything but lead score): shallow pages scan the sort's index (or the
+    stage's band of idx:stage); past SCAN_LIMIT entries they read the intersection."""
     import services.table.index as table_module
 
     index = index_at(table_redis, table_settings, NOW)
     for key in table_redis.scan_iter(match="*:tmp:table:*"):
         table_redis.delete(key)
     queries = [ConversationQuery(page_size=3, temperature=t, stage=s, sort=sort, order=order)
-               for t, s, sort, order in product(TEMPERATURES, ("offer", "declined", "price"),
-                                                ("last_activity", "price_expectation"),
+               for t, s, sort, order in product((None, *TEMPERATURES),
+                                                (None, "offer", "declined", "price"),
+                                                ("last_activity", "price_expectation",
+                                                 "stage", "lead_score"),
                                                 ("asc", "desc"))]
+    queries = [query for query in queries if scannable(query)]
+    assert len(queries) == 2 * (3 * 3 * 3 + 3 * 2 + 3)  # both; temperature; stage by price
     scanned = {q: every_page(index, q) for q in queries}
     assert not list(table_redis.scan_iter(match="*:tmp:table:*"))
     monkeypatch.setattr(table_module, "SCAN_LIMIT", 1)
