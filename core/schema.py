@@ -105,6 +105,15 @@ def price_bin(price: int) -> str:
     return str(max(b for b in PRICE_BINS if b <= price))
 
 
+def price_band(bin_label: str) -> tuple[float, float | None]:
+    """The asking prices of a ``price_bin`` as [low, high) (high None: no upper bound); the
+    unknown bin is the price index's ``UNKNOWN_PRICE`` alone."""
+    if bin_label == UNKNOWN_BIN:
+        return UNKNOWN_PRICE, UNKNOWN_PRICE + 1
+    low = int(bin_label)
+    return low, next((b for b in PRICE_BINS if b > low), None)
+
+
 def timeline_bucket(days: int) -> str:
     """The ``timeline`` bucket of a number of days."""
     return next(label for label, limit in TIMELINE_BUCKETS if limit is None or days <= limit)
@@ -156,6 +165,9 @@ FUNNEL_SEGMENT = "funnel:"
 # Segments (``idx:seg:<segment>``) whose members and scores are those of another index, read
 # from it and never stored twice: every conversation has reached the funnel's first stage.
 SEGMENT_SHARES = {"funnel:new": "activity", "needs_human": "needs_human:activity"}
+# A price bar's segment ("price:<bin>") is its bin's band of ``idx:price`` (``price_band``), not
+# a set of its own (issue #15: an entry less per contact).
+PRICE_SEGMENT = "price:"
 TABLE_SORTS = {"last_activity": "activity", "lead_score": "score",
                "price_expectation": "price", "stage": "stage"}
 SORT_KEYS = tuple(TABLE_SORTS)  # the table's (and the API's) ``sort`` values

@@ -20,6 +20,7 @@ from core.schema import (
     FUNNEL_SEGMENT,
     HOUR,
     PHONE_SUFFIX,
+    PRICE_SEGMENT,
     RESPONSE_TIME,
     SEARCH_SEPARATOR,
     SORT_BAND,
@@ -86,6 +87,12 @@ def segments(conv: Conversation) -> list[str]:
     if conv.stage == "negotiating":
         names.append("negotiating")
     return names
+
+
+def stored_segment(name: str) -> bool:
+    """Whether a segment has a set of its own (``idx:seg:<segment>``): not a funnel stage (the
+    furthest-stage sets) nor a price bar (a band of ``idx:price``)."""
+    return not name.startswith((FUNNEL_SEGMENT, PRICE_SEGMENT))
 
 
 def segment_names() -> Iterator[str]:
@@ -397,7 +404,7 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
     if furthest != FUNNEL_STAGES[0]:  # the funnel's first stage is every contact: idx:activity
         e[keys.funnel_index(furthest), cid] = activity
     for name in segments(conv):
-        if not name.startswith(FUNNEL_SEGMENT):
+        if stored_segment(name):
             e[keys.segment_index(name), cid] = activity
 
 
@@ -422,7 +429,7 @@ def index_keys(keys: LocationKeys) -> Iterator[str]:
     yield keys.open_inbound
     yield keys.appointments
     for name in segment_names():
-        if not name.startswith(FUNNEL_SEGMENT):
+        if stored_segment(name):
             yield keys.segment_index(name)
     for stage in FUNNEL_STAGES:
         yield keys.funnel_index(stage)

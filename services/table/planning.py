@@ -35,17 +35,26 @@ from dataclasses import dataclass, field, replace
 from core.keys import LocationKeys
 from core.schema import (
     FUNNEL_SEGMENT,
+    PRICE_SEGMENT,
     SEGMENT_SHARES,
     SORT_BAND,
     STAGE_INDEX_SORTS,
     TEMPERATURE_INDEX_SORTS,
     UNKNOWN_PRICE,
+    price_band,
 )
 from seller_bot.aggregates import STAGE_RANK
 from seller_bot.models import CLOSED_STAGES, FUNNEL_STAGES
 from seller_bot.scoring import HOT_AT, WARM_AT
 from services.dashboard_models import ConversationQuery
-from services.table.query import filtered_read, segment_alone, sort_index, stalled_by_range
+from services.table.query import (
+    band_alone,
+    banded_segment,
+    filtered_read,
+    segment_alone,
+    sort_index,
+    stalled_by_range,
+)
 
 TEMPERATURE_SCORES = {"hot": (HOT_AT, None), "warm": (WARM_AT, HOT_AT), "cold": (None, WARM_AT)}
 
@@ -162,7 +171,12 @@ def segment_sets(keys: LocationKeys, segment: str) -> list[str]:
 
 
 def segment_range(keys: LocationKeys, segment: str) -> Range:
-    """A segment as one intersection input (several sets: their union)."""
+    """A segment as one intersection input (several sets: their union; a price bar: its band
+    of the price index)."""
+    if banded_segment(segment):
+        low, high = price_band(segment.removeprefix(PRICE_SEGMENT))
+        return keys.index("price"), Segment(
+            low=Bound(low), high=HIGHEST if high is None else Bound(high, inclusive=False))
     sets = segment_sets(keys, segment)
     return (sets[0] if len(sets) == 1 else tuple(sets)), Segment()
 
@@ -205,6 +219,8 @@ def scan_filter(location_id: str, query: ConversationQuery) -> Range:
     """What a scanned source's members must be in (``query.scannable``): its score count is
     the number of matches."""
     keys = LocationKeys(location_id)
+    if query.segment:
+        return segment_range(keys, query.segment)
     if query.stage:
         return stage_members(keys, query.stage, query.temperature)
     return temperature_members(keys, query.temperature)
@@ -217,6 +233,8 @@ def _key_and_range(keys: LocationKeys, query: ConversationQuery,
     temp, stage = query.temperature, query.stage
     if segment_alone(query):  # one of its sets (``plans``: one source per set)
         return segment_sets(keys, query.segment)[0], Segment()
+    if band_alone(query):
+        return segment_range(keys, query.segment)
     if query.needs_human:
         return keys.needs_human_index(sort), Segment()  # other filters: an intersection
     if stalled_by_range(query) and stage:
@@ -242,7 +260,7 @@ def _key_and_range(keys: LocationKeys, query: ConversationQuery,
 def plan(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0) -> Source:
     """The location's source for the query, before any intersection (``derivation``)."""
     key, segment = _key_and_range(LocationKeys(location_id), query, stalled_cutoff)
-    if sort_index(query) == "price":
+    if sort_index(query) == "price" and segment.whole():
         # Unknown prices (score -1) go last in both orders, like blanks in a spreadsheet.
         segments = [Segment(low=Bound(UNKNOWN_PRICE, inclusive=False)),
                     Segment(high=Bound(UNKNOWN_PRICE))]
@@ -264,7 +282,7 @@ def plans(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0)
 def derivation(location_id: str, query: ConversationQuery) -> list[Range] | None:
     """Index ranges to intersect (the first carries the sort score), or None if not needed."""
     keys = LocationKeys(location_id)
-    if query.segment and not segment_alone(query):
+    if query.segment and not segment_alone(query) and not band_alone(query):
         # The table's other filters, then only the segment's members (weight 0).
         base = replace(query, segment=None)
         # Stalled is applied by the intersection itself (``IndexReader._intersect``).

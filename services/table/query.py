@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from core.schema import (
     PHONE_SUFFIX,
+    PRICE_SEGMENT,
     SORT_KEYS,
     STAGE_INDEX_SORTS,
     STATE_CODES,
@@ -138,14 +139,32 @@ def filtered_read(query: ConversationQuery) -> bool:
 
 
 def scannable(query: ConversationQuery) -> bool:
-    """A ``filtered_read`` with no other filter: scan the index in order for shallow pages."""
-    return (filtered_read(query) and not query.stalled and not query.needs_human
-            and not query.segment)
+    """A ``filtered_read`` with no other filter, or a price bar's segment alone by another sort
+    than price: scan the sort's index in order for shallow pages."""
+    if query.segment:
+        return (banded_segment(query.segment) and not other_filters(query)
+                and not band_alone(query))
+    return filtered_read(query) and not query.stalled and not query.needs_human
 
 
 def segment_alone(query: ConversationQuery) -> bool:
     """A segment (the conversations behind one figure) by last activity, no other filter:
     its own index as written."""
-    return bool(query.segment and not (query.temperature or query.stage or query.stalled
-                                       or query.needs_human)
-                and sort_index(query) == "activity")
+    return bool(query.segment and not banded_segment(query.segment)
+                and not other_filters(query) and sort_index(query) == "activity")
+
+
+def banded_segment(segment: str | None) -> bool:
+    """A segment that is a band of the price index (``schema.PRICE_SEGMENT``)."""
+    return bool(segment and segment.startswith(PRICE_SEGMENT))
+
+
+def band_alone(query: ConversationQuery) -> bool:
+    """A price bar's segment by price, no other filter: its band of the price index."""
+    return (banded_segment(query.segment) and not other_filters(query)
+            and sort_index(query) == "price")
+
+
+def other_filters(query: ConversationQuery) -> bool:
+    """Any filter but a segment and a search."""
+    return bool(query.temperature or query.stage or query.stalled or query.needs_human)

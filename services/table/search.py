@@ -13,11 +13,12 @@ from services.table.planning import (
     Moment,
     Range,
     Segment,
+    segment_range,
     segment_sets,
     stage_members,
     temperature_members,
 )
-from services.table.query import search_terms, sort_index, term_prefixes
+from services.table.query import banded_segment, search_terms, sort_index, term_prefixes
 
 # Search one location in Redis, so candidate lists never travel to Python and back.
 # KEYS: search (lex), activity, sort-score index, open_inbound, then the filters a member must
@@ -155,7 +156,11 @@ class TableSearch:
             filters.append(stage_members(keys, query.stage))
         if query.needs_human:
             filters.append((keys.needs_human_index("activity"), Segment()))
-        segment = segment_sets(keys, query.segment) if query.segment else []
+        segment = []
+        if banded_segment(query.segment):
+            filters.append(segment_range(keys, query.segment))
+        elif query.segment:
+            segment = segment_sets(keys, query.segment)
         args: list[object] = [repr(moment.expired),
                               repr(moment.stalled) if query.stalled else "",
                               len(filters), SEARCH_ENTRY_CAP]

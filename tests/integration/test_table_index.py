@@ -541,7 +541,9 @@ def test_table060_segments_list_exactly_the_conversations_behind_each_figure(
                   ConversationQuery(page_size=9, segment=segment, stage="offer",
                                     sort="price_expectation", order="asc"),
                   ConversationQuery(page_size=9, segment=segment, stalled=True),
-                  ConversationQuery(page_size=9, segment=segment, q="maria")]
+                  ConversationQuery(page_size=9, segment=segment, q="maria"),
+                  ConversationQuery(page_size=9, segment=segment, sort="price_expectation"),
+                  ConversationQuery(page_size=4, segment=segment, sort="stage", order="asc")]
         for query in combos:
             expected = [c.contact_id for c in brute_force(docs, query, NOW.timestamp(),
                                                           table_settings)]
@@ -554,6 +556,29 @@ def test_table060_segments_list_exactly_the_conversations_behind_each_figure(
     assert nonempty > 20
     with pytest.raises(InvalidQuery):
         index.page(ConversationQuery(segment="nonsense"))
+
+
+def test_table062_a_price_bar_is_a_band_of_the_price_index(docs, table_redis, table_settings,
+                                                          monkeypatch):
+    """A price bar's segment has no set of its own: by price it is its bin's band of idx:price,
+    by another sort that index read filtered by the band, past SCAN_LIMIT an intersection."""
+    import services.table.index as table_module
+
+    assert not list(table_redis.scan_iter(match="*:idx:seg:price:*"))
+    index = index_at(table_redis, table_settings, NOW)
+    queries = [ConversationQuery(page_size=4, segment=segment, sort=sort, order=order)
+               for segment in sorted(s for s in SEGMENTS if s.startswith("price:"))
+               for sort in SORT_KEYS for order in ("asc", "desc")]
+    scanned = {query: every_page(index, query) for query in queries}
+    monkeypatch.setattr(table_module, "SCAN_LIMIT", 1)
+    listed = 0
+    for query in queries:
+        expected = [c.contact_id for c in brute_force(docs, query, NOW.timestamp(),
+                                                      table_settings)]
+        assert scanned[query] == expected, query
+        assert every_page(index, query) == expected, query
+        listed += len(expected)
+    assert listed >= 8 * len(docs)  # every contact in one bar, listed by each sort and order
 
 
 def test_table061_a_funnel_segment_is_its_furthest_stage_sets_merged(docs, table_redis,
