@@ -74,8 +74,11 @@ class LocationKeys:
     def stage_index(self, stage: str, sort: str) -> str:
         return self.index(f"stage:{stage}:{sort}")
 
-    def needs_human_index(self, sort: str) -> str:
-        return self.index(f"needs_human:{sort}")
+    @property
+    def needs_human(self) -> str:
+        """Contacts flagged for a person, by last activity (the one needs-a-person index: by
+        another sort the sort's index is read filtered by it, issue #15)."""
+        return self.index("needs_human:activity")
 
     def segment_index(self, segment: str) -> str:
         """The conversations behind one dashboard figure, by last activity (an index holding

@@ -393,8 +393,8 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
             e[keys.temperature_index(conv.temperature, sort), cid] = score
         if sort in STAGE_INDEX_SORTS:
             e[keys.stage_index(conv.stage, sort), cid] = score
-        if conv.needs_human:
-            e[keys.needs_human_index(sort), cid] = score
+    if conv.needs_human:
+        e[keys.needs_human, cid] = epoch(conv.last_activity_at)
     if conv.stage not in CLOSED_STAGES and conv.last_inbound_at is not None:
         e[keys.open_inbound, cid] = epoch(conv.last_inbound_at)
     if conv.appointment_at is not None and conv.stage == "booked":
@@ -419,7 +419,7 @@ def index_keys(keys: LocationKeys) -> Iterator[str]:
     """Every sorted-set index a contact id can be a member of."""
     for sort in SORT_INDEXES:
         yield keys.index(sort)
-        yield keys.needs_human_index(sort)
+    yield keys.needs_human
     for sort in TEMPERATURE_INDEX_SORTS:
         for temp in TEMPERATURES:
             yield keys.temperature_index(temp, sort)

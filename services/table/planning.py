@@ -221,6 +221,8 @@ def scan_filter(location_id: str, query: ConversationQuery) -> Range:
     keys = LocationKeys(location_id)
     if query.segment:
         return segment_range(keys, query.segment)
+    if query.needs_human:
+        return keys.needs_human, Segment()
     if query.stage:
         return stage_members(keys, query.stage, query.temperature)
     return temperature_members(keys, query.temperature)
@@ -235,8 +237,8 @@ def _key_and_range(keys: LocationKeys, query: ConversationQuery,
         return segment_sets(keys, query.segment)[0], Segment()
     if band_alone(query):
         return segment_range(keys, query.segment)
-    if query.needs_human:
-        return keys.needs_human_index(sort), Segment()  # other filters: an intersection
+    if query.needs_human and sort == "activity" and not (temp or stage):
+        return keys.needs_human, Segment()  # with stalled: an intersection
     if stalled_by_range(query) and stage:
         key, band = stage_set(keys, stage, "activity")
         if stage in CLOSED_STAGES:
@@ -292,10 +294,12 @@ def derivation(location_id: str, query: ConversationQuery) -> list[Range] | None
     sort = sort_index(query)
     temp, stage = query.temperature, query.stage
     if query.needs_human:
-        inputs = [(keys.needs_human_index(sort), Segment())]
-        inputs += [temperature_members(keys, temp)] if temp else []
-        inputs += [stage_members(keys, stage)] if stage else []
-        return inputs if len(inputs) > 1 or query.stalled else None
+        # The other filters' source first (it carries the sort score), then the flagged.
+        base = replace(query, needs_human=False, stalled=False)
+        if sort == "activity" and not (temp or stage):
+            return [(keys.needs_human, Segment())] if query.stalled else None
+        inputs = derivation(location_id, base) or [_key_and_range(keys, base, 0)]
+        return [*inputs, (keys.needs_human, Segment())]
     if query.stalled and not stalled_by_range(query):
         unstalled = replace(query, stalled=False)
         return (derivation(location_id, unstalled)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from core.schema import (
     PHONE_SUFFIX,
@@ -139,12 +140,16 @@ def filtered_read(query: ConversationQuery) -> bool:
 
 
 def scannable(query: ConversationQuery) -> bool:
-    """A ``filtered_read`` with no other filter, or a price bar's segment alone by another sort
-    than price: scan the sort's index in order for shallow pages."""
+    """A ``filtered_read`` with no other filter, a price bar's segment alone by another sort
+    than price, or needs a person alone by another sort than activity: scan the sort's index
+    in order for shallow pages."""
     if query.segment:
         return (banded_segment(query.segment) and not other_filters(query)
                 and not band_alone(query))
-    return filtered_read(query) and not query.stalled and not query.needs_human
+    if query.needs_human:  # alone, by another sort than activity
+        return not other_filters(replace(query, needs_human=False)) \
+            and sort_index(query) != "activity"
+    return filtered_read(query) and not query.stalled
 
 
 def segment_alone(query: ConversationQuery) -> bool:

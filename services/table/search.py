@@ -155,7 +155,7 @@ class TableSearch:
         if query.stage:
             filters.append(stage_members(keys, query.stage))
         if query.needs_human:
-            filters.append((keys.needs_human_index("activity"), Segment()))
+            filters.append((keys.needs_human, Segment()))
         segment = []
         if banded_segment(query.segment):
             filters.append(segment_range(keys, query.segment))

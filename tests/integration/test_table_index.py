@@ -426,8 +426,9 @@ def test_table014_intersections_are_reused_until_the_data_changes(docs, table_re
 def test_table020_temperature_and_stage_scan_then_intersect_deep_pages(
         docs, table_redis, table_settings, monkeypatch):
     """A filter without an index of its own for the sort (temperature by price or stage, stage
-    by price, both by anything but lead score): shallow pages scan the sort's index (or the
-    stage's band of idx:stage); past SCAN_LIMIT entries they read the intersection."""
+    by price, both by anything but lead score, needs a person by anything but activity):
+    shallow pages scan the sort's index (or the stage's band of idx:stage); past SCAN_LIMIT
+    entries they read the intersection."""
     import services.table.index as table_module
 
     index = index_at(table_redis, table_settings, NOW)
@@ -439,8 +440,11 @@ def test_table020_temperature_and_stage_scan_then_intersect_deep_pages(
                                                 ("last_activity", "price_expectation",
                                                  "stage", "lead_score"),
                                                 ("asc", "desc"))]
+    queries += [ConversationQuery(page_size=3, needs_human=True, sort=sort, order=order)
+                for sort, order in product(SORT_KEYS, ("asc", "desc"))]
     queries = [query for query in queries if scannable(query)]
-    assert len(queries) == 2 * (3 * 3 * 3 + 3 * 2 + 3)  # both; temperature; stage by price
+    # Both; a temperature; a stage by price; needs a person by another sort than activity.
+    assert len(queries) == 2 * (3 * 3 * 3 + 3 * 2 + 3 + 3)
     scanned = {q: every_page(index, q) for q in queries}
     assert not list(table_redis.scan_iter(match="*:tmp:table:*"))
     monkeypatch.setattr(table_module, "SCAN_LIMIT", 1)
