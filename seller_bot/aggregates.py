@@ -19,6 +19,7 @@ from core.schema import (
     DELIVERED,
     FUNNEL_SEGMENT,
     HOUR,
+    OPEN_SEGMENT,
     PHONE_SUFFIX,
     PRICE_SEGMENT,
     RESPONSE_TIME,
@@ -404,7 +405,7 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
     if furthest != FUNNEL_STAGES[0]:  # the funnel's first stage is every contact: idx:activity
         e[keys.funnel_index(furthest), cid] = activity
     for name in segments(conv):
-        if stored_segment(name):
+        if stored_segment(name) and not (name == OPEN_SEGMENT and conv.last_inbound_at):
             e[keys.segment_index(name), cid] = activity
 
 

@@ -107,19 +107,18 @@ class IndexReader:
         # One transaction per location (one hash slot), so a concurrent builder of the same
         # key never sees a helper set half made.
         with self.redis.pipeline(transaction=True) as pipe:
-            sets, helpers = [], []
+            sets, helpers, union = [], [], ()
             for number, (key, segment) in enumerate(inputs):
-                if isinstance(key, str) and segment.whole():
+                if isinstance(key, tuple):  # a union (a segment of several sets): below
+                    union = key
+                elif segment.whole():
                     sets.append(key)
-                    continue
-                helper = f"{name}:in{number}"
-                if isinstance(key, tuple):  # a union (a funnel segment)
-                    pipe.zunionstore(helper, list(key))
                 else:  # a score band of a packed index
+                    helper = f"{name}:in{number}"
                     pipe.zrangestore(helper, key, segment.low.arg(), segment.high.arg(),
                                      byscore=True)
-                helpers.append(helper)
-                sets.append(helper)
+                    helpers.append(helper)
+                    sets.append(helper)
             if query.stalled:
                 stalled_set = f"{name}:stalled"
                 pipe.zrangestore(stalled_set,
@@ -127,10 +126,16 @@ class IndexReader:
                                  "-inf", repr(moment.stalled), byscore=True)
                 helpers.append(stalled_set)
                 sets.append(stalled_set)
-            # The first set carries the sort score; the others only filter (weight 0). A set
-            # named twice (a segment shared with an index: schema.SEGMENT_SHARES) counts once.
-            unique = list(dict.fromkeys(sets))
-            pipe.zinterstore(name, {key: (1 if i == 0 else 0) for i, key in enumerate(unique)})
+            if union:
+                # The intersection with each of the union's sets, then their union: each
+                # costs what its smallest set holds, never a copy of the whole union.
+                parts = [f"{name}:part{number}" for number in range(len(union))]
+                for part, key in zip(parts, union, strict=True):
+                    pipe.zinterstore(part, _weights([*sets, key]))
+                pipe.zunionstore(name, parts, aggregate="MAX")
+                helpers += parts
+            else:
+                pipe.zinterstore(name, _weights(sets))
             pipe.expire(name, DERIVED_KEY_SECONDS)
             if helpers:
                 pipe.delete(*helpers)
@@ -283,6 +288,12 @@ class IndexReader:
         reverse = sources[0].reverse if sources else False
         merged = heapq.merge(*streams, reverse=reverse)
         return [(location, member) for _, location, member in islice(merged, start, stop)]
+
+
+def _weights(sets: list[str]) -> dict[str, int]:
+    """ZINTERSTORE weights: the first set carries the sort score, the others only filter. A set
+    named twice (a segment shared with an index: schema.SEGMENT_SHARES) counts once."""
+    return {key: (1 if i == 0 else 0) for i, key in enumerate(dict.fromkeys(sets))}
 
 
 def is_union(sources: list[Source]) -> bool:

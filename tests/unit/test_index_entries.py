@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from seller_bot.aggregates import search_tokens
+from core.keys import LocationKeys
+from seller_bot.aggregates import contribution, search_tokens
 from seller_bot.flow import start_conversation
+from services.table.planning import segment_sets
 from services.table.query import search_terms, term_prefixes
 
 NOW = datetime(2026, 11, 2, 16, 0, tzinfo=UTC)
@@ -29,3 +31,14 @@ def test_entries002_search_terms_drop_the_words_the_index_leaves_out():
 def test_entries003_digits_match_the_numbers_starting_or_ending_with_them():
     assert term_prefixes("0117") == ["0117", "~7110"]
     assert term_prefixes("maria") == ["maria"]
+
+
+def test_entries004_an_open_conversation_is_in_open_inbound_or_else_in_the_open_set():
+    keys = LocationKeys("loc")
+    open_sets = segment_sets(keys, "open")
+    conv = start_conversation("c1", "loc", NOW)
+    silent = {key for key, _ in contribution(conv, keys, NOW.timestamp(), 3600).entries}
+    assert silent & set(open_sets) == {keys.segment_index("open")}
+    conv.last_inbound_at = NOW
+    answered = {key for key, _ in contribution(conv, keys, NOW.timestamp(), 3600).entries}
+    assert answered & set(open_sets) == {keys.open_inbound}
