@@ -169,6 +169,9 @@ def measure_table_page(client: redis.Redis, settings: Settings, count: int,
     size = 25
     hot_offer = ConversationQuery(page_size=size, stage="offer", temperature="warm")
     stalled_hot = ConversationQuery(page_size=size, stalled=True, temperature="hot")
+    hot_price = ConversationQuery(page_size=size, temperature="hot", sort="price_expectation")
+    offer_price = ConversationQuery(page_size=size, stage="offer", sort="price_expectation")
+    price_bar = ConversationQuery(page_size=size, segment="price:300000")
     cases: list[tuple[str, ConversationQuery, bool, bool]] = [
         # (label, query, start from the middle page, a write before each call)
         ("last activity (default)", ConversationQuery(page_size=size), False, False),
@@ -210,12 +213,36 @@ def measure_table_page(client: redis.Redis, settings: Settings, count: int,
         ("search a street word + hot (\"maple\")",
          ConversationQuery(page_size=size, q="maple", temperature="hot"), False, False),
         ("search one letter (\"m\")", ConversationQuery(page_size=size, q="m"), False, False),
+        # Issue #15 (memory): reads whose index was dropped or shared.
+        ("temperature=hot by price (scan of idx:price)", hot_price, False, False),
+        ("temperature=hot by price, after a write (intersection built)", hot_price, True,
+         True),
+        ("temperature=hot by price (intersection reused)", hot_price, True, False),
+        ("temperature=hot by stage (scan of idx:stage)",
+         replace(hot_price, sort="stage"), False, False),
+        ("stage=offer by price (scan of idx:price)", offer_price, False, False),
+        ("stage=offer by price, after a write (intersection built)", offer_price, True, True),
+        ("stage=offer + warm by stage (scan of the stage's band)",
+         replace(hot_offer, sort="stage"), False, False),
+        ("segment price:300000 by activity (scan of idx:activity)", price_bar, False, False),
+        ("segment price:300000 by activity, after a write (intersection built)", price_bar,
+         True, True),
+        ("segment price:300000 by price (band of idx:price)",
+         replace(price_bar, sort="price_expectation"), True, False),
+        ("segment open (open_inbound merged with seg:open)",
+         ConversationQuery(page_size=size, segment="open"), False, False),
+        ("segment open (open_inbound merged with seg:open)",
+         ConversationQuery(page_size=size, segment="open"), True, False),
+        ("segment open + hot, after a write (intersection built)",
+         ConversationQuery(page_size=size, segment="open", temperature="hot"), True, True),
+        ("search the last 4 digits of a phone", ConversationQuery(page_size=size, q=""),
+         False, False),
     ]
     sample = index.page(ConversationQuery(page_size=1, reveal_phone=True)).rows[0].phone
     results = []
     for label, query, middle, after_write in cases:
         if query.q == "":
-            query = replace(query, q=sample)
+            query = replace(query, q=sample[-4:] if "last 4" in label else sample)
         total = index.page(query).total
         if middle:
             query = replace(query, page=max(1, total // size // 2))

@@ -102,6 +102,12 @@ class LocationKeys:
         return self.index("open_inbound")
 
     @property
+    def open_silent(self) -> str:
+        """Open conversations without an inbound message, by last activity: with
+        ``open_inbound``, the open segment (``schema.OPEN_SEGMENT``)."""
+        return self.index("open_silent")
+
+    @property
     def appointments(self) -> str:
         """Booked contacts by appointment time."""
         return self.index("appointments")

@@ -166,8 +166,8 @@ FUNNEL_SEGMENT = "funnel:"
 # from it and never stored twice: every conversation has reached the funnel's first stage.
 SEGMENT_SHARES = {"funnel:new": "activity", "needs_human": "needs_human:activity"}
 # The open conversations ("open") are ``idx:open_inbound`` (by last inbound time: the last
-# activity, but after a slot GoHighLevel refused is offered again) and ``idx:seg:open`` (only
-# those without an inbound message, by last activity), read merged (issue #15).
+# activity, but after a slot GoHighLevel refused is offered again) and ``idx:open_silent``
+# (those without an inbound message, by last activity), read merged (issue #15).
 OPEN_SEGMENT = "open"
 # A price bar's segment ("price:<bin>") is its bin's band of ``idx:price`` (``price_band``), not
 # a set of its own (issue #15: an entry less per contact).

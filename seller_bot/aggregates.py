@@ -92,8 +92,9 @@ def segments(conv: Conversation) -> list[str]:
 
 def stored_segment(name: str) -> bool:
     """Whether a segment has a set of its own (``idx:seg:<segment>``): not a funnel stage (the
-    furthest-stage sets) nor a price bar (a band of ``idx:price``)."""
-    return not name.startswith((FUNNEL_SEGMENT, PRICE_SEGMENT))
+    furthest-stage sets), a price bar (a band of ``idx:price``) nor the open ones
+    (``open_inbound`` and ``open_silent``)."""
+    return name != OPEN_SEGMENT and not name.startswith((FUNNEL_SEGMENT, PRICE_SEGMENT))
 
 
 def segment_names() -> Iterator[str]:
@@ -396,8 +397,11 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
             e[keys.stage_index(conv.stage, sort), cid] = score
     if conv.needs_human:
         e[keys.needs_human, cid] = epoch(conv.last_activity_at)
-    if conv.stage not in CLOSED_STAGES and conv.last_inbound_at is not None:
-        e[keys.open_inbound, cid] = epoch(conv.last_inbound_at)
+    if conv.stage not in CLOSED_STAGES:
+        if conv.last_inbound_at is not None:
+            e[keys.open_inbound, cid] = epoch(conv.last_inbound_at)
+        else:  # the rest of the open segment (``schema.OPEN_SEGMENT``)
+            e[keys.open_silent, cid] = epoch(conv.last_activity_at)
     if conv.appointment_at is not None and conv.stage == "booked":
         e[keys.appointments, cid] = epoch(conv.appointment_at)
     activity = epoch(conv.last_activity_at)
@@ -405,7 +409,7 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
     if furthest != FUNNEL_STAGES[0]:  # the funnel's first stage is every contact: idx:activity
         e[keys.funnel_index(furthest), cid] = activity
     for name in segments(conv):
-        if stored_segment(name) and not (name == OPEN_SEGMENT and conv.last_inbound_at):
+        if stored_segment(name):
             e[keys.segment_index(name), cid] = activity
 
 
@@ -428,6 +432,7 @@ def index_keys(keys: LocationKeys) -> Iterator[str]:
         for stage in STAGES:
             yield keys.stage_index(stage, sort)
     yield keys.open_inbound
+    yield keys.open_silent
     yield keys.appointments
     for name in segment_names():
         if stored_segment(name):

@@ -165,12 +165,12 @@ Range = tuple[str | tuple[str, ...], Segment]
 def segment_sets(keys: LocationKeys, segment: str) -> list[str]:
     """The sorted sets whose union is a segment's conversations, by last activity: a funnel
     stage's are the furthest-stage indexes from it on (``schema.FUNNEL_SEGMENT``), the open
-    ones' ``idx:open_inbound`` and those without an inbound message (``schema.OPEN_SEGMENT``)."""
+    ones' ``idx:open_inbound`` and ``idx:open_silent`` (``schema.OPEN_SEGMENT``)."""
     if segment.startswith(FUNNEL_SEGMENT) and segment not in SEGMENT_SHARES:
         stage = segment.removeprefix(FUNNEL_SEGMENT)
         return [keys.funnel_index(s) for s in FUNNEL_STAGES[FUNNEL_STAGES.index(stage):]]
     if segment == OPEN_SEGMENT:
-        return [keys.open_inbound, keys.segment_index(segment)]
+        return [keys.open_inbound, keys.open_silent]
     return [keys.segment_index(segment)]
 
 

@@ -204,9 +204,17 @@ def test_metrics203_rebuild_moves_a_store_from_before_issue_15_to_the_current_la
     name = keys.conversation("old-1")
     conv = Conversation.from_json(redis_client.get(name))
     redis_client.set(name, conv.to_json(), keepttl=True)  # how it was stored before
-    old_layout = [keys.index("stage:condition:activity"), keys.index("seg:funnel:new")]
+    old_layout = [keys.index("stage:condition:activity"), keys.index("seg:funnel:new"),
+                  # and of the second step: per-filter price and stage sorts, needs a person
+                  # by other sorts, price bars, the open set
+                  keys.index("temp:cold:price"), keys.index("temp:cold:stage"),
+                  keys.index("stage:condition:price"), keys.index("needs_human:score"),
+                  keys.index("seg:price:unknown"), keys.index("seg:open")]
     for key in old_layout:
         redis_client.zadd(key, {"old-1": 1})
+    # Search tokens of before: the phone's last 7 and 4 digits, street types.
+    stale = ["street\x1fold-1", "0123\x1fold-1"]
+    redis_client.zadd(keys.search, dict.fromkeys(stale, 0))
     ttl = redis_client.pttl(name)
 
     AggregateRebuilder(redis_client, settings).rebuild_all()
@@ -217,4 +225,6 @@ def test_metrics203_rebuild_moves_a_store_from_before_issue_15_to_the_current_la
     assert set(document.seen(raw)) == {first["messageId"]}
     assert 0 < redis_client.pttl(name) <= ttl
     assert not any(redis_client.exists(key) for key in old_layout)
+    assert redis_client.zmscore(keys.search, stale) == [None, None]
+    assert redis_client.zscore(keys.search, "oak\x1fold-1") == 0
     assert redis_client.zscore(keys.funnel_index("condition"), "old-1") is not None
