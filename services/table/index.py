@@ -17,7 +17,7 @@ from core.schema import expired_up_to
 from core.settings import Settings
 from services.dashboard_models import ConversationQuery, ConversationRow, ConversationsPage
 from services.table import export
-from services.table.index_reader import IndexReader, is_union
+from services.table.index_reader import IndexReader, ScanTooLong, is_union
 from services.table.planning import (
     Moment,
     Range,
@@ -67,8 +67,12 @@ class ConversationIndex:
             picked = matches[start:stop]
         else:
             sources = self._sources(query, moment, window=(start, stop))
+            try:
+                picked = self.reader.read_merged(sources, start, stop)
+            except ScanTooLong:
+                sources = self._sources(query, moment, window=(start, stop), scan=False)
+                picked = self.reader.read_merged(sources, start, stop)
             total = sum(source.total for source in sources)
-            picked = self.reader.read_merged(sources, start, stop)
         return ConversationsPage(
             rows=self._rows(picked, query, moment), page=query.page,
             page_size=query.page_size, total=total, pages=ceil(total / query.page_size),
@@ -96,15 +100,16 @@ class ConversationIndex:
         return self._known_locations
 
     def _sources(self, query: ConversationQuery, moment: Moment, *, snapshot: bool = False,
-                 window: tuple[int, int] | None = None) -> list[Source]:
-        """Plan, materialize if needed, (snapshot,) and measure one Source per location."""
+                 window: tuple[int, int] | None = None, scan: bool = True) -> list[Source]:
+        """Plan, materialize if needed, (snapshot,) and measure one Source per location; a
+        ``query.scannable`` one is scanned for a shallow page unless ``scan`` is False."""
         # Pages use the locations seen last time and check them in the measuring round trip.
         chosen = bool(query.locations)
         locations = (self._known_locations if self._known_locations is not None
                      and not snapshot and not chosen else self._locations(query))
         sources = [source for location in locations
                    for source in plans(location, query, moment.stalled)]
-        scan = window is not None and scannable(query)
+        scan = scan and window is not None and scannable(query)
         derived = [(s, d) for s in sources if (d := derivation(s.location_id, query))]
         if scan:
             for source, _ in derived:
@@ -120,7 +125,7 @@ class ConversationIndex:
         current = self.reader.measure(sources, moment, window)
         if current != locations and not chosen:
             self._known_locations = current
-            return self._sources(query, moment, snapshot=snapshot, window=window)
+            return self._sources(query, moment, snapshot=snapshot, window=window, scan=scan)
         if scan:
             self._intersect_deep_pages(derived, query, moment, window[1])
         return sources

@@ -56,6 +56,14 @@ return best
 # Intersections are rebuilt only when the data version changes; this bounds their memory.
 DERIVED_KEY_SECONDS = 30
 SCAN_CHUNK = 1000
+# A filtered scan that has read this many entries without filling its page (its filter's
+# members are rare where the sort starts, say hot contacts among the last stages) gives up:
+# the stored intersection is read instead (``ScanTooLong``).
+SCAN_BUDGET = 4000
+
+
+class ScanTooLong(Exception):
+    """A filtered scan read SCAN_BUDGET entries without filling its page."""
 
 Entry = tuple[int, float, str]  # (segment number, score, member)
 
@@ -243,6 +251,8 @@ class IndexReader:
         density = source.matches / max(1, source.scanned_total)
         position = 0
         while len(matched) < stop and position < source.scanned_total and density:
+            if position >= SCAN_BUDGET:
+                raise ScanTooLong(source.key)
             size = min(SCAN_CHUNK, int((stop - len(matched)) / density * 1.2) + 10)
             chunk = self.read(source, position, position + size)
             if chunk:

@@ -7,7 +7,7 @@ import heapq
 import redis
 
 from core.keys import LocationKeys
-from core.schema import SEARCH_SEPARATOR, UNKNOWN_PRICE
+from core.schema import SEARCH_SEPARATOR, TEMPERATURE_INDEX_SORTS, UNKNOWN_PRICE
 from services.dashboard_models import ConversationQuery
 from services.table.planning import (
     Moment,
@@ -148,9 +148,13 @@ class TableSearch:
     def _search_location(self, keys: LocationKeys, terms: list[str], query: ConversationQuery,
                          moment: Moment) -> list[Hit]:
         """(contact, sort score) of one location's matches, found and filtered in Redis."""
-        score_key = keys.index(sort_index(query))
+        sort = sort_index(query)
+        score_key = keys.index(sort)
         filters: list[Range] = []
-        if query.temperature:
+        if query.temperature and sort in TEMPERATURE_INDEX_SORTS:
+            # Its own index scores by the sort: one lookup scores and filters.
+            score_key = temperature_members(keys, query.temperature)[0]
+        elif query.temperature:
             filters.append(temperature_members(keys, query.temperature))
         if query.stage:
             filters.append(stage_members(keys, query.stage))

@@ -430,6 +430,7 @@ def test_table020_temperature_and_stage_scan_then_intersect_deep_pages(
     shallow pages scan the sort's index (or the stage's band of idx:stage); past SCAN_LIMIT
     entries they read the intersection."""
     import services.table.index as table_module
+    import services.table.index_reader as reader_module
 
     index = index_at(table_redis, table_settings, NOW)
     for key in table_redis.scan_iter(match="*:tmp:table:*"):
@@ -447,12 +448,18 @@ def test_table020_temperature_and_stage_scan_then_intersect_deep_pages(
     assert len(queries) == 2 * (3 * 3 * 3 + 3 * 2 + 3 + 3)
     scanned = {q: every_page(index, q) for q in queries}
     assert not list(table_redis.scan_iter(match="*:tmp:table:*"))
+    # A scan that reads its budget without filling the page reads the intersection instead.
+    monkeypatch.setattr(reader_module, "SCAN_BUDGET", 1)
+    gave_up = {q: every_page(index, q) for q in queries}
+    assert list(table_redis.scan_iter(match="*:tmp:table:*"))
+    monkeypatch.undo()
     monkeypatch.setattr(table_module, "SCAN_LIMIT", 1)
     nonempty = 0
     for query in queries:
         expected = [c.contact_id for c in brute_force(docs, query, NOW.timestamp(),
                                                       table_settings)]
         assert scanned[query] == expected, query
+        assert gave_up[query] == expected, query
         assert every_page(index, query) == expected, query
         nonempty += bool(expected)
     assert nonempty >= 10
