@@ -59,7 +59,7 @@ SCAN_CHUNK = 1000
 # A filtered scan that has read this many entries without filling its page (its filter's
 # members are rare where the sort starts, say hot contacts among the last stages) gives up:
 # the stored intersection is read instead (``ScanTooLong``).
-SCAN_BUDGET = 4000
+SCAN_BUDGET = 2000
 
 
 class ScanTooLong(Exception):
