@@ -224,7 +224,8 @@ def test_tls001_every_client_of_the_app_over_tls(tls_redis, serve, ghl_api, comm
 
     relay = start_relay(settings, command_dir)
     try:
-        sent = until(lambda: ghl_api.api.sent("/conversations/messages"),
+        # A fresh process imports the app first: slow on a busy machine.
+        sent = until(lambda: ghl_api.api.sent("/conversations/messages"), timeout=60,
                      msg="the relay's reply sent to GoHighLevel")
     finally:
         relay.send_signal(signal.SIGTERM)
