@@ -12,11 +12,14 @@ Per location, every query is one sorted set read in order, as one or two score r
 - stalled alone, by last activity: the range "last inbound <= now - 48 h" of open_inbound;
 - stalled with an open stage, by last activity: "activity <= cutoff" within the stage's band
   of idx:stage;
+- a segment alone by last activity: its set, or its sets merged (a funnel stage, the open
+  ones); a price bar by price: its bin's band of idx:price;
 - a temperature by price or stage, a stage by price, temperature and stage by activity, price
-  or stage (sorts without an index of their own for the filter, issue #15: fewer entries per
+  or stage, needs a person by another sort than activity, a price bar by another sort than
+  price (sorts without an index of their own for the filter, issue #15: fewer entries per
   contact): the sort's index (or the stage's band of idx:stage) read in order, keeping members
-  of the filter (``scan_filter``: a set, or a lead-score band of the stage's lead score index;
-  exact count from it), while a page needs at most SCAN_LIMIT entries read; deeper pages, like
+  of the filter (``scan_filter``: a set, or a band of one; exact count from it), while a page
+  needs at most SCAN_LIMIT entries read (and gives up past SCAN_BUDGET); deeper pages, like
   everything else (stalled with a temperature or another sort): an intersection stored in a
   short-lived key under the location's hash tag, named by the data version, so every page and
   refresh reuses it until the data changes (a band of a packed index goes into it through a
