@@ -112,6 +112,7 @@ class IndexReader:
 
     def _intersect(self, source: Source, inputs: list[Range], name: str,
                    query: ConversationQuery, moment: Moment) -> None:
+        inputs = self._without_empty_sets(inputs)
         # One transaction per location (one hash slot), so a concurrent builder of the same
         # key never sees a helper set half made.
         with self.redis.pipeline(transaction=True) as pipe:
@@ -148,6 +149,22 @@ class IndexReader:
             if helpers:
                 pipe.delete(*helpers)
             pipe.execute()
+
+    def _without_empty_sets(self, inputs: list[Range]) -> list[Range]:
+        """The inputs with a union's empty sets left out (the open segment's second set is
+        empty when every conversation began with an inbound message): a union of one set is
+        intersected as that set, at no cost beyond its intersection."""
+        unions = [key for key, _ in inputs if isinstance(key, tuple)]
+        if not unions:
+            return inputs
+        with self.redis.pipeline(transaction=False) as pipe:
+            for key in unions[0]:
+                pipe.zcard(key)
+            filled = tuple(key for key, size in zip(unions[0], pipe.execute(), strict=True)
+                           if size)
+        # None filled: one of them (empty) keeps the intersection empty.
+        kept = filled if len(filled) > 1 else (filled or unions[0])[0]
+        return [(kept if isinstance(key, tuple) else key, segment) for key, segment in inputs]
 
     # -- sizes ---------------------------------------------------------------------------
     def measure(self, sources: list[Source], moment: Moment,

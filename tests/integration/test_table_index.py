@@ -23,6 +23,7 @@ from services.dashboard_models import ConversationQuery
 from services.table.index import ConversationIndex
 from services.table.query import SEGMENTS, InvalidQuery, scannable
 from services.table.rows import next_action
+from tests.helpers import inbound
 from tests.redis_server import RedisServer
 from tests.table_store import (
     DAY,
@@ -609,3 +610,23 @@ def test_table061_a_funnel_segment_is_its_furthest_stage_sets_merged(docs, table
         assert every_page(index, query) == expected, query
         rows += len(expected)
     assert rows > 50 and positioned
+
+
+def test_table063_a_union_with_empty_sets_intersects_as_its_filled_ones(redis_client,
+                                                                        settings):
+    """With other filters, a segment of several sets is intersected set by set; its empty
+    sets are left out, and a segment whose sets are all empty lists nothing."""
+    bot = SellerBot(redis_client, settings)
+    for contact in ("ana", "ben"):
+        bot.handle_inbound(InboundMessage.model_validate(
+            inbound("hi, I want to sell my house", contact=contact)))
+    index = ConversationIndex(redis_client, settings)
+    keys = LocationKeys("loc-1")
+    assert redis_client.zcard(keys.open_inbound) == 2
+    assert not redis_client.exists(keys.open_silent)
+    for sort in ("lead_score", "price_expectation"):
+        query = ConversationQuery(segment="open", temperature="cold", sort=sort)
+        assert sorted(row.contact_id for row in index.page(query).rows) == ["ana", "ben"]
+        query = ConversationQuery(segment="funnel:booked", temperature="cold", sort=sort)
+        page = index.page(query)
+        assert (page.total, page.rows) == (0, [])
