@@ -70,8 +70,7 @@ class Seeded(NamedTuple):
     """What one seeding worker stored."""
 
     report: Report  # the simulation through the bot
-    conversations: int  # the simulated ones and their copies
-    messages: int  # the sellers' messages in them (a copy counts its original's)
+    messages: int  # the sellers' messages stored, copies' included (their originals')
     cpu_seconds: float
 
 
@@ -89,7 +88,7 @@ def seed_location(args: tuple[str, str, int, int, int]) -> Seeded:
                                 ttl_seconds=settings.conversation_ttl_seconds)
     copied = (write_copies(client, settings, location_id, count - report.sellers, seed, now)
               if count > report.sellers else 0)
-    return Seeded(report, count, report.messages + copied, time.process_time() - cpu_before)
+    return Seeded(report, report.messages + copied, time.process_time() - cpu_before)
 
 
 def stored_conversations(client: redis.Redis, location_id: str) -> list[Conversation]:
@@ -198,8 +197,8 @@ def bench_bulk(conversations: int, workers: int, clone: int, redis_url: str) -> 
     simulated = sum(result.report.sellers for result in results)
     messages = sum(result.report.messages for result in results)
     used = client.info("memory")["used_memory_human"]
-    print(f"bulk seeding: {stored:,} conversations ({simulated:,} with {messages:,} messages "
-          f"through the bot, the rest copies) in {elapsed:.1f} s with {workers} worker(s): "
+    print(f"bulk seeding: {stored:,} conversations ({simulated:,} simulated, {messages:,} "
+          f"messages through the bot) in {elapsed:.1f} s with {workers} worker(s): "
           f"{stored / elapsed:,.0f} conv/s; Redis memory {used}")
     cores = os.cpu_count() or 1
     print(f"CPU used: workers {worker_cpu:.0f} s, redis-server {server_cpu:.0f} s; on {cores} "
