@@ -28,7 +28,7 @@ from api.errors import register_error_handlers
 from api.health import create_health_blueprint
 from api.security import create_limiter, init_security
 from api.table import create_table_blueprint
-from api.webhook import create_webhook_app, mount_webhook
+from api.webhook import WebhookApp, mount_webhook
 from cli import register_commands
 from components import build_layout, register_callbacks
 from components.first_screen import INLINE_SCRIPTS, init_first_screen
@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None, redis_client: redis.Redis | Non
     init_security(server, app, settings, INLINE_SCRIPTS)
     if settings.production or users:
         init_login(server, users, limiter, client, settings)
-    mount_webhook(server, create_webhook_app(bot, settings, client))
+    mount_webhook(server, WebhookApp(bot, settings, client))
     # A function, so every page view is built with the data of that moment.
     app.layout = lambda: build_layout(services, demo=demo)
     # The page itself carries the first screen, so a phone paints it before Dash has run.

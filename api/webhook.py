@@ -1,6 +1,6 @@
 """POST /webhooks/ghl/inbound: GoHighLevel InboundMessage and ContactTagUpdate events.
 
-The webhook is a small Flask app of its own, mounted under ``/webhooks`` beside the dashboard
+The webhook is a small WSGI app of its own, mounted under ``/webhooks`` beside the dashboard
 (``mount_webhook``): none of the dashboard's per-request hooks (Dash, Talisman, Compress,
 Flask-Limiter, login) run for a message, only signature, payload, budget and the bot.
 
@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TypeVar
 
 import orjson
 import redis
-from flask import Flask, Response, jsonify, request
+from flask import Flask
 from limits import parse
 from pydantic import ValidationError
+from werkzeug.exceptions import InternalServerError, MethodNotAllowed, NotFound
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.wrappers import Request, Response
 
-from api.errors import ApiError, register_error_handlers, validation_error
+from api.errors import ApiError, validation_error
 from core.keys import LocationKeys
 from core.settings import Settings
 from core.signatures import (
@@ -43,6 +45,9 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 60
 MAX_FUTURE_SECONDS = 300  # clock skew tolerated for a signed event's time
 MOUNT = "/webhooks"
+INBOUND = "/ghl/inbound"  # under MOUNT
+# Nothing was stored: 429 with this, the one answer GoHighLevel redelivers after.
+RETRY_LATER = {"Retry-After": str(RETRY_AFTER_SECONDS)}
 T = TypeVar("T")
 
 
@@ -51,7 +56,7 @@ def json_response(data: dict) -> Response:
     return Response(orjson.dumps(data), mimetype="application/json")
 
 
-def read_limited_body(max_bytes: int) -> bytes:
+def read_limited_body(request: Request, max_bytes: int) -> bytes:
     """The raw body, refusing (413) anything over the limit."""
     if request.content_length is not None and request.content_length > max_bytes:
         raise ApiError(413, "payload_too_large", f"body over {max_bytes} bytes")
@@ -97,12 +102,6 @@ def check_replay_window(data: dict, max_age_seconds: int, now: float) -> None:
         raise ApiError(401, "stale_signature", f"{name} is more than 5 minutes in the future")
 
 
-def retry_later(message: str) -> ApiError:
-    """Nothing was stored: 429, the one answer GoHighLevel redelivers after."""
-    return ApiError(429, "unavailable", message,
-                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-
-
 class LocationBudget:
     """Per-location webhook budget: a fixed-window counter in the location's hash slot,
     counted only for authentic, valid messages (forged or broken requests cannot use it up)
@@ -126,99 +125,115 @@ class LocationBudget:
             return pipe.execute()[1]
 
 
-def mount_webhook(server: Flask, webhook: Flask) -> None:
+def mount_webhook(server: Flask, webhook: WebhookApp) -> None:
     """Serve ``webhook`` for every path under ``/webhooks``, ahead of all of ``server``'s
     middleware and hooks."""
-    server.wsgi_app = DispatcherMiddleware(server.wsgi_app, {MOUNT: webhook.wsgi_app})
+    server.wsgi_app = DispatcherMiddleware(server.wsgi_app, {MOUNT: webhook})
 
 
-def create_webhook_app(bot: SellerBot, settings: Settings, client: redis.Redis) -> Flask:
-    """The webhook's own Flask app (JSON errors only); ``mount_webhook`` puts it under
+def json_error(status: int, error: str, message: str,
+                   headers: dict[str, str] | None = None, **extra: object) -> Response:
+    """The JSON error every route of the app answers with (``api.errors``)."""
+    return Response(orjson.dumps({"error": error, "message": message, **extra}), status,
+                    headers, mimetype="application/json")
+
+
+class WebhookApp:
+    """The webhook's own WSGI app (werkzeug's request and response, no Flask: a message pays
+    for no routing, app context or hooks it does not use); ``mount_webhook`` puts it under
     ``/webhooks``."""
-    app = Flask("webhook")
-    register_error_handlers(app)
 
-    @app.after_request
-    def _headers(response: Response) -> Response:
+    def __init__(self, bot: SellerBot, settings: Settings, client: redis.Redis) -> None:
+        self.bot = bot
+        self.settings = settings
+        self.redis = client
+        self.budget = LocationBudget(client, settings.webhook_rate_limit, bot.store.wall_clock)
+        rsa = (GhlVerifier(settings.ghl_webhook_public_key)
+               if settings.ghl_webhook_public_key else None)
+        ed25519 = (Ed25519Verifier(settings.ghl_webhook_ed25519_public_key)
+                   if settings.ghl_webhook_ed25519_public_key else None)
+        # One valid signature is enough: GoHighLevel's Ed25519 (checked first, as its SDKs
+        # do), its older RSA, or ours (HMAC).
+        self.checks = [(GHL_ED25519_HEADER, ed25519), (GHL_HEADER, rsa)]
+        self.signed = bool(settings.webhook_secret or rsa or ed25519)
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        request = Request(environ)
+        try:
+            response = self.route(request)
+        except ApiError as exc:
+            response = json_error(exc.status, exc.error, exc.message, exc.headers,
+                                      **exc.extra)
+        except redis.RedisError as exc:
+            log.warning("redis unavailable (%s); webhook refused with 429 so GoHighLevel "
+                        "retries", type(exc).__name__)
+            response = json_error(429, "unavailable", "storage unavailable, retry later",
+                                      RETRY_LATER)
+        except (ConflictError, SlotTaken):
+            # The conversation kept changing, or slots kept filling up: nothing stored.
+            response = json_error(429, "busy", "conversation busy, retry later",
+                                      RETRY_LATER)
+        except Exception:
+            log.exception("webhook failed")
+            response = json_error(500, "internal_server_error",
+                                      InternalServerError.description)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Cache-Control"] = "no-store"
-        return response
+        return response(environ, start_response)
 
-    @app.errorhandler(redis.RedisError)
-    def _unavailable(exc: redis.RedisError):
-        """Anything of this route that cannot reach Redis: nothing stored, 429."""
-        log.warning("redis unavailable (%s); webhook refused with 429 so GoHighLevel retries",
-                    type(exc).__name__)
-        error = retry_later("storage unavailable, retry later")
-        return jsonify({"error": error.error, "message": error.message}), 429, error.headers
+    def route(self, request: Request) -> Response:
+        if request.path != INBOUND:
+            raise ApiError(404, "not_found", NotFound.description)
+        if request.method != "POST":
+            raise ApiError(405, "method_not_allowed", MethodNotAllowed.description,
+                           headers={"Allow": "POST"})
+        return self.inbound(request)
 
-    @app.errorhandler(ConflictError)
-    @app.errorhandler(SlotTaken)
-    def _busy(_exc: Exception):
-        """The conversation kept changing, or slots kept filling up: nothing stored, 429."""
-        error = retry_later("conversation busy, retry later")
-        return jsonify({"error": "busy", "message": error.message}), 429, error.headers
-
-    budget = LocationBudget(client, settings.webhook_rate_limit, bot.store.wall_clock)
-    rsa = GhlVerifier(settings.ghl_webhook_public_key) if settings.ghl_webhook_public_key else None
-    ed25519 = (Ed25519Verifier(settings.ghl_webhook_ed25519_public_key)
-               if settings.ghl_webhook_ed25519_public_key else None)
-    checks = [(GHL_ED25519_HEADER, ed25519), (GHL_HEADER, rsa)]
-    signed = bool(settings.webhook_secret or rsa or ed25519)
-
-    def authenticate(body: bytes) -> None:
-        """One valid signature is enough: GoHighLevel's Ed25519 (checked first, as its SDKs
-        do), its older RSA, or ours (HMAC)."""
-        if not signed:
+    def authenticate(self, request: Request, body: bytes) -> None:
+        settings = self.settings
+        if not self.signed:
             if settings.production:
                 raise ApiError(401, "bad_signature", "unsigned webhooks are refused in production")
             return
-        for header, verifier in checks:
+        for header, verifier in self.checks:
             if verifier and verifier.valid(body, request.headers.get(header)):
                 return
         if settings.webhook_secret and hmac_valid(
                 settings.webhook_secret, body, request.headers.get(HMAC_HEADER)):
             return
-        expected = " or ".join(name for name, on in (*checks, (HMAC_HEADER,
-                                                                settings.webhook_secret)) if on)
+        expected = " or ".join(name for name, on in (*self.checks, (HMAC_HEADER,
+                                                                     settings.webhook_secret))
+                               if on)
         raise ApiError(401, "bad_signature", f"missing or invalid {expected}")
 
-    def within_budget(location_id: str, used: int) -> None:
-        if used > budget.amount:
+    def within_budget(self, location_id: str, used: int) -> None:
+        if used > self.budget.amount:
             raise ApiError(429, "rate_limited",
-                           f"over {settings.webhook_rate_limit} for location {location_id}",
-                           headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+                           f"over {self.settings.webhook_rate_limit} for location {location_id}",
+                           headers=RETRY_LATER)
 
-    def validated(model: type[T], data: dict) -> T:
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            raise validation_error(exc) from exc
-
-    def tags_changed(data: dict) -> Response:
+    def tags_changed(self, data: dict) -> Response:
         event = validated(ContactTagUpdate, data)
-        within_budget(event.locationId, budget.count(event.locationId))
-
-        def write() -> dict:
-            if event.webhookId and not client.set(
-                    LocationKeys(event.locationId).seen(f"wh-{event.webhookId}"), event.id,
-                    nx=True, ex=2 * settings.webhook_max_age_seconds):
-                return {"status": "duplicate"}
-            conv = bot.contact_tags_changed(event.locationId, event.id, event.tags)
-            if conv is None:
-                return {"status": "ignored", "reason": "no conversation for this contact"}
-            return {"status": "processed", "paused": conv.paused}
-
-        result = write()
+        self.within_budget(event.locationId, self.budget.count(event.locationId))
+        result = self.apply_tags(event)
         log.info("tag update %s", result["status"],
                  extra={"contact_id": event.id, "location_id": event.locationId})
         return json_response(result)
 
-    @app.post("/ghl/inbound")
-    def inbound() -> Response:
+    def apply_tags(self, event: ContactTagUpdate) -> dict:
+        if event.webhookId and not self.redis.set(
+                LocationKeys(event.locationId).seen(f"wh-{event.webhookId}"), event.id,
+                nx=True, ex=2 * self.settings.webhook_max_age_seconds):
+            return {"status": "duplicate"}
+        conv = self.bot.contact_tags_changed(event.locationId, event.id, event.tags)
+        if conv is None:
+            return {"status": "ignored", "reason": "no conversation for this contact"}
+        return {"status": "processed", "paused": conv.paused}
+
+    def inbound(self, request: Request) -> Response:
         received = time.perf_counter()
-        body = read_limited_body(settings.max_body_bytes)
-        authenticate(body)
+        body = read_limited_body(request, self.settings.max_body_bytes)
+        self.authenticate(request, body)
         try:
             data = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
@@ -226,26 +241,32 @@ def create_webhook_app(bot: SellerBot, settings: Settings, client: redis.Redis) 
         if not isinstance(data, dict):
             raise ApiError(422, "invalid_field", "body: expected a JSON object",
                            fields=[{"field": "body", "message": "expected a JSON object"}])
-        if signed:
-            check_replay_window(data, settings.webhook_max_age_seconds, time.time())
+        if self.signed:
+            check_replay_window(data, self.settings.webhook_max_age_seconds, time.time())
         if data.get("type") == "ContactTagUpdate":
-            return tags_changed(data)
+            return self.tags_changed(data)
         message = validated(InboundMessage, data)
+        bot = self.bot
         # A redelivery or replay costs no budget: the duplicate check comes first, in the
         # same round trip as reading the document the write starts from.
         if message.ignore_reason:
-            stored, used = UNREAD, budget.count(message.locationId)
+            stored, used = UNREAD, self.budget.count(message.locationId)
         else:
             peek = bot.store.peek(message.locationId, message.contactId,
-                                  message.idempotency_key, budget.seconds)
+                                  message.idempotency_key, self.budget.seconds)
             if peek.seen:
                 return json_response(bot.duplicate_result(message, peek.stored).to_dict())
             stored, used = peek.stored, peek.budget_used
-        within_budget(message.locationId, used)
+        self.within_budget(message.locationId, used)
         result = bot.handle_inbound(message, received=received, stored=stored)
         log.info("webhook %s", result.status,
                  extra={"contact_id": message.contactId, "location_id": message.locationId,
                         "stage": result.stage})
         return json_response(result.to_dict())
 
-    return app
+
+def validated(model: type[T], data: dict) -> T:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc) from exc

@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, FilePath, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.keys import ID_PATTERN
@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     # Issue #15: REDIS_URL names a Redis Cluster node (also implied by a redis+cluster:// URL).
     redis_cluster: bool = False
+    # Redis over TLS (a rediss:// or rediss+cluster:// URL) verifies the server's certificate
+    # against the system's CAs, or the CA file REDIS_CA_CERT; REDIS_TLS_VERIFY=0 (an explicit
+    # opt-in, logged) skips the check for a PaaS Redis with self-signed certificates (Heroku).
+    redis_ca_cert: FilePath | None = None
+    redis_tls_verify: bool = True
 
     secret_key: str | None = None
     webhook_secret: str | None = None
@@ -142,9 +147,10 @@ class Settings(BaseSettings):
     transcript_max_messages: int = Field(200, ge=10)
     transcript_max_bytes: int = Field(256 * 1024, ge=4096)
 
-    @field_validator("redis_url", "secret_key", "webhook_secret", "ghl_webhook_public_key",
-                     "dashboard_users", "ghl_api_token", "ghl_calendar_id",
-                     "ghl_webhook_ed25519_public_key", "suppression_key", mode="before")
+    @field_validator("redis_url", "redis_ca_cert", "secret_key", "webhook_secret",
+                     "ghl_webhook_public_key", "dashboard_users", "ghl_api_token",
+                     "ghl_calendar_id", "ghl_webhook_ed25519_public_key", "suppression_key",
+                     mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -136,6 +136,9 @@ class SellerBot:
         self.clock = clock
         self.timer = timer  # measures response time; the simulator injects a fake for replays
         self.rules = BotRules.from_settings(settings)
+        # The furthest ahead a slot is offered: built-in slots or the GoHighLevel calendar's.
+        self.slot_horizon = (max(settings.appointment_days_ahead, settings.ghl_calendar_days)
+                             + 1) * 86400
         self.store = store or ConversationStore(client, settings, wall_clock=wall_clock)
         self._last_retired: dict[str, float] = {}
         self._last_swept_all = float("-inf")
@@ -248,9 +251,11 @@ class SellerBot:
         self.store.update(location_id, contact_id, apply)
 
     def _taken_slots(self, location_id: str) -> list[datetime]:
+        """Full slots within the furthest the bot offers (bookings beyond it cannot collide:
+        their count would otherwise grow every offer's read)."""
         after = self.clock().timestamp()
         return [datetime.fromtimestamp(ts, UTC)
-                for ts in self.store.taken_slots(location_id, after)]
+                for ts in self.store.taken_slots(location_id, after, after + self.slot_horizon)]
 
     def _housekeeping_now_and_then(self, location_id: str) -> None:
         """At most once a minute per location: retire conversations reaching their TTL, and

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import math
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -307,11 +308,13 @@ class ConversationStore:
             found = pipe.execute()
         return [loc for loc, hit in zip(locations, found, strict=True) if hit]
 
-    def taken_slots(self, location_id: str, after: float) -> list[float]:
-        """Start times (epoch seconds) after ``after`` booked to capacity in this location."""
+    def taken_slots(self, location_id: str, after: float,
+                    until: float = math.inf) -> list[float]:
+        """Start times (epoch seconds) after ``after`` and up to ``until`` booked to capacity
+        in this location."""
         key = LocationKeys(location_id).appointments
         booked = Counter(score for _, score in
-                         self.redis.zrangebyscore(key, after, "+inf", withscores=True))
+                         self.redis.zrangebyscore(key, after, until, withscores=True))
         return [score for score, n in booked.items()
                 if n >= self.settings.appointment_capacity]
 

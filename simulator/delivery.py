@@ -9,6 +9,7 @@ takes the message's time from the simulator (in-process) or from its own clock (
 from __future__ import annotations
 
 import heapq
+import math
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -62,12 +63,14 @@ class BufferedStore:
                 full * self.store.settings.appointment_capacity)
         return self.appointments[location_id]
 
-    def taken_slots(self, location_id: str, after: float) -> list[float]:
+    def taken_slots(self, location_id: str, after: float,
+                    until: float = math.inf) -> list[float]:
         booked = self.booked(location_id)
         while booked and booked[0] < self.latest:
             heapq.heappop(booked)  # past appointments never collide with new slots
         capacity = self.store.settings.appointment_capacity
-        return [at for at, n in Counter(booked).items() if n >= capacity and at > after]
+        return [at for at, n in Counter(booked).items()
+                if n >= capacity and after < at <= until]
 
     def passed_appointments(self, location_id: str, before: float) -> list[str]:
         return []  # nothing is stored before it is flushed

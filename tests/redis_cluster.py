@@ -1,5 +1,6 @@
 """A real 3-master Redis Cluster for tests: three redis-server processes on free ports, joined
-with ``redis-cli --cluster create``, stopped afterwards."""
+with ``redis-cli --cluster create``, stopped afterwards; with ``tls``, TLS only (clients and the
+cluster bus)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import socket
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import redis
 
-from tests.redis_server import free_port
+from tests.redis_server import ServerTls, free_port, redis_server_binary
 from tests.waiting import until
 
 MASTERS = 3
@@ -35,11 +37,14 @@ def free_node_port() -> int:
 class RedisClusterServers:
     """Three cluster-enabled redis-servers (no replicas, no persistence) forming one cluster."""
 
-    def __init__(self) -> None:
-        self.binary = shutil.which("redis-server")
-        self.cli = shutil.which("redis-cli")
-        if not self.binary or not self.cli:
-            raise RuntimeError("redis-server/redis-cli not found: apt-get install -y redis-server")
+    def __init__(self, *, tls: ServerTls | None = None) -> None:
+        self.tls = tls
+        self.binary = redis_server_binary(tls=tls is not None)
+        # The redis-cli of the same build: a TLS cluster needs one that speaks TLS.
+        self.cli = (str(Path(self.binary).with_name("redis-cli")) if tls
+                    else shutil.which("redis-cli"))
+        if not self.cli or not Path(self.cli).exists():
+            raise RuntimeError("redis-cli not found: apt-get install -y redis-server")
         self.dir = Path(tempfile.mkdtemp(prefix="redis-cluster-test-"))
         self.ports: list[int] = []
         self.processes: list[subprocess.Popen] = []
@@ -47,7 +52,11 @@ class RedisClusterServers:
     @property
     def url(self) -> str:
         """REDIS_URL for the app: one node; the client discovers the others."""
-        return f"redis+cluster://127.0.0.1:{self.ports[0]}"
+        return f"{'rediss' if self.tls else 'redis'}+cluster://127.0.0.1:{self.ports[0]}"
+
+    def client_options(self) -> dict[str, Any]:
+        """redis-py keyword arguments for a client of one node."""
+        return self.tls.client_options() if self.tls else {}
 
     def start(self) -> RedisClusterServers:
         try:
@@ -60,10 +69,12 @@ class RedisClusterServers:
         for _ in range(MASTERS):
             self._start_node()
         nodes = [f"127.0.0.1:{port}" for port in self.ports]
-        subprocess.run([self.cli, "--cluster", "create", *nodes, "--cluster-replicas", "0",
+        tls = ("--tls", "--cacert", str(self.tls.ca_file)) if self.tls else ()
+        subprocess.run([self.cli, *tls, "--cluster", "create", *nodes, "--cluster-replicas", "0",
                         "--cluster-yes"], check=True, capture_output=True, timeout=60)
         for port in self.ports:
-            node = redis.Redis(port=port, socket_connect_timeout=0.5, decode_responses=True)
+            node = redis.Redis(port=port, socket_connect_timeout=0.5, decode_responses=True,
+                               **self.client_options())
             try:
                 until(lambda n=node: n.cluster("info")["cluster_state"] == "ok",
                            timeout=30, msg=f"cluster_state:ok on port {port}")
@@ -76,8 +87,10 @@ class RedisClusterServers:
         shared) is given up for another."""
         for _ in range(3):
             port = free_node_port()
+            listen = ((*self.tls.listen_args(port), "--tls-cluster", "yes") if self.tls
+                      else ("--port", str(port)))
             process = subprocess.Popen(
-                [self.binary, "--port", str(port), "--bind", "127.0.0.1",
+                [self.binary, *listen, "--bind", "127.0.0.1",
                  "--cluster-enabled", "yes", "--cluster-config-file", f"nodes-{port}.conf",
                  "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -89,9 +102,8 @@ class RedisClusterServers:
             process.wait(timeout=10)
         raise RuntimeError("a cluster node did not start")
 
-    @staticmethod
-    def _answers(port: int, process: subprocess.Popen) -> bool:
-        client = redis.Redis(port=port, socket_connect_timeout=0.2)
+    def _answers(self, port: int, process: subprocess.Popen) -> bool:
+        client = redis.Redis(port=port, socket_connect_timeout=0.2, **self.client_options())
 
         def ours() -> bool:
             if process.poll() is not None:

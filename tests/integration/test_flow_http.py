@@ -14,6 +14,7 @@ import requests
 from app import create_app
 from core.keys import LocationKeys
 from seller_bot import document
+from seller_bot.bot import SellerBot
 from seller_bot.flow import start_conversation
 from seller_bot.models import Conversation
 from seller_bot.store import ConversationStore, SlotTaken
@@ -209,6 +210,22 @@ def test_flowh007_the_commit_refuses_a_full_slot_and_writes_nothing(redis_client
     assert "m-b" not in document.seen(store.load_raw("loc-1", "b"))
     book("a", "m-2")  # re-writing its own booking is no new claim
 
+
+
+def test_flowh010_full_slots_are_read_within_the_offer_horizon_only(redis_client, settings):
+    """The bot reads the full slots it could offer (up to the furthest day it offers), not
+    every future booking, and still never offers a full one."""
+    bot = SellerBot(redis_client, settings.model_copy(update={"appointment_capacity": 1}))
+    now = datetime.now(UTC)
+    appointments = LocationKeys("loc-1").appointments
+    near = (now + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    beyond = near + timedelta(seconds=bot.slot_horizon)
+    for slot, contact in ((near, "near"), (beyond, "far")):
+        redis_client.zadd(appointments, {contact: slot.timestamp()})
+    assert bot._taken_slots("loc-1") == [near]
+    store = bot.store
+    assert store.taken_slots("loc-1", now.timestamp()) == [near.timestamp(),
+                                                           beyond.timestamp()]
 
 def test_flowh008_an_appointment_over_without_outcome_asks_for_one(serve, redis_client, settings,
                                                                    clock):
