@@ -1,12 +1,13 @@
 """Many locations on a real 3-master Redis Cluster: memory, reads and webhook throughput.
 
-    python bench/cluster.py [--conversations 100000] [--locations 20] [--runs 30]
-                            [--duration 20] [--workers 2 4] [--write]
+    python bench/cluster.py [--conversations 100000] [--locations 20] [--clone 1] [--runs 30]
+                            [--duration 20] [--worker-counts 2 4] [--write]
 
 Starts three cluster-enabled redis-servers (free ports, no persistence; tests/redis_cluster.py),
 seeds ``--conversations`` simulated sellers spread over ``--locations`` GoHighLevel locations
 through the real bot (bulk path, as ``bench/seed.py bulk``: one process per core, each taking
-whole locations), then measures, on that cluster:
+whole locations; ``--clone N``: one conversation in N simulated, each written N times in all,
+see ``bench.seed.write_copies``), then measures, on that cluster:
 - bytes per conversation: the masters' ``used_memory`` after seeding minus before, over the
   conversations, with the mean transcript length;
 - the uncached dashboard read (panels recomputed, completed hours kept) for one location and
@@ -14,7 +15,7 @@ whole locations), then measures, on that cluster:
 - the first table page (by last activity) for one location and for all;
 - webhook throughput with gunicorn (``gunicorn.conf.py``'s worker class) at each ``--workers``
   count: wrk, 8 connections, every request a new message of one of 5,000 sellers spread over
-  the locations.
+  the locations (``--worker-counts`` with no count: no webhook runs).
 ``--write`` puts the results into docs/benchmarks.md (section "Redis Cluster").
 """
 
@@ -65,16 +66,17 @@ def used_memory(nodes: list[int]) -> int:
     return total
 
 
-def seed(url: str, conversations: int, locations: int) -> tuple[int, float, float]:
-    """Seed the cluster; (messages, seconds, mean messages per conversation)."""
+def seed(url: str, conversations: int, locations: int, clone: int) -> tuple[int, float, float]:
+    """Seed the cluster; (conversations simulated, seconds, mean messages per conversation)."""
     shares = [conversations // locations + (i < conversations % locations)
               for i in range(locations)]
-    jobs = [(url, f"bench-{i + 1}", share, 2000 + i) for i, share in enumerate(shares)]
+    jobs = [(url, f"bench-{i + 1}", share, 2000 + i, clone) for i, share in enumerate(shares)]
     started = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(os.cpu_count() or 1) as pool:
         results = pool.map(seed_location, jobs)
-    messages = sum(report.messages for report, _ in results)
-    return messages, time.perf_counter() - started, messages / conversations
+    seconds = time.perf_counter() - started
+    simulated = sum(result.report.sellers for result in results)
+    return simulated, seconds, sum(result.messages for result in results) / conversations
 
 
 def timed(call, runs: int, before=None) -> str:
@@ -136,10 +138,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--locations", type=int, default=20)
+    parser.add_argument("--clone", type=int, default=1,
+                        help="write each simulated conversation this many times")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--duration", type=int, default=20, help="seconds of wrk per run")
     add_gunicorn_options(parser)
-    parser.add_argument("--worker-counts", type=int, nargs="+", default=[2, 4])
+    parser.add_argument("--worker-counts", type=int, nargs="*", default=[2, 4])
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -148,11 +152,14 @@ def main() -> int:
     cluster = RedisClusterServers().start()
     try:
         before = used_memory(cluster.ports)
-        messages, seconds, per_conversation = seed(cluster.url, args.conversations,
-                                                   args.locations)
+        simulated, seconds, per_conversation = seed(cluster.url, args.conversations,
+                                                    args.locations, args.clone)
         grown = used_memory(cluster.ports) - before
-        print(f"seeded {args.conversations:,} conversations ({messages:,} messages) in "
-              f"{seconds:.0f} s", flush=True)
+        seeding = (f"seeded through the real bot in {seconds:.0f} s" if args.clone == 1 else
+                   f"seeded in {seconds:.0f} s: {simulated:,} simulated through the real bot, "
+                   f"each written {args.clone} times (`--clone {args.clone}`, "
+                   f"bench/seed.py `write_copies`)")
+        print(f"{args.conversations:,} conversations {seeding}", flush=True)
         rows = [("Redis memory per conversation (all keys, 3 masters' used_memory)",
                  f"{grown / args.conversations:,.0f} B with {per_conversation:.1f} messages "
                  f"per conversation ({grown / 2**20:,.0f} MB in all)")]
@@ -162,9 +169,9 @@ def main() -> int:
         cluster.cleanup()
     lines = [f"Measured {machine()}. {args.conversations:,} conversations in "
              f"{args.locations} locations on a 3-master cluster (no replicas, one machine), "
-             f"seeded through the real bot in {seconds:.0f} s; reads: median (p95) of "
-             f"{args.runs}; `python bench/cluster.py --conversations {args.conversations} "
-             f"--locations {args.locations}`.", "", "| measure | result |", "|---|---|"]
+             f"{seeding}; reads: median (p95) of {args.runs}; `python bench/cluster.py "
+             f"--conversations {args.conversations} --locations {args.locations} "
+             f"--clone {args.clone}`.", "", "| measure | result |", "|---|---|"]
     lines += [f"| {name} | {value} |" for name, value in rows]
     publish("Redis Cluster (issue 15)", "cluster-15", "\n".join(lines), args.write)
     return 0

@@ -97,10 +97,13 @@ class BufferedStore:
     def finish(self, location_id: str, contact_id: str) -> None:
         """Queue the conversation's final document; its history is complete."""
         conv = self.docs.pop((location_id, contact_id), None)
-        if conv is None:
-            return
+        if conv is not None:
+            self.write(conv)
+
+    def write(self, conv: Conversation) -> None:
+        """Queue one final document, pipelined (``flush`` sends the rest)."""
         self.store.queue_commit(self.pipe, conv)
-        self.locations.add(location_id)
+        self.locations.add(conv.location_id)
         self.queued += 1
         if self.queued >= self.batch:
             self.flush()
