@@ -40,7 +40,9 @@ def zoom_box(dash_duo) -> list:
     A drag can miss while the page is still settling: then find the graph again and retry."""
     for _ in range(4):
         drag = scroll_into_view(dash_duo, f"#{ids.GRAPH_MESSAGES} .nsewdrag")
-        ActionChains(dash_duo.driver).move_to_element_with_offset(drag, 10, 10) \
+        # From left of and above the plot area's centre, across it (offsets from the centre:
+        # the origin Selenium 4.3+ uses).
+        ActionChains(dash_duo.driver).move_to_element(drag).move_by_offset(-60, -30) \
             .click_and_hold().move_by_offset(100, 50).release().perform()
         try:
             until(lambda: dash_duo.driver.execute_script(X_RANGE) is not None, 5)
