@@ -57,6 +57,12 @@ def publish(title: str, marker: str, text: str, write: bool) -> None:
         write_section(title, marker, text)
 
 
+def add_redis_url_option(parser: argparse.ArgumentParser) -> None:
+    """``--redis-url``: measure on an existing Redis instead of a fresh redis-server."""
+    parser.add_argument("--redis-url", help="use this Redis (seeded only if it holds fewer "
+                                            "conversations than asked)")
+
+
 def add_gunicorn_options(parser: argparse.ArgumentParser) -> None:
     """The gunicorn settings a bench serves the app with (``gunicorn_app`` in webhook.py)."""
     parser.add_argument("--workers", type=int, default=2)

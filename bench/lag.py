@@ -37,7 +37,7 @@ import orjson  # noqa: E402
 import redis  # noqa: E402
 import requests  # noqa: E402
 
-from bench.common import machine, publish  # noqa: E402
+from bench.common import add_redis_url_option, machine, publish  # noqa: E402
 from bench.ui import browser  # noqa: E402
 from bench.webhook import wait_healthy  # noqa: E402
 from components import ids  # noqa: E402
@@ -164,8 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("--conversations", type=int, default=1000)
     parser.add_argument("--samples", type=int, default=20)
-    parser.add_argument("--redis-url", help="use this Redis (seeded only if it holds fewer "
-                                            "conversations than asked)")
+    add_redis_url_option(parser)
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args(argv)
     server = None if args.redis_url else RedisServer().start()

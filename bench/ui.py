@@ -37,7 +37,7 @@ from selenium import webdriver  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
-from bench.common import machine, publish  # noqa: E402
+from bench.common import add_redis_url_option, machine, publish  # noqa: E402
 from components import ids  # noqa: E402
 from components.hero_metrics import PRIMARY, SECONDARY, TERTIARY  # noqa: E402
 from core.settings import Settings  # noqa: E402
@@ -231,8 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--redis-url", help="use this Redis (seeded only if it holds fewer "
-                                            "conversations than asked)")
+    add_redis_url_option(parser)
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args(argv)
     print(machine())
