@@ -67,10 +67,6 @@ class LocationKeys:
     def index(self, name: str) -> str:
         return f"{self.tag}:idx:{name}"
 
-    def temperature_index(self, temperature: str, sort: str) -> str:
-        """Contacts of one temperature, by ``sort`` (one of ``schema.SORT_INDEXES``)."""
-        return self.index(f"temp:{temperature}:{sort}")
-
     def stage_index(self, stage: str, sort: str) -> str:
         return self.index(f"stage:{stage}:{sort}")
 

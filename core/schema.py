@@ -150,13 +150,13 @@ def rt_bin_upper_ms(b: int) -> float:
 # The sorted-set indexes every contact is in, once per sort (``idx:<sort>``), and the table's
 # sort names over them.
 SORT_INDEXES = ("activity", "score", "price", "stage")
-# The sorts a temperature (``idx:temp:<t>:<sort>``) and a stage (``idx:stage:<s>:<sort>``) have
-# an index of their own for (issue #15, less memory per conversation). Some others are a score
-# band of a packed index, in the same order: a temperature by lead score is its lead-score band
-# of ``idx:score``; a stage by activity or by stage is its band of ``idx:stage``. The rest (a
-# temperature by price or stage, a stage by price) read the sort's index filtered by the
-# filter's own set (``services/table/planning.py``).
-TEMPERATURE_INDEX_SORTS = ("activity",)
+# The sorts a stage (``idx:stage:<s>:<sort>``) has an index of its own for (issue #15, less
+# memory per conversation); by activity or by stage a stage is its band of ``idx:stage`` (the
+# stage rank packed above the activity time: the same order). A temperature has no index of its
+# own: it is a function of the lead score, so its contacts are its lead-score band of
+# ``idx:score`` (by lead score that band read in order). The rest (a temperature by activity,
+# price or stage, a stage by price) read the sort's index filtered by the filter's set or band
+# (``services/table/planning.py``).
 STAGE_INDEX_SORTS = ("score",)
 # Funnel segments ("funnel:<stage>") are not stored one per stage reached: each contact is in
 # the index of its furthest stage (``idx:funnel:<stage>``), and a segment is the union of those

@@ -30,7 +30,6 @@ from core.schema import (
     STAGE_INDEX_SORTS,
     STATE_CODES,
     STREET_WORDS,
-    TEMPERATURE_INDEX_SORTS,
     UNKNOWN_PRICE,
     Events,
     Stats,
@@ -45,7 +44,6 @@ from seller_bot.models import (
     CLOSED_STAGES,
     FUNNEL_STAGES,
     STAGES,
-    TEMPERATURES,
     Conversation,
     Message,
 )
@@ -391,8 +389,6 @@ def _index_entries(conv: Conversation, keys: LocationKeys,
     for sort in SORT_INDEXES:
         score = sort_score(conv, sort)
         e[keys.index(sort), cid] = score
-        if sort in TEMPERATURE_INDEX_SORTS:
-            e[keys.temperature_index(conv.temperature, sort), cid] = score
         if sort in STAGE_INDEX_SORTS:
             e[keys.stage_index(conv.stage, sort), cid] = score
     if conv.needs_human:
@@ -425,9 +421,6 @@ def index_keys(keys: LocationKeys) -> Iterator[str]:
     for sort in SORT_INDEXES:
         yield keys.index(sort)
     yield keys.needs_human
-    for sort in TEMPERATURE_INDEX_SORTS:
-        for temp in TEMPERATURES:
-            yield keys.temperature_index(temp, sort)
     for sort in STAGE_INDEX_SORTS:
         for stage in STAGES:
             yield keys.stage_index(stage, sort)

@@ -3,10 +3,10 @@
 Per location, every query is one sorted set read in order, as one or two score ranges
 ("segments"):
 
-- no filter, temperature or stage: that filter's index as written (price: known, then unknown),
-  or a band of a packed index (a stage by activity or stage: its band of idx:stage; a
-  temperature by lead score: its band of idx:score; ``schema.STAGE_INDEX_SORTS``,
-  ``schema.TEMPERATURE_INDEX_SORTS``);
+- no filter or a stage: the sort's index or the stage's as written (price: known, then
+  unknown), or a band of a packed index (a stage by activity or stage: its band of idx:stage;
+  ``schema.STAGE_INDEX_SORTS``); a temperature by lead score: its band of idx:score (a
+  temperature is a lead-score band: it has no set of its own);
 - temperature and stage by lead score: a score range of the stage's lead score index, because
   its scores pack the lead score above the activity time;
 - stalled alone, by last activity: the range "last inbound <= now - 48 h" of open_inbound;
@@ -14,11 +14,13 @@ Per location, every query is one sorted set read in order, as one or two score r
   of idx:stage;
 - a segment alone by last activity: its set, or its sets merged (a funnel stage, the open
   ones); a price bar by price: its bin's band of idx:price;
-- a temperature by price or stage, a stage by price, temperature and stage by activity, price
-  or stage, needs a person by another sort than activity, a price bar by another sort than
-  price (sorts without an index of their own for the filter, issue #15: fewer entries per
-  contact): the sort's index (or the stage's band of idx:stage) read in order, keeping members
-  of the filter (``scan_filter``: a set, or a band of one; exact count from it), while a page
+- a temperature by activity, price or stage, a stage by price, temperature and stage by
+  activity, price or stage, needs a person by another sort than activity, a price bar by
+  another sort than price (sorts without an index of their own for the filter, issue #15:
+  fewer entries per contact): the sort's index (or the stage's band of idx:stage) read in
+  order, keeping members of the filter (``scan_filter``: a set, or a band of one: a
+  temperature's lead-score band of idx:score, with a stage of the stage's lead score index;
+  exact count from it), while a page
   needs at most SCAN_LIMIT entries read (and gives up past SCAN_BUDGET); deeper pages, like
   everything else (stalled with a temperature or another sort): an intersection stored in a
   short-lived key under the location's hash tag, named by the data version, so every page and
@@ -43,7 +45,6 @@ from core.schema import (
     SEGMENT_SHARES,
     SORT_BAND,
     STAGE_INDEX_SORTS,
-    TEMPERATURE_INDEX_SORTS,
     UNKNOWN_PRICE,
     price_band,
 )
@@ -199,20 +200,11 @@ def stage_set(keys: LocationKeys, stage: str, sort: str) -> Range | None:
     return None
 
 
-def temperature_set(keys: LocationKeys, temperature: str, sort: str) -> Range | None:
-    """The contacts of ``temperature`` by ``sort``: its own index, its band of the packed
-    ``idx:score`` (by lead score), or None (by price or stage: the sort's index read with
-    ``temperature_members``; ``schema.TEMPERATURE_INDEX_SORTS``)."""
-    if sort in TEMPERATURE_INDEX_SORTS:
-        return keys.temperature_index(temperature, sort), Segment()
-    if sort == "score":
-        return keys.index("score"), temperature_range(temperature)
-    return None
-
-
 def temperature_members(keys: LocationKeys, temperature: str) -> Range:
-    """A set holding exactly the contacts of ``temperature`` (any order: a filter)."""
-    return keys.temperature_index(temperature, TEMPERATURE_INDEX_SORTS[0]), Segment()
+    """The contacts of ``temperature``: its lead-score band of ``idx:score`` (a temperature is
+    a function of the lead score), by lead score; by another sort, a filter of that sort's
+    index."""
+    return keys.index("score"), temperature_range(temperature)
 
 
 def stage_members(keys: LocationKeys, stage: str, temperature: str | None = None) -> Range:
@@ -220,6 +212,13 @@ def stage_members(keys: LocationKeys, stage: str, temperature: str | None = None
     lead-score band: the stage's lead score index packs the lead score above the activity."""
     band = temperature_range(temperature) if temperature else Segment()
     return keys.stage_index(stage, "score"), band
+
+
+def filter_members(keys: LocationKeys, temperature: str | None, stage: str | None) -> Range:
+    """The contacts of a temperature, of a stage or of both, as one band of one set (one score
+    lookup checks both), by lead score."""
+    return (stage_members(keys, stage, temperature) if stage
+            else temperature_members(keys, temperature))
 
 
 def scan_filter(location_id: str, query: ConversationQuery) -> Range:
@@ -230,9 +229,7 @@ def scan_filter(location_id: str, query: ConversationQuery) -> Range:
         return segment_range(keys, query.segment)
     if query.needs_human:
         return keys.needs_human, Segment()
-    if query.stage:
-        return stage_members(keys, query.stage, query.temperature)
-    return temperature_members(keys, query.temperature)
+    return filter_members(keys, query.temperature, query.stage)
 
 
 def _key_and_range(keys: LocationKeys, query: ConversationQuery,
@@ -254,15 +251,10 @@ def _key_and_range(keys: LocationKeys, query: ConversationQuery,
         return key, Segment(low=band.low, high=Bound(band.low.value + stalled_cutoff))
     if stalled_by_range(query):
         return keys.open_inbound, Segment(high=Bound(stalled_cutoff))
-    if temp and stage and sort == "score":
-        return stage_members(keys, stage, temp)
-    # None: read the sort's index filtered (``scan_filter``) or intersected.
-    if temp and stage:
-        ordered = stage_set(keys, stage, sort)
-    elif temp:
-        ordered = temperature_set(keys, temp, sort)
-    else:
-        ordered = stage_set(keys, stage, sort) if stage else None
+    if temp and sort == "score":
+        return filter_members(keys, temp, stage)
+    # Otherwise the sort's index read filtered (``scan_filter``) or intersected.
+    ordered = stage_set(keys, stage, sort) if stage else None
     return ordered or (keys.index(sort), Segment())
 
 
@@ -312,9 +304,6 @@ def derivation(location_id: str, query: ConversationQuery) -> list[Range] | None
         return (derivation(location_id, unstalled)
                 or [_key_and_range(keys, unstalled, 0)])
     if filtered_read(query):
-        # The first carries the sort score: the same index a scan reads (``scan_filter``).
-        inputs = [_key_and_range(keys, query, 0)]
-        inputs += [temperature_members(keys, temp)] if temp else []
-        inputs += [stage_members(keys, stage)] if stage and sort == "price" else []
-        return inputs
+        # What a scan reads (it carries the sort score) and keeps (``scan_filter``).
+        return [_key_and_range(keys, query, 0), scan_filter(location_id, query)]
     return None

@@ -14,7 +14,6 @@ from core.schema import (
     STATE_CODES,
     STREET_WORDS,
     TABLE_SORTS,
-    TEMPERATURE_INDEX_SORTS,
 )
 from seller_bot.aggregates import search_words, segment_names
 from seller_bot.models import STAGES, TEMPERATURES
@@ -129,14 +128,14 @@ def stalled_by_range(query: ConversationQuery) -> bool:
 
 
 def filtered_read(query: ConversationQuery) -> bool:
-    """A temperature or a stage with a sort it has no index (or band of one) for, or both
-    but by lead score: the sort's index filtered (``planning.scan_filter``) or intersected."""
+    """A temperature by another sort than lead score (it is a band of ``idx:score``, with a
+    stage too), or a stage alone by a sort it has no index (or band of one) for: the sort's
+    index filtered (``planning.scan_filter``) or intersected."""
     sort = sort_index(query)
     temp, stage = query.temperature, query.stage
-    if temp and stage:
+    if temp:
         return sort != "score"
-    return bool((temp and sort not in (*TEMPERATURE_INDEX_SORTS, "score"))
-                or (stage and sort not in (*STAGE_INDEX_SORTS, "activity", "stage")))
+    return bool(stage and sort not in (*STAGE_INDEX_SORTS, "activity", "stage"))
 
 
 def scannable(query: ConversationQuery) -> bool:

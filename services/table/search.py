@@ -7,23 +7,22 @@ import heapq
 import redis
 
 from core.keys import LocationKeys
-from core.schema import SEARCH_SEPARATOR, TEMPERATURE_INDEX_SORTS, UNKNOWN_PRICE
+from core.schema import SEARCH_SEPARATOR, UNKNOWN_PRICE
 from services.dashboard_models import ConversationQuery
 from services.table.planning import (
     Moment,
     Range,
     Segment,
+    filter_members,
     segment_range,
     segment_sets,
-    stage_members,
-    temperature_members,
 )
 from services.table.query import banded_segment, search_terms, sort_index, term_prefixes
 
 # Search one location in Redis, so candidate lists never travel to Python and back.
 # KEYS: search (lex), activity, sort-score index, open_inbound, then the filters a member must
-# be in (temperature, stage, needs a person: each with a score range), then a segment's sets (a
-# member of any one passes; several: a union).
+# be in (temperature and stage: one set's band, needs a person, a price bar: each with a score
+# range), then a segment's sets (a member of any one passes; several: a union).
 # ARGV: expired cutoff, stalled cutoff ('' = no stalled filter), how many filters, entry cap,
 # one score range (min, max) per filter, then per term:
 # how many lex ranges, and each (min, max) (a term matches an entry in any of its ranges:
@@ -148,16 +147,10 @@ class TableSearch:
     def _search_location(self, keys: LocationKeys, terms: list[str], query: ConversationQuery,
                          moment: Moment) -> list[Hit]:
         """(contact, sort score) of one location's matches, found and filtered in Redis."""
-        sort = sort_index(query)
-        score_key = keys.index(sort)
+        score_key = keys.index(sort_index(query))
         filters: list[Range] = []
-        if query.temperature and sort in TEMPERATURE_INDEX_SORTS:
-            # Its own index scores by the sort: one lookup scores and filters.
-            score_key = temperature_members(keys, query.temperature)[0]
-        elif query.temperature:
-            filters.append(temperature_members(keys, query.temperature))
-        if query.stage:
-            filters.append(stage_members(keys, query.stage))
+        if query.temperature or query.stage:
+            filters.append(filter_members(keys, query.temperature, query.stage))
         if query.needs_human:
             filters.append((keys.needs_human, Segment()))
         segment = []

@@ -426,10 +426,10 @@ def test_table014_intersections_are_reused_until_the_data_changes(docs, table_re
 
 def test_table020_temperature_and_stage_scan_then_intersect_deep_pages(
         docs, table_redis, table_settings, monkeypatch):
-    """A filter without an index of its own for the sort (temperature by price or stage, stage
-    by price, both by anything but lead score, needs a person by anything but activity):
-    shallow pages scan the sort's index (or the stage's band of idx:stage); past SCAN_LIMIT
-    entries they read the intersection."""
+    """A filter without an index of its own for the sort (temperature by activity, price or
+    stage, stage by price, both by anything but lead score, needs a person by anything but
+    activity): shallow pages scan the sort's index (or the stage's band of idx:stage); past
+    SCAN_LIMIT entries they read the intersection."""
     import services.table.index as table_module
     import services.table.index_reader as reader_module
 
@@ -446,7 +446,7 @@ def test_table020_temperature_and_stage_scan_then_intersect_deep_pages(
                 for sort, order in product(SORT_KEYS, ("asc", "desc"))]
     queries = [query for query in queries if scannable(query)]
     # Both; a temperature; a stage by price; needs a person by another sort than activity.
-    assert len(queries) == 2 * (3 * 3 * 3 + 3 * 2 + 3 + 3)
+    assert len(queries) == 2 * (3 * 3 * 3 + 3 * 3 + 3 + 3)
     scanned = {q: every_page(index, q) for q in queries}
     assert not list(table_redis.scan_iter(match="*:tmp:table:*"))
     # A scan that reads its budget without filling the page reads the intersection instead.
@@ -532,6 +532,103 @@ def test_table021_broad_searches_run_in_steps_with_the_same_answer(docs, table_r
         assert scripted == expected, query
         assert every_page(index, query) == expected, query
     assert sum(map(len, by_script)) > 20
+
+
+# A temperature with each other filter the table takes (issue #15: a temperature is a band).
+TEMPERATURE_WITH = ({}, {"stage": "offer"}, {"stage": "condition"}, {"needs_human": True},
+                    {"stalled": True}, {"segment": "open"}, {"segment": "funnel:offer"},
+                    {"segment": "price:300000"}, {"q": "maria"}, {"q": "a", "stage": "offer"})
+
+
+def temperature_queries(page_size: int, sorts: tuple[str, ...] = ("last_activity",),
+                        ) -> list[ConversationQuery]:
+    return [ConversationQuery(page_size=page_size, temperature=t, sort=sort, order=order,
+                              **extra)
+            for t, sort, order, extra in product(TEMPERATURES, sorts, ("asc", "desc"),
+                                                 TEMPERATURE_WITH)]
+
+
+def test_table022_a_temperature_is_its_lead_score_band_read_filtered(
+        docs, table_redis, table_settings, monkeypatch):
+    """A temperature has no set of its own (issue #15): by activity idx:activity is read
+    keeping the members within its lead-score band of idx:score (a scan for shallow pages;
+    past SCAN_BUDGET or SCAN_LIMIT the stored intersection, the band going in as a helper
+    copy), with every other filter, in both orders, exported too; sets a store of before
+    still holds (idx:temp:<t>:activity) are not read. The count is the band's: the dashboard's
+    figure of that temperature."""
+    import services.table.index as table_module
+    import services.table.index_reader as reader_module
+
+    assert not list(table_redis.scan_iter(match="*:idx:temp:*"))
+    keys = LocationKeys("loc-1")
+    stale = [keys.index(f"temp:{t}:activity") for t in TEMPERATURES]
+    for key in stale:  # every contact, as no temperature holds them: must not be read
+        table_redis.zadd(key, {c.contact_id: 1 for c in docs})
+    index = index_at(table_redis, table_settings, NOW)
+    stats = table_redis.hgetall(keys.stats)
+    try:
+        for temperature in TEMPERATURES:
+            query = ConversationQuery(temperature=temperature)
+            assert scannable(query)
+            assert index.page(query).total == int(stats.get(f"temp:{temperature}", 0)) \
+                == sum(c.temperature == temperature for c in docs) > 0
+        queries = temperature_queries(page_size=4)
+        expected = {q: [c.contact_id for c in brute_force(docs, q, NOW.timestamp(),
+                                                           table_settings)]
+                    for q in queries}
+        for key in table_redis.scan_iter(match="*:tmp:table:*"):
+            table_redis.delete(key)
+        alone = [q for q in queries if scannable(q) and not q.q]
+        assert len(alone) == 3 * 2 * 3  # alone, with offer, with condition
+        for query in alone:
+            assert every_page(index, query) == expected[query], query
+        assert not list(table_redis.scan_iter(match="*:tmp:table:*"))  # scanned
+        for patched in ((reader_module, "SCAN_BUDGET"), (table_module, "SCAN_LIMIT")):
+            monkeypatch.setattr(*patched, 1)
+            for query in queries:
+                assert every_page(index, query) == expected[query], (patched[1], query)
+            monkeypatch.undo()
+        built = list(table_redis.scan_iter(match="*:tmp:table:*"))
+        assert any("activity:score[" in key for key in built)  # idx:activity and the band
+        assert not [key for key in built if ":in" in key.rsplit(":v", 1)[-1]]  # no helper left
+        for query in queries:
+            assert [r.contact_id for r in index.iter_rows(query)] == expected[query], query
+        assert sum(map(bool, expected.values())) >= 30
+    finally:
+        table_redis.delete(*stale)
+
+
+def test_table023_a_temperature_by_any_sort_over_locations(docs, table_redis, table_settings,
+                                                           monkeypatch):
+    """Several locations: each reads its own index filtered by its own band, merged."""
+    import services.table.index as table_module
+
+    build_store(table_redis, table_settings, NOW, count=40, location="loc-2", prefix="u",
+                seed=12)
+    try:
+        merged_docs = all_documents(table_redis)
+        index = index_at(table_redis, table_settings, NOW)
+        queries = [q for q in temperature_queries(page_size=5, sorts=SORT_KEYS)
+                   if not q.q or not q.stage]
+        expected = {q: [(c.location_id, c.contact_id) for c in brute_force(
+            merged_docs, q, NOW.timestamp(), table_settings)] for q in queries}
+        for deep in (False, True):
+            if deep:
+                monkeypatch.setattr(table_module, "SCAN_LIMIT", 1)
+            for query in queries:
+                paged = []
+                for page in range(1, len(expected[query]) // 5 + 2):
+                    paged += [(r.location_id, r.contact_id)
+                              for r in index.page(replace(query, page=page)).rows]
+                assert paged == expected[query], (deep, query)
+        assert any({loc for loc, _ in rows} == {"loc-1", "loc-2"} for rows in expected.values())
+        for query in queries[::7]:
+            assert [(r.location_id, r.contact_id)
+                    for r in index.iter_rows(query)] == expected[query], query
+    finally:
+        for key in table_redis.scan_iter(match="{loc:loc-2}*"):
+            table_redis.delete(key)
+        table_redis.srem("sellerbot:locations", "loc-2")
 
 
 def test_table060_segments_list_exactly_the_conversations_behind_each_figure(
