@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from itertools import product
 
 import pytest
 import requests
@@ -18,8 +21,11 @@ from core.settings import Settings
 from ghl.fake import Fault
 from ghl.worker import RelayThread
 from seller_bot.bot import SellerBot
+from seller_bot.models import TEMPERATURES, Conversation
 from services.cache import TIER_KPIS, TieredCache
+from services.dashboard_models import ConversationQuery
 from services.rebuild import AggregateRebuilder
+from services.table.index import ConversationIndex
 from services.users import user_entry
 from tests.helpers import (
     PASSWORD,
@@ -32,6 +38,7 @@ from tests.helpers import (
     log_in,
 )
 from tests.redis_cluster import RedisClusterServers
+from tests.table_store import brute_force, build_store
 from tests.waiting import until
 
 # Their tags hash to slots 8010 and 16378: the second and the third master of three.
@@ -260,3 +267,43 @@ def test_cluster012_production_login(serve, cluster, cluster_client):
         conversation = session.get(f"{server.url}/api/conversations/nobody", timeout=10)
         assert conversation.status_code == 404  # signed in: past the login, no such contact
     assert list(cluster_client.scan_iter(match=f"{RATE_LIMIT_PREFIX}*"))
+
+
+def test_cluster014_a_temperature_by_activity_on_two_masters(cluster, cluster_client,
+                                                             monkeypatch):
+    """A temperature is its lead-score band of idx:score (issue #15): each location's sort
+    index is scanned keeping the band's members, or intersected with a helper copy of the band
+    in the location's slot (deep pages), and the two masters' rows merged, like brute force."""
+    import services.table.index as table_module
+
+    settings = cluster_settings(cluster)
+    now = datetime.now(UTC).replace(microsecond=0)
+    for location, seed in ((NORTH, 3), (SOUTH, 4)):
+        build_store(cluster_client, settings, now, count=30, location=location,
+                    prefix=f"{location}-", seed=seed)
+    names = list(cluster_client.scan_iter(match="{loc:*}:conv:*"))
+    docs = [Conversation.from_json(cluster_client.get(name)) for name in names]
+    assert {doc.location_id for doc in docs} == {NORTH, SOUTH}
+    assert not list(cluster_client.scan_iter(match="*:idx:temp:*"))
+    index = ConversationIndex(cluster_client, settings, wall_clock=now.timestamp)
+    queries = [ConversationQuery(page_size=4, temperature=t, sort=sort, order=order, **extra)
+               for t, sort, order, extra in product(
+                   TEMPERATURES, ("last_activity", "price_expectation"), ("asc", "desc"),
+                   ({}, {"stage": "offer"}, {"needs_human": True}, {"stalled": True},
+                    {"segment": "open"}, {"q": "maria"}))]
+    expected = {q: [(c.location_id, c.contact_id)
+                    for c in brute_force(docs, q, now.timestamp(), settings)]
+                for q in queries}
+    for deep in (False, True):
+        if deep:
+            monkeypatch.setattr(table_module, "SCAN_LIMIT", 1)
+        for query in queries:
+            paged = []
+            for page in range(1, len(expected[query]) // 4 + 2):
+                paged += [(r.location_id, r.contact_id)
+                          for r in index.page(replace(query, page=page)).rows]
+            assert paged == expected[query], (deep, query)
+            assert [(r.location_id, r.contact_id)
+                    for r in index.iter_rows(query)] == expected[query], query
+    assert any({loc for loc, _ in rows} == {NORTH, SOUTH} for rows in expected.values())
+    assert sum(map(bool, expected.values())) >= 20

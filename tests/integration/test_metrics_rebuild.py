@@ -209,7 +209,9 @@ def test_metrics203_rebuild_moves_a_store_from_before_issue_15_to_the_current_la
                   # by other sorts, price bars, the open set
                   keys.index("temp:cold:price"), keys.index("temp:cold:stage"),
                   keys.index("stage:condition:price"), keys.index("needs_human:score"),
-                  keys.index("seg:price:unknown"), keys.index("seg:open")]
+                  keys.index("seg:price:unknown"), keys.index("seg:open"),
+                  # and of the third: a temperature by activity (its band of idx:score now)
+                  keys.index("temp:cold:activity")]
     for key in old_layout:
         redis_client.zadd(key, {"old-1": 1})
     # Search tokens of before: the phone's last 7 and 4 digits, street types.
