@@ -169,7 +169,9 @@ def measure_table_page(client: redis.Redis, settings: Settings, count: int,
     size = 25
     hot_offer = ConversationQuery(page_size=size, stage="offer", temperature="warm")
     stalled_hot = ConversationQuery(page_size=size, stalled=True, temperature="hot")
-    hot_price = ConversationQuery(page_size=size, temperature="hot", sort="price_expectation")
+    hot = ConversationQuery(page_size=size, temperature="hot")
+    cold = replace(hot, temperature="cold")
+    hot_price = replace(hot, sort="price_expectation")
     offer_price = ConversationQuery(page_size=size, stage="offer", sort="price_expectation")
     price_bar = ConversationQuery(page_size=size, segment="price:300000")
     cases: list[tuple[str, ConversationQuery, bool, bool]] = [
@@ -180,7 +182,7 @@ def measure_table_page(client: redis.Redis, settings: Settings, count: int,
          ConversationQuery(page_size=size, sort="price_expectation", order="asc"), False, False),
         ("price ascending, unknown last",
          ConversationQuery(page_size=size, sort="price_expectation", order="asc"), True, False),
-        ("temperature=hot", ConversationQuery(page_size=size, temperature="hot"), False, False),
+        ("temperature=hot", hot, False, False),
         ("segment funnel:condition (a figure's conversations)",
          ConversationQuery(page_size=size, segment="funnel:condition"), False, False),
         ("segment funnel:condition (a figure's conversations)",
@@ -235,6 +237,14 @@ def measure_table_page(client: redis.Redis, settings: Settings, count: int,
          ConversationQuery(page_size=size, segment="open"), True, False),
         ("segment open + hot, after a write (intersection built)",
          ConversationQuery(page_size=size, segment="open", temperature="hot"), True, True),
+        # Issue #15 (memory, third step): a temperature is its lead-score band of idx:score.
+        ("temperature=hot by activity", hot, True, False),
+        ("temperature=hot by activity, after a write", hot, False, True),
+        ("temperature=hot by activity, after a write (intersection built)", hot, True, True),
+        ("temperature=cold by activity", cold, False, False),
+        ("temperature=cold by activity, after a write (intersection built)", cold, True, True),
+        ("stalled + cold, after a write (intersection built)",
+         replace(cold, stalled=True), False, True),
         ("search the last 4 digits of a phone", ConversationQuery(page_size=size, q=""),
          False, False),
     ]
