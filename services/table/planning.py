@@ -20,12 +20,11 @@ Per location, every query is one sorted set read in order, as one or two score r
   fewer entries per contact): the sort's index (or the stage's band of idx:stage) read in
   order, keeping members of the filter (``scan_filter``: a set, or a band of one: a
   temperature's lead-score band of idx:score, with a stage of the stage's lead score index;
-  exact count from it), while a page
-  needs at most SCAN_LIMIT entries read (and gives up past SCAN_BUDGET); deeper pages, like
-  everything else (stalled with a temperature or another sort): an intersection stored in a
-  short-lived key under the location's hash tag, named by the data version, so every page and
-  refresh reuses it until the data changes (a band of a packed index goes into it through a
-  helper copy of the band).
+  exact count from it), while a page needs at most SCAN_LIMIT entries read (and gives up past
+  SCAN_BUDGET); deeper pages, like everything else (stalled with a temperature or another
+  sort): an intersection stored in a short-lived key under the location's hash tag, named by
+  the data version, so every page and refresh reuses it until the data changes (a band of a
+  packed index goes into it through a helper copy of the band).
 
 Pages are read by rank, so a deep page costs the same as page 1. Contacts past their TTL that
 the sweep has not retired yet are skipped by rank. Search (``search``) resolves each word
