@@ -32,20 +32,26 @@ from services.table.query import banded_segment, search_terms, sort_index, term_
 TOO_MANY = "TOO_MANY"
 SEARCH_ENTRY_CAP = 20_000
 SEARCH_SCRIPT = r"""
-local function above(value, bound)
-  if bound == '-inf' then return true end
-  if string.sub(bound, 1, 1) == '(' then return value > tonumber(string.sub(bound, 2)) end
-  return value >= tonumber(bound)
-end
-local function below(value, bound)
-  if bound == '+inf' then return true end
-  if string.sub(bound, 1, 1) == '(' then return value < tonumber(string.sub(bound, 2)) end
-  return value <= tonumber(bound)
-end
-local function within(score, low, high)
-  return score and above(tonumber(score), low) and below(tonumber(score), high)
+local function bound(text)
+  if text == '-inf' then return -math.huge, false end
+  if text == '+inf' then return math.huge, false end
+  if string.sub(text, 1, 1) == '(' then return tonumber(string.sub(text, 2)), true end
+  return tonumber(text), false
 end
 local filters = tonumber(ARGV[3])
+-- Each filter's score range, parsed once: {low, low excluded, high, high excluded}.
+local bands = {}
+for k = 1, filters do
+  local low, low_open = bound(ARGV[3 + 2 * k])
+  local high, high_open = bound(ARGV[4 + 2 * k])
+  bands[k] = {low, low_open, high, high_open}
+end
+local function within(score, band)
+  if not score then return false end
+  score = tonumber(score)
+  return (score > band[1] or (score == band[1] and not band[2]))
+    and (score < band[3] or (score == band[3] and not band[4]))
+end
 local terms = {}
 local entries = 0
 local i = 5 + 2 * filters
@@ -80,15 +86,16 @@ local expired, stalled = tonumber(ARGV[1]), tonumber(ARGV[2])
 local check_expiry = redis.call('ZCOUNT', KEYS[2], '-inf', ARGV[1]) > 0
 local out = {}
 for id in pairs(owners or {}) do
-  local score = redis.call('ZSCORE', KEYS[3], id)
+  -- The filters first: the sort index holds every live contact, a filter leaves many out.
+  local passes = true
+  for k = 1, filters do
+    passes = passes and within(redis.call('ZSCORE', KEYS[4 + k], id), bands[k])
+  end
+  local score = passes and redis.call('ZSCORE', KEYS[3], id)
   if score and check_expiry then
     score = tonumber(redis.call('ZSCORE', KEYS[2], id) or 0) > expired and score
   end
-  local passes = score
-  for k = 1, filters do
-    passes = passes and within(redis.call('ZSCORE', KEYS[4 + k], id), ARGV[3 + 2 * k],
-                               ARGV[4 + 2 * k])
-  end
+  passes = score
   if passes and #KEYS > 4 + filters then
     local any = false
     for k = 5 + filters, #KEYS do
