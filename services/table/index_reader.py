@@ -147,7 +147,8 @@ class IndexReader:
                 pipe.zinterstore(name, _weights(sets))
             pipe.expire(name, DERIVED_KEY_SECONDS)
             if helpers:
-                pipe.delete(*helpers)
+                # Freed in the background: a band's copy can hold most of the location.
+                pipe.unlink(*helpers)
             pipe.execute()
 
     def _without_empty_sets(self, inputs: list[Range]) -> list[Range]:
