@@ -46,6 +46,7 @@ import redis  # noqa: E402
 
 from bench.common import machine, publish  # noqa: E402
 from core.keys import CACHE_PREFIX, LocationKeys  # noqa: E402
+from core.redis_client import DECODING  # noqa: E402
 from core.schema import PRICE_BINS, TIMELINE_BUCKETS, Stats, hour_of  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from seller_bot.aggregates import NO_ACTION_STAGES  # noqa: E402
@@ -395,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             server = None if size in urls else RedisServer().start()
             url = urls.get(size) or server.url
-            client = redis.Redis.from_url(url, decode_responses=True)
+            client = redis.Redis.from_url(url, **DECODING)
             settings = Settings(redis_url=url)
             bench = Bench(server, client, settings, DashboardDataService(client, settings), size)
             benches.append(bench)

@@ -42,6 +42,7 @@ from bench.ui import browser  # noqa: E402
 from bench.webhook import wait_healthy  # noqa: E402
 from components import ids  # noqa: E402
 from core.keys import LocationKeys  # noqa: E402
+from core.redis_client import DECODING  # noqa: E402
 from core.schema import Stats  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from core.signatures import HMAC_HEADER, hmac_signature  # noqa: E402
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     server = None if args.redis_url else RedisServer().start()
     redis_url = args.redis_url or server.url
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client = redis.Redis.from_url(redis_url, **DECODING)
     try:
         held = int(client.hget(LocationKeys(LOCATION).stats, Stats.CONVERSATIONS) or 0)
         if held < args.conversations:

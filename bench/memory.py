@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 import redis  # noqa: E402
 
 from bench.common import machine, publish  # noqa: E402
+from core.redis_client import DECODING  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from seller_bot.models import Conversation  # noqa: E402
 from simulator.delivery import InProcess  # noqa: E402
@@ -94,7 +95,7 @@ def seed_location(args: tuple[str, str, int, int, int, bool]) -> int:
     """One worker: ``count`` conversations into its own location; returns messages sent."""
     redis_url, location_id, count, seed, messages, bulk = args
     settings = Settings(redis_url=redis_url)
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client = redis.Redis.from_url(redis_url, **DECODING)
     simulator = ChattySimulator(InProcess(client, settings, buffered=bulk), seed=seed,
                                 location_id=location_id, messages=messages)
     report = simulator.backfill(count, days=7, ttl_seconds=settings.conversation_ttl_seconds)
@@ -156,7 +157,7 @@ def transcript_lengths(client: redis.Redis, rng: random.Random) -> list[int]:
 def run(conversations: int, messages: int, workers: int, bulk: bool, binary: str) -> str:
     server = RedisServer(binary=binary).start()
     try:
-        client = redis.Redis.from_url(server.url, decode_responses=True)
+        client = redis.Redis.from_url(server.url, **DECODING)
         empty = client.info("memory")["used_memory"]
         measured = f"{machine(server.binary)}; measured: {server_name(client)}"
         shares = [conversations // workers + (i < conversations % workers)

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from bench.common import machine, publish  # noqa: E402
+from core.redis_client import DECODING  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from ghl.fake import FakeGhlApi  # noqa: E402
 from ghl.worker import RelayThread  # noqa: E402
@@ -192,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     server = RedisServer().start()
     try:
-        client = redis.Redis.from_url(server.url, decode_responses=True)
+        client = redis.Redis.from_url(server.url, **DECODING)
         runs = [throughput(server.url, client, 1, 200), throughput(server.url, client, 20, 60)]
         (off, on), cost = webhook_cost(server.url, client, args.messages)
         arrivals = [arrival_to_api(server.url, client, 40, 2.0, 1),

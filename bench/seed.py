@@ -42,7 +42,7 @@ from pydantic import BaseModel  # noqa: E402
 from bench.common import machine  # noqa: E402
 from core.clock import utc_now  # noqa: E402
 from core.keys import LocationKeys  # noqa: E402
-from core.redis_client import connect  # noqa: E402
+from core.redis_client import DECODING, connect  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from seller_bot.models import Conversation  # noqa: E402
 from seller_bot.store import ConversationStore  # noqa: E402
@@ -184,7 +184,7 @@ def bench_bulk(conversations: int, workers: int, clone: int, redis_url: str) -> 
     shares = [conversations // workers + (i < conversations % workers) for i in range(workers)]
     jobs = [(redis_url, f"bench-{i + 1}", share, 1000 + i, clone)
             for i, share in enumerate(shares)]
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client = redis.Redis.from_url(redis_url, **DECODING)
     redis_cpu_before = redis_cpu(client)
     started = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(workers) as pool:

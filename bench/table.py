@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import machine  # noqa: E402
 from core.keys import LOCATIONS, LocationKeys  # noqa: E402
+from core.redis_client import DECODING  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from seller_bot.flow import BotRules  # noqa: E402
 from seller_bot.models import (  # noqa: E402
@@ -272,7 +273,7 @@ def main() -> int:
     args = parser.parse_args()
     server = RedisServer().start()
     try:
-        client = redis.Redis.from_url(server.url, decode_responses=True)
+        client = redis.Redis.from_url(server.url, **DECODING)
         settings = Settings(redis_url=server.url)
         table: dict[str, dict[int, tuple[int, float, float]]] = {}
         for count in args.sizes:

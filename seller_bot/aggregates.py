@@ -140,11 +140,25 @@ def search_tokens(conv: Conversation) -> set[str]:
 
 def address_words(address: str) -> list[str]:
     """The address's search words: street types and unit words left out, and a US state code
-    as the last word (``schema.STREET_WORDS``, ``schema.STATE_CODES``)."""
+    as the last word or before a last ZIP code (``schema.STREET_WORDS``,
+    ``schema.STATE_CODES``)."""
     words = search_words(address)
-    if words and words[-1] in STATE_CODES:
-        words.pop()
+    state = len(words) - 1 - zip_code_words(words)
+    if state >= 0 and words[state] in STATE_CODES:
+        del words[state]
     return [word for word in words if word not in STREET_WORDS]
+
+
+def zip_code_words(words: list[str]) -> int:
+    """How many of the last words are a US ZIP code: 2 for ZIP+4 ("92555-1234"), 1 for five
+    digits, else 0."""
+    if len(words) >= 2 and _digits(words[-2], 5) and _digits(words[-1], 4):
+        return 2
+    return 1 if words and _digits(words[-1], 5) else 0
+
+
+def _digits(word: str, count: int) -> bool:
+    return len(word) == count and word.isascii() and word.isdigit()
 
 
 def search_words(text: str) -> list[str]:

@@ -327,9 +327,10 @@ class ConversationStore:
     def expires_at(self, conv: Conversation) -> float:
         return expires_at(conv.last_activity_at, self.settings.conversation_ttl_seconds)
 
-    def commit(self, old_raw: str | None, old: Conversation | None, new: Conversation | None,
-               *, location_id: str, contact_id: str, message_id: str | None = None,
-               requeue: tuple[Requeue, ...] = (), forget: bool = False) -> int:
+    def commit(self, old_raw: str | bytes | None, old: Conversation | None,
+               new: Conversation | None, *, location_id: str, contact_id: str,
+               message_id: str | None = None, requeue: tuple[Requeue, ...] = (),
+               forget: bool = False) -> int:
         """Write ``new`` if the stored document is still ``old_raw``; return the data version.
 
         Returns 0 when the document changed meanwhile (the caller re-reads and retries);
@@ -369,7 +370,7 @@ class ConversationStore:
         else:
             self._commit(keys=keys, args=args, client=pipe)
 
-    def commit_call(self, old_raw: str | None, old: Conversation | None,
+    def commit_call(self, old_raw: str | bytes | None, old: Conversation | None,
                     new: Conversation | None, *, location_id: str, contact_id: str,
                     message_id: str | None = None, requeue: tuple[Requeue, ...] = (),
                     outbox: bool = True, forget: bool = False,
@@ -414,7 +415,8 @@ class ConversationStore:
             marks = document.still_seen(marks, wall_now, self.settings.conversation_ttl_seconds)
             new_raw = document.pack(new.to_json(), marks)
         expire_ms = int(self.expires_at(new) * 1000) if new is not None else 0
-        return ops.keys, [old_raw or "", new_raw, expire_ms, *ops.args]
+        expected = document.stored_bytes(old_raw) if old_raw else ""
+        return ops.keys, [expected, new_raw, expire_ms, *ops.args]
 
     def _add_suppression(self, ops: _Ops, old: Conversation, key: str, wall_now: float, *,
                          forget: bool) -> None:

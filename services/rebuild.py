@@ -166,7 +166,7 @@ class AggregateRebuilder:
                                       self.settings.conversation_ttl_seconds, wall_now):
                             continue
                         rebuild.add(pipe, conv)
-                        if not raw.startswith(document.FORMAT):
+                        if not document.is_current(raw):
                             self._queue_conversion(pipe, name, raw, conv, wall_now)
                         if n % BATCH == 0:
                             pipe.execute()
@@ -184,12 +184,13 @@ class AggregateRebuilder:
 
     def _queue_conversion(self, pipe: redis.client.Pipeline, name: str, raw: str,
                           conv: Conversation, wall_now: float) -> None:
-        """Queue the rewrite of a plain-JSON document in the stored form (``seller_bot.
-        document``), its inbound messages' ids kept as processed, its expiry unchanged."""
+        """Queue the rewrite of a document stored in an older form (plain JSON, or ``z1``) in
+        the current one (``seller_bot.document``), its processed message ids kept, its expiry
+        unchanged."""
         marks = document.still_seen(document.seen(raw), wall_now,
                                     self.settings.conversation_ttl_seconds)
         # EVAL, not EVALSHA: a cluster pipeline refuses EVALSHA (the key is in the slot).
-        pipe.execute_command("EVAL", CONVERT_SCRIPT, 1, name, raw,
+        pipe.execute_command("EVAL", CONVERT_SCRIPT, 1, name, document.stored_bytes(raw),
                              document.pack(conv.to_json(), marks))
 
     def discover_locations(self) -> list[str]:

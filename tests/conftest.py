@@ -17,6 +17,7 @@ from flask import Flask
 from hypothesis import settings as hypothesis_settings
 
 from app import create_app
+from core.redis_client import DECODING
 from core.settings import Settings
 from ghl.fake import FakeGhlApi, FakeServer
 from tests.helpers import UNLIMITED_WEBHOOKS, FakeClock, LiveServer
@@ -59,7 +60,7 @@ def command_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    client = redis.Redis.from_url(redis_server.url, **DECODING)
     client.flushall()
     yield client
     client.close()

@@ -13,6 +13,7 @@ from typing import Any
 
 import redis
 
+from core.redis_client import DECODING
 from tests.redis_server import ServerTls, free_port, redis_server_binary
 from tests.waiting import until
 
@@ -73,7 +74,7 @@ class RedisClusterServers:
         subprocess.run([self.cli, *tls, "--cluster", "create", *nodes, "--cluster-replicas", "0",
                         "--cluster-yes"], check=True, capture_output=True, timeout=60)
         for port in self.ports:
-            node = redis.Redis(port=port, socket_connect_timeout=0.5, decode_responses=True,
+            node = redis.Redis(port=port, socket_connect_timeout=0.5, **DECODING,
                                **self.client_options())
             try:
                 until(lambda n=node: n.cluster("info")["cluster_state"] == "ok",

@@ -7,6 +7,7 @@ its own reading of the rules, so the indexes are checked against the documents t
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -146,10 +147,16 @@ def _plain_words(text: str | None) -> list[str]:
 
 
 def _address_words(address: str | None) -> list[str]:
-    """Street types and unit words nowhere, a state code not as the last word."""
+    """Street types and unit words nowhere, a state code not as the last word nor right
+    before a ZIP code ending the address."""
     words = _plain_words(address)
-    if words and words[-1] in STATE_CODES:
-        words = words[:-1]
+    end = len(words)
+    if re.fullmatch(r"\d{5} \d{4}", " ".join(words[-2:])):
+        end -= 2
+    elif words and re.fullmatch(r"\d{5}", words[-1]):
+        end -= 1
+    if end and words[end - 1] in STATE_CODES:
+        del words[end - 1]
     return [word for word in words if word not in STREET_WORDS]
 
 

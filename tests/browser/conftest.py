@@ -13,6 +13,7 @@ import redis
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.support.ui import WebDriverWait
 
+from core.redis_client import DECODING
 from core.settings import Settings
 from tests.browser.page import DESKTOP, UI_SETTINGS
 from tests.redis_server import RedisServer, free_port
@@ -53,7 +54,7 @@ def ui_redis_server() -> Iterator[RedisServer]:
 
 @pytest.fixture(scope="module")
 def ui_redis(ui_redis_server: RedisServer) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(ui_redis_server.url, decode_responses=True,
+    client = redis.Redis.from_url(ui_redis_server.url, **DECODING,
                                   socket_timeout=2, socket_connect_timeout=1)
     yield client
     client.close()

@@ -10,6 +10,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from app import create_app
 from components import formatting as fmt
 from components import ids
+from core.redis_client import DECODING
 from core.settings import Settings
 from simulator.demo import DemoTraffic
 from tests.browser.page import UI_SETTINGS, callbacks_idle, scroll_into_view, text, texts
@@ -114,7 +115,7 @@ def test_ui102_hidden_tab_stops_refreshing_until_visible_again(dash_duo, open_da
 
 def test_ui103_redis_down_shows_stale_banner_and_recovery_clears_it(dash_duo, open_dashboard):
     server = RedisServer(appendonly=True).start()
-    client = redis.Redis.from_url(server.url, decode_responses=True, socket_timeout=1,
+    client = redis.Redis.from_url(server.url, **DECODING, socket_timeout=1,
                                   socket_connect_timeout=0.5)
     try:
         settings = Settings(redis_url=server.url, **UI_SETTINGS)

@@ -11,6 +11,7 @@ import requests
 
 from app import create_app
 from core.keys import LocationKeys
+from core.redis_client import DECODING
 from core.settings import Settings
 from seller_bot.models import Conversation
 from tests.helpers import UNLIMITED_WEBHOOKS, LiveServer, inbound
@@ -40,7 +41,7 @@ def health(server: LiveServer) -> int:
 
 
 def test_fault001_redis_killed_and_restarted_loses_no_acknowledged_message(serve, durable_redis):
-    client = redis.Redis.from_url(durable_redis.url, decode_responses=True,
+    client = redis.Redis.from_url(durable_redis.url, **DECODING,
                                   socket_timeout=1, socket_connect_timeout=1)
     # Four senders as fast as the machine allows: a fast one exceeds the default per-location
     # budget (600/minute). This test is about Redis faults, so the budget is out of its way.

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app import create_app
 from core.keys import LocationKeys
+from core.redis_client import DECODING
 from core.settings import Settings
 from seller_bot.models import Conversation
 from seller_bot.store import ConflictError, SlotTaken
@@ -251,7 +252,7 @@ def test_ghlwh010_tag_updates_leave_a_dashboard_pause_alone(live_server, redis_c
 def test_ghlwh011_redis_outage_answers_429_and_the_redelivery_is_stored_once(serve):
     server = RedisServer().start()
     try:
-        client = redis.Redis.from_url(server.url, decode_responses=True, socket_timeout=1,
+        client = redis.Redis.from_url(server.url, **DECODING, socket_timeout=1,
                                       socket_connect_timeout=1)
         app = create_app(Settings(redis_url=server.url), client)
         payload = fresh(SMS_EXAMPLE)

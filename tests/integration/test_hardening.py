@@ -16,6 +16,7 @@ import requests
 from app import create_app
 from components import ids
 from core.keys import LOCATIONS
+from core.redis_client import DECODING
 from core.settings import Settings
 from core.signatures import hmac_signature
 from tests.helpers import LiveServer, inbound
@@ -149,7 +150,7 @@ class DropAfterScript:
 def test_hard004_connection_lost_after_commit_keeps_reply_and_location(serve, redis_server,
                                                                       redis_client):
     proxy = DropAfterScript(redis_server.port)
-    through_proxy = redis.Redis(port=proxy.port, decode_responses=True, socket_timeout=5)
+    through_proxy = redis.Redis(port=proxy.port, **DECODING, socket_timeout=5)
     settings = Settings(redis_url=redis_server.url, webhook_secret=SECRET)
     message = inbound("Hi, I want to sell my house in Fontana", contact="new-seller",
                       location="brand-new-loc")
@@ -195,7 +196,7 @@ def small_redis() -> Iterator[RedisServer]:
 
 
 def test_hard006_full_redis_keeps_the_dashboard_and_health_says_so(serve, small_redis):
-    client = redis.Redis.from_url(small_redis.url, decode_responses=True)
+    client = redis.Redis.from_url(small_redis.url, **DECODING)
     with serve(create_app(Settings(redis_url=small_redis.url), client).server) as server:
         for n in range(3):
             assert post(server, inbound("hello", contact=f"c{n}"), secret=None).ok

@@ -10,7 +10,7 @@ import redis
 
 from app import create_app
 from core.keys import CACHE_PREFIX
-from core.redis_client import connect
+from core.redis_client import DECODING, connect
 from core.settings import Settings
 from seller_bot.bot import SellerBot
 from seller_bot.payload import InboundMessage
@@ -100,7 +100,7 @@ def test_metrics302_after_the_ttl_it_recomputes(clock, bot, redis_client, redis_
 def test_metrics303_two_app_instances_share_the_cache(bot, redis_client, redis_server,
                                                       settings):
     worker_1 = create_app(settings, redis_client)
-    other_client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    other_client = redis.Redis.from_url(redis_server.url, **DECODING)
     worker_2 = create_app(settings, other_client)
     one = worker_1.server.test_client().get("/api/dashboard").get_json()
     redis_client.config_resetstat()

@@ -24,6 +24,7 @@ from seller_bot.bot import SellerBot
 from seller_bot.models import Conversation
 from seller_bot.payload import InboundMessage
 from services.rebuild import AggregateRebuilder
+from tests.documents import first_compressed_form
 from tests.helpers import FakeClock, inbound
 
 MESSAGES = 2000
@@ -230,3 +231,27 @@ def test_metrics203_rebuild_moves_a_store_from_before_issue_15_to_the_current_la
     assert redis_client.zmscore(keys.search, stale) == [None, None]
     assert redis_client.zscore(keys.search, "oak\x1fold-1") == 0
     assert redis_client.zscore(keys.funnel_index("condition"), "old-1") is not None
+
+
+def test_metrics204_rebuild_rewrites_documents_of_the_first_compressed_form(
+        redis_client, settings):
+    """``z1`` documents (base64 body) are rewritten in the current form, marks and expiry
+    kept; a document already current is left as it is."""
+    bot = SellerBot(redis_client, settings)
+    for contact in ("z1-old", "current"):
+        bot.handle_inbound(InboundMessage.model_validate(inbound("hi", contact=contact)))
+    keys = LocationKeys("loc-1")
+    name, kept = keys.conversation("z1-old"), keys.conversation("current")
+    raw = redis_client.get(name)
+    conv, marks = Conversation.from_json(raw), document.seen(raw)
+    redis_client.set(name, first_compressed_form(conv, marks), keepttl=True)
+    ttl, current = redis_client.pttl(name), redis_client.get(kept)
+
+    AggregateRebuilder(redis_client, settings).rebuild_all()
+
+    raw = redis_client.get(name)
+    assert document.is_current(raw)
+    assert Conversation.from_json(raw) == conv
+    assert document.seen(raw) == marks
+    assert 0 < redis_client.pttl(name) <= ttl
+    assert redis_client.get(kept) == current

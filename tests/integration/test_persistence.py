@@ -15,6 +15,7 @@ from seller_bot import document
 from seller_bot.aggregates import index_keys
 from seller_bot.bot import SellerBot
 from seller_bot.models import Conversation
+from tests.documents import first_compressed_form
 from tests.helpers import Seller, inbound, stored_data
 from tests.waiting import until
 
@@ -150,3 +151,26 @@ def test_store008_a_document_stored_before_issue_15_reads_and_knows_its_messages
     raw = redis_client.get(key)
     assert raw.startswith(document.FORMAT)  # rewritten in the stored form by its next write
     assert set(document.seen(raw)) == {first["messageId"], later["messageId"]}
+
+
+
+def test_store009_a_document_in_the_first_compressed_form_reads_and_knows_its_messages(
+        live_server, redis_client):
+    """``z1`` (base64 body, ids repeated): read as it is, its marks found by the duplicate
+    check, rewritten in the current form (binary body) by its next write."""
+    first = inbound("hi there", contact="z1-doc")
+    requests.post(f"{live_server.url}/webhooks/ghl/inbound", json=first, timeout=5)
+    key = KEYS.conversation("z1-doc")
+    raw = redis_client.get(key)
+    conv = Conversation.from_json(raw)
+    redis_client.set(key, first_compressed_form(conv, document.seen(raw)), keepttl=True)
+    detail = requests.get(f"{live_server.url}/api/conversations/z1-doc", timeout=5)
+    assert detail.json()["name"] == conv.name
+    again = requests.post(f"{live_server.url}/webhooks/ghl/inbound", json=first, timeout=5)
+    assert again.json()["status"] == "duplicate"
+    later = inbound("move in ready", contact="z1-doc")
+    requests.post(f"{live_server.url}/webhooks/ghl/inbound", json=later, timeout=5)
+    raw = redis_client.get(key)
+    assert document.is_current(raw)
+    assert set(document.seen(raw)) == {first["messageId"], later["messageId"]}
+    assert Conversation.from_json(raw).condition == "move_in_ready"

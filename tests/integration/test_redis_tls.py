@@ -31,7 +31,7 @@ from limits.strategies import FixedWindowRateLimiter
 
 from app import create_app
 from core.keys import CACHE_PREFIX, RATE_LIMIT_PREFIX, LocationKeys
-from core.redis_client import connect, is_cluster, limits_storage
+from core.redis_client import DECODING, connect, is_cluster, limits_storage
 from core.settings import ConfigurationError, Settings
 from services.users import user_entry
 from tests.helpers import (
@@ -146,7 +146,7 @@ class TlsRedis:
         """Every server's keys matching ``pattern`` (read over TLS, trusting the test CA)."""
         found: list[str] = []
         for port in self.ports:
-            with redis.Redis(port=port, decode_responses=True,
+            with redis.Redis(port=port, **DECODING,
                              **self.tls.client_options()) as node:
                 found += node.keys(pattern)
         return found

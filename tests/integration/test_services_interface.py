@@ -9,6 +9,7 @@ import io
 import pytest
 import redis
 
+from core.redis_client import DECODING
 from core.settings import Settings
 from seller_bot.bot import SellerBot
 from services.dashboard_models import ConversationQuery
@@ -82,7 +83,7 @@ def test_svc005_the_ui_and_the_api_read_the_same_cached_page(services, redis_cli
 def down(settings) -> Services:
     """The interface on a Redis that is not there (a closed port)."""
     gone = Settings(redis_url=f"redis://127.0.0.1:{free_port()}/0")
-    client = redis.Redis.from_url(gone.redis_url, decode_responses=True,
+    client = redis.Redis.from_url(gone.redis_url, **DECODING,
                                   socket_connect_timeout=1)
     yield Services(client, gone, SellerBot(client, gone))
     client.close()

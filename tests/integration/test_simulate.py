@@ -19,6 +19,7 @@ import redis
 
 from app import create_app
 from core.keys import LocationKeys
+from core.redis_client import DECODING
 from core.settings import Settings
 from seller_bot import replies
 from seller_bot.models import APPOINTMENT_OUTCOMES, STAGES, TEMPERATURES, Conversation
@@ -122,7 +123,7 @@ def test_sim001_300_sellers_walk_the_whole_flow_and_rebuild_agrees(redis_client,
 
 def test_sim002_same_seed_same_store_byte_for_byte(redis_client, redis_server, settings):
     other = redis.Redis.from_url(redis_server.url.rsplit("/", 1)[0] + "/1",
-                                 decode_responses=True)
+                                 **DECODING)
     other.flushdb()
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     seed(redis_client, settings, 60, now=now, fixed_wall=True)
@@ -141,7 +142,7 @@ def test_sim002_same_seed_same_store_byte_for_byte(redis_client, redis_server, s
 def test_sim003_bulk_seeding_writes_what_message_by_message_writes(redis_client, redis_server,
                                                                    settings):
     other = redis.Redis.from_url(redis_server.url.rsplit("/", 1)[0] + "/1",
-                                 decode_responses=True)
+                                 **DECODING)
     other.flushdb()
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     seed(redis_client, settings, 80, now=now, fixed_wall=True)
@@ -253,7 +254,7 @@ def test_sim008_rewording_the_bots_replies_changes_nothing_the_sellers_do(
     reworded (here: its words in reverse order, so no phrase, slot list or question mark is
     where it was), the same sellers write the same texts and reach the same outcomes."""
     other = redis.Redis.from_url(redis_server.url.rsplit("/", 1)[0] + "/1",
-                                 decode_responses=True)
+                                 **DECODING)
     other.flushdb()
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     seed(redis_client, settings, 80, now=now, fixed_wall=True)

@@ -12,6 +12,7 @@ import redis
 import requests
 
 from app import create_app
+from core.redis_client import DECODING
 from core.settings import Settings
 from seller_bot.models import Conversation
 from services.dashboard_models import ConversationQuery
@@ -31,7 +32,7 @@ FILTERS = [{}, {"temperature": "hot"}, {"stage": "offer", "sort": "price_expecta
 def filled(serve) -> Iterator[tuple[str, redis.Redis, Settings, list[Conversation]]]:
     """A live app on its own Redis, filled by the real bot, its clock fixed at NOW."""
     server = RedisServer().start()
-    client = redis.Redis.from_url(server.url, decode_responses=True)
+    client = redis.Redis.from_url(server.url, **DECODING)
     settings = Settings(redis_url=server.url)
     build_store(client, settings, NOW, count=100, seed=3)
     app = create_app(settings, client, clock=lambda: NOW)
@@ -146,7 +147,7 @@ def test_table104_bad_parameters_are_422_naming_them_and_write_nothing(filled, p
 
 
 def test_table105_unreachable_redis_is_a_503(settings):
-    dead = redis.Redis(port=free_port(), socket_connect_timeout=0.2, decode_responses=True)
+    dead = redis.Redis(port=free_port(), socket_connect_timeout=0.2, **DECODING)
     app = create_app(settings, dead)
     response = app.server.test_client().get("/api/conversations")
     assert response.status_code == 503

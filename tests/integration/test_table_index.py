@@ -13,6 +13,7 @@ import redis
 
 from core.keys import LocationKeys
 from core.privacy import mask_phone
+from core.redis_client import DECODING
 from core.schema import SORT_BAND, SORT_KEYS
 from core.settings import Settings
 from seller_bot.aggregates import sort_score
@@ -48,7 +49,7 @@ SEARCHES = ["maria", "MARÍA lóp", "lopez maria", "jose", "josé núñez", "ngu
 def table_redis() -> Iterator[redis.Redis]:
     """A Redis of this module's own: the shared one is flushed by every other test."""
     server = RedisServer().start()
-    client = redis.Redis.from_url(server.url, decode_responses=True)
+    client = redis.Redis.from_url(server.url, **DECODING)
     yield client
     client.close()
     server.cleanup()
@@ -298,7 +299,7 @@ def test_table011_stalled_exactly_around_48_hours(table_settings):
     """Fresh store: one seller per side of the boundary; the flag flips at exactly 48 h."""
     server = RedisServer().start()
     try:
-        client = redis.Redis.from_url(server.url, decode_responses=True)
+        client = redis.Redis.from_url(server.url, **DECODING)
         settings = table_settings.model_copy(update={"redis_url": server.url})
         clock = StepClock(NOW - timedelta(days=2))
         bot = SellerBot(client, settings, clock=clock)
@@ -338,7 +339,7 @@ def test_table012_documents_gone_before_the_sweep_are_not_listed(table_settings)
     """Documents that Redis expired while their index entries remain (no sweep ran)."""
     server = RedisServer().start()
     try:
-        client = redis.Redis.from_url(server.url, decode_responses=True)
+        client = redis.Redis.from_url(server.url, **DECODING)
         settings = table_settings.model_copy(update={"redis_url": server.url})
         week = settings.conversation_ttl_seconds
         long_ago = NOW - timedelta(seconds=week + 120)

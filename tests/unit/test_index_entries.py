@@ -20,6 +20,15 @@ def test_entries001_search_tokens_leave_out_street_types_and_the_state():
                                    "ontario", "9095550117", "~7110555909"}
     conv.address = "12 Ca Street, La Verne"  # a state code only as the last word goes
     assert search_tokens(conv) >= {"12", "ca", "la", "verne"}
+    # ... or right before the ZIP code that ends the address.
+    conv.address = "1003 Palo Verde Dr, Moreno Valley, CA 92555"
+    assert search_tokens(conv) - {"jose", "nunez", "9095550117", "~7110555909"} == {
+        "1003", "palo", "verde", "moreno", "valley", "92555"}
+    conv.address = "7 Main St, Corona, CA 92880-1234"
+    assert {"ca", "st"}.isdisjoint(search_tokens(conv))
+    assert {"7", "main", "corona", "92880", "1234"} <= search_tokens(conv)
+    conv.address = "9 Ca Rd 92880"  # the street's own name stays when it is no state
+    assert "ca" in search_tokens(conv)
 
 
 def test_entries002_search_terms_drop_the_words_the_index_leaves_out():
