@@ -201,7 +201,7 @@ def stage_set(keys: LocationKeys, stage: str, sort: str) -> Range | None:
 
 def temperature_members(keys: LocationKeys, temperature: str) -> Range:
     """The contacts of ``temperature``: its lead-score band of ``idx:score`` (a temperature is
-    a function of the lead score), by lead score; by another sort, a filter of that sort's
+    a function of the lead score), in lead-score order; by another sort it filters that sort's
     index."""
     return keys.index("score"), temperature_range(temperature)
 
@@ -252,7 +252,8 @@ def _key_and_range(keys: LocationKeys, query: ConversationQuery,
         return keys.open_inbound, Segment(high=Bound(stalled_cutoff))
     if temp and sort == "score":
         return filter_members(keys, temp, stage)
-    # Otherwise the sort's index read filtered (``scan_filter``) or intersected.
+    # The stage's index or band, else the sort's index: read as it is, filtered
+    # (``scan_filter``) or intersected (``derivation``).
     ordered = stage_set(keys, stage, sort) if stage else None
     return ordered or (keys.index(sort), Segment())
 
