@@ -12,6 +12,7 @@ COUNTER_POINTS = 10
 KNOWN_POINTS = 10
 HOT_AT = 75
 WARM_AT = 45
+MAX_LEAD_SCORE = 100
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def score_parts(conv: Conversation, buy_box: BuyBox) -> list[ScorePart]:
 
 
 def lead_score(parts: list[ScorePart]) -> int:
-    return max(0, min(100, sum(part.points for part in parts)))
+    return max(0, min(MAX_LEAD_SCORE, sum(part.points for part in parts)))
 
 
 def temperature(score: int) -> str:

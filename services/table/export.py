@@ -32,5 +32,5 @@ def stream(reader: IndexReader, source: Source) -> Iterator[tuple[tuple, str, st
     chunk keeps the snapshot alive)."""
     for first in range(0, source.total, EXPORT_CHUNK):
         reader.redis.expire(source.key, EXPORT_SNAPSHOT_SECONDS)
-        for seg, score, member in reader.read(source, first, first + EXPORT_CHUNK):
+        for seg, score, member in reader.read_any(source, first, first + EXPORT_CHUNK):
             yield merge_key(seg, score, member, source), source.location_id, member

@@ -108,7 +108,7 @@ class ConversationIndex:
         locations = (self._known_locations if self._known_locations is not None
                      and not snapshot and not chosen else self._locations(query))
         sources = [source for location in locations
-                   for source in plans(location, query, moment.stalled)]
+                   for source in plans(location, query, moment)]
         scan = scan and window is not None and scannable(query)
         derived = [(s, d) for s in sources if (d := derivation(s.location_id, query))]
         if scan:
@@ -140,7 +140,7 @@ class ConversationIndex:
         if deep:
             for source, _ in deep:
                 source.filter_key = None
-                source.segments = plan(source.location_id, query).segments
+                source.segments = plan(source.location_id, query, moment).segments
             self.reader.materialize(deep, query, moment)
             self.reader.measure([s for s, _ in deep], moment)
 

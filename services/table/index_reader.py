@@ -10,49 +10,95 @@ import redis
 
 from core.keys import LOCATIONS, LocationKeys
 from services.dashboard_models import ConversationQuery
-from services.table.planning import Moment, Range, Source
+from services.table.planning import Moment, Range, Segment, Source
 
-# Where a page starts in sorted sets merged by score (one location's sets whose union is a
-# segment: disjoint): per set, how many of its entries come before a score bound, their total
-# at most ARGV[1] (the page's start) and as close to it as 64 halvings of the score range get.
-# KEYS: the sets. ARGV: start, '1' descending / '0' ascending.
-OFFSETS_SCRIPT = r"""
-local start, desc = tonumber(ARGV[1]), ARGV[2] == '1'
-local low, high = nil, nil
-for _, key in ipairs(KEYS) do
-  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
-  local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]
-  if first then
-    low = math.min(low or tonumber(first), tonumber(first))
-    high = math.max(high or tonumber(last), tonumber(last))
-  end
+# A page of score ranges ("runs") merged by score: one location's sets whose union is a
+# segment (disjoint), or a temperature's lead-score bands of one score index (each compared by
+# its score less its shift: the activity). Per run, how many of its entries come before the
+# page's start and before its end, found by halving a score bound (ZCOUNTs), then the entries
+# between the two read by rank: a page reads about its own size, at any depth. Bounds are
+# multiples of ARGV[4], so a bound plus a band's shift is exact and cuts every band at the same
+# activity (ties on it are never split).
+# KEYS: each run's set. ARGV: start, stop, '1' descending / '0' ascending, the bound step, then
+# per run: its score range's bounds (exclusive, or infinite), shift, first rank in the
+# reading direction, size.
+MERGE_SCRIPT = r"""
+local start, stop, desc, step = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1',
+  tonumber(ARGV[4])
+local function number(text)
+  return tonumber(text) or (text:sub(1, 1) == '-' and -math.huge or math.huge)
 end
-local best = {}
-for i = 1, #KEYS do best[i] = 0 end
-if not low then return best end
-local function before(bound)
-  local counts, total, at = {}, 0, string.format('(%.17g', bound)
-  for i, key in ipairs(KEYS) do
-    counts[i] = desc and redis.call('ZCOUNT', key, at, '+inf')
-                or redis.call('ZCOUNT', key, '-inf', at)
-    total = total + counts[i]
-  end
-  return counts, total
+local function open_bound(value) return string.format('(%.17g', value) end
+local function by_rank(key, first, last)
+  if desc then return redis.call('ZRANGE', key, first, last, 'REV', 'WITHSCORES') end
+  return redis.call('ZRANGE', key, first, last, 'WITHSCORES')
 end
--- Descending: "before t" is "score > t", fewer as t grows; ascending the other way round.
-local fits, beyond = (desc and high or low), (desc and low or high)
-for _ = 1, 64 do
-  local mid = (fits + beyond) / 2
-  local counts, total = before(mid)
-  if total <= start then
-    fits, best = mid, counts
-    if total == start then break end
-  else
-    beyond = mid
+local runs, zeros, sizes, total, lowest, highest = {}, {}, {}, 0, math.huge, -math.huge
+for i, key in ipairs(KEYS) do
+  local at = 4 + 5 * (i - 1)
+  local run = {key = key, low = number(ARGV[at + 1]), high = number(ARGV[at + 2]),
+               shift = tonumber(ARGV[at + 3]), rank = tonumber(ARGV[at + 4]),
+               size = tonumber(ARGV[at + 5])}
+  run.to = open_bound(run.high)
+  run.from = open_bound(run.low)
+  local ends = {by_rank(key, run.rank, run.rank)[2],
+                by_rank(key, run.rank + run.size - 1, run.rank + run.size - 1)[2]}
+  for _, score in ipairs(ends) do
+    lowest = math.min(lowest, tonumber(score) - run.shift)
+    highest = math.max(highest, tonumber(score) - run.shift)
   end
+  runs[i], zeros[i], sizes[i], total = run, 0, run.size, total + run.size
 end
-return best
+-- Per run, its entries before the bound (ticks * step) in the reading direction, and their sum.
+local function before(ticks)
+  local counts, sum = {}, 0
+  for i, run in ipairs(runs) do
+    local at = run.shift + ticks * step
+    if desc then
+      counts[i] = at >= run.high and 0
+                  or redis.call('ZCOUNT', run.key, open_bound(math.max(at, run.low)), run.to)
+    else
+      counts[i] = at <= run.low and 0
+                  or redis.call('ZCOUNT', run.key, run.from, open_bound(math.min(at, run.high)))
+    end
+    sum = sum + counts[i]
+  end
+  return counts, sum
+end
+-- Halve between a bound with at most `target` entries before it (fits) and one with at least
+-- as many (beyond): the counts at both when they meet.
+local function around(target, fits, fit_counts, beyond, beyond_counts)
+  while math.abs(beyond - fits) > 1 do
+    local mid = math.floor((fits + beyond) / 2)
+    local counts, sum = before(mid)
+    if sum <= target then fits, fit_counts = mid, counts end
+    if sum >= target then beyond, beyond_counts = mid, counts end
+    if sum == target then break end
+  end
+  return fits, fit_counts, beyond, beyond_counts
+end
+-- Before the first entry none come, before one past the last all do.
+local low, high = math.floor(lowest / step) - 1, math.floor(highest / step) + 1
+local head, tail = desc and high or low, desc and low or high
+local fits, first = head, zeros
+if start > 0 then
+  fits, first = around(start, head, zeros, tail, sizes)
+end
+local last = sizes
+if stop < total then
+  local _, _, _, counts = around(stop, fits, first, tail, sizes)
+  last = counts
+end
+local page = {first}
+for i, run in ipairs(runs) do
+  page[i + 1] = last[i] > first[i]
+                and by_rank(run.key, run.rank + first[i], run.rank + last[i] - 1) or {}
+end
+return page
 """
+# Bounds of a merged read are multiples of this: the ulp of a packed score below 2**40 (lead
+# score up to 100 times SORT_BAND, plus the time), so bound + shift is exact in every band.
+BOUND_STEP = 2.0**-13
 # Intersections are rebuilt only when the data version changes; this bounds their memory.
 DERIVED_KEY_SECONDS = 30
 SCAN_CHUNK = 1000
@@ -73,7 +119,7 @@ class IndexReader:
 
     def __init__(self, client: redis.Redis) -> None:
         self.redis = client
-        self._offsets = client.register_script(OFFSETS_SCRIPT)
+        self._merge = client.register_script(MERGE_SCRIPT)
 
     # -- intersections -------------------------------------------------------------------
     def materialize(self, derived: list[tuple[Source, list[Range]]], query: ConversationQuery,
@@ -259,6 +305,10 @@ class IndexReader:
                 for member, score in chunk if member not in source.expired]
 
     def read_any(self, source: Source, start: int, stop: int) -> list[Entry]:
+        if source.merged:
+            runs = [(source.key, seg) for seg in source.segments if seg.count]
+            return [(0, score, member)
+                    for score, member in self._read_runs(runs, source.reverse, start, stop)]
         return (self._read_filtered(source, start, stop) if source.filter_key
                 else self.read(source, start, stop))
 
@@ -282,24 +332,27 @@ class IndexReader:
 
     def _read_union(self, sources: list[Source], start: int,
                     stop: int) -> list[tuple[str, str]]:
-        """Positions [start, stop) of one location's disjoint sets merged by score: each set
-        read from where a score bound puts the page's start (``OFFSETS_SCRIPT``), not from
-        its first entry."""
-        reverse = sources[0].reverse
-        offsets = self._offsets(keys=[s.key for s in sources],
-                                args=[start, "1" if reverse else "0"])
-        skipped = sum(offsets)
-        with self.redis.pipeline(transaction=False) as pipe:
-            for source, offset in zip(sources, offsets, strict=True):
-                pipe.zrange(source.key, offset, offset + stop - skipped - 1, desc=reverse,
-                            withscores=True)
-            chunks = pipe.execute()
-        streams = [[(merge_key(0, score, member, source), member) for member, score in chunk]
-                   for source, chunk in zip(sources, chunks, strict=True)]
-        merged = heapq.merge(*streams, reverse=reverse)
+        """Positions [start, stop) of one location's disjoint sets merged by score."""
+        runs = [(source.key, source.segments[0]) for source in sources]
         location = sources[0].location_id
         return [(location, member)
-                for _, member in islice(merged, start - skipped, stop - skipped)]
+                for _, member in self._read_runs(runs, sources[0].reverse, start, stop)]
+
+    def _read_runs(self, runs: list[tuple[str, Segment]], reverse: bool, start: int,
+                   stop: int) -> list[tuple[float, str]]:
+        """(score less shift, member) at positions [start, stop) of measured score ranges
+        merged by that score (``MERGE_SCRIPT``): each read from where the page starts."""
+        if start >= sum(seg.count for _, seg in runs):
+            return []
+        args: list[float | int] = [start, stop, int(reverse), BOUND_STEP]
+        for _, seg in runs:
+            args += [seg.low.value, seg.high.value, seg.shift, seg.before, seg.count]
+        skipped, *chunks = self._merge(keys=[key for key, _ in runs], args=args)
+        entries = sorted(((float(score) - seg.shift, member)
+                          for (_, seg), chunk in zip(runs, chunks, strict=True)
+                          for member, score in zip(chunk[::2], chunk[1::2], strict=True)),
+                         reverse=reverse)
+        return entries[start - sum(skipped):stop - sum(skipped)]
 
     def read_merged(self, sources: list[Source], start: int,
                     stop: int) -> list[tuple[str, str]]:
@@ -338,7 +391,8 @@ def _range_name(index: Range) -> str:
 
 def _guesses(source: Source, window: tuple[int, int] | None) -> bool:
     """Whether the sizes' round trip also reads the window (see ``Source.guess``)."""
-    return bool(window and source.starts_the_set() and not source.filter_key)
+    return bool(window and not source.merged and source.starts_the_set()
+                and not source.filter_key)
 
 
 def _rank_ranges(source: Source, start: int, stop: int) -> list[tuple[int, int, int]]:

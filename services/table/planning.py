@@ -49,7 +49,7 @@ from core.schema import (
 )
 from seller_bot.aggregates import STAGE_RANK
 from seller_bot.models import CLOSED_STAGES, FUNNEL_STAGES
-from seller_bot.scoring import HOT_AT, WARM_AT
+from seller_bot.scoring import HOT_AT, MAX_LEAD_SCORE, WARM_AT
 from services.dashboard_models import ConversationQuery
 from services.table.query import (
     band_alone,
@@ -58,9 +58,12 @@ from services.table.query import (
     segment_alone,
     sort_index,
     stalled_by_range,
+    temperature_by_activity,
 )
 
-TEMPERATURE_SCORES = {"hot": (HOT_AT, None), "warm": (WARM_AT, HOT_AT), "cold": (None, WARM_AT)}
+# The lead scores of each temperature, as [low, high).
+TEMPERATURE_SCORES = {"hot": (HOT_AT, MAX_LEAD_SCORE + 1), "warm": (WARM_AT, HOT_AT),
+                      "cold": (0, WARM_AT)}
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,8 @@ class Segment:
     before: int = 0
     count: int = 0
     holes: list[int] = field(default_factory=list)  # expired members' positions, ascending
+    # Subtracted from a score to compare it with the other segments' (``Source.merged``).
+    shift: float = 0.0
 
     def whole(self) -> bool:
         return self.low == LOWEST and self.high == HIGHEST
@@ -132,6 +137,8 @@ class Source:
     filter_key: str | None = None
     filter_band: Segment = field(default_factory=Segment)
     matches: int = 0
+    # The segments are read merged by score less their shift, not one after another.
+    merged: bool = False
 
     @property
     def total(self) -> int:
@@ -150,9 +157,16 @@ class Source:
 def temperature_range(temperature: str) -> Segment:
     """The lead-score range of a temperature, in the packed score of a score index."""
     low, high = TEMPERATURE_SCORES[temperature]
-    return Segment(low=Bound(low * SORT_BAND) if low is not None else LOWEST,
-                   high=Bound(high * SORT_BAND, inclusive=False) if high is not None
-                   else HIGHEST)
+    return Segment(low=Bound(low * SORT_BAND), high=Bound(high * SORT_BAND, inclusive=False))
+
+
+def activity_bands(temperature: str, expired: float) -> list[Segment]:
+    """A temperature's live contacts in a score index, one band per lead score: each in
+    activity order (its score less the shift is the activity), from the expiry bound up."""
+    return [Segment(low=Bound(score * SORT_BAND + expired, inclusive=False),
+                    high=Bound((score + 1) * SORT_BAND, inclusive=False),
+                    shift=score * SORT_BAND)
+            for score in range(*TEMPERATURE_SCORES[temperature])]
 
 
 def _stage_range(stage: str) -> Segment:
@@ -258,22 +272,28 @@ def _key_and_range(keys: LocationKeys, query: ConversationQuery,
     return ordered or (keys.index(sort), Segment())
 
 
-def plan(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0) -> Source:
+def plan(location_id: str, query: ConversationQuery, moment: Moment) -> Source:
     """The location's source for the query, before any intersection (``derivation``)."""
-    key, segment = _key_and_range(LocationKeys(location_id), query, stalled_cutoff)
+    keys = LocationKeys(location_id)
+    reverse = query.order == "desc"
+    if temperature_by_activity(query):
+        key, _ = filter_members(keys, query.temperature, query.stage)
+        return Source(location_id, key, reverse,
+                      activity_bands(query.temperature, moment.expired), merged=True)
+    key, segment = _key_and_range(keys, query, moment.stalled)
     if sort_index(query) == "price" and segment.whole():
         # Unknown prices (score -1) go last in both orders, like blanks in a spreadsheet.
         segments = [Segment(low=Bound(UNKNOWN_PRICE, inclusive=False)),
                     Segment(high=Bound(UNKNOWN_PRICE))]
     else:
         segments = [segment]
-    return Source(location_id, key, query.order == "desc", segments)
+    return Source(location_id, key, reverse, segments)
 
 
-def plans(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0) -> list[Source]:
+def plans(location_id: str, query: ConversationQuery, moment: Moment) -> list[Source]:
     """The location's sources for the query: one, or one per set of a segment that is a
     union, merged by score (``IndexReader.read_merged``)."""
-    first = plan(location_id, query, stalled_cutoff)
+    first = plan(location_id, query, moment)
     if not segment_alone(query):
         return [first]
     sets = segment_sets(LocationKeys(location_id), query.segment)
@@ -282,12 +302,18 @@ def plans(location_id: str, query: ConversationQuery, stalled_cutoff: float = 0)
 
 def derivation(location_id: str, query: ConversationQuery) -> list[Range] | None:
     """Index ranges to intersect (the first carries the sort score), or None if not needed."""
+    return None if temperature_by_activity(query) else _intersection_inputs(location_id, query)
+
+
+def _intersection_inputs(location_id: str, query: ConversationQuery) -> list[Range] | None:
+    """``derivation`` of any query: with other filters a temperature by activity is
+    ``idx:activity`` and the temperature's band."""
     keys = LocationKeys(location_id)
     if query.segment and not segment_alone(query) and not band_alone(query):
         # The table's other filters, then only the segment's members (weight 0).
         base = replace(query, segment=None)
         # Stalled is applied by the intersection itself (``IndexReader._intersect``).
-        inputs = (derivation(location_id, base)
+        inputs = (_intersection_inputs(location_id, base)
                   or [_key_and_range(keys, replace(base, stalled=False), 0)])
         return [*inputs, segment_range(keys, query.segment)]
     sort = sort_index(query)
@@ -297,11 +323,11 @@ def derivation(location_id: str, query: ConversationQuery) -> list[Range] | None
         base = replace(query, needs_human=False, stalled=False)
         if sort == "activity" and not (temp or stage):
             return [(keys.needs_human, Segment())] if query.stalled else None
-        inputs = derivation(location_id, base) or [_key_and_range(keys, base, 0)]
+        inputs = _intersection_inputs(location_id, base) or [_key_and_range(keys, base, 0)]
         return [*inputs, (keys.needs_human, Segment())]
     if query.stalled and not stalled_by_range(query):
         unstalled = replace(query, stalled=False)
-        return (derivation(location_id, unstalled)
+        return (_intersection_inputs(location_id, unstalled)
                 or [_key_and_range(keys, unstalled, 0)])
     if filtered_read(query):
         # What a scan reads (it carries the sort score) and keeps (``scan_filter``).

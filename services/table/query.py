@@ -148,7 +148,14 @@ def scannable(query: ConversationQuery) -> bool:
     if query.needs_human:  # alone, by another sort than activity
         return not other_filters(replace(query, needs_human=False)) \
             and sort_index(query) != "activity"
-    return filtered_read(query) and not query.stalled
+    return filtered_read(query) and not query.stalled and not temperature_by_activity(query)
+
+
+def temperature_by_activity(query: ConversationQuery) -> bool:
+    """A temperature by last activity, alone or with a stage: the bands of its lead scores in
+    the score index, merged by activity (``planning.activity_bands``)."""
+    return bool(query.temperature and sort_index(query) == "activity"
+                and not (query.stalled or query.needs_human or query.segment))
 
 
 def segment_alone(query: ConversationQuery) -> bool:
