@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import redis
 
+from core.keys import LOCATIONS
 from core.schema import STATE_CODES, STREET_WORDS
 from core.settings import Settings
 from seller_bot.aggregates import segments
@@ -21,6 +22,8 @@ from seller_bot.bot import SellerBot
 from seller_bot.flow import start_conversation
 from seller_bot.models import CLOSED_STAGES, STAGES, Conversation
 from seller_bot.payload import InboundMessage
+from seller_bot.scoring import MAX_LEAD_SCORE, temperature
+from seller_bot.store import ConversationStore
 from services.dashboard_models import ConversationQuery
 
 DAY = 86400
@@ -130,6 +133,28 @@ def build_store(client: redis.Redis, settings: Settings, now: datetime, *, count
     bot.store.update(location, f"{prefix}new", lambda conv: conv,
                      create=lambda: start_conversation(f"{prefix}new", location, clock.at,
                                                        name="Nadia New", phone="+19095550000"))
+
+
+def build_scored_store(client: redis.Redis, settings: Settings, now: datetime, *,
+                       location: str = "loc-1", prefix: str = "k", seed: int = 5) -> None:
+    """Conversations written as documents (no bot): every lead score from 0 to the maximum a
+    few times, stages offer and condition, and last activities often shared by contacts of
+    different lead scores (each at a whole second: exact in every band of the score index)."""
+    rng = random.Random(seed)
+    shared = [now - timedelta(hours=hours) for hours in (1, 30, 100, 160)]
+    store = ConversationStore(client, settings)
+    with client.pipeline(transaction=False) as pipe:
+        for number in range(4 * (MAX_LEAD_SCORE + 1)):
+            score = number % (MAX_LEAD_SCORE + 1)
+            at = (rng.choice(shared) if rng.random() < 0.3
+                  else now - timedelta(seconds=rng.randint(60, int(6.5 * DAY))))
+            store.queue_commit(pipe, Conversation(
+                contact_id=f"{prefix}{rng.randrange(10**6):06d}-{number}", location_id=location,
+                stage=rng.choice(("offer", "condition")), created_at=at - timedelta(hours=1),
+                last_activity_at=at, last_inbound_at=at, lead_score=score,
+                temperature=temperature(score)))
+        pipe.execute()
+    client.sadd(LOCATIONS, location)
 
 
 def all_documents(client: redis.Redis) -> list[Conversation]:

@@ -31,6 +31,7 @@ from tests.table_store import (
     StepClock,
     all_documents,
     brute_force,
+    build_scored_store,
     build_store,
     is_stalled_now,
 )
@@ -728,4 +729,44 @@ def test_table063_a_union_with_empty_sets_intersects_as_its_filled_ones(redis_cl
         assert sorted(row.contact_id for row in index.page(query).rows) == ["ana", "ben"]
         query = ConversationQuery(segment="funnel:booked", temperature="cold", sort=sort)
         page = index.page(query)
+        assert (page.total, page.rows) == (0, [])
+
+
+def test_table024_a_temperature_by_activity_is_its_bands_merged(redis_client, settings):
+    """Every lead score occurring, activity times shared across lead scores: a temperature by
+    activity (alone or with a stage, one location or two, both orders, shallow and deep pages,
+    past the end, some contacts expired without a sweep, an empty one) lists like brute force,
+    stores nothing, and each page reads about its own size from the bands."""
+    build_scored_store(redis_client, settings, NOW)
+    build_scored_store(redis_client, settings, NOW, location="loc-2", prefix="m", seed=6)
+    docs = all_documents(redis_client)
+    assert len({c.lead_score for c in docs}) == 101
+    ends = Counter(c.last_activity_at for c in docs)
+    assert max(ends.values()) > 50
+    index = ConversationIndex(redis_client, settings)
+    read = []
+    merge = index.reader._merge
+    index.reader._merge = lambda **call: read.append((call["args"], merge(**call))) or read[-1][1]
+    later = NOW + timedelta(days=1)
+    ttl = settings.conversation_ttl_seconds
+    assert any(c.last_activity_at.timestamp() + ttl <= later.timestamp() for c in docs)
+    for at, temperature, stage, order, size, locations in product(
+            (NOW, later), TEMPERATURES, (None, "offer"), ("desc", "asc"), (4, 60),
+            ((), ("loc-2",))):
+        index.wall_clock = at.timestamp
+        query = ConversationQuery(page_size=size, temperature=temperature, stage=stage,
+                                  order=order, locations=locations)
+        expected = [c.contact_id for c in brute_force(docs, query, at.timestamp(), settings)
+                    if not locations or c.location_id in locations]
+        assert len(expected) > 2 * size or size == 60
+        del read[:]
+        assert every_page(index, query) == expected, query
+        assert index.page(replace(query, page=10_000)).rows == []
+        for (start, stop, *_), (_, *chunks) in read:  # ties at the page's ends read whole
+            assert sum(map(len, chunks)) // 2 <= stop - start + 2 * max(ends.values())
+        assert [r.contact_id for r in index.iter_rows(query)] == expected, query
+    assert not list(redis_client.scan_iter(match="*:tmp:table:*"))
+    index.wall_clock = (NOW + timedelta(days=30)).timestamp
+    for temperature in TEMPERATURES:
+        page = index.page(ConversationQuery(temperature=temperature, stage="offer"))
         assert (page.total, page.rows) == (0, [])
