@@ -38,7 +38,7 @@ from tests.helpers import (
     log_in,
 )
 from tests.redis_cluster import RedisClusterServers
-from tests.table_store import brute_force, build_store
+from tests.table_store import brute_force, build_scored_store, build_store
 from tests.waiting import until
 
 # Their tags hash to slots 8010 and 16378: the second and the third master of three.
@@ -271,9 +271,11 @@ def test_cluster012_production_login(serve, cluster, cluster_client):
 
 def test_cluster014_a_temperature_by_activity_on_two_masters(cluster, cluster_client,
                                                              monkeypatch):
-    """A temperature is its lead-score band of idx:score (issue #15): each location's sort
-    index is scanned keeping the band's members, or intersected with a helper copy of the band
-    in the location's slot (deep pages), and the two masters' rows merged, like brute force."""
+    """A temperature is its lead-score band of idx:score (issue #15): alone or with a stage,
+    its lead scores' bands merged by activity (a script on the location's slot); with another
+    filter each location's sort index is scanned keeping the band's members, or intersected
+    with a helper copy of the band in the location's slot (deep pages); the two masters' rows
+    merged, like brute force."""
     import services.table.index as table_module
 
     settings = cluster_settings(cluster)
@@ -307,3 +309,30 @@ def test_cluster014_a_temperature_by_activity_on_two_masters(cluster, cluster_cl
                     for r in index.iter_rows(query)] == expected[query], query
     assert any({loc for loc, _ in rows} == {NORTH, SOUTH} for rows in expected.values())
     assert sum(map(bool, expected.values())) >= 20
+
+
+def test_cluster015_a_temperature_by_activity_at_any_depth_on_two_masters(cluster,
+                                                                          cluster_client):
+    """Every lead score occurring, on two masters: a temperature's bands merged by activity,
+    each location alone (pages start deep in its bands) and both merged."""
+    settings = cluster_settings(cluster)
+    now = datetime.now(UTC).replace(microsecond=0)
+    for location, seed in ((NORTH, 3), (SOUTH, 4)):
+        build_scored_store(cluster_client, settings, now, location=location,
+                           prefix=f"{location}-", seed=seed)
+    docs = [Conversation.from_json(cluster_client.get(name))
+            for name in cluster_client.scan_iter(match="{loc:*}:conv:*")]
+    index = ConversationIndex(cluster_client, settings, wall_clock=now.timestamp)
+    for temperature, stage, order, locations in product(
+            TEMPERATURES, (None, "offer"), ("asc", "desc"), ((NORTH,), (SOUTH,), ())):
+        query = ConversationQuery(page_size=9, temperature=temperature, stage=stage,
+                                  order=order, locations=locations)
+        expected = [(c.location_id, c.contact_id)
+                    for c in brute_force(docs, query, now.timestamp(), settings)
+                    if not locations or c.location_id in locations]
+        paged = []
+        for page in range(1, len(expected) // 9 + 2):
+            paged += [(r.location_id, r.contact_id)
+                      for r in index.page(replace(query, page=page)).rows]
+        assert paged == expected and len(expected) > 20, query
+    assert not list(cluster_client.scan_iter(match="*:tmp:table:*"))
