@@ -14,20 +14,26 @@ Per location, every query is one sorted set read in order, as one or two score r
   of idx:stage;
 - a segment alone by last activity: its set, or its sets merged (a funnel stage, the open
   ones); a price bar by price: its bin's band of idx:price;
-- a temperature by activity, price or stage, a stage by price, temperature and stage by
-  activity, price or stage, needs a person by another sort than activity, a price bar by
-  another sort than price (sorts without an index of their own for the filter, issue #15:
-  fewer entries per contact): the sort's index (or the stage's band of idx:stage) read in
-  order, keeping members of the filter (``scan_filter``: a set, or a band of one: a
-  temperature's lead-score band of idx:score, with a stage of the stage's lead score index;
-  exact count from it), while a page needs at most SCAN_LIMIT entries read (and gives up past
-  SCAN_BUDGET); deeper pages, like everything else (stalled with a temperature or another
-  sort): an intersection stored in a short-lived key under the location's hash tag, named by
-  the data version, so every page and refresh reuses it until the data changes (a band of a
-  packed index goes into it through a helper copy of the band).
+- a temperature by last activity, alone or with a stage: the bands of its lead scores in
+  idx:score (or the stage's lead score index), one per lead score (each in activity order),
+  merged by activity (``activity_bands``; ``IndexReader`` finds where a page starts and
+  ends in them with ZCOUNTs of an activity bound, and reads about a page from each band);
+- a temperature by price or stage, a stage by price, temperature and stage by price or
+  stage, needs a person by another sort than activity, a price bar by another sort than
+  price (sorts without an index of their own for the filter, issue #15: fewer entries per
+  contact): the sort's index (or the stage's band of idx:stage) read in order, keeping
+  members of the filter (``scan_filter``: a set, or a band of one: a temperature's
+  lead-score band of idx:score, with a stage of the stage's lead score index; exact count
+  from it), while a page needs at most SCAN_LIMIT entries read (and gives up past
+  SCAN_BUDGET); deeper pages, like everything else (a temperature with needs a person, a
+  segment or stalled; stalled with another sort): an intersection stored in a short-lived
+  key under the location's hash tag, named by the data version, so every page and refresh
+  reuses it until the data changes (a band of a packed index goes into it through a helper
+  copy of the band; by activity a temperature is idx:activity and its band of idx:score).
 
 Pages are read by rank, so a deep page costs the same as page 1. Contacts past their TTL that
-the sweep has not retired yet are skipped by rank. Search (``search``) resolves each word
+the sweep has not retired yet are skipped by rank (a temperature's bands by activity start
+above the expiry bound). Search (``search``) resolves each word
 through the lex index ``idx:search`` and filters the candidates by index scores in Redis;
 Python sorts them, so a search costs O(matching contacts).
 """

@@ -696,7 +696,7 @@ def test_table062_a_price_bar_is_a_band_of_the_price_index(docs, table_redis, ta
 def test_table061_a_funnel_segment_is_its_furthest_stage_sets_merged(docs, table_redis,
                                                                      table_settings):
     """A funnel segment is the union of the furthest-stage indexes, read merged: every page
-    after the first starts where a score bound puts it (``OFFSETS_SCRIPT``)."""
+    after the first starts where a score bound puts it (``MERGE_SCRIPT``)."""
     index = index_at(table_redis, table_settings, NOW)
     positioned = []
     read_union = index.reader._read_union
