@@ -306,7 +306,7 @@ class IndexReader:
 
     def read_any(self, source: Source, start: int, stop: int) -> list[Entry]:
         if source.merged:
-            runs = [(source.key, seg) for seg in source.segments if seg.count]
+            runs = [(source.key, seg) for seg in source.segments]
             return [(0, score, member)
                     for score, member in self._read_runs(runs, source.reverse, start, stop)]
         return (self._read_filtered(source, start, stop) if source.filter_key
@@ -342,6 +342,7 @@ class IndexReader:
                    stop: int) -> list[tuple[float, str]]:
         """(score less shift, member) at positions [start, stop) of measured score ranges
         merged by that score (``MERGE_SCRIPT``): each read from where the page starts."""
+        runs = [(key, seg) for key, seg in runs if seg.count]  # lead scores nobody has
         if start >= sum(seg.count for _, seg in runs):
             return []
         args: list[float | int] = [start, stop, int(reverse), BOUND_STEP]
