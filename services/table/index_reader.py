@@ -65,30 +65,39 @@ local function before(ticks)
   end
   return counts, sum
 end
--- Halve between a bound with at most `target` entries before it (fits) and one with at least
--- as many (beyond): the counts at both when they meet.
-local function around(target, fits, fit_counts, beyond, beyond_counts)
-  while math.abs(beyond - fits) > 1 do
-    local mid = math.floor((fits + beyond) / 2)
-    local counts, sum = before(mid)
-    if sum <= target then fits, fit_counts = mid, counts end
-    if sum >= target then beyond, beyond_counts = mid, counts end
-    if sum == target then break end
+-- Narrow a bound with at most `target` entries before it (fits) and one with at least as many
+-- (beyond) until they meet: each probe where the two sums put `target` (entries are spread
+-- about evenly over time), or halfway when the last one did not halve the gap.
+local function around(target, fits, beyond)
+  local halve = false
+  while fits.sum < target and math.abs(beyond.at - fits.at) > 1 do
+    local gap = beyond.at - fits.at
+    local share = halve and 0.5 or (target - fits.sum) / (beyond.sum - fits.sum)
+    local at = math.max(math.min(fits.at, beyond.at) + 1,
+                        math.min(math.max(fits.at, beyond.at) - 1,
+                                 math.floor(fits.at + gap * share)))
+    local counts, sum = before(at)
+    local probe = {at = at, counts = counts, sum = sum}
+    if sum <= target then fits = probe end
+    if sum >= target then beyond = probe end
+    halve = math.abs(beyond.at - fits.at) * 2 > math.abs(gap)
   end
-  return fits, fit_counts, beyond, beyond_counts
+  return fits, beyond
 end
 -- Before the first entry none come, before one past the last all do.
 local low, high = math.floor(lowest / step) - 1, math.floor(highest / step) + 1
-local head, tail = desc and high or low, desc and low or high
-local fits, first = head, zeros
+local head = {at = desc and high or low, counts = zeros, sum = 0}
+local tail = {at = desc and low or high, counts = sizes, sum = total}
+local fits, beyond = head, tail
 if start > 0 then
-  fits, first = around(start, head, zeros, tail, sizes)
+  fits, beyond = around(start, head, tail)
 end
 local last = sizes
 if stop < total then
-  local _, _, _, counts = around(stop, fits, first, tail, sizes)
-  last = counts
+  local _, ends = around(stop, fits, beyond.sum >= stop and beyond or tail)
+  last = ends.counts
 end
+local first = fits.counts
 local page = {first}
 for i, run in ipairs(runs) do
   page[i + 1] = last[i] > first[i]
