@@ -15,13 +15,13 @@ from services.table.planning import Moment, Range, Segment, Source
 # A page of score ranges ("runs") merged by score: one location's sets whose union is a
 # segment (disjoint), or a temperature's lead-score bands of one score index (each compared by
 # its score less its shift: the activity). Per run, how many of its entries come before the
-# page's start and before its end, found by halving a score bound (ZCOUNTs), then the entries
-# between the two read by rank: a page reads about its own size, at any depth. Bounds are
-# multiples of ARGV[4], so a bound plus a band's shift is exact and cuts every band at the same
-# activity (ties on it are never split).
+# page's start and before its end, found by moving a score bound (ZCOUNTs at each probe), then
+# the entries between the two read by rank: a page reads about its own size, at any depth.
+# Bounds are multiples of ARGV[4], so a bound plus a band's shift is exact and cuts every band
+# at the same activity (ties on it are never split).
 # KEYS: each run's set. ARGV: start, stop, '1' descending / '0' ascending, the bound step, then
-# per run: its score range's bounds (exclusive, or infinite), shift, first rank in the
-# reading direction, size.
+# per run (none empty): its score range's bounds (exclusive, or infinite), shift, first rank
+# in the reading direction, size.
 MERGE_SCRIPT = r"""
 local start, stop, desc, step = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1',
   tonumber(ARGV[4])
