@@ -21,7 +21,11 @@ def snapshot(client: redis.Redis, sources: list[Source]) -> None:
     with client.pipeline(transaction=False) as pipe:
         for source in sources:
             copy = f"{LocationKeys(source.location_id).tag}:tmp:export:{uuid4().hex}"
-            pipe.copy(source.key, copy)
+            if source.merged:  # a temperature's bands: only that part of the score index
+                low, high = source.segments[0].low, source.segments[-1].high
+                pipe.zrangestore(copy, source.key, low.arg(), high.arg(), byscore=True)
+            else:
+                pipe.copy(source.key, copy)
             pipe.expire(copy, EXPORT_SNAPSHOT_SECONDS)
             source.key = copy
         pipe.execute()
