@@ -130,7 +130,8 @@ def stalled_by_range(query: ConversationQuery) -> bool:
 def filtered_read(query: ConversationQuery) -> bool:
     """A temperature by another sort than lead score (it is a band of ``idx:score``, with a
     stage too), or a stage alone by a sort it has no index (or band of one) for: the sort's
-    index filtered (``planning.scan_filter``) or intersected."""
+    index filtered (``planning.scan_filter``) or intersected (but a temperature by activity
+    without another filter: ``temperature_by_activity``)."""
     sort = sort_index(query)
     temp, stage = query.temperature, query.stage
     if temp:
@@ -139,9 +140,9 @@ def filtered_read(query: ConversationQuery) -> bool:
 
 
 def scannable(query: ConversationQuery) -> bool:
-    """A ``filtered_read`` with no other filter, a price bar's segment alone by another sort
-    than price, or needs a person alone by another sort than activity: scan the sort's index
-    in order for shallow pages."""
+    """A ``filtered_read`` with no other filter (not by activity), a price bar's segment alone
+    by another sort than price, or needs a person alone by another sort than activity: scan
+    the sort's index in order for shallow pages."""
     if query.segment:
         return (banded_segment(query.segment) and not other_filters(query)
                 and not band_alone(query))
