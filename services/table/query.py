@@ -140,9 +140,9 @@ def filtered_read(query: ConversationQuery) -> bool:
 
 
 def scannable(query: ConversationQuery) -> bool:
-    """A ``filtered_read`` with no other filter (not by activity), a price bar's segment alone
-    by another sort than price, or needs a person alone by another sort than activity: scan
-    the sort's index in order for shallow pages."""
+    """A ``filtered_read`` with no other filter (a temperature: not by activity), a price
+    bar's segment alone by another sort than price, or needs a person alone by another sort
+    than activity: scan the sort's index in order for shallow pages."""
     if query.segment:
         return (banded_segment(query.segment) and not other_filters(query)
                 and not band_alone(query))
