@@ -40,23 +40,24 @@ from tests.redis_server import RedisServer, free_port  # noqa: E402
 
 WRK_THREADS = 2
 
+# A seller's texts, in order (bench/floor_endpoint.py's template conversation is made of them).
+TEXTS = (
+    "Hi, I saw your sign. Thinking about selling my house in Fontana",
+    "it needs a new roof and the kitchen is old",
+    "around 450k",
+    "relocating for work, want to close in 30 days",
+    "yes that works",
+    "1420 Juniper Ave",
+    "the first one",
+    "thanks!",
+)
 # wrk's Lua: a fresh messageId per request; 5,000 sellers at a time, each walking through the
 # conversation one text per 5,000 requests, then replaced by a new seller (transcripts stay
 # the length of one conversation, whatever the run's length). The script's arguments: wrk's
 # thread count (the threads' request numbers interleave without gaps) and the number of
 # requests sent to this target before (a run goes on where the last one stopped: no
 # messageId is sent twice, no seller starts over).
-WRK_SCRIPT = r"""
-local texts = {
-  "Hi, I saw your sign. Thinking about selling my house in Fontana",
-  "it needs a new roof and the kitchen is old",
-  "around 450k",
-  "relocating for work, want to close in 30 days",
-  "yes that works",
-  "1420 Juniper Ave",
-  "the first one",
-  "thanks!",
-}
+WRK_SCRIPT = "\nlocal texts = {\n" + "".join(f'  "{text}",\n' for text in TEXTS) + r"""}
 local sellers = 5000
 local counter = 0
 local thread_id = 0
