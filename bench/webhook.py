@@ -1,7 +1,7 @@
 """Webhook throughput and latency through the real HTTP route under gunicorn.
 
     python bench/webhook.py [--duration 30] [--connections 8] [--workers 2] [--threads 4]
-                            [--rounds 3] [--code CHECKOUT]
+                            [--rounds 3] [--code CHECKOUT] [--floor]
 
 Starts its own redis-server (free port, no persistence) and gunicorn (`app:server`), then drives
 `POST /webhooks/ghl/inbound` with wrk (Debian package `wrk`) from the same machine. Every request
@@ -11,8 +11,10 @@ In the same run, alternating with the app, it drives the minimal endpoint
 (`bench/minimal_endpoint.py`: parse the JSON, one SET) under the same gunicorn settings, and
 prints both, their ratio (median of the rounds), latency percentiles, and the CPU per message of
 the gunicorn workers and the redis-server (steadier than messages/s on a loaded machine);
-``--code`` serves the app of another checkout (before/after). Paste the result into
-docs/benchmarks.md.
+``--code`` serves the app of another checkout (before/after). ``--floor`` adds a third target
+taking turns with them, the floor endpoint (`bench/floor_endpoint.py`: the two Redis round trips
+of a real message, peek and commit script, and no bot work), and its ratio floor/minimal: what
+the app could reach if the bot's Python cost nothing. Paste the result into docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,23 +42,24 @@ from tests.redis_server import RedisServer, free_port  # noqa: E402
 
 WRK_THREADS = 2
 
+# A seller's texts, in order (bench/floor_endpoint.py's template conversation is made of them).
+TEXTS = (
+    "Hi, I saw your sign. Thinking about selling my house in Fontana",
+    "it needs a new roof and the kitchen is old",
+    "around 450k",
+    "relocating for work, want to close in 30 days",
+    "yes that works",
+    "1420 Juniper Ave",
+    "the first one",
+    "thanks!",
+)
 # wrk's Lua: a fresh messageId per request; 5,000 sellers at a time, each walking through the
 # conversation one text per 5,000 requests, then replaced by a new seller (transcripts stay
 # the length of one conversation, whatever the run's length). The script's arguments: wrk's
 # thread count (the threads' request numbers interleave without gaps) and the number of
 # requests sent to this target before (a run goes on where the last one stopped: no
 # messageId is sent twice, no seller starts over).
-WRK_SCRIPT = r"""
-local texts = {
-  "Hi, I saw your sign. Thinking about selling my house in Fontana",
-  "it needs a new roof and the kitchen is old",
-  "around 450k",
-  "relocating for work, want to close in 30 days",
-  "yes that works",
-  "1420 Juniper Ave",
-  "the first one",
-  "thanks!",
-}
+WRK_SCRIPT = "\nlocal texts = {\n" + "".join(f'  "{text}",\n' for text in TEXTS) + r"""}
 local sellers = 5000
 local counter = 0
 local thread_id = 0
@@ -195,9 +198,11 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8)
     add_gunicorn_options(parser)
     parser.add_argument("--rounds", type=int, default=3,
-                        help="app and minimal endpoint alternate this many times")
+                        help="app and minimal endpoint (and floor) alternate this many times")
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="serve the app of this checkout (e.g. /work/main: before a change)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also the floor endpoint (bench/floor_endpoint.py), in turn")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is needed: apt-get install -y wrk", file=sys.stderr)
@@ -206,15 +211,20 @@ def main() -> int:
     env = {"WEBHOOK_RATE_LIMIT": "1000000/minute"}
     options = (args.workers, args.worker_class, args.threads)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script, \
-            serving(env, *options, code=args.code.resolve()) as app, \
-            serving(env, *options, target="bench.minimal_endpoint:app") as minimal:
+            ExitStack() as stack:
+        targets = {"app": stack.enter_context(serving(env, *options, code=args.code.resolve())),
+                   "minimal": stack.enter_context(
+                       serving(env, *options, target="bench.minimal_endpoint:app"))}
+        if args.floor:
+            targets["floor"] = stack.enter_context(
+                serving(env, *options, target="bench.floor_endpoint:app"))
         script.write(WRK_SCRIPT)
         script.flush()
-        runs: dict[str, list[dict]] = {"app": [], "minimal": []}
-        for served in (app, minimal):  # warm up: imports, Lua script load, first sellers
+        runs: dict[str, list[dict]] = {name: [] for name in targets}
+        for served in targets.values():  # warm up: imports, Lua script load, first sellers
             drive(served, script.name, 8, 3)
         for _ in range(args.rounds):
-            for name, served in (("app", app), ("minimal", minimal)):
+            for name, served in targets.items():
                 runs[name].append(drive(served, script.name, args.connections, args.duration))
     os.unlink(script.name)
     print(runs["app"][-1]["output"])
@@ -228,13 +238,14 @@ def main() -> int:
               f"CPU {median([run['cpu_ms'] for run in figures]):.2f} ms/message "
               f"(of which redis {median([run['redis_cpu_ms'] for run in figures]):.2f}), "
               f"non-2xx {sum(run['non_2xx'] for run in figures)}")
-    pairs = list(zip(runs["app"], runs["minimal"], strict=True))
-    ratios = sorted(app["rate"] / minimal["rate"] for app, minimal in pairs)
-    cpu_ratios = sorted(minimal["cpu_ms"] / app["cpu_ms"] for app, minimal in pairs)
-    print(f"ratio app/minimal: median {median(ratios):.2f} "
-          f"(rounds {', '.join(f'{r:.2f}' for r in ratios)}); "
-          f"CPU per message minimal/app: median {median(cpu_ratios):.2f} "
-          f"(rounds {', '.join(f'{r:.2f}' for r in cpu_ratios)})")
+    for name in [name for name in runs if name != "minimal"]:
+        pairs = list(zip(runs[name], runs["minimal"], strict=True))
+        ratios = sorted(served["rate"] / minimal["rate"] for served, minimal in pairs)
+        cpu_ratios = sorted(minimal["cpu_ms"] / served["cpu_ms"] for served, minimal in pairs)
+        print(f"ratio {name}/minimal: median {median(ratios):.2f} "
+              f"(rounds {', '.join(f'{r:.2f}' for r in ratios)}); "
+              f"CPU per message minimal/{name}: median {median(cpu_ratios):.2f} "
+              f"(rounds {', '.join(f'{r:.2f}' for r in cpu_ratios)})")
     return 0
 
 

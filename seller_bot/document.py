@@ -40,8 +40,9 @@ WBITS = -15  # raw deflate: no header or checksum (JSON parsing rejects a damage
 LEVEL = 6  # as small as 9 for these documents, and faster
 TIME_BASE = 36
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-# A transcript message's reference to its marker. Inside a JSON string every quote is escaped,
-# so this can only match the key the packer wrote.
+# A transcript message's id, and its reference to its marker instead. Inside a JSON string
+# every quote is escaped, so these only match the keys themselves.
+MESSAGE_ID = re.compile(r'"message_id":"([^"\\]*)"')
 MARK_REFERENCE = re.compile(rb'"mark":(\d+)')
 
 Seen = dict[str, int]  # message id -> when it was processed (epoch seconds)
@@ -66,8 +67,13 @@ def stored_bytes(raw: str | bytes) -> bytes:
 
 def pack(document_json: str, seen: Seen) -> bytes:
     """The stored form of a document's JSON with its processed message ids."""
-    for k, mid in enumerate(seen):
-        document_json = document_json.replace(f'"message_id":"{mid}"', f'"mark":{k}', 1)
+    positions = {mid: k for k, mid in enumerate(seen)}
+
+    def reference(field: re.Match) -> str:
+        k = positions.get(field[1])
+        return field[0] if k is None else f'"mark":{k}'
+
+    document_json = MESSAGE_ID.sub(reference, document_json)  # one pass, however many marks
     squeezer = PRIMED.copy()
     body = squeezer.compress(document_json.encode()) + squeezer.flush()
     marks = "".join(f"{SEEN_ENTRY}{mid}{SEEN_AT}{_base36(at)}" for mid, at in seen.items())
