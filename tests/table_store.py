@@ -10,6 +10,7 @@ import random
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import redis
@@ -25,6 +26,8 @@ from seller_bot.payload import InboundMessage
 from seller_bot.scoring import MAX_LEAD_SCORE, temperature
 from seller_bot.store import ConversationStore
 from services.dashboard_models import ConversationQuery
+from services.table import index as table_index_module
+from services.table.index import ConversationIndex
 
 DAY = 86400
 NAMES = ["José Núñez", "María López", "Maria Lopez", "Maria Lopez", "MARIA LOPEZ",
@@ -256,3 +259,25 @@ def brute_force(docs: list[Conversation], query: ConversationQuery, now: float,
 
 def epoch(at: datetime) -> float:
     return at.astimezone(UTC).timestamp()
+
+
+def located_pages(index: ConversationIndex, query: ConversationQuery,
+                  count: int) -> list[tuple[str, str]]:
+    """(location, contact) of every row of ``query``, page by page, up to one page past the
+    ``count`` rows expected."""
+    rows = []
+    for page in range(1, count // query.page_size + 2):
+        rows += [(r.location_id, r.contact_id)
+                 for r in index.page(replace(query, page=page)).rows]
+    return rows
+
+
+def assert_pages_like(index: ConversationIndex, expected: dict[ConversationQuery, list],
+                      monkeypatch) -> None:
+    """Every query pages like its expected rows, read the usual way (a scan where it can), then
+    with SCAN_LIMIT 1 (deep pages: the stored intersection)."""
+    for deep in (False, True):
+        if deep:
+            monkeypatch.setattr(table_index_module, "SCAN_LIMIT", 1)
+        for query, rows in expected.items():
+            assert located_pages(index, query, len(rows)) == rows, (deep, query)

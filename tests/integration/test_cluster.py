@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import product
 
@@ -38,7 +37,13 @@ from tests.helpers import (
     log_in,
 )
 from tests.redis_cluster import RedisClusterServers
-from tests.table_store import brute_force, build_scored_store, build_store
+from tests.table_store import (
+    assert_pages_like,
+    brute_force,
+    build_scored_store,
+    build_store,
+    located_pages,
+)
 from tests.waiting import until
 
 # Their tags hash to slots 8010 and 16378: the second and the third master of three.
@@ -276,8 +281,6 @@ def test_cluster014_a_temperature_by_activity_on_two_masters(cluster, cluster_cl
     filter each location's sort index is scanned keeping the band's members, or intersected
     with a helper copy of the band in the location's slot (deep pages); the two masters' rows
     merged, like brute force."""
-    import services.table.index as table_module
-
     settings = cluster_settings(cluster)
     now = datetime.now(UTC).replace(microsecond=0)
     for location, seed in ((NORTH, 3), (SOUTH, 4)):
@@ -296,17 +299,10 @@ def test_cluster014_a_temperature_by_activity_on_two_masters(cluster, cluster_cl
     expected = {q: [(c.location_id, c.contact_id)
                     for c in brute_force(docs, q, now.timestamp(), settings)]
                 for q in queries}
-    for deep in (False, True):
-        if deep:
-            monkeypatch.setattr(table_module, "SCAN_LIMIT", 1)
-        for query in queries:
-            paged = []
-            for page in range(1, len(expected[query]) // 4 + 2):
-                paged += [(r.location_id, r.contact_id)
-                          for r in index.page(replace(query, page=page)).rows]
-            assert paged == expected[query], (deep, query)
-            assert [(r.location_id, r.contact_id)
-                    for r in index.iter_rows(query)] == expected[query], query
+    assert_pages_like(index, expected, monkeypatch)
+    for query in queries:
+        assert [(r.location_id, r.contact_id)
+                for r in index.iter_rows(query)] == expected[query], query
     assert any({loc for loc, _ in rows} == {NORTH, SOUTH} for rows in expected.values())
     assert sum(map(bool, expected.values())) >= 20
 
@@ -330,9 +326,6 @@ def test_cluster015_a_temperature_by_activity_at_any_depth_on_two_masters(cluste
         expected = [(c.location_id, c.contact_id)
                     for c in brute_force(docs, query, now.timestamp(), settings)
                     if not locations or c.location_id in locations]
-        paged = []
-        for page in range(1, len(expected) // 9 + 2):
-            paged += [(r.location_id, r.contact_id)
-                      for r in index.page(replace(query, page=page)).rows]
+        paged = located_pages(index, query, len(expected))
         assert paged == expected and len(expected) > 20, query
     assert not list(cluster_client.scan_iter(match="*:tmp:table:*"))

@@ -30,10 +30,12 @@ from tests.table_store import (
     DAY,
     StepClock,
     all_documents,
+    assert_pages_like,
     brute_force,
     build_scored_store,
     build_store,
     is_stalled_now,
+    located_pages,
 )
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -389,10 +391,7 @@ def test_table013_locations_merge_into_one_table(docs, table_redis, table_settin
                                       temperature=temperature, stalled=stalled, q=q)
             expected = [(c.location_id, c.contact_id) for c in brute_force(
                 merged_docs, query, NOW.timestamp(), table_settings)]
-            paged = []
-            for page in range(1, len(expected) // 9 + 2):
-                paged += [(r.location_id, r.contact_id)
-                          for r in index.page(replace(query, page=page)).rows]
+            paged = located_pages(index, query, len(expected))
             assert paged == expected, query
             assert [(r.location_id, r.contact_id) for r in index.iter_rows(query)] == expected
             assert {loc for loc, _ in expected} == {"loc-1", "loc-2"}
@@ -604,7 +603,6 @@ def test_table022_a_temperature_is_its_lead_score_band_read_filtered(
 def test_table023_a_temperature_by_any_sort_over_locations(docs, table_redis, table_settings,
                                                            monkeypatch):
     """Several locations: each reads its own index filtered by its own band, merged."""
-    import services.table.index as table_module
 
     build_store(table_redis, table_settings, NOW, count=40, location="loc-2", prefix="u",
                 seed=12)
@@ -615,15 +613,7 @@ def test_table023_a_temperature_by_any_sort_over_locations(docs, table_redis, ta
                    if not q.q or not q.stage]
         expected = {q: [(c.location_id, c.contact_id) for c in brute_force(
             merged_docs, q, NOW.timestamp(), table_settings)] for q in queries}
-        for deep in (False, True):
-            if deep:
-                monkeypatch.setattr(table_module, "SCAN_LIMIT", 1)
-            for query in queries:
-                paged = []
-                for page in range(1, len(expected[query]) // 5 + 2):
-                    paged += [(r.location_id, r.contact_id)
-                              for r in index.page(replace(query, page=page)).rows]
-                assert paged == expected[query], (deep, query)
+        assert_pages_like(index, expected, monkeypatch)
         assert any({loc for loc, _ in rows} == {"loc-1", "loc-2"} for rows in expected.values())
         for query in queries[::7]:
             assert [(r.location_id, r.contact_id)
