@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import binascii
-import zlib
 
 from seller_bot import document
 from seller_bot.models import Conversation
@@ -12,8 +11,7 @@ from seller_bot.models import Conversation
 def first_compressed_form(conv: Conversation, marks: document.Seen) -> str:
     """``z1`` (issue #15's first step): decimal times, the ids repeated in the JSON, and the
     body base64-encoded."""
-    squeezer = zlib.compressobj(6, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY,
-                                document.DICTIONARY)
+    squeezer = document.PRIMED.copy()  # the same dictionary and settings as z1 had
     body = squeezer.compress(conv.to_json().encode()) + squeezer.flush()
     seen = "".join(f"\x1f{mid}@{at}" for mid, at in marks.items())
     return f"z1{seen}\x1e{binascii.b2a_base64(body, newline=False).decode()}"
